@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The `pulse` command. Runs the TypeScript sources through tsx so a fresh clone
+// works after `npm ci`, with no build step to forget.
+'use strict';
+require('tsx/cjs');
+require('../server/src/cli/main.ts')
+  .main(process.argv)
+  .then((code) => {
+    process.exitCode = code;
+  });

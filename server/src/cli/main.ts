@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { PulseError } from '../errors';
+
+/**
+ * Builds the `pulse` command. Each subcommand lives in its own module under cli/
+ * and registers itself here; the command is thin, the work is in a library function.
+ */
+export function buildProgram(): Command {
+  const program = new Command('pulse')
+    .description('Pulse: open, explainable account engagement scoring for Salesforce')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .exitOverride()
+    .showHelpAfterError();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; user-facing errors are printed once, without a stack. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof PulseError) {
+      process.stderr.write(`pulse: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`pulse: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Db } from '../db';
+import { migrate } from '../migrate';
+import { createTestDb, dropTestDb } from '../../../../test/support/db';
+
+let db: Db;
+beforeAll(async () => {
+  db = await createTestDb();
+});
+afterAll(async () => {
+  await dropTestDb(db);
+});
+
+test('migrations are recorded and safe to run twice', async () => {
+  expect(await migrate(db)).toEqual([]);
+  const r = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+  expect(r.rows.map((x) => x.name)).toContain('001_core.sql');
+});
+
+test('both drivers return numbers for bigint/numeric and plain strings for dates', async () => {
+  const r = await db.query<{ n: number; m: number; d: string }>(
+    "SELECT 7::bigint AS n, 1.5::numeric AS m, DATE '2026-11-24' AS d",
+  );
+  expect(r.rows[0]).toEqual({ n: 7, m: 1.5, d: '2026-11-24' });
+});
+
+test('a transaction that throws leaves nothing behind', async () => {
+  await expect(
+    db.transaction(async (tx) => {
+      await tx.query("INSERT INTO orgs (id, name) VALUES ('o1', 'Org one')");
+      throw new Error('boom');
+    }),
+  ).rejects.toThrow('boom');
+  const r = await db.query('SELECT 1 FROM orgs WHERE id = $1', ['o1']);
+  expect(r.rowCount).toBe(0);
+});
+
+test('events are unique per org, source and source id (upsert is idempotent)', async () => {
+  await db.query("INSERT INTO orgs (id, name) VALUES ('o2', 'Org two') ON CONFLICT DO NOTHING");
+  const upsert = `INSERT INTO events (org_id, source, source_id, type, occurred_at)
+    VALUES ('o2', 'csv', 'e1', $1, '2026-11-01T00:00:00Z')
+    ON CONFLICT (org_id, source, source_id) DO UPDATE SET type = excluded.type`;
+  await db.query(upsert, ['meeting']);
+  await db.query(upsert, ['call']);
+  const r = await db.query<{ type: string }>("SELECT type FROM events WHERE org_id = 'o2'");
+  expect(r.rows).toEqual([{ type: 'call' }]);
+});

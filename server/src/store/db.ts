@@ -1,0 +1,156 @@
+import pg from 'pg';
+import type { PGlite as PGliteType } from '@electric-sql/pglite';
+
+/** A row set as both drivers return it. */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/**
+ * The one database interface Pulse uses. Both implementations speak the same
+ * Postgres SQL with `$1` parameters; the embedded one is PGlite (Postgres in WASM).
+ */
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /** Runs several `;`-separated statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** A postgres:// URL; when absent the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory, or 'memory' for an in-memory database (tests). */
+  dataDir?: string;
+  /** Postgres only: the schema to use (tests get one schema per file). */
+  schema?: string;
+}
+
+// Both drivers return the same JS types: counts and numerics as numbers, dates as
+// 'YYYY-MM-DD' strings (pg would otherwise build a local-time Date and shift the day).
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const parseNumber = (v: string): number => Number(v);
+const parseDate = (v: string): string => v;
+
+class PostgresDb implements Db {
+  readonly kind = 'postgres' as const;
+  constructor(
+    private readonly client: pg.Pool | pg.PoolClient,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
+    const r = await this.client.query(sql, params);
+    return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.client.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.client !== this.pool) {
+      // Already inside a transaction: nest with a savepoint.
+      await this.client.query('SAVEPOINT nested');
+      try {
+        const out = await fn(this);
+        await this.client.query('RELEASE SAVEPOINT nested');
+        return out;
+      } catch (e) {
+        await this.client.query('ROLLBACK TO SAVEPOINT nested');
+        throw e;
+      }
+    }
+    const conn = await this.pool.connect();
+    try {
+      await conn.query('BEGIN');
+      const out = await fn(new PostgresDb(conn, this.pool));
+      await conn.query('COMMIT');
+      return out;
+    } catch (e) {
+      await conn.query('ROLLBACK');
+      throw e;
+    } finally {
+      conn.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.client === this.pool) await this.pool.end();
+  }
+}
+
+type PGliteTx = Parameters<Parameters<PGliteType['transaction']>[0]>[0];
+
+class PGliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  constructor(
+    private readonly conn: PGliteType | PGliteTx,
+    private readonly root: PGliteType,
+  ) {}
+
+  async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
+    const r = await this.conn.query<R>(sql, params);
+    // PGlite reports affectedRows 0 for SELECT; pg's rowCount counts returned rows there.
+    return { rows: r.rows, rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.conn.exec(sql);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.conn !== this.root) {
+      await this.conn.exec('SAVEPOINT nested');
+      try {
+        const out = await fn(this);
+        await this.conn.exec('RELEASE SAVEPOINT nested');
+        return out;
+      } catch (e) {
+        await this.conn.exec('ROLLBACK TO SAVEPOINT nested');
+        throw e;
+      }
+    }
+    return this.root.transaction((tx) => fn(new PGliteDb(tx, this.root)));
+  }
+
+  async close(): Promise<void> {
+    if (this.conn === this.root) await this.root.close();
+  }
+}
+
+/** Opens Postgres when a URL is given, else the embedded PGlite (on disk or in memory). */
+export async function openDb(opts: DbOptions = {}): Promise<Db> {
+  if (opts.url) {
+    const types = {
+      getTypeParser: (oid: number, format?: string) => {
+        if (oid === INT8 || oid === NUMERIC) return parseNumber;
+        if (oid === DATE) return parseDate;
+        return pg.types.getTypeParser(oid, format as 'text');
+      },
+    };
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      types: types as pg.CustomTypesConfig,
+      max: 4,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    if (opts.schema) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(opts.schema)) throw new Error(`invalid schema name "${opts.schema}"`);
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+    }
+    return new PostgresDb(pool, pool);
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const dataDir = opts.dataDir && opts.dataDir !== 'memory' ? opts.dataDir : undefined;
+  const db = await PGlite.create(dataDir, {
+    parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseDate },
+  });
+  return new PGliteDb(db as unknown as PGliteType, db as unknown as PGliteType);
+}
