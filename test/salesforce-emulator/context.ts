@@ -1,0 +1,76 @@
+/**
+ * EmulatorContext: what every route module (REST here, Bulk 2.0 in bulk2.ts) gets.
+ * The server authenticates, counts API usage, applies faults and logs calls BEFORE a
+ * router sees the request, so routers only do the endpoint's own work.
+ */
+import type { Request, Response } from 'express';
+import type { OrgStore } from './store';
+import type { Schema } from './schema';
+import type { Faults } from './faults';
+import type { CallLog } from './calllog';
+
+/** The daily API request allowance (`/limits` DailyApiRequests). */
+export interface Limits {
+  readonly dailyMax: number;
+  /** Calls used today. */
+  used(): number;
+  /** Counts `n` calls; false when that exceeds the allowance (caller answers 403 REQUEST_LIMIT_EXCEEDED). */
+  consume(n?: number): boolean;
+}
+
+/** An authenticated API session (one access token). */
+export interface Session {
+  accessToken: string;
+  userId: string;
+  username: string;
+  clientId: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** Token checks the server uses; routers read the session from `res.locals.session`. */
+export interface Auth {
+  /** The session for a Bearer token, or null when unknown/expired. */
+  session(token: string): Session | null;
+}
+
+/** Field-level security for the integration user: `'Account.Engagement_Score__c'` → {read, edit}. */
+export interface Permissions {
+  set(field: string, perm: { read: boolean; edit: boolean }): void;
+  get(object: string, field: string): { read: boolean; edit: boolean };
+  clear(): void;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Everything route modules share. `instanceUrl` is set once the server listens. */
+export interface EmulatorContext {
+  store: OrgStore;
+  schema: Schema;
+  limits: Limits;
+  faults: Faults;
+  clock: Clock;
+  auth: Auth;
+  permissions: Permissions;
+  callLog: CallLog;
+  instanceUrl: string;
+  orgId: string;
+}
+
+/** Sends JSON with the exact Content-Type jsforce requires (reference G4). */
+export function sendJson(res: Response, status: number, body: unknown): void {
+  res.status(status).set('Content-Type', 'application/json;charset=UTF-8').send(JSON.stringify(body));
+}
+
+/** Sends a REST error envelope: `[{message, errorCode, fields?}]` (reference G6). */
+export function sendError(res: Response, status: number, errorCode: string, message: string, fields?: string[]): void {
+  sendJson(res, status, [fields ? { message, errorCode, fields } : { message, errorCode }]);
+}
+
+/** The `vNN.N` API version in the request path (e.g. '62.0'). */
+export function apiVersion(req: Request): string {
+  const m = /\/services\/data\/v(\d+\.\d)/.exec(req.originalUrl);
+  return m ? m[1]! : '62.0';
+}

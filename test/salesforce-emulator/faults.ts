@@ -1,0 +1,106 @@
+/**
+ * Switchable faults for contract tests: lock errors on a share of records, limit
+ * exhaustion, session expiry, 503s, slow responses and connection resets.
+ */
+import { createHash } from 'node:crypto';
+
+export interface LockErrorOptions {
+  /** Fraction 0..1 of records that fail with UNABLE_TO_LOCK_ROW. */
+  share: number;
+  /** Only these objects (API names); all when absent. */
+  objects?: string[];
+  /** Changes which records are picked (deterministic per id and seed). */
+  seed?: number;
+}
+
+/** Fault switches shared by the REST routes (D1) and Bulk 2.0 ingest (D2). */
+export class Faults {
+  lock: LockErrorOptions | null = null;
+  limitExhausted = false;
+  /** Tokens issued before this instant are treated as expired. */
+  sessionsExpiredBefore = 0;
+  unavailableLeft = 0;
+  unavailableHtml = false;
+  slowMs = 0;
+  resetsLeft = 0;
+
+  /** Per-record UNABLE_TO_LOCK_ROW on `share` of records (deterministic by id/seed). */
+  lockErrors(opts: LockErrorOptions): this {
+    this.lock = { ...opts };
+    return this;
+  }
+
+  /** Every authenticated API call answers 403 REQUEST_LIMIT_EXCEEDED until `clear()`. */
+  limitExceeded(on = true): this {
+    this.limitExhausted = on;
+    return this;
+  }
+
+  /** Expires every access token issued so far (next call → 401 INVALID_SESSION_ID). */
+  expireSessions(): this {
+    this.sessionsExpiredBefore = Date.now() + 1;
+    return this;
+  }
+
+  /** The next `count` API calls answer 503 (JSON array body, or text/html when `html`). */
+  serviceUnavailable(opts: { count: number; html?: boolean } = { count: 1 }): this {
+    this.unavailableLeft = opts.count;
+    this.unavailableHtml = opts.html ?? false;
+    return this;
+  }
+
+  /** Delays every API response by `ms`. */
+  slow(opts: { ms: number }): this {
+    this.slowMs = opts.ms;
+    return this;
+  }
+
+  /** The next `count` API calls have their socket destroyed without a response. */
+  resetConnections(opts: { count: number } = { count: 1 }): this {
+    this.resetsLeft = opts.count;
+    return this;
+  }
+
+  /** Switches every fault off. */
+  clear(): this {
+    this.lock = null;
+    this.limitExhausted = false;
+    this.sessionsExpiredBefore = 0;
+    this.unavailableLeft = 0;
+    this.slowMs = 0;
+    this.resetsLeft = 0;
+    return this;
+  }
+
+  /** Whether a write of record `key` (an id, or a row key for inserts) on `object` fails to lock. */
+  shouldLock(object: string, key: string): boolean {
+    const l = this.lock;
+    if (!l || l.share <= 0) return false;
+    if (l.objects && !l.objects.some((o) => o.toLowerCase() === object.toLowerCase())) return false;
+    const h = createHash('sha1')
+      .update(`${l.seed ?? 0}:${key}`)
+      .digest();
+    return h.readUInt32BE(0) / 0x100000000 < l.share;
+  }
+
+  /** Consumes one pending 503, if any. */
+  takeUnavailable(): boolean {
+    if (this.unavailableLeft <= 0) return false;
+    this.unavailableLeft--;
+    return true;
+  }
+
+  /** Consumes one pending connection reset, if any. */
+  takeReset(): boolean {
+    if (this.resetsLeft <= 0) return false;
+    this.resetsLeft--;
+    return true;
+  }
+}
+
+/** The per-record lock error in Salesforce's shape (collections and Bulk sf__Error). */
+export const LOCK_ERROR = {
+  statusCode: 'UNABLE_TO_LOCK_ROW',
+  message: 'unable to obtain exclusive access to this record or 1 records',
+  fields: [] as string[],
+};
