@@ -18,8 +18,8 @@
  * - age = whole days between the event's UTC date and the as-of date (same day 0). age < 0
  *   (future) or age ≥ windowDays → decay 0. Decay: linear max(0, 1 − age/lifespanDays);
  *   step 1 while age < days (default windowDays) else 0; halfLife 0.5^(age/days);
- *   piecewise linear between points (first point is at age 0), 0 from the last point on;
- *   none 1.
+ *   piecewise linear between points (the first point is at age 0), the last point's factor at
+ *   its own age and 0 beyond it; none 1.
  * - contribution = base × multiplier × decay. Per account and KPI: P = Σ contributions,
  *   N = Σ quantity of counted events (not excluded, multiplier > 0, 0 ≤ age < windowDays).
  * - Sub-score: count KPI 100 × (1 − e^(−P/reference)); rate KPI
@@ -27,7 +27,9 @@
  *   reference "auto" is resolved from the frozen `references` map (75th percentile, nearest rank,
  *   of positive P across accounts, at least 1).
  * - score = Σ weight × S / 100 over enabled KPIs; an account has a score when it has at least one
- *   counted event. Shown score = round half up.
+ *   counted event in an enabled count KPI. Shown score = round half up; band, trend and MQA use it.
+ * - A person is engaged with Σ contributions > 0 and ≥ committee.engagedPoints; their persona is
+ *   the first committee persona whose `when` matches.
  */
 import { z } from 'zod';
 import { ValidationError, type Issue } from '../errors';

@@ -65,6 +65,6 @@ export function committeeCoverage(model: Model, people: CommitteeMember[]): Comm
   const engagedPersonas = new Set(engaged.map((p) => p.persona));
   const required = model.committee.personas.filter((p) => p.required);
   const missing = required.filter((p) => !engagedPersonas.has(p.key));
-  const coveragePct = required.length === 0 ? 100 : ((required.length - missing.length) / required.length) * 100;
+  const coveragePct = required.length === 0 ? 100 : ((required.length - missing.length) * 100) / required.length;
   return { peopleEngaged: engaged.length, coveragePct, missingPersonas: missing.map((p) => p.label) };
 }
