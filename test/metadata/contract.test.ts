@@ -313,7 +313,8 @@ describe('permission sets', () => {
     });
   });
 
-  test('only the integration user gets API access', () => {
+  test('the integration user gets no tabs; only it gets API access', () => {
+    expect(integration?.tabSettings).toBeUndefined();
     const perms = (doc: Record<string, any> | undefined) =>
       ((doc?.userPermissions ?? []) as { name: string; enabled: string }[])
         .filter((p) => p.enabled === 'true')
@@ -323,44 +324,81 @@ describe('permission sets', () => {
   });
 });
 
-describe('sample Account record page', () => {
-  const page = parsed.get(path.join(DEFAULT, 'flexipages', 'Account_Engagement_Record_Page.flexipage-meta.xml'));
+describe('Lightning pages and tabs', () => {
   type Instance = {
     componentInstance?: { componentName: string; componentInstanceProperties?: { name: string; value: string }[] };
   };
-  const instances = ((page?.doc.flexiPageRegions ?? []) as { itemInstances?: Instance[] }[])
-    .flatMap((r) => r.itemInstances ?? [])
-    .map((i) => i.componentInstance)
-    .filter((c) => c !== undefined);
+  type TargetConfig = { '@targets': string; property?: { '@name': string }[] };
+  const pages = metaOfDir('flexipages');
+  const componentsOf = (page: MetaFile | undefined) =>
+    ((page?.doc.flexiPageRegions ?? []) as { itemInstances?: Instance[] }[])
+      .flatMap((r) => r.itemInstances ?? [])
+      .map((i) => i.componentInstance)
+      .filter((c) => c !== undefined);
+  const pageNamed = (name: string) => pages.find((m) => m.rel.endsWith(`${path.sep}${name}.flexipage-meta.xml`));
+  // FlexiPage type → the LWC target a component needs to be placed on it.
+  const TARGET_OF: Record<string, string> = {
+    RecordPage: 'lightning__RecordPage',
+    AppPage: 'lightning__AppPage',
+    HomePage: 'lightning__HomePage',
+  };
 
-  test('is an Account record page holding the engagement card', () => {
+  test('the sample Account record page holds the engagement card', () => {
+    const page = pageNamed('Account_Engagement_Record_Page');
     expect(page?.doc.type).toBe('RecordPage');
     expect(page?.doc.sobjectType).toBe('Account');
-    expect(instances.map((c) => c.componentName)).toContain('c:engagementScoreCard');
+    expect(componentsOf(page).map((c) => c.componentName)).toContain('c:engagementScoreCard');
   });
 
-  test('every custom component it places exists, targets record pages and declares the properties set', () => {
-    for (const c of instances.filter((i) => i.componentName.startsWith('c:'))) {
+  test('the leaderboard app page holds the leaderboard', () => {
+    const page = pageNamed('Engagement_Leaderboard');
+    expect(page?.doc.type).toBe('AppPage');
+    expect(componentsOf(page).map((c) => c.componentName)).toEqual(['c:engagementLeaderboard']);
+  });
+
+  test('every custom component placed exists, targets the page type and declares the properties set', () => {
+    const placed = pages.flatMap((page) =>
+      componentsOf(page)
+        .filter((c) => c.componentName.startsWith('c:'))
+        .map((c) => ({ page, c })),
+    );
+    expect(placed.length).toBeGreaterThan(0);
+    for (const { page, c } of placed) {
       const name = c.componentName.slice(2);
+      const target = TARGET_OF[page.doc.type as string];
       const metaPath = path.join(DEFAULT, 'lwc', name, `${name}.js-meta.xml`);
-      expect({ component: name, exists: existsSync(metaPath) }).toEqual({ component: name, exists: true });
+      expect({ page: page.rel, component: name, exists: existsSync(metaPath) }).toEqual({
+        page: page.rel,
+        component: name,
+        exists: true,
+      });
       const meta = parsed.get(metaPath)?.doc;
       expect(meta?.isExposed).toBe('true');
-      expect(meta?.targets?.[0]?.target).toContain('lightning__RecordPage');
-      const configs = (meta?.targetConfigs?.[0]?.targetConfig ?? []) as {
-        '@targets': string;
-        property?: { '@name': string }[];
-      }[];
-      const declared = configs
+      expect(meta?.targets?.[0]?.target).toContain(target);
+      const declared = ((meta?.targetConfigs?.[0]?.targetConfig ?? []) as TargetConfig[])
         .filter((t) =>
           t['@targets']
             .split(',')
             .map((s) => s.trim())
-            .includes('lightning__RecordPage'),
+            .includes(target as string),
         )
         .flatMap((t) => (t.property ?? []).map((p) => p['@name']));
       for (const p of c.componentInstanceProperties ?? []) expect(declared).toContain(p.name);
     }
+  });
+
+  test('every tab opens an app page of the package, and the viewer permission set shows it', () => {
+    const tabs = metaOfDir('tabs');
+    expect(tabs.length).toBeGreaterThan(0);
+    const viewer = metaOfDir('permissionsets').find((m) => m.doc.label === 'Engagement Viewer');
+    const visible = ((viewer?.doc.tabSettings ?? []) as { tab: string; visibility: string }[])
+      .filter((t) => t.visibility === 'Visible')
+      .map((t) => t.tab);
+    for (const tab of tabs) {
+      expect(pageNamed(tab.doc.flexiPage as string)?.doc.type).toBe('AppPage');
+      expect(visible).toContain(path.basename(tab.rel, '.tab-meta.xml'));
+    }
+    expect(visible).toHaveLength(tabs.length);
   });
 });
 

@@ -67,14 +67,15 @@ test('package.xml lists every contract field', () => {
   expect([...(members.CustomField ?? [])].sort()).toEqual(expected);
 });
 
-test('package.xml lists every list view, both permission sets and the record page', () => {
+test('package.xml lists every list view, both permission sets, the pages and the tab', () => {
   const listViewFiles = listFiles(path.join(FORCE_APP, 'main', 'default', 'objects', 'Account', 'listViews')).map(
     (f) => `Account.${path.basename(f, '.listView-meta.xml')}`,
   );
   expect([...(members.ListView ?? [])].sort()).toEqual(listViewFiles.sort());
   expect(listViewFiles).toHaveLength(6);
   expect(members.PermissionSet).toEqual(['Engagement_Integration', 'Engagement_Viewer']);
-  expect(members.FlexiPage).toEqual(['Account_Engagement_Record_Page']);
+  expect(members.FlexiPage).toEqual(['Account_Engagement_Record_Page', 'Engagement_Leaderboard']);
+  expect(members.CustomTab).toEqual(['Engagement_Leaderboard']);
 });
 
 test('nothing Apex reaches the package', () => {
