@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import lwcRecommended from '@salesforce/eslint-config-lwc/recommended.js';
 
 export default tseslint.config(
   {
@@ -11,7 +12,11 @@ export default tseslint.config(
       '.pulse/**',
       '.bench/**',
       '.preview/**',
-      'force-app/**',
+      // Only the Lightning web components in force-app are JavaScript; the rest is metadata.
+      'force-app/**/*',
+      '!force-app/**/',
+      '!force-app/**/lwc/**',
+      '!force-app/jest.lwc.*.js',
       '.sfdx/**',
       '.sf/**',
     ],
@@ -35,5 +40,20 @@ export default tseslint.config(
     files: ['**/*.cjs', '**/*.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node }, sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  // Lightning web components: Salesforce's LWC rules, ES modules with decorators (parsed by the LWC config's parser).
+  ...lwcRecommended.map((config) => ({ ...config, files: ['force-app/**/lwc/**/*.js'] })),
+  {
+    files: ['force-app/**/lwc/**/*.js'],
+    languageOptions: { sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    // Tests drive wire adapters through their emit()/error() test utilities (as lwc-recipes does).
+    files: ['force-app/**/lwc/**/__tests__/**/*.js'],
+    rules: { '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off' },
   },
 );

@@ -1,0 +1,225 @@
+import { createElement } from 'lwc';
+import EngagementScoreCard from 'c/engagementScoreCard';
+import { getRecord } from 'lightning/uiRecordApi';
+
+const surging = require('./data/getRecord.surging.json');
+const loneWolf = require('./data/getRecord.loneWolf.json');
+const neverScored = require('./data/getRecord.neverScored.json');
+const stale = require('./data/getRecord.stale.json');
+const malformed = require('./data/getRecord.malformed.json');
+const notFound = require('./data/getRecord.error.json');
+
+// Three hours after the fixtures' Engagement_Scored_At__c (2026-11-20T06:00Z).
+const NOW = '2026-11-20T09:00:00.000Z';
+
+function createCard(props = {}) {
+  const element = createElement('c-engagement-score-card', { is: EngagementScoreCard });
+  Object.assign(element, { recordId: '001000000000001AAA', now: NOW }, props);
+  document.body.appendChild(element);
+  return element;
+}
+
+function $(element, dataId) {
+  return element.shadowRoot.querySelector(`[data-id="${dataId}"]`);
+}
+
+// Wire emissions re-render asynchronously.
+function flush() {
+  return Promise.resolve();
+}
+
+function text(node) {
+  return node ? node.textContent.replace(/\s+/g, ' ').trim() : null;
+}
+
+afterEach(() => {
+  while (document.body.firstChild) {
+    document.body.removeChild(document.body.firstChild);
+  }
+  jest.clearAllMocks();
+});
+
+describe('c-engagement-score-card', () => {
+  it('shows a spinner until the record arrives', async () => {
+    const element = createCard();
+    expect($(element, 'loading')).not.toBeNull();
+    expect($(element, 'score')).toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
+  it('asks LDS for the engagement fields of the record', async () => {
+    createCard();
+    await flush();
+    const config = getRecord.getLastConfig();
+    expect(config.recordId).toBe('001000000000001AAA');
+    const fields = config.optionalFields.map((f) => f.fieldApiName);
+    expect(fields).toEqual(
+      expect.arrayContaining(['Engagement_Score__c', 'Engagement_Top_Contributors__c', 'Engagement_History__c']),
+    );
+  });
+
+  it('renders a surging account: score, band, trend chip, people, KPIs, MQA and coverage', async () => {
+    const element = createCard();
+    getRecord.emit(surging);
+    await flush();
+
+    expect(text($(element, 'score'))).toBe('82');
+    expect($(element, 'gauge').className).toContain('band-very-high');
+    const trend = $(element, 'trend');
+    expect(text(trend)).toContain('\u2191 +27');
+    expect(trend.className).toContain('trend-surging');
+    expect($(element, 'mqa')).not.toBeNull();
+
+    const names = [...element.shadowRoot.querySelectorAll('.person-name')].map(text);
+    // contributorCount defaults to 5: the sixth person is left out.
+    expect(names).toEqual(['Dana Ruiz', 'Sam Okafor', 'Priya Natarajan', 'Tom Becker', 'Lena Fischer']);
+    const shares = [...$(element, 'people').querySelectorAll('.share')].map(text);
+    expect(shares[0]).toBe('34%');
+    const kpis = [...element.shadowRoot.querySelectorAll('.kpi-label')].map(text);
+    expect(kpis[0]).toBe('Pricing page visits');
+    expect(kpis).toHaveLength(5);
+    expect(text($(element, 'drivers'))).toContain('+12');
+
+    expect($(element, 'missing')).not.toBeNull();
+    expect($(element, 'coverage').querySelector('[role="progressbar"]').getAttribute('aria-valuenow')).toBe('75');
+    expect($(element, 'stale')).toBeNull();
+    expect($(element, 'malformed')).toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
+  it('gives the gauge and the sparkline text alternatives', async () => {
+    const element = createCard();
+    getRecord.emit(surging);
+    await flush();
+
+    const gauge = $(element, 'gauge').querySelector('svg');
+    expect(gauge.getAttribute('role')).toBe('img');
+    expect(gauge.getAttribute('aria-label')).toBeTruthy();
+    const spark = $(element, 'sparkline').querySelector('svg');
+    expect(spark.getAttribute('role')).toBe('img');
+    expect(spark.getAttribute('aria-label')).toBeTruthy();
+    const points = spark.querySelector('polyline').getAttribute('points').split(' ');
+    expect(points).toHaveLength(90);
+  });
+
+  it('makes every contributor with an id a keyboard-reachable link that navigates in Lightning', async () => {
+    const element = createCard();
+    getRecord.emit(surging);
+    await flush();
+
+    const links = [...$(element, 'people').querySelectorAll('a')];
+    expect(links).toHaveLength(5);
+    expect(links[0].getAttribute('href')).toBe('/lightning/r/003000000000001AAA/view');
+    const click = new MouseEvent('click', { cancelable: true, bubbles: true });
+    links[0].dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(true);
+  });
+
+  it('respects the contributorCount and showSparkline design properties', async () => {
+    const element = createCard({ contributorCount: 2, showSparkline: false });
+    getRecord.emit(surging);
+    await flush();
+
+    expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(2);
+    expect(element.shadowRoot.querySelectorAll('.kpi-label')).toHaveLength(2);
+    expect($(element, 'sparkline')).toBeNull();
+  });
+
+  it('names the missing personas of a lone-wolf account', async () => {
+    const element = createCard({ recordId: loneWolf.id });
+    getRecord.emit(loneWolf);
+    await flush();
+
+    expect(text($(element, 'score'))).toBe('58');
+    expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(1);
+    const missing = text($(element, 'missing'));
+    for (const persona of ['Economic Buyer', 'Executive Sponsor', 'Technical Evaluator', 'Legal']) {
+      expect(missing).toContain(persona);
+    }
+    expect($(element, 'mqa')).toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
+  it('shows a friendly never-scored state when the score is empty', async () => {
+    const element = createCard({ recordId: neverScored.id });
+    getRecord.emit(neverScored);
+    await flush();
+
+    expect($(element, 'never-scored')).not.toBeNull();
+    expect($(element, 'score')).toBeNull();
+    expect($(element, 'footer')).toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
+  it('warns when the score is older than two days, with a falling trend chip', async () => {
+    const element = createCard({ recordId: stale.id });
+    getRecord.emit(stale);
+    await flush();
+
+    expect($(element, 'stale')).not.toBeNull();
+    expect(text($(element, 'trend'))).toContain('\u2193 \u221212');
+    expect($(element, 'trend').className).toContain('trend-cooling');
+    // A contributor without an id is shown as text, not as a dead link.
+    expect($(element, 'people').querySelectorAll('a')).toHaveLength(2);
+    expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(3);
+    await expect(element).toBeAccessible();
+  });
+
+  it('is not stale one day after scoring', async () => {
+    const element = createCard({ recordId: stale.id, now: '2026-11-15T06:00:00.000Z' });
+    getRecord.emit(stale);
+    await flush();
+
+    expect($(element, 'stale')).toBeNull();
+  });
+
+  it('keeps the rest of the card and shows a notice when the contributors JSON is malformed', async () => {
+    const element = createCard({ recordId: malformed.id });
+    getRecord.emit(malformed);
+    await flush();
+
+    expect($(element, 'malformed')).not.toBeNull();
+    expect(text($(element, 'score'))).toBe('47');
+    expect(text($(element, 'trend'))).toContain('\u2192 0');
+    expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(0);
+    expect(text($(element, 'missing'))).toContain('Economic Buyer');
+    // Garbage entries in the history are skipped, the 7 numbers remain.
+    const points = $(element, 'sparkline').querySelector('polyline').getAttribute('points').split(' ');
+    expect(points).toHaveLength(7);
+    await expect(element).toBeAccessible();
+  });
+
+  it('shows the error panel with the reduced LDS message when the record cannot be read', async () => {
+    const element = createCard();
+    getRecord.error(notFound.body, notFound.status, notFound.statusText);
+    await flush();
+
+    const panel = element.shadowRoot.querySelector('c-error-panel');
+    expect(panel).not.toBeNull();
+    expect(text(panel.shadowRoot.querySelector('.error-message'))).toBe('The requested resource does not exist');
+    expect($(element, 'score')).toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
+  it('stacks its sections in a narrow region and uses two columns in a wide one', async () => {
+    const narrow = createCard({ flexipageRegionWidth: 'SMALL' });
+    const wide = createCard({ flexipageRegionWidth: 'LARGE' });
+    getRecord.emit(surging);
+    await flush();
+
+    expect(narrow.shadowRoot.querySelector('.layout-narrow')).not.toBeNull();
+    expect($(narrow, 'people').className).toContain('slds-size_1-of-1');
+    expect(wide.shadowRoot.querySelector('.layout-wide')).not.toBeNull();
+    expect($(wide, 'people').className).toContain('slds-size_1-of-2');
+    await expect(narrow).toBeAccessible();
+  });
+
+  it('shows how long ago the score was computed and the model version', async () => {
+    const element = createCard();
+    getRecord.emit(surging);
+    await flush();
+
+    expect($(element, 'last-scored')).not.toBeNull();
+    expect($(element, 'model')).not.toBeNull();
+  });
+});

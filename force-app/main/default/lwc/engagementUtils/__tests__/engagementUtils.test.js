@@ -1,0 +1,88 @@
+import {
+  elapsed,
+  formatChange,
+  formatLabel,
+  formatShare,
+  isStale,
+  normalizeScore,
+  parseContributors,
+  parseHistory,
+  parsePersonas,
+  sparklinePoints,
+  trendChip,
+} from 'c/engagementUtils';
+import { reduceErrors } from 'c/ldsUtils';
+
+describe('engagementUtils', () => {
+  it('parses history, skipping blanks and garbage and clamping to 0–100', () => {
+    expect(parseHistory('1, 2,,x,3.5,120,-4')).toEqual([1, 2, 3.5, 100, 0]);
+    expect(parseHistory('')).toEqual([]);
+    expect(parseHistory(null)).toEqual([]);
+  });
+
+  it('splits missing personas on semicolons', () => {
+    expect(parsePersonas('Economic Buyer; Legal;; ')).toEqual(['Economic Buyer', 'Legal']);
+    expect(parsePersonas(null)).toEqual([]);
+  });
+
+  it('reads version 1 contributors and flags anything else as malformed', () => {
+    const ok = parseContributors(
+      JSON.stringify({
+        v: 1,
+        people: [{ id: 'a', name: 'A', title: 'T', points: 1, share: 0.5 }, { x: 1 }],
+        kpis: [],
+        drivers: [],
+      }),
+    );
+    expect(ok.malformed).toBe(false);
+    expect(ok.people).toHaveLength(1);
+    expect(parseContributors('{"v":2}').malformed).toBe(true);
+    expect(parseContributors('{not json').malformed).toBe(true);
+    expect(parseContributors('[]').malformed).toBe(true);
+    expect(parseContributors(null)).toEqual({ people: [], kpis: [], drivers: [], malformed: false });
+  });
+
+  it('formats signed changes with arrows and a real minus sign', () => {
+    expect(formatChange(27)).toBe('+27');
+    expect(formatChange(-12)).toBe('\u221212');
+    expect(formatChange(0)).toBe('0');
+    expect(trendChip('Surging', 27).text).toBe('\u2191 +27');
+    expect(trendChip('Cooling', -12).text).toBe('\u2193 \u221212');
+    expect(trendChip('Neutral', null).text).toBe('\u2192 0');
+    expect(trendChip('Bogus', 1).className).toContain('trend-neutral');
+  });
+
+  it('formats shares as percents and fills label placeholders', () => {
+    expect(formatShare(0.344)).toBe('34%');
+    expect(formatShare(34)).toBe('34%');
+    expect(formatLabel('{0} of {1}', 'a', 2)).toBe('a of 2');
+    expect(formatLabel('{0} and {1}', 'a')).toBe('a and {1}');
+  });
+
+  it('normalizes scores and computes staleness and elapsed time from an injected now', () => {
+    expect(normalizeScore(null)).toBeNull();
+    expect(normalizeScore('abc')).toBeNull();
+    expect(normalizeScore(104.2)).toBe(100);
+    const now = Date.parse('2026-11-20T09:00:00Z');
+    expect(isStale('2026-11-18T08:59:00Z', now)).toBe(true);
+    expect(isStale('2026-11-18T09:01:00Z', now)).toBe(false);
+    expect(isStale(null, now)).toBe(false);
+    expect(elapsed('2026-11-20T06:00:00Z', now)).toEqual({ unit: 'hours', amount: 3 });
+    expect(elapsed('2026-11-20T08:58:30Z', now)).toEqual({ unit: 'minutes', amount: 1 });
+    expect(elapsed('2026-11-17T09:00:00Z', now)).toEqual({ unit: 'days', amount: 3 });
+    expect(elapsed('2026-11-20T09:00:00Z', now)).toEqual({ unit: 'now', amount: 0 });
+  });
+
+  it('draws the sparkline from the left edge to the right edge, high scores near the top', () => {
+    const points = sparklinePoints([0, 100], 100, 50, 0).split(' ');
+    expect(points).toEqual(['0.0,50.0', '100.0,0.0']);
+    expect(sparklinePoints([], 100, 50)).toBe('');
+  });
+
+  it('reduces LDS, GraphQL and JavaScript errors to messages', () => {
+    expect(reduceErrors({ body: [{ message: 'a' }, { message: 'b' }] })).toEqual(['a', 'b']);
+    expect(reduceErrors({ body: { message: 'c' } })).toEqual(['c']);
+    expect(reduceErrors([{ message: 'd' }, new Error('e')])).toEqual(['d', 'e']);
+    expect(reduceErrors(undefined)).toEqual([]);
+  });
+});
