@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { PulseError } from '../errors';
+import { registerModel } from './model';
 
 /**
  * Builds the `pulse` command. Each subcommand lives in its own module under cli/
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .exitOverride()
     .showHelpAfterError();
+  registerModel(program);
   return program;
 }
 
