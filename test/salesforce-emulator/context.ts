@@ -61,7 +61,12 @@ export interface EmulatorContext {
 
 /** Sends JSON with the exact Content-Type jsforce requires (reference G4). */
 export function sendJson(res: Response, status: number, body: unknown): void {
-  res.status(status).set('Content-Type', 'application/json;charset=UTF-8').send(JSON.stringify(body));
+  // res.end, not res.send: express would rewrite the charset to 'utf-8' with a space.
+  const text = JSON.stringify(body);
+  res.status(status);
+  res.setHeader('Content-Type', 'application/json;charset=UTF-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 /** Sends a REST error envelope: `[{message, errorCode, fields?}]` (reference G6). */

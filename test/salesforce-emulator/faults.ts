@@ -17,8 +17,8 @@ export interface LockErrorOptions {
 export class Faults {
   lock: LockErrorOptions | null = null;
   limitExhausted = false;
-  /** Tokens issued before this instant are treated as expired. */
-  sessionsExpiredBefore = 0;
+  /** Bumped by expireSessions(); sessions issued under an older epoch are expired. */
+  sessionEpoch = 0;
   unavailableLeft = 0;
   unavailableHtml = false;
   slowMs = 0;
@@ -38,7 +38,7 @@ export class Faults {
 
   /** Expires every access token issued so far (next call → 401 INVALID_SESSION_ID). */
   expireSessions(): this {
-    this.sessionsExpiredBefore = Date.now() + 1;
+    this.sessionEpoch++;
     return this;
   }
 
@@ -65,7 +65,6 @@ export class Faults {
   clear(): this {
     this.lock = null;
     this.limitExhausted = false;
-    this.sessionsExpiredBefore = 0;
     this.unavailableLeft = 0;
     this.slowMs = 0;
     this.resetsLeft = 0;

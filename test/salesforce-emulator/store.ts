@@ -68,9 +68,10 @@ export class OrgStore {
 
   /**
    * Adds records as given (ids, dates and all) — the generator's bulk-load path. Missing
-   * Id/system fields are filled in; derived fields are computed.
+   * Id/system fields are filled in; derived fields are computed. Returns the count.
    */
-  load(object: string, records: Array<Record<string, FieldValue | undefined>>): void {
+  load(object: string, records: Iterable<Record<string, FieldValue | undefined>>): number {
+    let n = 0;
     const t = this.table(object);
     const name = this.objectName(object)!;
     const stamp = formatDateTime(this.now());
@@ -85,7 +86,9 @@ export class OrgStore {
       rec.LastModifiedById ??= rec.CreatedById;
       this.derive(name, rec);
       t.set(id, rec);
+      n++;
     }
+    return n;
   }
 
   /** Creates a record with a fresh id and system fields; returns it. Validation is the caller's job. */

@@ -1,0 +1,151 @@
+/**
+ * Contract tests for the emulator's REST API, driven through jsforce 3 (unmodified).
+ * Doc links per test; the wire summary is ../../shared/reference/salesforce-wire-format.md.
+ */
+import jsforce from 'jsforce';
+import { startEmulator, type Emulator } from '../server';
+
+let emu: Emulator;
+let conn: jsforce.Connection;
+
+beforeAll(async () => {
+  emu = await startEmulator({ forceAppDir: null, apiDailyLimit: 1000 });
+  conn = new jsforce.Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
+});
+afterAll(() => emu.close());
+beforeEach(() => {
+  emu.faults.clear();
+  emu.callLog.clear();
+  emu.permissions.clear();
+});
+
+describe('versions and resources', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm
+  it('lists versions at /services/data/ without auth or limit header', async () => {
+    const res = await fetch(`${emu.instanceUrl}/services/data/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+    expect(res.headers.get('sforce-limit-info')).toBeNull();
+    const body = (await res.json()) as Array<{ version: string; url: string }>;
+    expect(body).toContainEqual({ label: "Winter '25", url: '/services/data/v62.0', version: '62.0' });
+  });
+
+  it('accepts any version from v50.0 and rejects older ones', async () => {
+    const old = new jsforce.Connection({
+      instanceUrl: emu.instanceUrl,
+      accessToken: emu.issueToken(),
+      version: '49.0',
+    });
+    await expect(old.request('/limits')).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+    const v50 = new jsforce.Connection({
+      instanceUrl: emu.instanceUrl,
+      accessToken: emu.issueToken(),
+      version: '50.0',
+    });
+    const limits = await v50.limits();
+    expect(limits.DailyApiRequests.Max).toBe(1000);
+  });
+});
+
+describe('limits', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
+  it('counts every authenticated call in /limits and Sforce-Limit-Info', async () => {
+    const before = await conn.limits();
+    await conn.describeGlobal();
+    const after = await conn.limits();
+    expect(before.DailyApiRequests.Remaining - after.DailyApiRequests.Remaining).toBe(2);
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+    expect(conn.limitInfo.apiUsage?.limit).toBe(1000);
+    expect(conn.limitInfo.apiUsage?.used).toBe(1000 - after.DailyApiRequests.Remaining);
+  });
+
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (403 REQUEST_LIMIT_EXCEEDED)
+  it('answers 403 REQUEST_LIMIT_EXCEEDED once the daily allowance is used up', async () => {
+    const small = await startEmulator({ forceAppDir: null, apiDailyLimit: 3 });
+    try {
+      const c = new jsforce.Connection({
+        instanceUrl: small.instanceUrl,
+        accessToken: small.issueToken(),
+        version: '62.0',
+      });
+      for (let i = 0; i < 3; i++) await c.limits();
+      await expect(c.limits()).rejects.toMatchObject({
+        errorCode: 'REQUEST_LIMIT_EXCEEDED',
+        message: 'TotalRequests Limit exceeded.',
+      });
+      expect(small.callLog.entries.at(-1)).toMatchObject({
+        method: 'GET',
+        path: '/services/data/v62.0/limits',
+        status: 403,
+      });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('limitExceeded() fault refuses calls until cleared', async () => {
+    emu.faults.limitExceeded();
+    await expect(conn.describeGlobal()).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED' });
+    emu.faults.clear();
+    await expect(conn.limits()).resolves.toHaveProperty('DailyApiRequests');
+  });
+});
+
+describe('auth errors', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (401)
+  it('rejects an unknown token with 401 INVALID_SESSION_ID', async () => {
+    const bad = new jsforce.Connection({ instanceUrl: emu.instanceUrl, accessToken: 'nope', version: '62.0' });
+    await expect(bad.limits()).rejects.toMatchObject({
+      errorCode: 'INVALID_SESSION_ID',
+      message: 'Session expired or invalid',
+    });
+    expect(emu.callLog.entries.at(-1)?.status).toBe(401);
+  });
+});
+
+describe('describe', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_describeGlobal.htm
+  it('describes globally with key prefixes and urls', async () => {
+    const g = await conn.describeGlobal();
+    expect(g.maxBatchSize).toBe(200);
+    const cm = g.sobjects.find((s) => s.name === 'CampaignMember');
+    expect(cm).toMatchObject({ keyPrefix: '00v', queryable: true, custom: false });
+    expect(cm?.urls.describe).toBe('/services/data/v62.0/sobjects/CampaignMember/describe');
+  });
+
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+  it('describes an object with field types, picklists and polymorphic references', async () => {
+    const d = await conn.sobject('Task').describe();
+    const who = d.fields.find((f) => f.name === 'WhoId')!;
+    expect(who).toMatchObject({
+      type: 'reference',
+      referenceTo: ['Contact', 'Lead'],
+      relationshipName: 'Who',
+      namePointing: true,
+    });
+    const acc = d.fields.find((f) => f.name === 'AccountId')!;
+    expect(acc).toMatchObject({ createable: false, updateable: false });
+    const callType = d.fields.find((f) => f.name === 'CallType')!;
+    expect(callType.picklistValues).toContainEqual({
+      active: true,
+      defaultValue: false,
+      label: 'Outbound',
+      validFor: null,
+      value: 'Outbound',
+    });
+    expect(d.fields.find((f) => f.name === 'Id')).toMatchObject({ type: 'id', length: 18, soapType: 'tns:ID' });
+  });
+
+  it('answers NOT_FOUND for an unknown object', async () => {
+    await expect(conn.sobject('Nope__c').describe()).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+  });
+
+  it('reflects field permissions of the integration user', async () => {
+    emu.permissions.set('Account.Website', { read: true, edit: false });
+    emu.permissions.set('Account.Industry', { read: false, edit: false });
+    const d = await conn.sobject('Account').describe();
+    expect(d.fields.find((f) => f.name === 'Website')).toMatchObject({ updateable: false, createable: false });
+    expect(d.fields.find((f) => f.name === 'Industry')).toBeUndefined();
+    await expect(conn.query('SELECT Industry FROM Account')).rejects.toMatchObject({ errorCode: 'INVALID_FIELD' });
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * REST resources other than writes: versions, resource list, /limits, describe, query/queryAll
+ * with cursors (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm).
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { apiVersion, sendError, sendJson, type EmulatorContext } from './context';
+import { describeGlobal, describeObject, visibleField } from './describe';
+import { IdMinter } from './ids';
+import { limitsBody } from './limits';
+import { executeQuery, SoqlError, type QueryResult, type SoqlObjectDef } from './soql';
+
+const RELEASES: Array<[number, string]> = [
+  [50, "Winter '21"],
+  [51, "Spring '21"],
+  [52, "Summer '21"],
+  [53, "Winter '22"],
+  [54, "Spring '22"],
+  [55, "Summer '22"],
+  [56, "Winter '23"],
+  [57, "Spring '23"],
+  [58, "Summer '23"],
+  [59, "Winter '24"],
+  [60, "Spring '24"],
+  [61, "Summer '24"],
+  [62, "Winter '25"],
+];
+
+/** The `/services/data/` versions list (no auth, no limit header). */
+export function versionsBody(): Array<{ label: string; url: string; version: string }> {
+  return RELEASES.map(([v, label]) => ({ label, url: `/services/data/v${v}.0`, version: `${v}.0` }));
+}
+
+/** Whether a `vNN.N` path segment names a version the emulator serves (50.0 and later). */
+export function supportedVersion(segment: string): boolean {
+  const m = /^v(\d+)\.(\d)$/.exec(segment);
+  return !!m && Number(m[1]) >= 50;
+}
+
+interface Cursor {
+  result: QueryResult;
+  batchSize: number;
+  lastUsed: number;
+}
+
+const DEFAULT_BATCH = 2000;
+const CURSOR_IDLE_MS = 15 * 60_000;
+const MAX_CURSORS = 50;
+
+/** `Sforce-Query-Options: batchSize=N` clamped to 200..2000 (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm). */
+export function batchSizeOf(header: string | undefined): number {
+  const m = header ? /batchSize\s*=\s*(\d+)/i.exec(header) : null;
+  if (!m) return DEFAULT_BATCH;
+  return Math.min(2000, Math.max(200, Number(m[1])));
+}
+
+/** The SOQL engine's view of the schema: objects with only the fields the integration user can read. */
+function visibleSchema(ctx: EmulatorContext): SoqlObjectDef[] {
+  return ctx.schema.objects().map((o) => ({
+    name: o.name,
+    keyPrefix: o.keyPrefix,
+    fields: o.fields.filter((fd) => visibleField(o.name, fd, ctx.permissions)),
+  }));
+}
+
+/** Routes under /services/data/:version (auth, limits and faults already applied). */
+export function restRouter(ctx: EmulatorContext): Router {
+  const r = express.Router({ mergeParams: true });
+  const cursors = new Map<string, Cursor>();
+  const cursorIds = new IdMinter({ QueryCursor: '01g' }, 'RO');
+
+  r.get('/', (req, res) => {
+    const v = `/services/data/v${apiVersion(req)}`;
+    const names = [
+      'tooling',
+      'metadata',
+      'eclair',
+      'folders',
+      'prechatForms',
+      'chatter',
+      'tabs',
+      'appMenu',
+      'quickActions',
+      'queryAll',
+      'commerce',
+      'wave',
+      'iot',
+      'analytics',
+      'search',
+      'identity',
+      'composite',
+      'parameterizedSearch',
+      'fingerprint',
+      'theme',
+      'nouns',
+      'domino',
+      'event',
+      'serviceTemplates',
+      'recent',
+      'connect',
+      'licensing',
+      'limits',
+      'process',
+      'async-queries',
+      'query',
+      'jobs',
+      'match',
+      'emailConnect',
+      'compactLayouts',
+      'knowledgeManagement',
+      'sobjects',
+      'actions',
+      'support',
+    ];
+    const body: Record<string, string> = {};
+    for (const n of names) body[n] = `${v}/${n}`;
+    body.identity = `${ctx.instanceUrl}/id/${ctx.orgId}/${ctx.store.userId}`;
+    sendJson(res, 200, body);
+  });
+
+  r.get(['/limits', '/limits/'], (_req, res) => sendJson(res, 200, limitsBody(ctx.limits)));
+
+  r.get(['/sobjects', '/sobjects/'], (req, res) =>
+    sendJson(res, 200, describeGlobal(ctx.schema.objects(), apiVersion(req))),
+  );
+
+  r.get('/sobjects/:object/describe', (req, res) => {
+    const def = ctx.schema.object(String(req.params.object));
+    if (!def) return sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
+    const children = ctx.schema
+      .objects()
+      .flatMap((o) =>
+        o.fields
+          .filter((fd) => fd.type === 'reference' && fd.referenceTo?.includes(def.name))
+          .map((fd) => ({ childSObject: o.name, field: fd.name, relationshipName: null })),
+      );
+    sendJson(res, 200, describeObject(def, apiVersion(req), ctx.permissions, children));
+  });
+
+  r.get('/sobjects/:object', (req, res, next) => {
+    const def = ctx.schema.object(String(req.params.object));
+    if (!def) return next();
+    const version = apiVersion(req);
+    sendJson(res, 200, { objectDescribe: describeGlobal([def], version).sobjects, recentItems: [] });
+  });
+
+  const sweep = (now: number) => {
+    for (const [id, c] of cursors) if (now - c.lastUsed > CURSOR_IDLE_MS) cursors.delete(id);
+    while (cursors.size > MAX_CURSORS) cursors.delete(cursors.keys().next().value as string);
+  };
+
+  const page = (req: Request, res: Response, cursorId: string, c: Cursor, offset: number) => {
+    const version = apiVersion(req);
+    const total = c.result.totalSize;
+    const records = c.result.countOnly ? [] : c.result.page(offset, c.batchSize);
+    const next = offset + records.length;
+    const done = c.result.countOnly || next >= (c.result.countOnly ? 0 : countRows(c.result));
+    if (done) cursors.delete(cursorId);
+    else c.lastUsed = Date.now();
+    sendJson(
+      res,
+      200,
+      done
+        ? { totalSize: total, done: true, records }
+        : {
+            totalSize: total,
+            done: false,
+            nextRecordsUrl: `/services/data/v${version}/query/${cursorId}-${next}`,
+            records,
+          },
+    );
+  };
+
+  const runQuery = (includeDeleted: boolean) => (req: Request, res: Response) => {
+    const q = req.query.q;
+    if (typeof q !== 'string' || q.trim() === '')
+      return sendError(res, 400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    let result: QueryResult;
+    try {
+      result = executeQuery(ctx.store, q, {
+        includeDeleted,
+        now: () => ctx.clock.now(),
+        version: apiVersion(req),
+        schema: visibleSchema(ctx),
+      });
+    } catch (e) {
+      if (e instanceof SoqlError) return sendError(res, e.statusCode, e.errorCode, e.message);
+      throw e;
+    }
+    sweep(Date.now());
+    const cursorId = cursorIds.next('QueryCursor');
+    const c: Cursor = { result, batchSize: batchSizeOf(req.header('sforce-query-options')), lastUsed: Date.now() };
+    cursors.set(cursorId, c);
+    page(req, res, cursorId, c, 0);
+  };
+
+  r.get(['/query', '/query/'], runQuery(false));
+  r.get(['/queryAll', '/queryAll/'], runQuery(true));
+
+  const more = (req: Request, res: Response) => {
+    const m = /^(01g[0-9A-Za-z]{15})-(\d+)$/.exec(String(req.params.locator));
+    const c = m ? cursors.get(m[1]!) : undefined;
+    if (!m || !c) return sendError(res, 400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    page(req, res, m[1]!, c, Number(m[2]));
+  };
+  r.get('/query/:locator', more);
+  r.get('/queryAll/:locator', more);
+
+  return r;
+}
+
+/** Rows the result holds (totalSize, unless LIMIT/COUNT shaped it differently). */
+function countRows(result: QueryResult): number {
+  return result.totalSize;
+}
