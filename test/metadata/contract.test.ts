@@ -430,3 +430,18 @@ describe('sfdx project', () => {
     expect(lines).toEqual(expect.arrayContaining(['**/__tests__/**', '**/jsconfig.json', '**/.eslintrc.json']));
   });
 });
+
+describe('docs/salesforce-package.md', () => {
+  const doc = readFileSync(path.join(REPO_ROOT, 'docs', 'salesforce-package.md'), 'utf8');
+
+  test('names every field, list view, permission set and component property the package ships', () => {
+    const names = [
+      ...CONTRACT.map((c) => c.spec.apiName),
+      ...metaOfDir(path.join('objects', 'Account', 'listViews')).map((m) => m.doc.label as string),
+      ...metaOfDir('permissionsets').map((m) => path.basename(m.rel, '.permissionset-meta.xml')),
+      'contributorCount',
+      'showSparkline',
+    ];
+    expect(names.filter((n) => !doc.includes(n))).toEqual([]);
+  });
+});
