@@ -1,0 +1,261 @@
+/**
+ * The history back-fill: the last N days of snapshots without N full passes. Events are reduced once,
+ * in SQL, to daily buckets per (account, person, KPI, day) of weighted base points and quantity; then a
+ * streaming pass, one page of accounts at a time, turns each bucket series into every day's decayed sum
+ * with prefix sums: every decay kind but halfLife is piecewise linear in the (integer) age, so a day's sum
+ * over an age range is (α + β·d)·Σw − β·Σw·t from two prefix arrays; halfLife uses scaled prefix sums of
+ * w·2^(t/h). The finish is the same as the one-day engine's, so results equal `scoreDay` day by day.
+ */
+import type { Db } from '../store/db';
+import { isRateKpi, type Decay, type Model } from '../model/schema';
+import { finishAccount } from './finish';
+import { addDays, countedEventsSql, daysBetween, peopleOf, prepareMultipliers, Params } from './reduce';
+import { clearSnapshots, insertSnapshots, readPastRange, type PastScore, type SnapshotScore } from '../store/snapshots';
+import { ACCOUNT_PAGE, finishInput, toFinishPast, type AccountScore } from './engine';
+
+/** What the back-fill needs. */
+export interface BackfillOptions {
+  orgId: string;
+  model: Model;
+  references: Record<string, number>;
+  /** The last day to fill (inclusive). */
+  toDay: string;
+  /** How many days to fill, ending at toDay (default 90). */
+  days?: number;
+  /** Called with each filled day's scores instead of writing snapshots (tests, dry runs). */
+  onScores?: (day: string, scores: AccountScore[]) => void;
+}
+
+/** A linear piece of a decay over an inclusive integer age range: factor = alpha + beta × age. */
+interface Piece {
+  lo: number;
+  hi: number;
+  alpha: number;
+  beta: number;
+}
+
+/** The decay as linear pieces over integer ages within the window, or 'halfLife'. */
+export function decayPieces(decay: Decay, windowDays: number): Piece[] | { halfLife: number } {
+  const last = windowDays - 1;
+  const clip = (lo: number, hi: number, alpha: number, beta: number): Piece[] =>
+    Math.max(lo, 0) <= Math.min(hi, last) ? [{ lo: Math.max(lo, 0), hi: Math.min(hi, last), alpha, beta }] : [];
+  switch (decay.kind) {
+    case 'none':
+      return clip(0, last, 1, 0);
+    case 'step':
+      return clip(0, Math.ceil(decay.days ?? windowDays) - 1, 1, 0);
+    case 'linear':
+      return clip(0, Math.ceil(decay.lifespanDays) - 1, 1, -1 / decay.lifespanDays);
+    case 'halfLife':
+      return { halfLife: decay.days };
+    case 'piecewise': {
+      const out: Piece[] = [];
+      const pts = decay.points;
+      for (let i = 0; i + 1 < pts.length; i++) {
+        const [a0, f0] = pts[i]!;
+        const [a1, f1] = pts[i + 1]!;
+        const slope = (f1 - f0) / (a1 - a0);
+        out.push(...clip(Math.ceil(a0), Math.ceil(a1) - 1, f0 - slope * a0, slope));
+      }
+      const [aLast, fLast] = pts[pts.length - 1]!;
+      if (Number.isInteger(aLast)) out.push(...clip(aLast, aLast, fLast, 0));
+      return out;
+    }
+  }
+}
+
+/** One (person, KPI) bucket series of an account, days as indexes from the bucket range's first day. */
+interface Series {
+  person: string | null;
+  kpi: number;
+  t: number[];
+  w: number[];
+  q: number[];
+}
+
+/** Prefix sums of a series for O(log n) range sums. */
+class Prefix {
+  readonly W: Float64Array;
+  readonly WT: Float64Array;
+  readonly Q: Float64Array;
+  readonly H: Float64Array | null;
+  constructor(
+    readonly s: Series,
+    halfLife: number | null,
+  ) {
+    const n = s.t.length;
+    this.W = new Float64Array(n + 1);
+    this.WT = new Float64Array(n + 1);
+    this.Q = new Float64Array(n + 1);
+    this.H = halfLife === null ? null : new Float64Array(n + 1);
+    const t0 = s.t[0] ?? 0;
+    for (let i = 0; i < n; i++) {
+      const w = s.w[i]!;
+      const t = s.t[i]!;
+      this.W[i + 1] = this.W[i]! + w;
+      this.WT[i + 1] = this.WT[i]! + w * t;
+      this.Q[i + 1] = this.Q[i]! + s.q[i]!;
+      // Scaled so that older buckets weigh less: w·2^((t − t0)/h); multiplied back by 0.5^((d − t0)/h).
+      if (this.H && halfLife !== null) this.H[i + 1] = this.H[i]! + w * Math.pow(2, (t - t0) / halfLife);
+    }
+  }
+  /** First index whose day is ≥ day. */
+  lower(day: number): number {
+    const t = this.s.t;
+    let lo = 0;
+    let hi = t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid]! < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** The decayed sum of a series on day index d, by prefix sums. */
+function decayedSum(pre: Prefix, d: number, decay: Piece[] | { halfLife: number }, windowDays: number): number {
+  if (!Array.isArray(decay)) {
+    const i = pre.lower(d - windowDays + 1);
+    const j = pre.lower(d + 1);
+    if (i >= j) return 0;
+    const t0 = pre.s.t[0]!;
+    const scale = (d - t0) / decay.halfLife;
+    if (scale > 900) {
+      // 2^scale would overflow the scaled sums: sum this day directly (only for tiny half-lives).
+      let sum = 0;
+      for (let k = i; k < j; k++) sum += pre.s.w[k]! * Math.pow(0.5, (d - pre.s.t[k]!) / decay.halfLife);
+      return sum;
+    }
+    return (pre.H![j]! - pre.H![i]!) * Math.pow(0.5, scale);
+  }
+  let sum = 0;
+  for (const piece of decay) {
+    // Ages lo..hi are days d − hi .. d − lo.
+    const i = pre.lower(d - piece.hi);
+    const j = pre.lower(d - piece.lo + 1);
+    if (i >= j) continue;
+    const w = pre.W[j]! - pre.W[i]!;
+    const wt = pre.WT[j]! - pre.WT[i]!;
+    sum += (piece.alpha + piece.beta * d) * w - piece.beta * wt;
+  }
+  return sum;
+}
+
+interface BucketRow {
+  account_id: string;
+  person_id: string | null;
+  kpi: number;
+  day: string;
+  w: number;
+  q: number;
+}
+
+/**
+ * Fills `days` days of snapshots ending at `toDay` (inclusive) for the org and model, replacing what was
+ * stored for those days. Runs in one transaction; memory is bounded by one page of accounts.
+ */
+export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: number; snapshots: number }> {
+  const { orgId, model, references, toDay } = opts;
+  const days = opts.days ?? 90;
+  const window = model.windowDays;
+  const start = addDays(toDay, -(days - 1));
+  const from = addDays(start, -(window - 1));
+  const trendDays = model.trend.days;
+  const decays = model.kpis.map((k) => (isRateKpi(k) || !k.enabled ? null : decayPieces(k.decay, window)));
+  return db.transaction(async (tx) => {
+    await prepareMultipliers(tx, orgId, model);
+    const p = new Params();
+    const counted = countedEventsSql(model, p, orgId, from, toDay);
+    await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pulse_buckets (account_id text NOT NULL, person_id text,
+        kpi int NOT NULL, day date NOT NULL, w float8 NOT NULL, q float8 NOT NULL);
+      TRUNCATE pulse_buckets;`);
+    await tx.query(
+      `INSERT INTO pulse_buckets SELECT account_id, person_id, kpi, day, sum(weighted), sum(quantity)
+       FROM (${counted}) c GROUP BY account_id, person_id, kpi, day`,
+      p.values,
+    );
+    await tx.exec(
+      'CREATE INDEX IF NOT EXISTS pulse_buckets_account ON pulse_buckets (account_id); ANALYZE pulse_buckets',
+    );
+    if (!opts.onScores) await clearSnapshots(tx, orgId, model.version, start, toDay);
+    const accounts = (
+      await tx.query<{ account_id: string }>(
+        'SELECT account_id FROM pulse_buckets GROUP BY account_id ORDER BY account_id COLLATE "C"',
+      )
+    ).rows.map((r) => r.account_id);
+    const dayNames = Array.from({ length: days }, (_, i) => addDays(start, i));
+    const dayOffset = daysBetween(from, start);
+    let written = 0;
+    const perDay = opts.onScores ? dayNames.map(() => [] as AccountScore[]) : null;
+    for (let a = 0; a < accounts.length; a += ACCOUNT_PAGE) {
+      const ids = accounts.slice(a, a + ACCOUNT_PAGE);
+      const rows = (
+        await tx.query<BucketRow>(
+          `SELECT account_id, person_id, kpi, day::text AS day, w, q FROM pulse_buckets
+           WHERE account_id = ANY($1::text[]) ORDER BY account_id, person_id NULLS FIRST, kpi, day`,
+          [ids],
+        )
+      ).rows;
+      const people = await peopleOf(tx, orgId, [
+        ...new Set(rows.map((r) => r.person_id).filter((x): x is string => x !== null)),
+      ]);
+      const stored = await readPastRange(tx, orgId, model.version, addDays(start, -trendDays), addDays(start, -1), ids);
+      const out: { day: string; score: SnapshotScore }[] = [];
+      let r = 0;
+      while (r < rows.length) {
+        const accountId = rows[r]!.account_id;
+        const series: Series[] = [];
+        for (; r < rows.length && rows[r]!.account_id === accountId; r++) {
+          const row = rows[r]!;
+          let s = series[series.length - 1];
+          if (!s || s.person !== row.person_id || s.kpi !== row.kpi) {
+            s = { person: row.person_id, kpi: row.kpi, t: [], w: [], q: [] };
+            series.push(s);
+          }
+          s.t.push(daysBetween(from, row.day));
+          s.w.push(row.w);
+          s.q.push(row.q);
+        }
+        const pres = series.map((s) => {
+          const dk = decays[s.kpi];
+          return new Prefix(s, dk && !Array.isArray(dk) ? dk.halfLife : null);
+        });
+        const past = new Map<string, PastScore>(stored.get(accountId) ?? []);
+        for (let di = 0; di < days; di++) {
+          const d = dayOffset + di;
+          const cells = [];
+          for (const pre of pres) {
+            const i = pre.lower(d - window + 1);
+            const j = pre.lower(d + 1);
+            if (i >= j) continue;
+            const s = pre.s;
+            cells.push({
+              person_id: s.person,
+              kpi: s.kpi,
+              points: decayedSum(pre, d, decays[s.kpi]!, window),
+              n: pre.Q[j]! - pre.Q[i]!,
+              last_day: addDays(from, s.t[j - 1]!),
+            });
+          }
+          if (cells.length === 0) continue;
+          const day = dayNames[di]!;
+          const input = finishInput(model, accountId, cells, people);
+          const score = finishAccount(model, references, input, toFinishPast(past.get(addDays(day, -trendDays))));
+          if (!score) continue;
+          past.set(day, pastOf(score));
+          if (perDay) perDay[di]!.push(score);
+          else out.push({ day, score });
+        }
+      }
+      if (!perDay) written += await insertSnapshots(tx, orgId, model.version, out);
+    }
+    if (perDay) perDay.forEach((scores, i) => opts.onScores!(dayNames[i]!, scores));
+    await tx.exec('DROP TABLE IF EXISTS pulse_buckets');
+    return { days, snapshots: written };
+  });
+}
+
+function pastOf(s: AccountScore): PastScore {
+  return { score: s.score, scoreExact: s.scoreExact, kpis: s.kpis };
+}

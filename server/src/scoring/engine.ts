@@ -1,0 +1,231 @@
+/**
+ * The scoring engine: the SQL reduction (reduce.ts) plus the per-account finish (finish.ts), written
+ * to daily snapshots. Also publishing a model version: calibrate "auto" references, freeze, activate,
+ * back-fill the history.
+ */
+import type { Db } from '../store/db';
+import { PulseError } from '../errors';
+import { isRateKpi, parseModel, type Model } from '../model/schema';
+import { finishAccount, type AccountScore, type FinishInput, type PastScore as FinishPast } from './finish';
+import { calibrateReference } from './subscore';
+import {
+  addDays,
+  cellAccounts,
+  cellsOf,
+  peopleOf,
+  prepareMultipliers,
+  reduceDay,
+  type CellRow,
+  type PersonRow,
+} from './reduce';
+import { readPastScores, writeSnapshots, type PastScore } from '../store/snapshots';
+import { activateModel, loadActiveModel, saveModelVersion } from '../store/models';
+import { backfill } from './backfill';
+import { log } from '../log';
+
+export type { AccountScore, FinishInput };
+
+/** What scoring one day needs. */
+export interface ScoreDayOptions {
+  orgId: string;
+  model: Model;
+  references: Record<string, number>;
+  asOf: string;
+}
+
+/** Accounts per finish page: bounds memory while keeping round trips few. */
+export const ACCOUNT_PAGE = 2_000;
+
+/**
+ * Builds the finish input of one account from its reduction cells (any order) and the people rows.
+ * Shared by the one-day engine and the back-fill so both feed the finish identically.
+ */
+export function finishInput(
+  model: Model,
+  accountId: string,
+  cells: Pick<CellRow, 'person_id' | 'kpi' | 'points' | 'n' | 'last_day'>[],
+  people: Map<string, PersonRow>,
+): FinishInput {
+  // Sum in a fixed order (by person id, then KPI) so every caller gets bit-identical totals.
+  const sorted = [...cells].sort(
+    (a, b) =>
+      (a.person_id === null ? 0 : 1) - (b.person_id === null ? 0 : 1) ||
+      cmp(a.person_id ?? '', b.person_id ?? '') ||
+      a.kpi - b.kpi,
+  );
+  const kpis: Record<string, { points: number; count: number }> = {};
+  const byPerson = new Map<string, { personId: string; points: number; kpiPoints: Record<string, number> }>();
+  let lastActivity = '';
+  for (const c of sorted) {
+    const key = model.kpis[c.kpi]!.key;
+    const k = (kpis[key] ??= { points: 0, count: 0 });
+    k.points += c.points;
+    k.count += c.n;
+    if (c.last_day > lastActivity) lastActivity = c.last_day;
+    if (c.person_id === null) continue;
+    let p = byPerson.get(c.person_id);
+    if (!p) {
+      p = { personId: c.person_id, points: 0, kpiPoints: {} };
+      byPerson.set(c.person_id, p);
+    }
+    p.points += c.points;
+    p.kpiPoints[key] = (p.kpiPoints[key] ?? 0) + c.points;
+  }
+  const peopleOut = [...byPerson.values()].map((p) => {
+    const row = people.get(p.personId);
+    return {
+      ...p,
+      seniority: row?.seniority ?? 'unknown',
+      department: row?.department ?? 'unknown',
+      title: row?.title ?? null,
+    };
+  });
+  return { accountId, kpis, people: peopleOut, lastActivity: lastActivity || null };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The past the finish needs for the trend, from a stored snapshot. */
+export function toFinishPast(p: PastScore | undefined): FinishPast | null {
+  if (!p) return null;
+  const subscores: Record<string, number> = {};
+  for (const [key, k] of Object.entries(p.kpis)) subscores[key] = k.subscore;
+  return { score: p.score, subscores };
+}
+
+/**
+ * Scores every account of the org for one day: SQL reduction, then the finish per account with the
+ * trend against the stored snapshot `trend.days` earlier. Reads only; see `scoreAndStoreDay` to write.
+ */
+export async function scoreDay(db: Db, opts: ScoreDayOptions): Promise<AccountScore[]> {
+  const { orgId, model, references, asOf } = opts;
+  return db.transaction(async (tx) => {
+    await prepareMultipliers(tx, orgId, model);
+    await reduceDay(tx, orgId, model, asOf);
+    const accounts = await cellAccounts(tx);
+    const pastDay = addDays(asOf, -model.trend.days);
+    const out: AccountScore[] = [];
+    for (let i = 0; i < accounts.length; i += ACCOUNT_PAGE) {
+      const ids = accounts.slice(i, i + ACCOUNT_PAGE);
+      const cells = await cellsOf(tx, ids);
+      const people = await peopleOf(tx, orgId, [
+        ...new Set(cells.map((c) => c.person_id).filter((x): x is string => x !== null)),
+      ]);
+      const past = await readPastScores(tx, orgId, model.version, pastDay, ids);
+      const byAccount = new Map<string, CellRow[]>();
+      for (const c of cells) {
+        const list = byAccount.get(c.account_id);
+        if (list) list.push(c);
+        else byAccount.set(c.account_id, [c]);
+      }
+      for (const id of ids) {
+        const input = finishInput(model, id, byAccount.get(id) ?? [], people);
+        const score = finishAccount(model, references, input, toFinishPast(past.get(id)));
+        if (score) out.push(score);
+      }
+    }
+    await tx.exec('DROP TABLE IF EXISTS pulse_cells');
+    return out;
+  });
+}
+
+/** Scores one day and replaces that day's snapshots, all or nothing. */
+export async function scoreAndStoreDay(db: Db, opts: ScoreDayOptions): Promise<AccountScore[]> {
+  return db.transaction(async (tx) => {
+    const scores = await scoreDay(tx, opts);
+    await writeSnapshots(tx, opts.orgId, opts.model.version, opts.asOf, scores);
+    return scores;
+  });
+}
+
+/**
+ * Resolves every `reference: "auto"` KPI to the 75th percentile of its positive P across the org's
+ * accounts on `asOf`; fixed references and the model's own `references` map are kept.
+ */
+export async function calibrateReferences(
+  db: Db,
+  orgId: string,
+  model: Model,
+  asOf: string,
+): Promise<Record<string, number>> {
+  const references: Record<string, number> = { ...(model.references ?? {}) };
+  const auto = model.kpis
+    .map((k, i) => ({ k, i }))
+    .filter(({ k }) => !isRateKpi(k) && k.reference === 'auto' && references[k.key] === undefined);
+  if (auto.length === 0) return references;
+  return db.transaction(async (tx) => {
+    await prepareMultipliers(tx, orgId, model);
+    await reduceDay(tx, orgId, model, asOf);
+    const r = await tx.query<{ kpi: number; ps: number[] }>(
+      `SELECT kpi, array_agg(p) AS ps FROM (
+         SELECT account_id, kpi, sum(points) AS p FROM pulse_cells GROUP BY account_id, kpi
+       ) t WHERE p > 0 GROUP BY kpi`,
+    );
+    const byKpi = new Map(r.rows.map((x) => [x.kpi, x.ps.map(Number)]));
+    for (const { k, i } of auto) references[k.key] = calibrateReference(byKpi.get(i) ?? []);
+    await tx.exec('DROP TABLE IF EXISTS pulse_cells');
+    return references;
+  });
+}
+
+/** Result of publishing a model version. */
+export interface PublishResult {
+  version: string;
+  references: Record<string, number>;
+  snapshots: number;
+}
+
+/**
+ * Publishes a model version for an org: validates it, calibrates and freezes "auto" references as of
+ * `asOf`, stores and activates it, and back-fills the last 90 days of snapshots — all in one transaction.
+ */
+export async function publishModel(db: Db, orgId: string, model: unknown, asOf: string): Promise<PublishResult> {
+  const parsed = parseModel(model);
+  return db.transaction(async (tx) => {
+    const references = await calibrateReferences(tx, orgId, parsed, asOf);
+    await saveModelVersion(tx, orgId, parsed, references);
+    await activateModel(tx, orgId, parsed.version);
+    const filled = await backfill(tx, { orgId, model: parsed, references, toDay: asOf });
+    log.info({ org: orgId, model: parsed.version, snapshots: filled.snapshots }, 'model published');
+    return { version: parsed.version, references, snapshots: filled.snapshots };
+  });
+}
+
+/** What `scoreOrg` did. */
+export interface ScoreOrgResult {
+  modelVersion: string;
+  asOf: string;
+  accounts: number;
+  snapshots: number;
+  scores: AccountScore[];
+}
+
+/**
+ * Scores an org with its active model for `asOf` (and, with `history`, back-fills the 90 days up to it
+ * first). Used by the CLI and the daily run.
+ */
+export async function scoreOrg(
+  db: Db,
+  opts: { orgId: string; asOf: string; history?: boolean },
+): Promise<ScoreOrgResult> {
+  const active = await loadActiveModel(db, opts.orgId);
+  if (!active) {
+    throw new PulseError('NO_ACTIVE_MODEL', `org ${opts.orgId} has no published model; publish one first`, {
+      org: opts.orgId,
+    });
+  }
+  const { model, references } = active;
+  return db.transaction(async (tx) => {
+    let snapshots = 0;
+    if (opts.history) {
+      // The back-fill ends the day before, so today's scores come from the one-day engine as usual.
+      const r = await backfill(tx, { orgId: opts.orgId, model, references, toDay: addDays(opts.asOf, -1), days: 89 });
+      snapshots += r.snapshots;
+    }
+    const scores = await scoreAndStoreDay(tx, { orgId: opts.orgId, model, references, asOf: opts.asOf });
+    snapshots += scores.length;
+    return { modelVersion: model.version, asOf: opts.asOf, accounts: scores.length, snapshots, scores };
+  });
+}

@@ -1,0 +1,298 @@
+/**
+ * The heavy reduction in SQL: events → (account, person, KPI) points for one as-of day, and
+ * events → daily (account, person, KPI) buckets for the history back-fill. KPI assignment, base
+ * points and decay are SQL CASE expressions built from the model in model order, every model
+ * value passed as a `$n` parameter. Multipliers are evaluated in TypeScript (the same rule code
+ * the receipt uses) and joined in from temp tables. Everything is per org, set-based, and runs
+ * unchanged on PGlite and Postgres. Callers run these inside one transaction: temp tables live
+ * on the transaction's connection and are dropped at commit.
+ */
+import type { Db } from '../store/db';
+import type { Decay, Model } from '../model/schema';
+import { isRateKpi } from '../model/schema';
+import { globToLike } from './kpi';
+import { multiplier, type ScoringAccount } from './multiplier';
+import type { ScoringPerson } from './committee';
+
+/** Collects positional parameters while SQL text is built, so no value is ever pasted in. */
+export class Params {
+  readonly values: unknown[] = [];
+  /** Adds a value and returns its placeholder, with an optional cast. */
+  add(value: unknown, cast?: string): string {
+    this.values.push(value);
+    return `$${this.values.length}${cast ? `::${cast}` : ''}`;
+  }
+}
+
+/** One day as 'YYYY-MM-DD' plus `n` days. */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days from `a` to `b` (both 'YYYY-MM-DD'). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The SQL CASE giving each event's KPI index (position in model.kpis), first match in model order. */
+function kpiCase(model: Model, p: Params): string {
+  const arms: string[] = [];
+  model.kpis.forEach((kpi, i) => {
+    if (isRateKpi(kpi)) return;
+    const conds = [`e.type = ANY(${p.add(Object.keys(kpi.activities), 'text[]')})`];
+    if (kpi.urls) conds.push(`(e.url IS NOT NULL AND e.url ILIKE ANY(${p.add(kpi.urls.map(globToLike), 'text[]')}))`);
+    if (kpi.excludeUrls)
+      conds.push(`(e.url IS NULL OR NOT (e.url ILIKE ANY(${p.add(kpi.excludeUrls.map(globToLike), 'text[]')})))`);
+    if (kpi.campaignTypes) {
+      const types = kpi.campaignTypes.map((t) => t.toLowerCase());
+      conds.push(`lower(e.attributes->>'campaignType') = ANY(${p.add(types, 'text[]')})`);
+    }
+    arms.push(`WHEN ${conds.join(' AND ')} THEN ${i}`);
+  });
+  return arms.length ? `CASE ${arms.join(' ')} END` : 'NULL::int';
+}
+
+/** (kpi index, type, points) triples for the base-points join. */
+function pointsTable(model: Model, p: Params): string {
+  const ks: number[] = [];
+  const ts: string[] = [];
+  const ps: number[] = [];
+  model.kpis.forEach((kpi, i) => {
+    if (isRateKpi(kpi) || !kpi.enabled) return;
+    for (const [type, points] of Object.entries(kpi.activities)) {
+      ks.push(i);
+      ts.push(type);
+      ps.push(points);
+    }
+  });
+  return `unnest(${p.add(ks, 'int[]')}, ${p.add(ts, 'text[]')}, ${p.add(ps, 'float8[]')}) AS pts(kpi, type, points)`;
+}
+
+/** The SQL expression of one decay kind at integer age `age` (0 ≤ age < windowDays is filtered elsewhere). */
+export function decaySql(decay: Decay, p: Params, age = 'age'): string {
+  switch (decay.kind) {
+    case 'linear':
+      return `GREATEST(0::float8, 1 - ${age}::float8 / ${p.add(decay.lifespanDays, 'float8')})`;
+    case 'step':
+      return decay.days === undefined
+        ? '1::float8'
+        : `CASE WHEN ${age} < ${p.add(decay.days, 'float8')} THEN 1::float8 ELSE 0::float8 END`;
+    case 'halfLife':
+      return `power(0.5::float8, ${age}::float8 / ${p.add(decay.days, 'float8')})`;
+    case 'piecewise': {
+      const pts = decay.points;
+      const arms: string[] = [];
+      for (let i = 0; i + 1 < pts.length; i++) {
+        const [a0, f0] = pts[i]!;
+        const [a1, f1] = pts[i + 1]!;
+        const pa0 = p.add(a0, 'float8');
+        arms.push(
+          `WHEN ${age} < ${p.add(a1, 'float8')} THEN ${p.add(f0, 'float8')} + (${p.add(f1 - f0, 'float8')}) * (${age}::float8 - ${pa0}) / ${p.add(a1 - a0, 'float8')}`,
+        );
+      }
+      // The last point's factor holds at its own age; beyond it, 0 (as decayFactor).
+      const [aLast, fLast] = pts[pts.length - 1]!;
+      arms.push(`WHEN ${age} = ${p.add(aLast, 'float8')} THEN ${p.add(fLast, 'float8')}`);
+      return `CASE ${arms.join(' ')} ELSE 0::float8 END`;
+    }
+    case 'none':
+      return '1::float8';
+  }
+}
+
+/** Whether person/account multiplier tables are needed at all. */
+function hasMultipliers(model: Model): boolean {
+  return model.multipliers.length > 0;
+}
+
+/** A person as the multiplier and committee rules see them. */
+export interface PersonRow {
+  id: string;
+  account_id: string | null;
+  seniority: string;
+  department: string;
+  title: string | null;
+}
+
+/** An account as the multiplier rules see it. */
+export interface AccountRow {
+  id: string;
+  industry: string | null;
+  employees: number | null;
+}
+
+const PAGE = 20_000;
+
+/**
+ * Fills the temp tables `pulse_person_mult(person_id, factor)` and `pulse_account_mult(account_id, factor)`
+ * with every multiplier factor of the org's people (against their own account) and of person-less events
+ * (against the account). Skipped when the model has no rules (factor 1 everywhere).
+ */
+export async function prepareMultipliers(tx: Db, orgId: string, model: Model): Promise<void> {
+  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pulse_person_mult (person_id text PRIMARY KEY, factor float8 NOT NULL);
+    CREATE TEMP TABLE IF NOT EXISTS pulse_account_mult (account_id text PRIMARY KEY, factor float8 NOT NULL);
+    TRUNCATE pulse_person_mult; TRUNCATE pulse_account_mult;`);
+  if (!hasMultipliers(model)) return;
+  const accounts = new Map<string, AccountRow>();
+  let last = '';
+  for (;;) {
+    const r = await tx.query<AccountRow>(
+      `SELECT id, industry, employees FROM accounts WHERE org_id = $1 AND id > $2 COLLATE "C"
+       ORDER BY id COLLATE "C" LIMIT ${PAGE}`,
+      [orgId, last],
+    );
+    if (r.rows.length === 0) break;
+    const ids: string[] = [];
+    const fs: number[] = [];
+    for (const a of r.rows) {
+      accounts.set(a.id, a);
+      ids.push(a.id);
+      fs.push(multiplier(model, null, toAccount(a)).factor);
+    }
+    await tx.query('INSERT INTO pulse_account_mult SELECT * FROM unnest($1::text[], $2::float8[])', [ids, fs]);
+    last = r.rows[r.rows.length - 1]!.id;
+  }
+  last = '';
+  const cache = new Map<string, number>();
+  for (;;) {
+    const r = await tx.query<PersonRow>(
+      `SELECT id, account_id, seniority, department, title FROM people WHERE org_id = $1 AND id > $2 COLLATE "C"
+       ORDER BY id COLLATE "C" LIMIT ${PAGE}`,
+      [orgId, last],
+    );
+    if (r.rows.length === 0) break;
+    const ids: string[] = [];
+    const fs: number[] = [];
+    for (const person of r.rows) {
+      // Many people share a title and account profile: evaluate each distinct signature once.
+      const a = person.account_id ? accounts.get(person.account_id) : undefined;
+      const sig = `${person.seniority}\u0000${person.department}\u0000${person.title ?? ''}\u0000${a?.industry ?? ''}\u0000${a?.employees ?? ''}`;
+      let f = cache.get(sig);
+      if (f === undefined) {
+        f = multiplier(model, toPerson(person), a ? toAccount(a) : EMPTY_ACCOUNT).factor;
+        cache.set(sig, f);
+      }
+      ids.push(person.id);
+      fs.push(f);
+    }
+    await tx.query('INSERT INTO pulse_person_mult SELECT * FROM unnest($1::text[], $2::float8[])', [ids, fs]);
+    last = r.rows[r.rows.length - 1]!.id;
+  }
+  await tx.exec('ANALYZE pulse_person_mult; ANALYZE pulse_account_mult');
+}
+
+const EMPTY_ACCOUNT = { industry: null, employees: null };
+
+/** The person shape A's multiplier/committee code takes. */
+export function toPerson(p: PersonRow): ScoringPerson {
+  return { seniority: p.seniority, department: p.department, title: p.title };
+}
+
+/** The account shape A's multiplier code takes. */
+export function toAccount(a: AccountRow): ScoringAccount {
+  return { industry: a.industry, employees: a.employees };
+}
+
+/**
+ * The SELECT of counted events between two UTC days (inclusive) with their KPI index, UTC day and
+ * weighted base points (base × multiplier): not excluded, in an enabled count KPI, factor > 0.
+ * Columns: account_id, person_id, kpi, day, quantity, weighted.
+ */
+export function countedEventsSql(model: Model, p: Params, orgId: string, fromDay: string, toDay: string): string {
+  const mult = hasMultipliers(model)
+    ? `LEFT JOIN pulse_person_mult pm ON pm.person_id = e.person_id
+       LEFT JOIN pulse_account_mult am ON am.account_id = e.account_id`
+    : '';
+  const factor = hasMultipliers(model)
+    ? `CASE WHEN pm.factor IS NOT NULL THEN pm.factor ELSE COALESCE(am.factor, 1::float8) END`
+    : '1::float8';
+  const org = p.add(orgId);
+  const from = p.add(fromDay, 'date');
+  const to = p.add(toDay, 'date');
+  const kpi = kpiCase(model, p);
+  const pts = pointsTable(model, p);
+  return `SELECT k.account_id, k.person_id, k.kpi, k.day, k.quantity,
+      pts.points * k.quantity * k.intent * k.factor AS weighted
+    FROM (
+      SELECT e.account_id, e.person_id, e.type, e.quantity,
+        (e.occurred_at AT TIME ZONE 'UTC')::date AS day,
+        CASE WHEN e.type = 'intent' THEN COALESCE(e.strength, 100) / 100 ELSE 1::float8 END AS intent,
+        ${factor} AS factor,
+        ${kpi} AS kpi
+      FROM events e ${mult}
+      WHERE e.org_id = ${org} AND e.account_id IS NOT NULL AND e.excluded_reason IS NULL
+        AND e.occurred_at >= (${from})::timestamp AT TIME ZONE 'UTC'
+        AND e.occurred_at < (${to} + 1)::timestamp AT TIME ZONE 'UTC'
+    ) k JOIN ${pts} ON pts.kpi = k.kpi AND pts.type = k.type
+    WHERE k.factor > 0`;
+}
+
+/**
+ * Reduces the org's events for one as-of day into temp table `pulse_cells(account_id, person_id, kpi,
+ * points, n, last_day)`: per (account, person or NULL, KPI) the decayed points P, the counted quantity N
+ * and the newest counted day. Call `prepareMultipliers` first in the same transaction.
+ */
+export async function reduceDay(tx: Db, orgId: string, model: Model, asOf: string): Promise<void> {
+  const p = new Params();
+  const from = addDays(asOf, -(model.windowDays - 1));
+  const counted = countedEventsSql(model, p, orgId, from, asOf);
+  const asOfP = p.add(asOf, 'date');
+  const arms: string[] = [];
+  model.kpis.forEach((kpi, i) => {
+    if (isRateKpi(kpi) || !kpi.enabled) return;
+    arms.push(`WHEN ${i} THEN ${decaySql(kpi.decay, p, 'c.age')}`);
+  });
+  const decay = arms.length ? `CASE c.kpi ${arms.join(' ')} END` : '0::float8';
+  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pulse_cells (account_id text NOT NULL, person_id text,
+      kpi int NOT NULL, points float8 NOT NULL, n float8 NOT NULL, last_day date NOT NULL);
+    TRUNCATE pulse_cells;`);
+  await tx.query(
+    `INSERT INTO pulse_cells
+     SELECT c.account_id, c.person_id, c.kpi, sum(c.weighted * ${decay}), sum(c.quantity), max(c.day)
+     FROM (SELECT x.*, ${asOfP} - x.day AS age FROM (${counted}) x) c
+     GROUP BY c.account_id, c.person_id, c.kpi`,
+    p.values,
+  );
+  await tx.exec('CREATE INDEX IF NOT EXISTS pulse_cells_account ON pulse_cells (account_id); ANALYZE pulse_cells');
+}
+
+/** One row of the reduction, as read back per account page. */
+export interface CellRow {
+  account_id: string;
+  person_id: string | null;
+  kpi: number;
+  points: number;
+  n: number;
+  last_day: string;
+}
+
+/** The scored accounts of the reduction, sorted (byte order), so callers can page through them. */
+export async function cellAccounts(tx: Db): Promise<string[]> {
+  const r = await tx.query<{ account_id: string }>(
+    'SELECT account_id FROM pulse_cells GROUP BY account_id ORDER BY account_id COLLATE "C"',
+  );
+  return r.rows.map((x) => x.account_id);
+}
+
+/** The reduction rows of some accounts. */
+export async function cellsOf(tx: Db, accountIds: string[]): Promise<CellRow[]> {
+  const r = await tx.query<CellRow>(
+    'SELECT account_id, person_id, kpi, points, n, last_day::text AS last_day FROM pulse_cells WHERE account_id = ANY($1::text[])',
+    [accountIds],
+  );
+  return r.rows;
+}
+
+/** People by id (org-scoped), for the committee and top-people parts of the finish. */
+export async function peopleOf(tx: Db, orgId: string, ids: string[]): Promise<Map<string, PersonRow>> {
+  const out = new Map<string, PersonRow>();
+  if (ids.length === 0) return out;
+  const r = await tx.query<PersonRow>(
+    'SELECT id, account_id, seniority, department, title FROM people WHERE org_id = $1 AND id = ANY($2::text[])',
+    [orgId, ids],
+  );
+  for (const row of r.rows) out.set(row.id, row);
+  return out;
+}

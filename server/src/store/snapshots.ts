@@ -1,0 +1,194 @@
+/**
+ * Daily snapshots: one row per scored account per day per model version. The exact score is stored;
+ * the rounded score, trend and top contributors ride in `detail`.
+ */
+import type { Db } from './db';
+
+/** What a snapshot row holds of a finished account score (the finish's output shape). */
+export interface SnapshotScore {
+  accountId: string;
+  score: number;
+  scoreExact: number;
+  band: string;
+  trend: string;
+  change30d: number | null;
+  peopleEngaged: number;
+  coveragePct: number;
+  missingPersonas: string[];
+  mqa: boolean;
+  kpis: Record<string, { points: number; subscore: number }>;
+  topPeople: unknown[];
+  topKpis: unknown[];
+  changeDrivers?: unknown[];
+  lastActivity: string | null;
+}
+
+/** A stored day of one account, as the trend and change drivers need it. */
+export interface PastScore {
+  score: number;
+  scoreExact: number;
+  kpis: Record<string, { points: number; subscore: number }>;
+}
+
+const BATCH = 5_000;
+
+/** Replaces the snapshots of (org, model version, day) with `scores`, in batches of unnest inserts. */
+export async function writeSnapshots(
+  db: Db,
+  orgId: string,
+  modelVersion: string,
+  day: string,
+  scores: SnapshotScore[],
+): Promise<number> {
+  await db.query('DELETE FROM snapshots WHERE org_id = $1 AND model_version = $2 AND day = $3::date', [
+    orgId,
+    modelVersion,
+    day,
+  ]);
+  return insertSnapshots(
+    db,
+    orgId,
+    modelVersion,
+    scores.map((s) => ({ day, score: s })),
+  );
+}
+
+/** Deletes the snapshots of a model version over an inclusive day range (before a back-fill rewrites it). */
+export async function clearSnapshots(db: Db, orgId: string, modelVersion: string, from: string, to: string) {
+  await db.query(
+    'DELETE FROM snapshots WHERE org_id = $1 AND model_version = $2 AND day BETWEEN $3::date AND $4::date',
+    [orgId, modelVersion, from, to],
+  );
+}
+
+/** Inserts (upserts) snapshot rows of any days. */
+export async function insertSnapshots(
+  db: Db,
+  orgId: string,
+  modelVersion: string,
+  rows: { day: string; score: SnapshotScore }[],
+): Promise<number> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const chunk = rows.slice(i, i + BATCH);
+    await db.query(
+      `INSERT INTO snapshots (org_id, model_version, account_id, day, score, band, kpis, people_engaged,
+         coverage_pct, missing_personas, mqa, last_activity, detail)
+       SELECT $1, $2, a, d, s, b, k::jsonb, pe, cp, string_to_array(mp, chr(31)), m, la, dt::jsonb
+       FROM unnest($3::text[], $4::date[], $5::float8[], $6::text[], $7::text[], $8::int[], $9::float8[],
+                   $10::text[], $11::bool[], $12::date[], $13::text[])
+         AS t(a, d, s, b, k, pe, cp, mp, m, la, dt)
+       ON CONFLICT (org_id, model_version, account_id, day) DO UPDATE SET score = EXCLUDED.score,
+         band = EXCLUDED.band, kpis = EXCLUDED.kpis, people_engaged = EXCLUDED.people_engaged,
+         coverage_pct = EXCLUDED.coverage_pct, missing_personas = EXCLUDED.missing_personas,
+         mqa = EXCLUDED.mqa, last_activity = EXCLUDED.last_activity, detail = EXCLUDED.detail`,
+      [
+        orgId,
+        modelVersion,
+        chunk.map((r) => r.score.accountId),
+        chunk.map((r) => r.day),
+        chunk.map((r) => r.score.scoreExact),
+        chunk.map((r) => r.score.band),
+        chunk.map((r) => JSON.stringify(r.score.kpis)),
+        chunk.map((r) => r.score.peopleEngaged),
+        chunk.map((r) => r.score.coveragePct),
+        // string_to_array of '' gives {}, so an empty list round-trips.
+        chunk.map((r) => r.score.missingPersonas.join('\u001f')),
+        chunk.map((r) => r.score.mqa),
+        chunk.map((r) => r.score.lastActivity),
+        chunk.map((r) =>
+          JSON.stringify({
+            score: r.score.score,
+            trend: r.score.trend,
+            change30d: r.score.change30d,
+            topPeople: r.score.topPeople,
+            topKpis: r.score.topKpis,
+            changeDrivers: r.score.changeDrivers ?? [],
+          }),
+        ),
+      ],
+    );
+  }
+  return rows.length;
+}
+
+/** The stored scores of some accounts on one day (for the trend), by account id. */
+export async function readPastScores(
+  db: Db,
+  orgId: string,
+  modelVersion: string,
+  day: string,
+  accountIds: string[],
+): Promise<Map<string, PastScore>> {
+  const r = await db.query<{ account_id: string; score: number; kpis: PastScore['kpis']; rounded: number | null }>(
+    `SELECT account_id, score, kpis, (detail->>'score')::float8 AS rounded FROM snapshots
+     WHERE org_id = $1 AND model_version = $2 AND day = $3::date AND account_id = ANY($4::text[])`,
+    [orgId, modelVersion, day, accountIds],
+  );
+  const out = new Map<string, PastScore>();
+  for (const row of r.rows) {
+    out.set(row.account_id, { score: row.rounded ?? Math.round(row.score), scoreExact: row.score, kpis: row.kpis });
+  }
+  return out;
+}
+
+/** A stored snapshot row, as the API and tests read it. */
+export interface SnapshotRow {
+  account_id: string;
+  day: string;
+  score: number;
+  band: string;
+  kpis: Record<string, { points: number; subscore: number }>;
+  people_engaged: number;
+  coverage_pct: number;
+  missing_personas: string[];
+  mqa: boolean;
+  last_activity: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** Every snapshot of a model version over an inclusive day range, ordered by account then day. */
+export async function readSnapshots(
+  db: Db,
+  orgId: string,
+  modelVersion: string,
+  from: string,
+  to: string,
+): Promise<SnapshotRow[]> {
+  const r = await db.query<SnapshotRow>(
+    `SELECT account_id, day, score, band, kpis, people_engaged, coverage_pct, missing_personas, mqa,
+       last_activity, detail FROM snapshots
+     WHERE org_id = $1 AND model_version = $2 AND day BETWEEN $3::date AND $4::date
+     ORDER BY account_id, day`,
+    [orgId, modelVersion, from, to],
+  );
+  return r.rows;
+}
+
+/** The stored scores of some accounts over an inclusive day range: account → day → score. */
+export async function readPastRange(
+  db: Db,
+  orgId: string,
+  modelVersion: string,
+  from: string,
+  to: string,
+  accountIds: string[],
+): Promise<Map<string, Map<string, PastScore>>> {
+  const r = await db.query<{
+    account_id: string;
+    day: string;
+    score: number;
+    kpis: PastScore['kpis'];
+    rounded: number | null;
+  }>(
+    `SELECT account_id, day, score, kpis, (detail->>'score')::float8 AS rounded FROM snapshots
+     WHERE org_id = $1 AND model_version = $2 AND day BETWEEN $3::date AND $4::date AND account_id = ANY($5::text[])`,
+    [orgId, modelVersion, from, to, accountIds],
+  );
+  const out = new Map<string, Map<string, PastScore>>();
+  for (const row of r.rows) {
+    let m = out.get(row.account_id);
+    if (!m) out.set(row.account_id, (m = new Map()));
+    m.set(row.day, { score: row.rounded ?? Math.round(row.score), scoreExact: row.score, kpis: row.kpis });
+  }
+  return out;
+}
