@@ -19,9 +19,10 @@ export function globToRegExp(glob: string): RegExp {
     for (const ch of glob) {
       if (ch === '*') src += '[\\s\\S]*';
       else if (ch === '?') src += '[\\s\\S]';
-      else src += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+      else src += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     }
-    re = new RegExp(`^${src}$`, 'i');
+    // 'u' so `?` is one code point, as `_` is one character in Postgres.
+    re = new RegExp(`^${src}$`, 'iu');
     regexCache.set(glob, re);
   }
   return re;
@@ -46,8 +47,9 @@ export function kpiConditionsMatch(kpi: CountKpi, event: ScoringEvent): boolean 
   if (kpi.excludeUrls && url !== null && kpi.excludeUrls.some((g) => globToRegExp(g).test(url))) return false;
   if (kpi.campaignTypes) {
     const ct = event.attributes?.['campaignType'];
-    if (typeof ct !== 'string') return false;
-    const lower = ct.toLowerCase();
+    // Like Postgres `attributes->>'campaignType'`: scalars as text, absent/null never match.
+    if (ct === undefined || ct === null || typeof ct === 'object') return false;
+    const lower = String(ct).toLowerCase();
     if (!kpi.campaignTypes.some((c) => c.toLowerCase() === lower)) return false;
   }
   return true;

@@ -83,3 +83,10 @@ describe('basePoints', () => {
     expect(basePoints(kpi, event)).toBeCloseTo(points, 12);
   });
 });
+
+describe('globs on non-ASCII urls', () => {
+  it('treats ? as one character, as Postgres _ does', () => {
+    expect(globToRegExp('*/caf?').test('https://x.fr/café')).toBe(true);
+    expect(globToRegExp('*/?').test('https://x.com/😀')).toBe(true);
+  });
+});
