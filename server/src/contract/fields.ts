@@ -9,6 +9,22 @@
 export type FieldType =
   'Number' | 'Picklist' | 'Text' | 'LongTextArea' | 'Checkbox' | 'Date' | 'DateTime' | 'Percent' | 'Lookup';
 
+/**
+ * How each metadata type shows up in the REST describe (`fields[].type`), for the preflight
+ * check and the emulator: e.g. a Number(3,0) field describes as `double` with precision 3, scale 0.
+ */
+export const DESCRIBE_TYPE: Readonly<Record<FieldType, string>> = {
+  Number: 'double',
+  Picklist: 'picklist',
+  Text: 'string',
+  LongTextArea: 'textarea',
+  Checkbox: 'boolean',
+  Date: 'date',
+  DateTime: 'datetime',
+  Percent: 'percent',
+  Lookup: 'reference',
+};
+
 /** The Pulse outputs an Account field can hold (the admin may map each to another field). */
 export type AccountOutputKey =
   | 'score'

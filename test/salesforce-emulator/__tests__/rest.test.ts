@@ -2,15 +2,15 @@
  * Contract tests for the emulator's REST API, driven through jsforce 3 (unmodified).
  * Doc links per test; the wire summary is ../../shared/reference/salesforce-wire-format.md.
  */
-import jsforce from 'jsforce';
+import { Connection } from 'jsforce';
 import { startEmulator, type Emulator } from '../server';
 
 let emu: Emulator;
-let conn: jsforce.Connection;
+let conn: Connection;
 
 beforeAll(async () => {
   emu = await startEmulator({ forceAppDir: null, apiDailyLimit: 1000 });
-  conn = new jsforce.Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
+  conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
 });
 afterAll(() => emu.close());
 beforeEach(() => {
@@ -31,19 +31,19 @@ describe('versions and resources', () => {
   });
 
   it('accepts any version from v50.0 and rejects older ones', async () => {
-    const old = new jsforce.Connection({
+    const old = new Connection({
       instanceUrl: emu.instanceUrl,
       accessToken: emu.issueToken(),
       version: '49.0',
     });
     await expect(old.request('/limits')).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
-    const v50 = new jsforce.Connection({
+    const v50 = new Connection({
       instanceUrl: emu.instanceUrl,
       accessToken: emu.issueToken(),
       version: '50.0',
     });
     const limits = await v50.limits();
-    expect(limits.DailyApiRequests.Max).toBe(1000);
+    expect(limits.DailyApiRequests?.Max).toBe(1000);
   });
 });
 
@@ -53,17 +53,17 @@ describe('limits', () => {
     const before = await conn.limits();
     await conn.describeGlobal();
     const after = await conn.limits();
-    expect(before.DailyApiRequests.Remaining - after.DailyApiRequests.Remaining).toBe(2);
+    expect(before.DailyApiRequests!.Remaining - after.DailyApiRequests!.Remaining).toBe(2);
     // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
     expect(conn.limitInfo.apiUsage?.limit).toBe(1000);
-    expect(conn.limitInfo.apiUsage?.used).toBe(1000 - after.DailyApiRequests.Remaining);
+    expect(conn.limitInfo.apiUsage?.used).toBe(1000 - after.DailyApiRequests!.Remaining);
   });
 
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (403 REQUEST_LIMIT_EXCEEDED)
   it('answers 403 REQUEST_LIMIT_EXCEEDED once the daily allowance is used up', async () => {
     const small = await startEmulator({ forceAppDir: null, apiDailyLimit: 3 });
     try {
-      const c = new jsforce.Connection({
+      const c = new Connection({
         instanceUrl: small.instanceUrl,
         accessToken: small.issueToken(),
         version: '62.0',
@@ -94,7 +94,7 @@ describe('limits', () => {
 describe('auth errors', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (401)
   it('rejects an unknown token with 401 INVALID_SESSION_ID', async () => {
-    const bad = new jsforce.Connection({ instanceUrl: emu.instanceUrl, accessToken: 'nope', version: '62.0' });
+    const bad = new Connection({ instanceUrl: emu.instanceUrl, accessToken: 'nope', version: '62.0' });
     await expect(bad.limits()).rejects.toMatchObject({
       errorCode: 'INVALID_SESSION_ID',
       message: 'Session expired or invalid',
