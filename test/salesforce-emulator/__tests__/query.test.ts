@@ -8,7 +8,10 @@ const N = 450;
 
 beforeAll(async () => {
   emu = await startEmulator({ forceAppDir: null });
-  const accounts = Array.from({ length: N }, (_, i) => ({ Name: `Account ${String(i).padStart(4, '0')}`, NumberOfEmployees: i }));
+  const accounts = Array.from({ length: N }, (_, i) => ({
+    Name: `Account ${String(i).padStart(4, '0')}`,
+    NumberOfEmployees: i,
+  }));
   emu.store.load('Account', accounts);
   conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
 });
@@ -18,11 +21,13 @@ describe('query paging', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm
   it('pages by Sforce-Query-Options batchSize with nextRecordsUrl locators and a constant totalSize', async () => {
     emu.callLog.clear();
-    const first = await conn.request<{ totalSize: number; done: boolean; nextRecordsUrl?: string; records: unknown[] }>({
-      method: 'GET',
-      url: `/query?q=${encodeURIComponent('SELECT Id, Name FROM Account ORDER BY Name')}`,
-      headers: { 'Sforce-Query-Options': 'batchSize=200' },
-    });
+    const first = await conn.request<{ totalSize: number; done: boolean; nextRecordsUrl?: string; records: unknown[] }>(
+      {
+        method: 'GET',
+        url: `/query?q=${encodeURIComponent('SELECT Id, Name FROM Account ORDER BY Name')}`,
+        headers: { 'Sforce-Query-Options': 'batchSize=200' },
+      },
+    );
     expect(first).toMatchObject({ totalSize: N, done: false });
     expect(first.records).toHaveLength(200);
     expect(first.nextRecordsUrl).toMatch(/^\/services\/data\/v62\.0\/query\/01g[0-9A-Za-z]{15}-200$/);
@@ -77,7 +82,11 @@ describe('query paging', () => {
     expect(live.totalSize).toBe(0);
     const all = await conn.query(`SELECT Id, IsDeleted FROM Account WHERE Name = 'Deleted Co'`, { scanAll: true });
     expect(all.records).toEqual([
-      { attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${victim.Id}` }, Id: victim.Id, IsDeleted: true },
+      {
+        attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${victim.Id}` },
+        Id: victim.Id,
+        IsDeleted: true,
+      },
     ]);
     const page = await conn.request<{ totalSize: number; nextRecordsUrl: string }>({
       method: 'GET',

@@ -48,7 +48,11 @@ describe('single-record REST', () => {
     expect(created).toEqual({ id: expect.stringMatching(/^001[0-9A-Za-z]{15}$/), success: true, errors: [] });
     expect(emu.callLog.entries.at(-1)).toMatchObject({ method: 'POST', status: 201 });
     const got = await conn.sobject('Account').retrieve(created.id!);
-    expect(got).toMatchObject({ Name: 'Initech', NumberOfEmployees: 120, SystemModstamp: '2026-11-24T10:00:00.000+0000' });
+    expect(got).toMatchObject({
+      Name: 'Initech',
+      NumberOfEmployees: 120,
+      SystemModstamp: '2026-11-24T10:00:00.000+0000',
+    });
     t += 5 * 60_000;
     const upd = await conn.sobject('Account').update({ Id: created.id!, Engagement_Score__c: 72 });
     expect(upd).toEqual({ id: created.id, success: true, errors: [] });
@@ -60,7 +64,9 @@ describe('single-record REST', () => {
     expect(after.CreatedDate).toBe('2026-11-24T10:00:00.000+0000');
     await conn.sobject('Account').destroy(created.id!);
     expect(emu.callLog.entries.at(-1)).toMatchObject({ method: 'DELETE', status: 204 });
-    await expect(conn.sobject('Account').retrieve(created.id!)).rejects.toMatchObject({ errorCode: 'ENTITY_IS_DELETED' });
+    await expect(conn.sobject('Account').retrieve(created.id!)).rejects.toMatchObject({
+      errorCode: 'ENTITY_IS_DELETED',
+    });
   });
 
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
@@ -125,7 +131,11 @@ describe('sObject Collections', () => {
         ],
       },
     ]);
-    expect(emu.callLog.entries.at(-1)).toMatchObject({ method: 'PATCH', path: '/services/data/v62.0/composite/sobjects', status: 200 });
+    expect(emu.callLog.entries.at(-1)).toMatchObject({
+      method: 'PATCH',
+      path: '/services/data/v62.0/composite/sobjects',
+      status: 200,
+    });
     expect(emu.store.get('Account', a.Id)?.Engagement_Score__c).toBe(10);
   });
 
@@ -150,12 +160,18 @@ describe('sObject Collections', () => {
       { LastName: 'Two', Email: 'not-an-email' },
     ]);
     expect(created[0]).toMatchObject({ success: true, id: expect.stringMatching(/^003/) });
-    expect(created[1]).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', fields: ['Email'] }] });
+    expect(created[1]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', fields: ['Email'] }],
+    });
     const id = created[0]!.id!;
     const del = await conn.sobject('Contact').destroy([id]);
     expect(del).toEqual([{ id, success: true, errors: [] }]);
     const again = await conn.sobject('Contact').destroy([id, '003RO0000035WQgYAM']);
-    expect(again[0]).toMatchObject({ success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' }] });
+    expect(again[0]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' }],
+    });
     expect(again[1]).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY' }] });
   });
 
