@@ -369,7 +369,7 @@ export function parseModel(json: unknown, source?: string): Model {
   if (r.success) return r.data;
   const issues: Issue[] = [];
   const seen = new Set<string>();
-  for (const i of r.error.issues) {
+  for (const i of [...r.error.issues, ...crossCheckIssues(json, r.error.issues)]) {
     const item = issueItems(i);
     for (const one of item) {
       const id = `${one.path}\u0000${one.message}`;
@@ -380,6 +380,25 @@ export function parseModel(json: unknown, source?: string): Model {
     }
   }
   throw new ValidationError(source ? `model ${source}` : 'model', issues, source ? { file: source } : {});
+}
+
+/**
+ * A malformed section (say `bands: "high"`) stops zod before the model-wide checks (weights, rate
+ * KPI names…). To still list every problem, re-check with the broken top-level sections set back to
+ * their defaults and keep what that finds.
+ */
+function crossCheckIssues(json: unknown, first: z.ZodIssue[]): z.ZodIssue[] {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return [];
+  const broken = new Set(first.map((i) => i.path[0]).filter((k): k is string => typeof k === 'string'));
+  broken.delete('kpis'); // element problems do not stop the checks; a non-array kpis makes them moot
+  if (broken.size === 0 || first.some((i) => i.path.length === 1 && i.path[0] === 'kpis')) return [];
+  const patched: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+  for (const k of broken) delete patched[k];
+  if (broken.has('version')) patched['version'] = 'unchecked';
+  const again = modelSchema.safeParse(patched);
+  if (again.success) return [];
+  // With the committee dropped every persona reference would look unknown: not a real finding.
+  return again.error.issues.filter((i) => !(broken.has('committee') && i.message.startsWith('unknown persona')));
 }
 
 function issueItems(i: z.ZodIssue): Issue[] {

@@ -189,3 +189,28 @@ describe('parseModel', () => {
     expect(() => parseModel({}, 'acme.json')).toThrow(/model acme\.json is invalid/);
   });
 });
+
+describe('parseModel with a malformed section', () => {
+  it('still runs the model-wide checks', () => {
+    const doc = clone();
+    doc.kpis.pop();
+    doc.kpis[0].weight = 50;
+    doc.bands = 'high';
+    doc.version = 5;
+    doc.multipliers.push({ when: { persona: ['nobody'] }, factor: 2 });
+    expect(issuesOf(doc)).toEqual([
+      { path: 'version', message: 'Expected string, received number' },
+      { path: 'bands', message: 'Expected object, received string' },
+      { path: 'kpis', message: 'weights of enabled KPIs total 90, must total 100' },
+      { path: 'multipliers[3].when.persona[0]', message: 'unknown persona "nobody"' },
+    ]);
+  });
+
+  it('does not invent unknown personas when the committee itself is malformed', () => {
+    const doc = clone();
+    doc.kpis.pop();
+    doc.committee = { personas: 'all' };
+    doc.multipliers.push({ when: { persona: ['marketing_exec'] }, factor: 2 });
+    expect(issuesOf(doc).map((i) => i.path)).toEqual(['committee.personas']);
+  });
+});
