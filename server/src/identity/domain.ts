@@ -170,6 +170,16 @@ export function matchAccountByDomain(
   company?: string | null,
 ): AccountMatch | null {
   const host = domainOfEmail(email);
+  return host ? matchAccountByHost(candidates, host, company) : null;
+}
+
+/** Like matchAccountByDomain, for a bare host or website (an event's or a web visitor's domain). */
+export function matchAccountByHost(
+  candidates: readonly AccountCandidate[],
+  hostOrWebsite: string,
+  company?: string | null,
+): AccountMatch | null {
+  const host = normalizeHost(hostOrWebsite);
   if (!host || isPersonalDomain(host)) return null;
   const registrable = normalizeDomain(host);
   const exact: AccountCandidate[] = [];

@@ -1,0 +1,236 @@
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { Db } from '../../store/db';
+import { ValidationError, type Issue } from '../../errors';
+import { ACTIVITY_TYPES, isRateKpi, type Model } from '../../model/schema';
+import { personAttributes } from '../../identity/title';
+import {
+  matchAccountByDomain,
+  matchAccountByHost,
+  normalizeDomain,
+  type AccountCandidate,
+} from '../../identity/domain';
+import { ensureOrg } from '../../store/orgs';
+import { listAccountDomains, upsertAccounts, type AccountRecord } from '../../store/accounts';
+import { upsertPeople, type PersonRecord } from '../../store/people';
+import { upsertEvents, type EventRecord } from '../../store/events';
+import { csvPath, readCsv } from './read';
+import { KNOWN_COLUMNS, REQUIRED_COLUMNS, accountRowSchema, eventRowSchema, personRowSchema } from './rows';
+
+/** The source name CSV events are stored under. */
+export const CSV_SOURCE = 'csv';
+
+/** More problems than this are summarized: nobody reads the 10,001st, and memory stays bounded. */
+export const MAX_ISSUES = 1_000;
+
+export interface CsvLoadOptions {
+  orgId: string;
+  /** The scoring day: events on a later UTC date are rejected as "in the future". */
+  asOf: string;
+  /** Event types must be standard activity types or types this model's KPIs declare. */
+  model: Model;
+}
+
+/** What a load stored. */
+export interface CsvLoadSummary {
+  accounts: number;
+  people: number;
+  /** People without an accountId that were matched to an account by email domain. */
+  peopleMatched: number;
+  events: number;
+  /** Events with no resolvable account (stored, but they count for no account). */
+  eventsUnresolved: number;
+}
+
+/** Activity types a model accepts: the standard vocabulary plus every type a KPI counts. */
+export function knownEventTypes(model: Model): Set<string> {
+  const types = new Set<string>(ACTIVITY_TYPES);
+  for (const k of model.kpis) if (!isRateKpi(k)) for (const t of Object.keys(k.activities)) types.add(t);
+  return types;
+}
+
+function extras(values: Record<string, string>, known: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) if (!known.includes(k) && v !== '') out[k] = v;
+  return out;
+}
+
+async function readRows<S extends z.ZodTypeAny>(
+  dir: string,
+  file: 'accounts' | 'people' | 'events',
+  schema: S,
+  issues: Issue[],
+): Promise<{ rows: { line: number; row: z.output<S>; extra: Record<string, string> }[]; ids: Set<string> }> {
+  const name = `${file}.csv`;
+  const out: { line: number; row: z.output<S>; extra: Record<string, string> }[] = [];
+  const seen = new Map<string, number>();
+  for await (const { line, values } of readCsv(join(dir, name), name, REQUIRED_COLUMNS[file], issues)) {
+    const rawId = (values.id ?? '').trim();
+    const first = rawId === '' ? undefined : seen.get(rawId);
+    if (first !== undefined) {
+      issues.push({ path: csvPath(name, line, 'id'), message: `duplicate id "${rawId}" (first on line ${first})` });
+      continue;
+    }
+    if (rawId !== '') seen.set(rawId, line);
+    const r = schema.safeParse(values);
+    if (!r.success) {
+      for (const i of r.error.issues) {
+        issues.push({ path: csvPath(name, line, String(i.path[0] ?? '')), message: i.message });
+      }
+      continue;
+    }
+    out.push({ line, row: r.data as z.output<S>, extra: extras(values, KNOWN_COLUMNS[file]) });
+  }
+  // Ids of invalid rows count as present, so references to them don't add a second, misleading issue.
+  return { rows: out, ids: new Set(seen.keys()) };
+}
+
+/**
+ * Loads `accounts.csv`, `people.csv` and `events.csv` from DIR into one org (source "csv").
+ * Every row is validated first and ALL problems are reported together in one ValidationError
+ * naming file, line and column; nothing is stored unless the whole set is valid, and then it is
+ * stored in one transaction. Idempotent: loading the same files again leaves the store unchanged.
+ * People with an empty accountId are matched by email domain; events resolve their account from
+ * the explicit accountId, else the person's account, else their domain.
+ */
+export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Promise<CsvLoadSummary> {
+  const issues: Issue[] = [];
+  const { rows: accountRows, ids: accountIdsInFile } = await readRows(dir, 'accounts', accountRowSchema, issues);
+  const { rows: personRows, ids: personIdsInFile } = await readRows(dir, 'people', personRowSchema, issues);
+  const { rows: eventRows } = await readRows(dir, 'events', eventRowSchema, issues);
+
+  // Accounts already in the org may be referenced too (a second load, or another source).
+  const stored = await listAccountDomains(db, opts.orgId);
+  const accountIds = new Set<string>([...stored.map((a) => a.accountId), ...accountIdsInFile]);
+
+  const accounts: AccountRecord[] = accountRows.map(({ row, extra }) => ({
+    id: row.id,
+    name: row.name,
+    domain: normalizeDomain(row.domain) ?? row.domain,
+    industry: row.industry ?? null,
+    employees: row.employees ?? null,
+    ownerId: row.ownerId ?? null,
+    ownerName: row.ownerName ?? null,
+    parentId: row.parentId ?? null,
+    attributes: extra,
+  }));
+
+  // Contact counts for the most-contacts tie-break come from this file's explicit links only,
+  // so a second load (when matched people are already stored) picks the same accounts.
+  const contactCount = new Map<string, number>();
+  for (const { row } of personRows) {
+    if (row.accountId) contactCount.set(row.accountId, (contactCount.get(row.accountId) ?? 0) + 1);
+  }
+  const byId = new Map<string, AccountCandidate>();
+  for (const a of stored) byId.set(a.accountId, { ...a, contactCount: 0 });
+  for (const a of accounts) byId.set(a.id, { accountId: a.id, name: a.name, domain: a.domain, contactCount: 0 });
+  const candidates = [...byId.values()].map((c) => ({ ...c, contactCount: contactCount.get(c.accountId) ?? 0 }));
+
+  const people: PersonRecord[] = [];
+  let peopleMatched = 0;
+  for (const { line, row, extra } of personRows) {
+    if (row.accountId && !accountIds.has(row.accountId)) {
+      issues.push({ path: csvPath('people.csv', line, 'accountId'), message: `unknown account "${row.accountId}"` });
+      continue;
+    }
+    const match = row.accountId ? null : matchAccountByDomain(candidates, row.email, row.company ?? null);
+    if (match) peopleMatched++;
+    const { seniority, department } = personAttributes(row.title, row.department);
+    people.push({
+      id: row.id,
+      kind: row.kind ?? 'contact',
+      accountId: row.accountId ?? match?.accountId ?? null,
+      email: row.email?.toLowerCase() ?? null,
+      name: row.name,
+      title: row.title,
+      departmentExplicit: row.department,
+      seniority,
+      department,
+      matchMethod: row.accountId ? 'explicit' : (match?.method ?? null),
+      matchConfidence: row.accountId ? 1 : (match?.confidence ?? null),
+      attributes: row.company ? { ...extra, company: row.company } : extra,
+    });
+  }
+  const personAccount = new Map<string, string | null>(people.map((p) => [p.id, p.accountId]));
+  const storedPeople = await db
+    .query<{ id: string; account_id: string | null }>('SELECT id, account_id FROM people WHERE org_id = $1', [
+      opts.orgId,
+    ])
+    .then((r) => r.rows);
+  for (const p of storedPeople) if (!personAccount.has(p.id)) personAccount.set(p.id, p.account_id);
+
+  const types = knownEventTypes(opts.model);
+  const endOfAsOf = Date.parse(`${opts.asOf}T00:00:00Z`) + 86_400_000;
+  const events: EventRecord[] = [];
+  let eventsUnresolved = 0;
+  for (const { line, row, extra } of eventRows) {
+    const at = (column: string) => csvPath('events.csv', line, column);
+    const before = issues.length;
+    if (!types.has(row.type)) {
+      issues.push({
+        path: at('type'),
+        message: `unknown event type "${row.type}" (known: standard activity types and types model ${opts.model.version} counts)`,
+      });
+    }
+    if (row.occurredAt.getTime() >= endOfAsOf) {
+      issues.push({
+        path: at('occurredAt'),
+        message: `${row.occurredAt.toISOString()} is in the future (after the as-of date ${opts.asOf})`,
+      });
+    }
+    if (!row.personId && !row.accountId && !row.domain) {
+      issues.push({ path: at('personId'), message: 'an event needs a personId, accountId or domain' });
+    }
+    if (row.personId && !personAccount.has(row.personId) && !personIdsInFile.has(row.personId)) {
+      issues.push({ path: at('personId'), message: `unknown person "${row.personId}"` });
+    }
+    if (row.accountId && !accountIds.has(row.accountId)) {
+      issues.push({ path: at('accountId'), message: `unknown account "${row.accountId}"` });
+    }
+    if (issues.length > before) continue;
+    const domain = normalizeDomain(row.domain ?? null);
+    const accountId =
+      row.accountId ??
+      (row.personId ? (personAccount.get(row.personId) ?? null) : null) ??
+      (domain ? (matchAccountByHost(candidates, domain)?.accountId ?? null) : null);
+    if (!accountId) eventsUnresolved++;
+    const attributes: Record<string, unknown> = { ...extra };
+    if (row.campaignType) attributes.campaignType = row.campaignType;
+    events.push({
+      source: CSV_SOURCE,
+      sourceId: row.id,
+      type: row.type,
+      occurredAt: row.occurredAt,
+      personId: row.personId ?? null,
+      accountId,
+      domain: domain ?? row.domain ?? null,
+      url: row.url ?? null,
+      quantity: row.quantity ?? 1,
+      strength: row.strength ?? null,
+      attributes,
+      excludedReason: row.excludedReason ?? null,
+    });
+  }
+
+  if (issues.length > 0) {
+    // Report in reading order: file, then line (reference checks run after parsing).
+    const FILE_ORDER = ['accounts.csv', 'people.csv', 'events.csv'];
+    const rank = (i: Issue) => {
+      const m = /^(\S+) line (\d+)/.exec(i.path);
+      return m ? FILE_ORDER.indexOf(m[1] ?? '') * 1e9 + Number(m[2]) : 0;
+    };
+    issues.sort((a, b) => rank(a) - rank(b));
+    const shown = issues.slice(0, MAX_ISSUES);
+    if (issues.length > MAX_ISSUES)
+      shown.push({ path: '', message: `… and ${issues.length - MAX_ISSUES} more problems` });
+    throw new ValidationError(`CSV data in ${dir}`, shown, { file: dir });
+  }
+
+  await db.transaction(async (tx) => {
+    await ensureOrg(tx, opts.orgId);
+    await upsertAccounts(tx, opts.orgId, accounts);
+    await upsertPeople(tx, opts.orgId, people);
+    await upsertEvents(tx, opts.orgId, events);
+  });
+  return { accounts: accounts.length, people: people.length, peopleMatched, events: events.length, eventsUnresolved };
+}

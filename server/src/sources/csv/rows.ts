@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/** Columns each file must have (values may still be empty where the row schema allows). */
+export const REQUIRED_COLUMNS = {
+  accounts: ['id', 'name', 'domain'],
+  people: ['id', 'accountId', 'email', 'name', 'title', 'department'],
+  events: ['id', 'type', 'occurredAt'],
+} as const;
+
+/** Columns with a meaning; any other column is kept in the record's `attributes`. */
+export const KNOWN_COLUMNS = {
+  accounts: ['id', 'name', 'domain', 'industry', 'employees', 'ownerId', 'ownerName', 'parentId'],
+  people: ['id', 'accountId', 'email', 'name', 'title', 'department', 'kind', 'company'],
+  events: [
+    'id',
+    'type',
+    'occurredAt',
+    'personId',
+    'accountId',
+    'domain',
+    'url',
+    'quantity',
+    'strength',
+    'campaignType',
+    'excludedReason',
+  ],
+} as const;
+
+const text = z.string().transform((s) => s.trim());
+const optionalText = text.transform((s) => (s === '' ? null : s));
+const requiredText = text.pipe(z.string().min(1, 'is required'));
+
+const numberText = (what: string, check: (n: number) => boolean, rule: string) =>
+  optionalText.transform((s, ctx) => {
+    if (s === null) return null;
+    const n = Number(s);
+    if (!Number.isFinite(n) || !check(n)) {
+      ctx.addIssue({ code: 'custom', message: `"${s}" is not a valid ${what} (${rule})` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Parses `YYYY-MM-DD` or an ISO 8601 date-time; a time without zone is taken as UTC. */
+export function parseTimestamp(s: string): Date | null {
+  const m = ISO_DATE.exec(s);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec, zone] = m;
+  const iso =
+    h === undefined
+      ? `${y}-${mo}-${d}T00:00:00Z`
+      : `${y}-${mo}-${d}T${h}:${mi}:${sec ?? '00'}${s.match(/\.\d+/)?.[0] ?? ''}${zone ?? 'Z'}`;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return null;
+  // Reject calendar overflow such as 2026-02-30, which Date would roll into March.
+  if (h === undefined && date.toISOString().slice(0, 10) !== `${y}-${mo}-${d}`) return null;
+  return date;
+}
+
+export const accountRowSchema = z.object({
+  id: requiredText,
+  name: text,
+  domain: optionalText,
+  industry: optionalText.optional(),
+  employees: numberText('employee count', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0').optional(),
+  ownerId: optionalText.optional(),
+  ownerName: optionalText.optional(),
+  parentId: optionalText.optional(),
+});
+
+export const personRowSchema = z.object({
+  id: requiredText,
+  accountId: optionalText,
+  email: optionalText,
+  name: text,
+  title: optionalText,
+  department: optionalText,
+  kind: optionalText.optional(),
+  company: optionalText.optional(),
+});
+
+export const eventRowSchema = z.object({
+  id: requiredText,
+  type: requiredText,
+  occurredAt: requiredText.transform((s, ctx) => {
+    const d = parseTimestamp(s);
+    if (!d) {
+      ctx.addIssue({ code: 'custom', message: `"${s}" is not a date (use YYYY-MM-DD or ISO 8601 date-time)` });
+      return z.NEVER;
+    }
+    return d;
+  }),
+  personId: optionalText.optional(),
+  accountId: optionalText.optional(),
+  domain: optionalText.optional(),
+  url: optionalText.optional(),
+  quantity: numberText('quantity', (n) => n >= 0, 'a number ≥ 0').optional(),
+  strength: numberText('strength', (n) => n >= 0 && n <= 100, 'a number from 0 to 100').optional(),
+  campaignType: optionalText.optional(),
+  excludedReason: optionalText.optional(),
+});
