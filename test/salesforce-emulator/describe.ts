@@ -98,10 +98,10 @@ export function describeField(fd: FieldDef): Record<string, unknown> {
     namePointing: polymorphic,
     nillable: fd.nillable,
     permissionable: fd.nillable && fd.custom,
-    picklistValues: (fd.picklistValues ?? []).map((v) => ({
+    picklistValues: (fd.picklistValues ?? []).map((v, i) => ({
       active: true,
       defaultValue: false,
-      label: v,
+      label: fd.picklistLabels?.[i] ?? v,
       validFor: null,
       value: v,
     })),

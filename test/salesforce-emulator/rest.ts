@@ -131,7 +131,7 @@ export function restRouter(ctx: EmulatorContext): Router {
       .flatMap((o) =>
         o.fields
           .filter((fd) => fd.type === 'reference' && fd.referenceTo?.includes(def.name))
-          .map((fd) => ({ childSObject: o.name, field: fd.name, relationshipName: null })),
+          .map((fd) => ({ childSObject: o.name, field: fd.name, relationshipName: fd.childRelationshipName ?? null })),
       );
     sendJson(res, 200, describeObject(def, apiVersion(req), ctx.permissions, children));
   });

@@ -35,6 +35,10 @@ export interface FieldDef {
   referenceTo?: string[];
   relationshipName?: string;
   picklistValues?: string[];
+  /** Labels parallel to picklistValues (defaults to the values). */
+  picklistLabels?: string[];
+  /** For lookups: the child relationship name as seen from the target (describe childRelationships). */
+  childRelationshipName?: string;
   /** Restricted picklists reject values outside `picklistValues` (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST). */
   restrictedPicklist?: boolean;
   nillable: boolean;
@@ -452,13 +456,16 @@ export function parseCustomField(text: string, file = '<xml>'): FieldDef {
     fd.length = 18;
     const to = cf.referenceTo as unknown[] | undefined;
     fd.referenceTo = (to ?? []).map(String);
-    if (typeof cf.relationshipName === 'string') fd.relationshipName = cf.relationshipName.replace(/$/, '__r');
+    // The metadata's <relationshipName> names the CHILD relationship; the parent one SOQL uses is Field__r.
+    fd.relationshipName = name.replace(/__c$/, '__r');
+    if (typeof cf.relationshipName === 'string') fd.childRelationshipName = `${cf.relationshipName}__r`;
   }
   if (type === 'picklist') {
     const vs = cf.valueSet as Record<string, unknown> | undefined;
     const def = vs?.valueSetDefinition as Record<string, unknown> | undefined;
     const values = (def?.value as Array<Record<string, unknown>> | undefined) ?? [];
     fd.picklistValues = values.map((v) => String(v.fullName ?? v.label ?? ''));
+    fd.picklistLabels = values.map((v) => String(v.label ?? v.fullName ?? ''));
     fd.restrictedPicklist = vs?.restricted === 'true';
   }
   return fd;
