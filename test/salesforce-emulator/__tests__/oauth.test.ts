@@ -1,0 +1,170 @@
+/**
+ * OAuth 2.0 through jsforce: grants, error bodies, token expiry and transparent refresh.
+ * Error bodies: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flow_errors.htm
+ */
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { Connection, OAuth2 } from 'jsforce';
+import { startEmulator, type Emulator } from '../server';
+
+const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+let t = Date.parse('2026-11-24T10:00:00Z');
+let emu: Emulator;
+
+/** Signs an RS256 JWT (what a client of the JWT bearer flow does). */
+function signJwt(claims: Record<string, unknown>, key = privateKey): string {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc(claims)}`;
+  return `${input}.${createSign('RSA-SHA256').update(input).sign(key).toString('base64url')}`;
+}
+
+const oauth = () => ({
+  loginUrl: emu.loginUrl,
+  clientId: emu.clientId,
+  clientSecret: emu.clientSecret,
+  redirectUri: 'http://localhost:3000/cb',
+});
+
+beforeAll(async () => {
+  emu = await startEmulator({
+    forceAppDir: null,
+    tokenTtlSeconds: 600,
+    now: () => new Date(t),
+    jwtCertificate: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  });
+});
+afterAll(() => emu.close());
+
+describe('token endpoint grants', () => {
+  // https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_client_credentials_flow.htm
+  it('client_credentials with the default pulse-local client returns the documented token fields', async () => {
+    const conn = new Connection({ oauth2: oauth(), version: '62.0' });
+    const info = await conn.authorize({ grant_type: 'client_credentials' });
+    expect(emu.clientId).toBe('pulse-local');
+    expect(emu.clientSecret).toBe('pulse-local-secret');
+    expect(conn.instanceUrl).toBe(emu.instanceUrl);
+    expect(info).toMatchObject({ id: emu.userId, organizationId: emu.orgId });
+    const body = (await new OAuth2(oauth()).requestToken({ grant_type: 'client_credentials' })) as unknown as Record<
+      string,
+      string
+    >;
+    expect(Object.keys(body).sort()).toEqual([
+      'access_token',
+      'id',
+      'instance_url',
+      'issued_at',
+      'scope',
+      'signature',
+      'token_type',
+    ]);
+    expect(body.token_type).toBe('Bearer');
+    expect(body.issued_at).toBe(String(t));
+    expect(body.id).toBe(`${emu.instanceUrl}/id/${emu.orgId}/${emu.userId}`);
+    expect((await conn.limits()).DailyApiRequests).toBeDefined();
+  });
+
+  it('password grant via conn.login', async () => {
+    const conn = new Connection({ oauth2: oauth(), version: '62.0' });
+    await conn.login(emu.username, emu.password);
+    expect(conn.accessToken).toBeTruthy();
+    await expect(new Connection({ oauth2: oauth() }).login(emu.username, 'wrong')).rejects.toMatchObject({
+      name: 'invalid_grant',
+      message: 'authentication failure',
+    });
+  });
+
+  // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm
+  it('JWT bearer verifies the RS256 signature, iss, sub, aud and exp', async () => {
+    const good = { iss: emu.clientId, sub: emu.username, aud: emu.loginUrl, exp: Math.floor(t / 1000) + 180 };
+    const conn = new Connection({ loginUrl: emu.loginUrl, version: '62.0' });
+    const grant = (assertion: string) =>
+      conn.authorize({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion });
+    await expect(grant(signJwt(good))).resolves.toMatchObject({ organizationId: emu.orgId });
+    expect(conn.refreshToken).toBeUndefined();
+    await expect(grant(signJwt(good, other.privateKey))).rejects.toMatchObject({ name: 'invalid_grant' });
+    await expect(grant(signJwt({ ...good, exp: Math.floor(t / 1000) - 1 }))).rejects.toMatchObject({
+      name: 'invalid_grant',
+    });
+    await expect(grant(signJwt({ ...good, aud: 'https://evil.example' }))).rejects.toMatchObject({
+      name: 'invalid_grant',
+    });
+    await expect(grant(signJwt({ ...good, sub: 'someone@else' }))).rejects.toMatchObject({ name: 'invalid_grant' });
+    await expect(grant(signJwt({ ...good, iss: 'other-app' }))).rejects.toMatchObject({ name: 'invalid_client_id' });
+  });
+
+  it('answers invalid_client, invalid_client_id and unsupported_grant_type like Salesforce', async () => {
+    await expect(
+      new Connection({ oauth2: { ...oauth(), clientSecret: 'bad' } }).authorize({ grant_type: 'client_credentials' }),
+    ).rejects.toMatchObject({ name: 'invalid_client', message: 'invalid client credentials' });
+    await expect(
+      new Connection({ oauth2: { ...oauth(), clientId: 'nope' } }).authorize({ grant_type: 'client_credentials' }),
+    ).rejects.toMatchObject({ name: 'invalid_client_id', message: 'client identifier invalid' });
+    await expect(new Connection({ oauth2: oauth() }).authorize({ grant_type: 'magic' })).rejects.toMatchObject({
+      name: 'unsupported_grant_type',
+      message: 'grant type not supported',
+    });
+  });
+});
+
+describe('authorization code flow (admin Connect button)', () => {
+  // https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_web_server_flow_ca.htm
+  it('redirects with code and state, exchanges it for tokens with a refresh token, and refreshes on expiry', async () => {
+    const oauth2 = new OAuth2(oauth());
+    const res = await fetch(oauth2.getAuthorizationUrl({ state: 'xyz' }), { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe('http://localhost:3000/cb');
+    expect(location.searchParams.get('state')).toBe('xyz');
+    const code = location.searchParams.get('code')!;
+
+    const conn = new Connection({ oauth2, version: '62.0' });
+    await conn.authorize(code);
+    expect(conn.refreshToken).toBeTruthy();
+    await expect(new Connection({ oauth2 }).authorize(code)).rejects.toMatchObject({ name: 'invalid_grant' });
+
+    const firstToken = conn.accessToken;
+    const refreshed: string[] = [];
+    conn.on('refresh', (token: string) => refreshed.push(token));
+    t += 601_000; // past tokenTtlSeconds
+    emu.callLog.clear();
+    const limits = await conn.limits();
+    expect(limits.DailyApiRequests).toBeDefined();
+    expect(refreshed).toHaveLength(1);
+    expect(conn.accessToken).not.toBe(firstToken);
+    expect(emu.callLog.entries.map((e) => [e.path, e.status])).toEqual([
+      ['/services/data/v62.0/limits', 401],
+      ['/services/oauth2/token', 200],
+      ['/services/data/v62.0/limits', 200],
+    ]);
+  });
+});
+
+describe('session expiry', () => {
+  it('an expired token gets 401 INVALID_SESSION_ID and no refresh without a delegate', async () => {
+    const conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
+    emu.faults.expireSessions();
+    await expect(conn.limits()).rejects.toMatchObject({ errorCode: 'INVALID_SESSION_ID' });
+  });
+
+  it('refreshFn (client credentials / JWT style) refreshes and retries transparently after expireSessions()', async () => {
+    const oauth2 = new OAuth2(oauth());
+    let calls = 0;
+    const conn = new Connection({
+      instanceUrl: emu.instanceUrl,
+      accessToken: emu.issueToken(),
+      version: '62.0',
+      refreshFn: (_c, callback) => {
+        calls++;
+        oauth2.requestToken({ grant_type: 'client_credentials' }).then(
+          (r) => callback(null, r.access_token, r),
+          (e: Error) => callback(e),
+        );
+      },
+    });
+    emu.faults.expireSessions();
+    const res = await conn.query('SELECT Id FROM User');
+    expect(res.totalSize).toBeGreaterThan(0);
+    expect(calls).toBe(1);
+  });
+});
