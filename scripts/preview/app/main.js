@@ -1,0 +1,80 @@
+/* global document */
+/**
+ * Preview page: the real engagement components, compiled by the LWC compiler, fed with the
+ * jest fixtures through the stand-ins in ../stubs. One section per state of the card.
+ */
+import '@lwc/synthetic-shadow';
+import { createElement } from 'lwc';
+import EngagementScoreCard from 'c/engagementScoreCard';
+import EngagementLeaderboard from 'c/engagementLeaderboard';
+import { registry } from '../stubs/registry.js';
+import surging from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.surging.json';
+import loneWolf from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.loneWolf.json';
+import neverScored from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.neverScored.json';
+import stale from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.stale.json';
+import malformed from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.malformed.json';
+import notFound from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.error.json';
+import leaderboard from '../../../force-app/main/default/lwc/engagementLeaderboard/__tests__/data/graphql.leaderboard.json';
+
+// The fixtures were scored at 2026-11-20T06:00Z; the preview looks at them three hours later.
+const NOW = '2026-11-20T09:00:00.000Z';
+
+for (const record of [surging, loneWolf, neverScored, stale, malformed]) {
+  registry.records[record.id] = record;
+}
+registry.recordErrors['001000000000404AAA'] = notFound;
+registry.graphql = { data: leaderboard };
+
+const SCENARIOS = [
+  { key: 'surging', title: 'Surging account (wide region)', recordId: surging.id, width: 'LARGE' },
+  {
+    key: 'lone-wolf',
+    title: 'Lone-wolf account: one buyer, executives missing',
+    recordId: loneWolf.id,
+    width: 'LARGE',
+  },
+  { key: 'narrow', title: 'Surging account in a narrow (sidebar) region', recordId: surging.id, width: 'SMALL' },
+  { key: 'never-scored', title: 'Never scored', recordId: neverScored.id, width: 'MEDIUM' },
+  { key: 'stale', title: 'Stale: not scored for 6 days, cooling', recordId: stale.id, width: 'MEDIUM' },
+  {
+    key: 'malformed',
+    title: 'Malformed contributors JSON and a messy history',
+    recordId: malformed.id,
+    width: 'MEDIUM',
+  },
+  { key: 'loading', title: 'Loading', recordId: '001000000000000AAA', width: 'MEDIUM' },
+  { key: 'error', title: 'Error (record not found)', recordId: '001000000000404AAA', width: 'MEDIUM' },
+];
+
+const FRAME_WIDTHS = { SMALL: '320px', MEDIUM: '480px', LARGE: '760px' };
+
+function section(key, title, width) {
+  const el = document.createElement('section');
+  el.className = 'scenario slds-m-bottom_large';
+  el.dataset.scenario = key;
+  const heading = document.createElement('h2');
+  heading.className = 'slds-text-heading_medium slds-m-bottom_small';
+  heading.textContent = title;
+  const frame = document.createElement('div');
+  frame.className = 'frame';
+  frame.style.width = width;
+  el.append(heading, frame);
+  document.querySelector('#scenarios').append(el);
+  return frame;
+}
+
+for (const scenario of SCENARIOS) {
+  const frame = section(scenario.key, scenario.title, FRAME_WIDTHS[scenario.width]);
+  const card = createElement('c-engagement-score-card', { is: EngagementScoreCard });
+  card.recordId = scenario.recordId;
+  card.flexipageRegionWidth = scenario.width;
+  card.contributorCount = 5;
+  card.showSparkline = true;
+  card.now = NOW;
+  frame.append(card);
+}
+
+const boardFrame = section('leaderboard', 'Leaderboard (home page)', '760px');
+boardFrame.append(createElement('c-engagement-leaderboard', { is: EngagementLeaderboard }));
+
+document.body.dataset.ready = 'true';
