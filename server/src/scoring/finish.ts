@@ -21,7 +21,7 @@ export interface FinishInput {
   lastActivity: string | null;
 }
 
-/** The account's state `trend.days` earlier: rounded score and per-KPI sub-scores. */
+/** The account's state `trend.days` earlier: score (rounded or exact; the trend rounds it) and per-KPI sub-scores. */
 export interface PastScore {
   score: number;
   subscores: Record<string, number>;
@@ -91,7 +91,8 @@ export function finishAccount(
   }
 
   const score = roundScore(scoreExact);
-  const trend = trendOf(model, score, past ? past.score : null);
+  // Rounded here too, so a stored exact score trends exactly like the shown one.
+  const trend = trendOf(model, score, past ? roundScore(past.score) : null);
   const committee = committeeCoverage(
     model,
     input.people.map((p) => ({

@@ -124,6 +124,14 @@ describe('finishAccount (worked example)', () => {
     expect(lone?.mqa).toBe(false);
   });
 
+  it('rounds an exact past score before taking the change', () => {
+    // 54 − round(43.5) = 54 − 44 = 10 → Heating; unrounded it would be 10.5, rounded later 11.
+    const r2 = finishAccount(model, references, input, { score: 43.5, subscores: {} });
+    expect(r2?.change30d).toBe(10);
+    expect(r2?.trend).toBe('Heating');
+    expect(finishAccount(model, references, input, { score: 44.6, subscores: {} })?.trend).toBe('Neutral');
+  });
+
   it('has no score without a counted event in an enabled KPI', () => {
     expect(finishAccount(model, references, { ...input, kpis: { ads: { points: 5, count: 5 } } })).toBeNull();
     expect(finishAccount(model, references, { ...input, kpis: {} })).toBeNull();
