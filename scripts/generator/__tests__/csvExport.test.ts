@@ -77,7 +77,7 @@ describe('toCsvExport', () => {
     for (const l of unconverted) expect(byId.get(l.Id)?.accountId).toBe('');
     for (const l of r.Lead.filter((x) => x.IsConverted)) expect(byId.has(l.Id)).toBe(false);
     const orphan = org.stories.orphanLeads;
-    for (const id of orphan.leadIds) expect(byId.get(id)?.email.endsWith(`@${orphan.domain}`)).toBe(true);
+    for (const id of orphan.leadIds) expect(byId.get(id)?.email?.endsWith(`@${orphan.domain}`)).toBe(true);
     const domains = new Map(files.accounts.rows.map((a) => [a.id, a.domain]));
     expect(domains.get(orphan.accountId)).toBe(orphan.domain);
   });
