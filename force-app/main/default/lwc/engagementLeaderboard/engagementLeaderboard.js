@@ -144,6 +144,7 @@ export default class EngagementLeaderboard extends NavigationMixin(LightningElem
         chipText: `${chip.arrow} ${a.trendDisplay}`,
         chipClass: chip.className,
         changeText: formatChange(a.change),
+        changeClass: `slds-text-align_right change ${a.change > 0 ? 'change-up' : a.change < 0 ? 'change-down' : ''}`,
         scoreClass: `score-pill ${bandClass(a.band)}`,
       };
     });

@@ -188,10 +188,23 @@ export function ringDash(score, radius) {
   return `${filled.toFixed(2)} ${circumference.toFixed(2)}`;
 }
 
-/** SVG polyline points for the sparkline; values are 0–100, y grows downwards. */
+/** Smallest vertical span (score points) of the sparkline, so day-to-day noise does not look like a cliff. */
+const MIN_SPARK_RANGE = 20;
+
+/**
+ * SVG polyline points for the sparkline; y grows downwards. The vertical axis fits the data
+ * (at least MIN_SPARK_RANGE points, clamped to 0–100) so a trend reads at 48 px high.
+ */
 export function sparklinePoints(values, width, height, padding = 2) {
   if (!values || values.length === 0) {
     return '';
+  }
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (hi - lo < MIN_SPARK_RANGE) {
+    const mid = (hi + lo) / 2;
+    lo = Math.max(0, Math.min(100 - MIN_SPARK_RANGE, mid - MIN_SPARK_RANGE / 2));
+    hi = lo + MIN_SPARK_RANGE;
   }
   const innerW = width - padding * 2;
   const innerH = height - padding * 2;
@@ -199,7 +212,7 @@ export function sparklinePoints(values, width, height, padding = 2) {
   return values
     .map((v, i) => {
       const x = padding + (values.length > 1 ? i * step : innerW / 2);
-      const y = padding + innerH - (innerH * v) / 100;
+      const y = padding + innerH - (innerH * (v - lo)) / (hi - lo);
       return `${x.toFixed(1)},${y.toFixed(1)}`;
     })
     .join(' ');

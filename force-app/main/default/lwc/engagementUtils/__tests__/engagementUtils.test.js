@@ -77,6 +77,11 @@ describe('engagementUtils', () => {
     const points = sparklinePoints([0, 100], 100, 50, 0).split(' ');
     expect(points).toEqual(['0.0,50.0', '100.0,0.0']);
     expect(sparklinePoints([], 100, 50)).toBe('');
+    // A 2-point wobble is drawn inside a 20-point window, not stretched to the full height.
+    const ys = sparklinePoints([50, 52], 100, 50, 0)
+      .split(' ')
+      .map((p) => Number(p.split(',')[1]));
+    expect(Math.abs(ys[0] - ys[1])).toBeCloseTo(5, 5);
   });
 
   it('reduces LDS, GraphQL and JavaScript errors to messages', () => {
