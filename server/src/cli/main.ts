@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { PulseError } from '../errors';
 import { registerModel } from './model';
+import { registerScore } from './score';
+import { registerExplain } from './explain';
 
 /**
  * Builds the `pulse` command. Each subcommand lives in its own module under cli/
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerModel(program);
+  registerScore(program);
+  registerExplain(program);
   return program;
 }
 
