@@ -185,6 +185,9 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
       )
     ).rows.map((r) => r.account_id);
     const dayNames = Array.from({ length: days }, (_, i) => addDays(start, i));
+    // Every day of the bucket range by index, so the hot loop never formats dates.
+    const rangeDays = Array.from({ length: daysBetween(from, toDay) + 1 }, (_, i) => addDays(from, i));
+    const dayIndex = new Map(rangeDays.map((d, i) => [d, i]));
     const dayOffset = daysBetween(from, start);
     let written = 0;
     const perDay = opts.onScores ? dayNames.map(() => [] as AccountScore[]) : null;
@@ -213,7 +216,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
             s = { person: row.person_id, kpi: row.kpi, t: [], w: [], q: [] };
             series.push(s);
           }
-          s.t.push(daysBetween(from, row.day));
+          s.t.push(dayIndex.get(row.day)!);
           s.w.push(row.w);
           s.q.push(row.q);
         }
@@ -235,20 +238,21 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
               kpi: s.kpi,
               points: decayedSum(pre, d, decays[s.kpi]!, window),
               n: pre.Q[j]! - pre.Q[i]!,
-              last_day: addDays(from, s.t[j - 1]!),
+              last_day: rangeDays[s.t[j - 1]!]!,
             });
           }
           if (cells.length === 0) continue;
           const day = dayNames[di]!;
           const input = finishInput(model, accountId, cells, people);
-          const score = finishAccount(model, references, input, toFinishPast(past.get(addDays(day, -trendDays))));
+          const pastDay = d - trendDays >= 0 ? rangeDays[d - trendDays] : addDays(day, -trendDays);
+          const score = finishAccount(model, references, input, toFinishPast(past.get(pastDay!)));
           if (!score) continue;
           past.set(day, pastOf(score));
           if (perDay) perDay[di]!.push(score);
           else out.push({ day, score });
         }
       }
-      if (!perDay) written += await insertSnapshots(tx, orgId, model.version, out);
+      if (!perDay) written += await insertSnapshots(tx, orgId, model.version, out, false);
     }
     if (perDay) perDay.forEach((scores, i) => opts.onScores!(dayNames[i]!, scores));
     await tx.exec('DROP TABLE IF EXISTS pulse_buckets');

@@ -61,51 +61,56 @@ export async function clearSnapshots(db: Db, orgId: string, modelVersion: string
   );
 }
 
-/** Inserts (upserts) snapshot rows of any days. */
+/**
+ * Inserts snapshot rows of any days; with `upsert` (the default) a row already there is replaced. Rows go
+ * as one JSON array per batch (json_to_recordset): serializing it is far cheaper than 13 parameter arrays.
+ */
 export async function insertSnapshots(
   db: Db,
   orgId: string,
   modelVersion: string,
   rows: { day: string; score: SnapshotScore }[],
+  upsert = true,
 ): Promise<number> {
   for (let i = 0; i < rows.length; i += BATCH) {
     const chunk = rows.slice(i, i + BATCH);
+    const json = JSON.stringify(
+      chunk.map(({ day, score: s }) => ({
+        a: s.accountId,
+        d: day,
+        s: s.scoreExact,
+        b: s.band,
+        k: s.kpis,
+        pe: s.peopleEngaged,
+        cp: s.coveragePct,
+        mp: s.missingPersonas,
+        m: s.mqa,
+        la: s.lastActivity,
+        dt: {
+          score: s.score,
+          trend: s.trend,
+          change30d: s.change30d,
+          topPeople: s.topPeople,
+          topKpis: s.topKpis,
+          changeDrivers: s.changeDrivers ?? [],
+        },
+      })),
+    );
     await db.query(
       `INSERT INTO snapshots (org_id, model_version, account_id, day, score, band, kpis, people_engaged,
          coverage_pct, missing_personas, mqa, last_activity, detail)
-       SELECT $1, $2, a, d, s, b, k::jsonb, pe, cp, string_to_array(mp, chr(31)), m, la, dt::jsonb
-       FROM unnest($3::text[], $4::date[], $5::float8[], $6::text[], $7::text[], $8::int[], $9::float8[],
-                   $10::text[], $11::bool[], $12::date[], $13::text[])
-         AS t(a, d, s, b, k, pe, cp, mp, m, la, dt)
-       ON CONFLICT (org_id, model_version, account_id, day) DO UPDATE SET score = EXCLUDED.score,
+       SELECT $1, $2, a, d, s, b, k, pe, cp, ARRAY(SELECT jsonb_array_elements_text(mp)), m, la, dt
+       FROM jsonb_to_recordset($3::jsonb)
+         AS t(a text, d date, s float8, b text, k jsonb, pe int, cp float8, mp jsonb, m bool, la date, dt jsonb)
+       ${
+         upsert
+           ? `ON CONFLICT (org_id, model_version, account_id, day) DO UPDATE SET score = EXCLUDED.score,
          band = EXCLUDED.band, kpis = EXCLUDED.kpis, people_engaged = EXCLUDED.people_engaged,
          coverage_pct = EXCLUDED.coverage_pct, missing_personas = EXCLUDED.missing_personas,
-         mqa = EXCLUDED.mqa, last_activity = EXCLUDED.last_activity, detail = EXCLUDED.detail`,
-      [
-        orgId,
-        modelVersion,
-        chunk.map((r) => r.score.accountId),
-        chunk.map((r) => r.day),
-        chunk.map((r) => r.score.scoreExact),
-        chunk.map((r) => r.score.band),
-        chunk.map((r) => JSON.stringify(r.score.kpis)),
-        chunk.map((r) => r.score.peopleEngaged),
-        chunk.map((r) => r.score.coveragePct),
-        // string_to_array of '' gives {}, so an empty list round-trips.
-        chunk.map((r) => r.score.missingPersonas.join('\u001f')),
-        chunk.map((r) => r.score.mqa),
-        chunk.map((r) => r.score.lastActivity),
-        chunk.map((r) =>
-          JSON.stringify({
-            score: r.score.score,
-            trend: r.score.trend,
-            change30d: r.score.change30d,
-            topPeople: r.score.topPeople,
-            topKpis: r.score.topKpis,
-            changeDrivers: r.score.changeDrivers ?? [],
-          }),
-        ),
-      ],
+         mqa = EXCLUDED.mqa, last_activity = EXCLUDED.last_activity, detail = EXCLUDED.detail`
+           : ''
+       }`,
+      [orgId, modelVersion, json],
     );
   }
   return rows.length;
