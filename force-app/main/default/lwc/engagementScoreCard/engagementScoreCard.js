@@ -138,6 +138,11 @@ export default class EngagementScoreCard extends NavigationMixin(LightningElemen
     return parseContributors(fieldValue(this.record, CONTRIBUTORS_FIELD));
   }
 
+  // With unreadable contributors "nobody engaged yet" would be wrong: the notice says it instead.
+  get showEmptyLists() {
+    return !this.isMalformed;
+  }
+
   get isMalformed() {
     return this.contributors.malformed;
   }
@@ -236,6 +241,11 @@ export default class EngagementScoreCard extends NavigationMixin(LightningElemen
   get sparkAlt() {
     const s = historySummary(this.history);
     return s ? formatLabel(LABELS.sparklineAlt, s.days, s.first, s.last, s.min, s.max) : LABELS.sparklineEmpty;
+  }
+
+  get sparkRange() {
+    const s = historySummary(this.history);
+    return s ? `${s.first} \u2192 ${s.last}` : '';
   }
 
   get sparkLastPoint() {

@@ -100,6 +100,8 @@ describe('c-engagement-score-card', () => {
     expect(spark.getAttribute('aria-label')).toBeTruthy();
     const points = spark.querySelector('polyline').getAttribute('points').split(' ');
     expect(points).toHaveLength(90);
+    const history = surging.fields.Engagement_History__c.value.split(',');
+    expect(text(element.shadowRoot.querySelector('.spark-range'))).toBe(`${history[0]} \u2192 ${history[89]}`);
   });
 
   it('makes every contributor with an id a keyboard-reachable link that navigates in Lightning', async () => {
@@ -182,6 +184,7 @@ describe('c-engagement-score-card', () => {
     expect(text($(element, 'score'))).toBe('47');
     expect(text($(element, 'trend'))).toContain('\u2192 0');
     expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(0);
+    expect(text($(element, 'people'))).not.toContain('c.Engagement_Top_People_Empty');
     expect(text($(element, 'missing'))).toContain('Economic Buyer');
     // Garbage entries in the history are skipped, the 7 numbers remain.
     const points = $(element, 'sparkline').querySelector('polyline').getAttribute('points').split(' ');
