@@ -16,7 +16,7 @@ export default tseslint.config(
       'force-app/**/*',
       '!force-app/**/',
       '!force-app/**/lwc/**',
-      '!force-app/jest.lwc.*.js',
+      '!force-app/jest.lwc.config.js',
       '.sfdx/**',
       '.sf/**',
     ],
