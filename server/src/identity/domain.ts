@@ -159,13 +159,44 @@ export function companyNameSimilarity(a: string, b: string): number {
 }
 
 /**
+ * Candidates indexed by host and by registrable domain, so matching many people against many
+ * accounts is a lookup, not a scan. Build once per load.
+ */
+export class DomainIndex {
+  private readonly byHost = new Map<string, AccountCandidate[]>();
+  private readonly byRegistrable = new Map<string, AccountCandidate[]>();
+
+  constructor(candidates: readonly AccountCandidate[]) {
+    for (const c of candidates) {
+      const h = normalizeHost(c.domain);
+      if (!h) continue;
+      push(this.byHost, h, c);
+      const r = normalizeDomain(h);
+      if (r) push(this.byRegistrable, r, c);
+    }
+  }
+
+  /** Accounts on exactly this host, and accounts on any host under the same registrable domain. */
+  lookup(host: string): { exact: AccountCandidate[]; related: AccountCandidate[] } {
+    const r = normalizeDomain(host);
+    return { exact: this.byHost.get(host) ?? [], related: r ? (this.byRegistrable.get(r) ?? []) : [] };
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/**
  * Picks the account a person belongs to from their email's domain. Exact host matches beat
  * subdomain matches; when several accounts share the domain, the one with most contacts
  * wins, then the closest company name, then the smallest id (deterministic). Personal
  * email domains and unparseable addresses give null.
  */
 export function matchAccountByDomain(
-  candidates: readonly AccountCandidate[],
+  candidates: readonly AccountCandidate[] | DomainIndex,
   email: string | null | undefined,
   company?: string | null,
 ): AccountMatch | null {
@@ -175,22 +206,15 @@ export function matchAccountByDomain(
 
 /** Like matchAccountByDomain, for a bare host or website (an event's or a web visitor's domain). */
 export function matchAccountByHost(
-  candidates: readonly AccountCandidate[],
+  candidates: readonly AccountCandidate[] | DomainIndex,
   hostOrWebsite: string,
   company?: string | null,
 ): AccountMatch | null {
   const host = normalizeHost(hostOrWebsite);
   if (!host || isPersonalDomain(host)) return null;
-  const registrable = normalizeDomain(host);
-  const exact: AccountCandidate[] = [];
-  const sub: AccountCandidate[] = [];
-  for (const c of candidates) {
-    const h = normalizeHost(c.domain);
-    if (!h) continue;
-    if (h === host) exact.push(c);
-    else if (normalizeDomain(h) === registrable) sub.push(c);
-  }
-  const pool = exact.length > 0 ? exact : sub;
+  const index = candidates instanceof DomainIndex ? candidates : new DomainIndex(candidates);
+  const { exact, related } = index.lookup(host);
+  const pool = exact.length > 0 ? exact : related;
   if (pool.length === 0) return null;
   const ranked = [...pool].sort(
     (a, b) =>

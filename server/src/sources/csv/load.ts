@@ -5,6 +5,7 @@ import { ValidationError, type Issue } from '../../errors';
 import { ACTIVITY_TYPES, isRateKpi, type Model } from '../../model/schema';
 import { personAttributes } from '../../identity/title';
 import {
+  DomainIndex,
   matchAccountByDomain,
   matchAccountByHost,
   normalizeDomain,
@@ -124,7 +125,9 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
   const byId = new Map<string, AccountCandidate>();
   for (const a of stored) byId.set(a.accountId, { ...a, contactCount: 0 });
   for (const a of accounts) byId.set(a.id, { accountId: a.id, name: a.name, domain: a.domain, contactCount: 0 });
-  const candidates = [...byId.values()].map((c) => ({ ...c, contactCount: contactCount.get(c.accountId) ?? 0 }));
+  const candidates = new DomainIndex(
+    [...byId.values()].map((c) => ({ ...c, contactCount: contactCount.get(c.accountId) ?? 0 })),
+  );
 
   const people: PersonRecord[] = [];
   let peopleMatched = 0;

@@ -1,0 +1,105 @@
+import { Connection } from 'jsforce';
+import { createPrivateKey, sign } from 'node:crypto';
+import type { SalesforceAuth } from '../../config';
+import { PulseError } from '../../errors';
+
+/** The API version every call uses (jsforce defaults to 50.0). */
+export const API_VERSION = '62.0';
+
+/** What the token endpoint gives back that Pulse uses. */
+export interface Token {
+  accessToken: string;
+  instanceUrl: string;
+}
+
+/** Signs the JWT bearer assertion (RS256, 3 minutes) for the integration user; node:crypto, since jose is ESM-only. */
+export function jwtAssertion(auth: Extract<SalesforceAuth, { kind: 'jwt' }>, now = Date.now()): string {
+  const aud = /test\.salesforce\.com|sandbox/i.test(auth.loginUrl) ? 'https://test.salesforce.com' : auth.loginUrl;
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({
+    iss: auth.clientId,
+    sub: auth.username,
+    aud,
+    exp: Math.floor(now / 1000) + 180,
+  })}`;
+  let key;
+  try {
+    key = createPrivateKey(auth.privateKey);
+  } catch (cause) {
+    throw new PulseError(
+      'SF_AUTH',
+      'SF_PRIVATE_KEY is not a PEM private key: set the key of the connected app certificate',
+      {},
+      { cause },
+    );
+  }
+  return `${body}.${sign('RSA-SHA256', Buffer.from(body), key).toString('base64url')}`;
+}
+
+/** Asks the org's token endpoint for an access token with whichever grant is configured. */
+export async function fetchToken(auth: SalesforceAuth, fetchFn: typeof fetch = fetch): Promise<Token> {
+  const form = new URLSearchParams();
+  if (auth.kind === 'client_credentials') {
+    form.set('grant_type', 'client_credentials');
+    form.set('client_id', auth.clientId);
+    form.set('client_secret', auth.clientSecret);
+  } else if (auth.kind === 'jwt') {
+    form.set('grant_type', 'urn:ietf:params:oauth:grant-type:jwt-bearer');
+    form.set('assertion', jwtAssertion(auth));
+  } else {
+    form.set('grant_type', 'refresh_token');
+    form.set('client_id', auth.clientId);
+    if (auth.clientSecret) form.set('client_secret', auth.clientSecret);
+    form.set('refresh_token', auth.refreshToken);
+  }
+  let res: Response;
+  try {
+    res = await fetchFn(`${auth.loginUrl}/services/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form.toString(),
+    });
+  } catch (cause) {
+    throw new PulseError('SF_AUTH', `cannot reach ${auth.loginUrl}: check SF_LOGIN_URL`, {}, { cause });
+  }
+  const body = (await res.json().catch(() => ({}))) as Record<string, string | undefined>;
+  if (!res.ok || !body.access_token || !body.instance_url) {
+    throw new PulseError(
+      'SF_AUTH',
+      `Salesforce refused the ${auth.kind} sign-in (${body.error ?? res.status}: ${body.error_description ?? 'no detail'}); ` +
+        authFix(auth),
+      { grant: auth.kind },
+    );
+  }
+  return { accessToken: body.access_token, instanceUrl: body.instance_url };
+}
+
+function authFix(auth: SalesforceAuth): string {
+  switch (auth.kind) {
+    case 'client_credentials':
+      return 'check SF_CLIENT_ID/SF_CLIENT_SECRET and that the connected app enables the client credentials flow with a run-as user';
+    case 'jwt':
+      return 'check SF_CLIENT_ID, SF_USERNAME, that SF_PRIVATE_KEY matches the certificate on the connected app, and that the user is pre-authorized';
+    default:
+      return 'the stored refresh token was revoked or expired: reconnect the org';
+  }
+}
+
+/**
+ * A jsforce connection on API 62.0 that signs in again by itself when the session expires
+ * (jsforce retries the failed call once with the new token).
+ */
+export async function connectSalesforce(auth: SalesforceAuth, fetchFn: typeof fetch = fetch): Promise<Connection> {
+  const token = await fetchToken(auth, fetchFn);
+  return new Connection({
+    instanceUrl: token.instanceUrl,
+    accessToken: token.accessToken,
+    version: API_VERSION,
+    refreshFn: (_conn, callback) => {
+      fetchToken(auth, fetchFn).then(
+        (t) => callback(null, t.accessToken),
+        (e: Error) => callback(e),
+      );
+    },
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * Set-based steps run after every pull (and safe to repeat): history follows converted and
+ * merged people, unconverted leads are matched to accounts by email domain, and every
+ * Salesforce event gets its account (its own, else its person's).
+ */
+import { matchAccountByDomain, type AccountCandidate } from '../../identity/domain';
+import type { Db } from '../../store/db';
+import { SOURCE } from './mapping';
+
+/** Re-points events of converted leads and merged-away people to the surviving person. */
+export async function followMergedPeople(db: Db, orgId: string): Promise<number> {
+  let total = 0;
+  // Chains (lead → contact → merged contact) are short; a few passes reach the end.
+  for (let pass = 0; pass < 5; pass++) {
+    const r = await db.query(
+      `UPDATE events e SET person_id = p.merged_into
+       FROM people p
+       WHERE e.org_id = $1 AND e.source = $2 AND p.org_id = e.org_id AND p.id = e.person_id
+         AND p.merged_into IS NOT NULL AND p.merged_into <> e.person_id`,
+      [orgId, SOURCE],
+    );
+    total += r.rowCount;
+    if (r.rowCount === 0) break;
+  }
+  return total;
+}
+
+/** Rows per matching update. */
+const MATCH_BATCH = 5_000;
+
+/**
+ * Matches unconverted leads without a Salesforce account to an account by email domain
+ * (identity/matchAccountByDomain: personal mail ignored, subdomains handled, most contacts
+ * then company name wins). Leads are never converted; only method and confidence are stored.
+ */
+export async function matchOrphanLeads(db: Db, orgId: string): Promise<number> {
+  const cands = await db.query<AccountCandidate>(
+    `SELECT a.id AS "accountId", a.name, a.domain,
+            (SELECT count(*) FROM people p WHERE p.org_id = a.org_id AND p.account_id = a.id AND p.kind = 'contact'
+               AND NOT p.is_deleted) AS "contactCount"
+     FROM accounts a WHERE a.org_id = $1 AND a.domain IS NOT NULL AND NOT a.is_deleted`,
+    [orgId],
+  );
+  const leads = await db.query<{ id: string; email: string | null; company: string | null }>(
+    `SELECT id, email, attributes->>'company' AS company FROM people
+     WHERE org_id = $1 AND kind = 'lead' AND NOT is_deleted AND merged_into IS NULL
+       AND (match_method IS NULL OR match_method LIKE 'email%')`,
+    [orgId],
+  );
+  const changed: Array<{ id: string; accountId: string | null; method: string | null; confidence: number | null }> = [];
+  for (const l of leads.rows) {
+    const company = l.company && l.company !== '[not provided]' ? l.company : null;
+    const m = matchAccountByDomain(cands.rows, l.email, company);
+    changed.push({
+      id: l.id,
+      accountId: m?.accountId ?? null,
+      method: m?.method ?? null,
+      confidence: m?.confidence ?? null,
+    });
+  }
+  let n = 0;
+  for (let i = 0; i < changed.length; i += MATCH_BATCH) {
+    const b = changed.slice(i, i + MATCH_BATCH);
+    const r = await db.query(
+      `UPDATE people p SET account_id = t.account_id, match_method = t.method, match_confidence = t.confidence
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::real[]) AS t(id, account_id, method, confidence)
+       WHERE p.org_id = $1 AND p.id = t.id
+         AND (p.account_id, p.match_method, p.match_confidence) IS DISTINCT FROM (t.account_id, t.method, t.confidence)`,
+      [orgId, b.map((x) => x.id), b.map((x) => x.accountId), b.map((x) => x.method), b.map((x) => x.confidence)],
+    );
+    n += r.rowCount;
+  }
+  return n;
+}
+
+/** Sets each Salesforce event's account: the one the activity names, else its person's. */
+export async function resolveEventAccounts(db: Db, orgId: string): Promise<number> {
+  const r = await db.query(
+    `UPDATE events e SET account_id = COALESCE(e.attributes->>'sfAccountId', p.account_id)
+     FROM people p
+     WHERE e.org_id = $1 AND e.source = $2 AND p.org_id = e.org_id AND p.id = e.person_id
+       AND e.account_id IS DISTINCT FROM COALESCE(e.attributes->>'sfAccountId', p.account_id)`,
+    [orgId, SOURCE],
+  );
+  return r.rowCount;
+}
+
+/** All post-pull steps in order; returns what each changed. */
+export async function resolveAll(db: Db, orgId: string): Promise<Record<string, number>> {
+  const followed = await followMergedPeople(db, orgId);
+  const matched = await matchOrphanLeads(db, orgId);
+  const resolved = await resolveEventAccounts(db, orgId);
+  return { followed, matched, resolved };
+}

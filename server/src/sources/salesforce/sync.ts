@@ -1,0 +1,172 @@
+/**
+ * One Salesforce pull for one org: read /limits, check field access on first pull, stream
+ * every object from its SystemModstamp watermark (minus an overlap) page by page, store each
+ * page and advance the watermark in one transaction, then resolve people and accounts.
+ * A run stopped anywhere (crash, budget, API error) resumes from the watermarks next time.
+ */
+import type { Connection } from 'jsforce';
+import { PulseError } from '../../errors';
+import { log } from '../../log';
+import type { Db } from '../../store/db';
+import { ensureOrg } from '../../store/orgs';
+import { finishRun, startRun, updateRun } from '../../store/runs';
+import { advanceWatermark, getWatermark, resetWatermarks } from '../../store/watermarks';
+import { ApiBudget, BudgetExhausted, queryPages } from './extract';
+import { applyPage, loadLookups, type LoadContext } from './load';
+import { DEFAULT_MAPPING, parseSfDate, type ActivityMapping, type SfRow } from './mapping';
+import { buildStreamQuery, streamsWith, type SalesforceStream } from './objects';
+import { checkFieldAccess } from './preflight';
+import { resolveAll } from './resolve';
+
+/** Progress as a run reports it after every page. */
+export interface SyncProgress {
+  object: string;
+  objectIndex: number;
+  objects: number;
+  records: number;
+  apiCalls: number;
+}
+
+/** Options of one pull. */
+export interface SyncOptions {
+  db: Db;
+  orgId: string;
+  conn: Connection;
+  /** Forget the watermarks and pull everything. */
+  full?: boolean;
+  /** Share of the remaining daily API calls this run may use (default 0.1). */
+  budgetShare?: number;
+  /** Re-read this much before each watermark to catch clock skew (default 5 minutes). */
+  overlapMs?: number;
+  /** Records per query page (Salesforce: 200–2000; default 2000). */
+  pageSize?: number;
+  mapping?: ActivityMapping;
+  /** Extra fields per object, stored in the record's attributes. */
+  extraFields?: Record<string, readonly string[]>;
+  onProgress?: (p: SyncProgress) => void;
+  /** Called after each stored page (tests use it to crash between batches). */
+  afterPage?: (object: string, page: number) => void | Promise<void>;
+}
+
+/** What a run did. */
+export interface SyncResult {
+  runId: number;
+  status: 'succeeded' | 'budget_exhausted' | 'failed';
+  counts: Record<string, number>;
+  apiCalls: { total: number; allowed: number; remainingAtStart: number; byObject: Record<string, number> };
+  resolved: Record<string, number>;
+  error?: string;
+}
+
+interface LimitsBody {
+  DailyApiRequests?: { Max: number; Remaining: number };
+}
+
+/** Runs one pull and records it in `runs` (kind 'sync'); rethrows only configuration errors. */
+export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
+  const { db, orgId, conn } = opts;
+  await ensureOrg(db, orgId);
+  const runId = await startRun(db, orgId, 'sync', { full: opts.full ?? false });
+  const budget = new ApiBudget(1);
+  const counts: Record<string, number> = {};
+  let remainingAtStart = 0;
+  const apiCalls = () => ({ total: budget.used, allowed: budget.allowed, remainingAtStart, byObject: budget.byObject });
+  let status: SyncResult['status'] = 'succeeded';
+  let error: string | undefined;
+  let resolved: Record<string, number> = {};
+  try {
+    budget.take('limits');
+    const limits = await conn.request<LimitsBody>('/limits');
+    remainingAtStart = limits.DailyApiRequests?.Remaining ?? 0;
+    budget.allowed = Math.max(1, Math.floor(remainingAtStart * (opts.budgetShare ?? 0.1)));
+    if (opts.full) await resetWatermarks(db, orgId);
+
+    const streams = streamsWith(opts.extraFields);
+    const firstPull: SalesforceStream[] = [];
+    for (const s of streams) if ((await getWatermark(db, orgId, s.object)) === null) firstPull.push(s);
+    await checkFieldAccess(conn, orgId, firstPull, budget);
+
+    const ctx: LoadContext = { orgId, mapping: opts.mapping ?? DEFAULT_MAPPING, ...(await loadLookups(db, orgId)) };
+    try {
+      for (const [i, stream] of streams.entries()) {
+        counts[stream.object] = await pullStream(opts, stream, ctx, budget, (records) =>
+          opts.onProgress?.({
+            object: stream.object,
+            objectIndex: i,
+            objects: streams.length,
+            records,
+            apiCalls: budget.used,
+          }),
+        );
+        await updateRun(db, orgId, runId, { counts, apiCalls: apiCalls() });
+      }
+    } catch (e) {
+      if (!(e instanceof BudgetExhausted)) throw e;
+      status = 'budget_exhausted';
+      error = e.message;
+    }
+    // Local and idempotent: run even after a budget stop so what was stored is consistent.
+    resolved = await resolveAll(db, orgId);
+  } catch (e) {
+    status = 'failed';
+    error = e instanceof Error ? e.message : String(e);
+    await finishRun(db, orgId, runId, status, { counts, apiCalls: apiCalls(), errors: [errorEntry(e)] });
+    log.warn({ org: orgId, runId, err: error }, 'salesforce sync failed');
+    if (e instanceof PulseError && (e.code === 'SF_PERMISSION' || e.code === 'SF_AUTH')) throw e;
+    return { runId, status, counts, apiCalls: apiCalls(), resolved, error };
+  }
+  await finishRun(db, orgId, runId, status, {
+    counts,
+    apiCalls: apiCalls(),
+    errors: error ? [{ code: 'SF_BUDGET', message: error }] : [],
+  });
+  return { runId, status, counts, apiCalls: apiCalls(), resolved, error };
+}
+
+function errorEntry(e: unknown): Record<string, unknown> {
+  const err = e as { errorCode?: string; code?: string; message?: string; context?: unknown };
+  return { code: err.errorCode ?? err.code ?? 'ERROR', message: err.message ?? String(e), context: err.context };
+}
+
+/** Pulls one object from its watermark; returns records stored. */
+async function pullStream(
+  opts: SyncOptions,
+  stream: SalesforceStream,
+  ctx: LoadContext,
+  budget: ApiBudget,
+  progress: (records: number) => void,
+): Promise<number> {
+  const { db, orgId } = opts;
+  const wm = await getWatermark(db, orgId, stream.object);
+  const since = wm ? new Date(wm.getTime() - (opts.overlapMs ?? 5 * 60_000)) : null;
+  const soql = buildStreamQuery(stream, since);
+  let records = 0;
+  let page = 0;
+  progress(0);
+  for await (const rows of queryPages(opts.conn, soql, {
+    object: stream.object,
+    budget,
+    pageSize: opts.pageSize,
+  })) {
+    const newest = maxModstamp(rows);
+    await db.transaction(async (tx) => {
+      await applyPage(tx, stream.object, rows, ctx);
+      if (newest) await advanceWatermark(tx, orgId, stream.object, newest, rows.length);
+    });
+    records += rows.length;
+    progress(records);
+    await opts.afterPage?.(stream.object, page++);
+  }
+  // An object with no rows still gets a watermark row, so its field check is not repeated.
+  if (!wm && records === 0) await advanceWatermark(db, orgId, stream.object, new Date(0), 0);
+  return records;
+}
+
+function maxModstamp(rows: readonly SfRow[]): Date | null {
+  let max: Date | null = null;
+  for (const r of rows) {
+    const d = parseSfDate(r.SystemModstamp);
+    if (d && (!max || d > max)) max = d;
+  }
+  return max;
+}
