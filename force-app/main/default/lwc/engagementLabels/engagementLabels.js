@@ -5,6 +5,7 @@
 import cardTitle from '@salesforce/label/c.Engagement_Card_Title';
 import loading from '@salesforce/label/c.Engagement_Loading';
 import errorGeneric from '@salesforce/label/c.Engagement_Error_Generic';
+import noRecord from '@salesforce/label/c.Engagement_No_Record';
 import neverScoredTitle from '@salesforce/label/c.Engagement_Never_Scored_Title';
 import neverScoredBody from '@salesforce/label/c.Engagement_Never_Scored_Body';
 import stale from '@salesforce/label/c.Engagement_Stale';
@@ -60,6 +61,7 @@ const LABELS = {
   cardTitle,
   loading,
   errorGeneric,
+  noRecord,
   neverScoredTitle,
   neverScoredBody,
   stale,

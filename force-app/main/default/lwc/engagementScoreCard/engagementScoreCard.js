@@ -96,8 +96,13 @@ export default class EngagementScoreCard extends NavigationMixin(LightningElemen
 
   // ---- state ----
 
+  // On app and home pages nothing sets recordId unless the admin does: say so instead of spinning.
+  get hasNoRecord() {
+    return !this.recordId;
+  }
+
   get isLoading() {
-    return !this.record && !this.error;
+    return !this.hasNoRecord && !this.record && !this.error;
   }
 
   get hasError() {

@@ -47,6 +47,14 @@ describe('c-engagement-score-card', () => {
     await expect(element).toBeAccessible();
   });
 
+  it('explains itself instead of spinning when placed without an account id', async () => {
+    const element = createCard({ recordId: undefined });
+    await flush();
+    expect($(element, 'no-record')).not.toBeNull();
+    expect($(element, 'loading')).toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
   it('asks LDS for the engagement fields of the record', async () => {
     createCard();
     await flush();
