@@ -123,67 +123,117 @@ export interface AccountRow {
   employees: number | null;
 }
 
-const PAGE = 20_000;
+/** Which attributes the model's rules and personas look at, so equal profiles are evaluated once. */
+function signatureColumns(model: Model): { title: boolean; industry: boolean; employees: boolean } {
+  const whens = [...model.multipliers.map((r) => r.when), ...model.committee.personas.map((p) => p.when)];
+  const usesPersona = model.multipliers.some((r) => r.when.persona !== undefined);
+  return {
+    title:
+      whens.some((w) => w.titleMatches !== undefined) &&
+      (usesPersona || model.multipliers.some((r) => r.when.titleMatches !== undefined)),
+    industry: model.multipliers.some((r) => r.when.accountIndustry !== undefined),
+    employees: model.multipliers.some(
+      (r) => r.when.accountMinEmployees !== undefined || r.when.accountMaxEmployees !== undefined,
+    ),
+  };
+}
+
+interface Signature {
+  seniority: string;
+  department: string;
+  title: string | null;
+  industry: string | null;
+  employees: number | null;
+}
 
 /**
  * Fills the temp tables `pulse_person_mult(person_id, factor)` and `pulse_account_mult(account_id, factor)`
- * with every multiplier factor of the org's people (against their own account) and of person-less events
- * (against the account). Skipped when the model has no rules (factor 1 everywhere).
+ * with the multiplier factor of every person of the org (against their own account) and of person-less
+ * events (against the account). Rules are evaluated in TypeScript once per distinct profile (only the
+ * attributes the rules look at), then spread to people and accounts by a set-based join. Skipped when the
+ * model has no rules (factor 1 everywhere).
  */
 export async function prepareMultipliers(tx: Db, orgId: string, model: Model): Promise<void> {
   await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pulse_person_mult (person_id text PRIMARY KEY, factor float8 NOT NULL);
     CREATE TEMP TABLE IF NOT EXISTS pulse_account_mult (account_id text PRIMARY KEY, factor float8 NOT NULL);
-    TRUNCATE pulse_person_mult; TRUNCATE pulse_account_mult;`);
+    CREATE TEMP TABLE IF NOT EXISTS pulse_sig (seniority text, department text, title text, industry text,
+      employees int, factor float8 NOT NULL);
+    TRUNCATE pulse_person_mult; TRUNCATE pulse_account_mult; TRUNCATE pulse_sig;`);
   if (!hasMultipliers(model)) return;
-  const accounts = new Map<string, AccountRow>();
-  let last = '';
-  for (;;) {
-    const r = await tx.query<AccountRow>(
-      `SELECT id, industry, employees FROM accounts WHERE org_id = $1 AND id > $2 COLLATE "C"
-       ORDER BY id COLLATE "C" LIMIT ${PAGE}`,
-      [orgId, last],
-    );
-    if (r.rows.length === 0) break;
-    const ids: string[] = [];
-    const fs: number[] = [];
-    for (const a of r.rows) {
-      accounts.set(a.id, a);
-      ids.push(a.id);
-      fs.push(multiplier(model, null, toAccount(a)).factor);
-    }
-    await tx.query('INSERT INTO pulse_account_mult SELECT * FROM unnest($1::text[], $2::float8[])', [ids, fs]);
-    last = r.rows[r.rows.length - 1]!.id;
-  }
-  last = '';
-  const cache = new Map<string, number>();
-  for (;;) {
-    const r = await tx.query<PersonRow>(
-      `SELECT id, account_id, seniority, department, title FROM people WHERE org_id = $1 AND id > $2 COLLATE "C"
-       ORDER BY id COLLATE "C" LIMIT ${PAGE}`,
-      [orgId, last],
-    );
-    if (r.rows.length === 0) break;
-    const ids: string[] = [];
-    const fs: number[] = [];
-    for (const person of r.rows) {
-      // Many people share a title and account profile: evaluate each distinct signature once.
-      const a = person.account_id ? accounts.get(person.account_id) : undefined;
-      const sig = `${person.seniority}\u0000${person.department}\u0000${person.title ?? ''}\u0000${a?.industry ?? ''}\u0000${a?.employees ?? ''}`;
-      let f = cache.get(sig);
-      if (f === undefined) {
-        f = multiplier(model, toPerson(person), a ? toAccount(a) : EMPTY_ACCOUNT).factor;
-        cache.set(sig, f);
-      }
-      ids.push(person.id);
-      fs.push(f);
-    }
-    await tx.query('INSERT INTO pulse_person_mult SELECT * FROM unnest($1::text[], $2::float8[])', [ids, fs]);
-    last = r.rows[r.rows.length - 1]!.id;
-  }
+  const cols = signatureColumns(model);
+  // NULL-safe join keys: '\u0001' / -1 stand for "unknown" and match no real value.
+  const title = cols.title ? `COALESCE(p.title, chr(1))` : `chr(1)`;
+  const industry = cols.industry ? `COALESCE(a.industry, chr(1))` : `chr(1)`;
+  const employees = cols.employees ? `COALESCE(a.employees, -1)` : `-1`;
+  const sigs = await tx.query<{
+    seniority: string;
+    department: string;
+    title: string;
+    industry: string;
+    employees: number;
+  }>(
+    `SELECT DISTINCT p.seniority, p.department, ${title} AS title, ${industry} AS industry, ${employees} AS employees
+     FROM people p LEFT JOIN accounts a ON a.org_id = p.org_id AND a.id = p.account_id WHERE p.org_id = $1`,
+    [orgId],
+  );
+  const fromKey = (sig: {
+    seniority: string;
+    department: string;
+    title: string;
+    industry: string;
+    employees: number;
+  }): Signature => ({
+    seniority: sig.seniority,
+    department: sig.department,
+    title: sig.title === '\u0001' ? null : sig.title,
+    industry: sig.industry === '\u0001' ? null : sig.industry,
+    employees: sig.employees === -1 ? null : sig.employees,
+  });
+  const factors = sigs.rows.map((row) => {
+    const sig = fromKey(row);
+    return multiplier(model, { seniority: sig.seniority, department: sig.department, title: sig.title }, sig).factor;
+  });
+  await tx.query(
+    'INSERT INTO pulse_sig SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::float8[])',
+    [
+      sigs.rows.map((r) => r.seniority),
+      sigs.rows.map((r) => r.department),
+      sigs.rows.map((r) => r.title),
+      sigs.rows.map((r) => r.industry),
+      sigs.rows.map((r) => r.employees),
+      factors,
+    ],
+  );
+  await tx.query(
+    `INSERT INTO pulse_person_mult
+     SELECT p.id, s.factor FROM people p LEFT JOIN accounts a ON a.org_id = p.org_id AND a.id = p.account_id
+     JOIN pulse_sig s ON s.seniority = p.seniority AND s.department = p.department AND s.title = ${title}
+       AND s.industry = ${industry} AND s.employees = ${employees}
+     WHERE p.org_id = $1`,
+    [orgId],
+  );
+  // Person-less events: only account conditions can match.
+  const accs = await tx.query<{ industry: string; employees: number }>(
+    `SELECT DISTINCT ${industry} AS industry, ${employees} AS employees FROM accounts a WHERE a.org_id = $1`,
+    [orgId],
+  );
+  const accFactors = accs.rows.map(
+    (r) =>
+      multiplier(model, null, {
+        industry: r.industry === '\u0001' ? null : r.industry,
+        employees: r.employees === -1 ? null : r.employees,
+      }).factor,
+  );
+  await tx.query(
+    `INSERT INTO pulse_account_mult
+     SELECT a.id, s.f FROM accounts a
+     JOIN unnest($2::text[], $3::int[], $4::float8[]) AS s(industry, employees, f)
+       ON s.industry = ${industry} AND s.employees = ${employees}
+     WHERE a.org_id = $1`,
+    [orgId, accs.rows.map((r) => r.industry), accs.rows.map((r) => r.employees), accFactors],
+  );
   await tx.exec('ANALYZE pulse_person_mult; ANALYZE pulse_account_mult');
 }
-
-const EMPTY_ACCOUNT = { industry: null, employees: null };
 
 /** The person shape A's multiplier/committee code takes. */
 export function toPerson(p: PersonRow): ScoringPerson {
