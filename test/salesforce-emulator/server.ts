@@ -20,7 +20,19 @@ import { OrgStore, type FieldValue } from './store';
 /** Minimal structural view of the generator's GeneratedOrg (scripts/generator). */
 export interface GeneratedOrgLike {
   records: Record<string, Iterable<Record<string, FieldValue>>>;
+  /** One generation pass per account with its people, activity and deals (much cheaper than `records`). */
+  bundles?: () => Iterable<Record<string, unknown>>;
 }
+
+/** Bundle keys in load order (contacts/opportunities before the activities that derive AccountId from them). */
+const BUNDLE_PARTS: Array<[string, string]> = [
+  ['contacts', 'Contact'],
+  ['leads', 'Lead'],
+  ['opportunities', 'Opportunity'],
+  ['tasks', 'Task'],
+  ['events', 'Event'],
+  ['campaignMembers', 'CampaignMember'],
+];
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -98,6 +110,16 @@ const LOAD_ORDER = ['User', 'Account', 'Contact', 'Lead', 'Campaign', 'CampaignM
 /** Loads a generated org into the store; returns records loaded per object. */
 export function loadOrg(store: OrgStore, org: GeneratedOrgLike): Record<string, number> {
   const counts: Record<string, number> = {};
+  if (org.bundles) {
+    const add = (o: string, recs: Iterable<Record<string, FieldValue>>) =>
+      (counts[o] = (counts[o] ?? 0) + store.load(o, recs));
+    for (const o of ['User', 'Campaign']) if (org.records[o]) add(o, org.records[o]);
+    for (const b of org.bundles()) {
+      add('Account', [b.account as Record<string, FieldValue>]);
+      for (const [key, o] of BUNDLE_PARTS) add(o, (b[key] as Array<Record<string, FieldValue>> | undefined) ?? []);
+    }
+    return counts;
+  }
   const objects = [...LOAD_ORDER, ...Object.keys(org.records).filter((o) => !LOAD_ORDER.includes(o))];
   for (const o of objects) {
     const recs = org.records[o];

@@ -151,7 +151,7 @@ describe('sObject Collections', () => {
     );
     expect(res[0]).toMatchObject({ success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' }] });
     expect(res[1]).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD' }] });
-    expect(emu.store.get('Account', a.Id)?.Engagement_Score__c).toBeUndefined();
+    expect(emu.store.get('Account', a.Id)?.Engagement_Score__c).toBeNull();
   });
 
   it('creates and deletes many; reports deleted and missing records', async () => {
