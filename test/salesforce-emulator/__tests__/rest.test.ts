@@ -47,6 +47,26 @@ describe('versions and resources', () => {
   });
 });
 
+describe('resources and identity', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_discoveryresource.htm
+  it('lists resources for a version, including identity', async () => {
+    const res = await conn.request<Record<string, string>>('/services/data/v62.0');
+    expect(res.sobjects).toBe('/services/data/v62.0/sobjects');
+    expect(res.query).toBe('/services/data/v62.0/query');
+    expect(res.identity).toBe(`${emu.instanceUrl}/id/${emu.orgId}/${emu.userId}`);
+  });
+
+  it('conn.identity() reads the identity URL', async () => {
+    const c = new Connection({
+      oauth2: { loginUrl: emu.loginUrl, clientId: emu.clientId, clientSecret: emu.clientSecret },
+      version: '62.0',
+    });
+    await c.authorize({ grant_type: 'client_credentials' });
+    const id = await c.identity();
+    expect(id).toMatchObject({ user_id: emu.userId, organization_id: emu.orgId, username: emu.username });
+  });
+});
+
 describe('limits', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
   it('counts every authenticated call in /limits and Sforce-Limit-Info', async () => {
