@@ -35,6 +35,8 @@ export function minimalQuote(s: string, delimiter: string): string {
 export function formatCsvValue(type: string, v: SfValue | undefined): string | null {
   if (v === null || v === undefined) return null;
   if (type === 'datetime' && typeof v === 'string') {
+    // Fast path for the stored form `2026-11-24T10:00:00.000+0000`.
+    if (v.length === 28 && v.endsWith('+0000')) return v.slice(0, 23) + 'Z';
     const ms = Date.parse(v.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
     return Number.isNaN(ms) ? v : new Date(ms).toISOString();
   }

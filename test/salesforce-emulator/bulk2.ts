@@ -21,7 +21,13 @@ const INGEST_OPERATIONS = new Set(['insert', 'update', 'upsert', 'delete', 'hard
 export interface Bulk2Settings {
   /** GET job-info polls that still see InProgress before the job completes (default 0). */
   inProgressPolls: number;
-  /** Rows per results page when the client sends no maxRecords (Salesforce does not document its default). */
+  /**
+   * Rows per results page when the client sends no maxRecords. Salesforce picks a size-based
+   * default it does not document; the emulator sends the whole result in one streamed page up to
+   * this many rows, because jsforce 3.10's multi-page reader pipes every page into one CSV parser
+   * (later pages' header rows become records, and pages interleave when the consumer is slower
+   * than the download). Clients that page must send maxRecords.
+   */
   defaultMaxRecords: number;
   /** Ingest rows processed per event-loop turn, so large jobs don't block other requests. */
   ingestChunk: number;
@@ -71,7 +77,7 @@ type Job = QueryJob | IngestJob;
 /** The jobs of one emulator, plus its settings. */
 export class Bulk2Jobs {
   readonly jobs = new Map<string, Job>();
-  readonly settings: Bulk2Settings = { inProgressPolls: 0, defaultMaxRecords: 50_000, ingestChunk: 2000 };
+  readonly settings: Bulk2Settings = { inProgressPolls: 0, defaultMaxRecords: 5_000_000, ingestChunk: 2000 };
 }
 
 const registry = new WeakMap<EmulatorContext, Bulk2Jobs>();

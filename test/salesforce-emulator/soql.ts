@@ -227,6 +227,7 @@ class Resolver {
     const hops: Array<(r: SfRecord) => SfRecord | undefined> = [];
     let obj: ObjectIndex | undefined = base;
     let polymorphic = false;
+    let hopType = '';
     for (let i = 0; i < path.length - 1; i++) {
       const relName = path[i] ?? '';
       if (!obj || polymorphic) throw badRelationship(this.soql, relName);
@@ -249,7 +250,9 @@ class Resolver {
           if (typeof id !== 'string') return undefined;
           const type = this.objectForId(id);
           const rec = type ? this.store.get(type, id, { includeDeleted: true }) : undefined;
-          return rec ? withType(rec, type ?? '') : undefined;
+          // Evaluation is synchronous, so the concrete type of the last polymorphic hop can ride in a closure.
+          hopType = type ?? '';
+          return rec;
         });
         obj = undefined;
         polymorphic = true;
@@ -269,7 +272,8 @@ class Resolver {
       field = def.name;
       type = def.type;
     }
-    const read = polymorphic ? polyValue(field) : (r: SfRecord): SfValue => r[field] ?? null;
+    const pv = polyValue(field);
+    const read = polymorphic ? (r: SfRecord): SfValue => pv(r, hopType) : (r: SfRecord): SfValue => r[field] ?? null;
     const get =
       hops.length === 0
         ? read
@@ -314,12 +318,9 @@ class Resolver {
   }
 }
 
-function withType(rec: SfRecord, type: string): SfRecord {
-  return { ...rec, __type: type };
-}
-
-function polyValue(field: string): (r: SfRecord) => SfValue {
-  if (field === 'Type') return (r) => (r.__type as string | undefined) ?? null;
+/** Reads a Name pseudo-object field of a polymorphic target whose concrete object is `type`. */
+function polyValue(field: string): (r: SfRecord, type: string) => SfValue {
+  if (field === 'Type') return (_r, type) => type || null;
   if (field === 'Name') {
     return (r) => {
       const n = r.Name;
@@ -851,7 +852,7 @@ function shaper(
     for (const item of node.order) {
       if (item.kind === 'field') {
         const f = node.fields.find((x) => x.key === item.key) as Node['fields'][number];
-        out[f.key] = f.poly ? polyValue(f.key)(withType(rec, type)) : (rec[f.key] ?? null);
+        out[f.key] = f.poly ? polyValue(f.key)(rec, type) : (rec[f.key] ?? null);
       } else {
         const child = node.children.get(item.key) as { node: Node; rels: string[]; poly: boolean };
         const hit = related(child.rels)(baseRec);

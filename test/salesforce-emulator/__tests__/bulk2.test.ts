@@ -50,7 +50,7 @@ afterAll(async () => {
 
 afterEach(() => {
   emu.faults.clear();
-  bulk2Jobs(emu.context).settings.defaultMaxRecords = 50_000;
+  bulk2Jobs(emu.context).settings.defaultMaxRecords = 5_000_000;
   bulk2Jobs(emu.context).settings.inProgressPolls = 0;
 });
 
