@@ -140,6 +140,32 @@ describe('authorization code flow (admin Connect button)', () => {
   });
 });
 
+describe('revoke and PKCE', () => {
+  it('revokes an access token (jsforce logout) so it answers 401 afterwards', async () => {
+    const conn = new Connection({ oauth2: oauth(), version: '62.0' });
+    await conn.authorize({ grant_type: 'client_credentials' });
+    const token = conn.accessToken!;
+    await new OAuth2(oauth()).revokeToken(token);
+    const stale = new Connection({ instanceUrl: emu.instanceUrl, accessToken: token, version: '62.0' });
+    await expect(stale.limits()).rejects.toMatchObject({ errorCode: 'INVALID_SESSION_ID' });
+  });
+
+  it('checks the PKCE code_verifier against the code_challenge', async () => {
+    const oauth2 = new OAuth2({ ...oauth(), useVerifier: true });
+    const authorize = async () => {
+      const res = await fetch(oauth2.getAuthorizationUrl({}), { redirect: 'manual' });
+      return new URL(res.headers.get('location')!).searchParams.get('code')!;
+    };
+    const conn = new Connection({ oauth2, version: '62.0' });
+    await expect(conn.authorize(await authorize())).resolves.toMatchObject({ organizationId: emu.orgId });
+    const tampered = new OAuth2({ ...oauth(), useVerifier: true });
+    const code = await authorize();
+    await expect(new Connection({ oauth2: tampered }).authorize(code)).rejects.toMatchObject({
+      name: 'invalid_request',
+    });
+  });
+});
+
 describe('session expiry', () => {
   it('an expired token gets 401 INVALID_SESSION_ID and no refresh without a delegate', async () => {
     const conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
