@@ -32,8 +32,19 @@ describe('generateOrg (2,000 accounts)', () => {
 
   beforeAll(() => {
     org = generateOrg({ accounts: 2000, seed: 7, now: NOW });
-    r = materialize(org);
     bundles = Array.from(org.bundles());
+    // Built from the bundles (one generation pass); the lazy per-object iterables are checked for equality below.
+    r = {
+      User: Array.from(org.records.User),
+      Campaign: Array.from(org.records.Campaign),
+      Account: bundles.map((b) => b.account),
+      Contact: bundles.flatMap((b) => b.contacts),
+      Lead: bundles.flatMap((b) => b.leads),
+      CampaignMember: bundles.flatMap((b) => b.campaignMembers),
+      Opportunity: bundles.flatMap((b) => b.opportunities),
+      Task: bundles.flatMap((b) => b.tasks),
+      Event: bundles.flatMap((b) => b.events),
+    };
     people = bundles.flatMap((b) => b.mapPeople);
     companies = bundles.flatMap((b) => b.mapCompanies);
     byId = new Map();
@@ -197,6 +208,7 @@ describe('generateOrg (2,000 accounts)', () => {
     const stats = org.stats();
     expect(stats.records.Account).toBe(2000);
     expect(stats.records.Task).toBe(r.Task.length);
+    expect(Array.from(org.records.Task, (t) => t.Id)).toEqual(r.Task.map((t) => t.Id));
     expect(stats.records.CampaignMember).toBe(r.CampaignMember.length);
     expect(stats.mapPeople).toBe(people.length);
     expect(stats.mapCompanies).toBe(companies.length);
