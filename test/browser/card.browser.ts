@@ -92,6 +92,10 @@ describe('engagement components in chromium', () => {
     assert.match(text, /Missing:\s*Legal/);
     assert.match(text, /Scored 3 h ago/);
     assert.match(text, /model default-2026\.11/);
+    // Keyboard: the first person's name is a focusable link; Enter on it navigates to the contact.
+    await page.locator('section[data-scenario="surging"] [data-id="people"] a').first().focus();
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator('#navigation-log').innerText(), /003000000000001AAA/);
     const gaugeLabel = await page
       .locator('section[data-scenario="surging"] [data-id="gauge"] svg')
       .getAttribute('aria-label');
