@@ -153,7 +153,7 @@ export function restRouter(ctx: EmulatorContext): Router {
     const total = c.result.totalSize;
     const records = c.result.countOnly ? [] : c.result.page(offset, c.batchSize);
     const next = offset + records.length;
-    const done = c.result.countOnly || next >= (c.result.countOnly ? 0 : countRows(c.result));
+    const done = c.result.countOnly || next >= total;
     if (done) cursors.delete(cursorId);
     else c.lastUsed = Date.now();
     sendJson(
@@ -206,9 +206,4 @@ export function restRouter(ctx: EmulatorContext): Router {
   r.get('/queryAll/:locator', more);
 
   return r;
-}
-
-/** Rows the result holds (totalSize, unless LIMIT/COUNT shaped it differently). */
-function countRows(result: QueryResult): number {
-  return result.totalSize;
 }

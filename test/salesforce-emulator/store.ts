@@ -135,6 +135,7 @@ export class OrgStore {
 
   /** One shared copy of a short repeated string value (keeps a 1M-activity org compact). */
   private intern(v: FieldValue): FieldValue {
+    // 28 chars = a datetime ('2026-11-24T10:00:00.000+0000'): mostly unique, interning would only grow the table.
     if (typeof v !== 'string' || v.length > INTERN_MAX_LENGTH || v.length === 28) return v;
     const hit = this.interned.get(v);
     if (hit !== undefined) return hit;
