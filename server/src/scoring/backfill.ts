@@ -9,7 +9,7 @@
 import type { Db } from '../store/db';
 import { isRateKpi, type Decay, type Model } from '../model/schema';
 import { finishAccount } from './finish';
-import { addDays, countedEventsSql, daysBetween, peopleOf, prepareMultipliers, Params } from './reduce';
+import { addDays, countedEventsSql, daysBetween, peopleOf, prepareMultipliers, Params, setWorkMem } from './reduce';
 import { clearSnapshots, insertSnapshots, readPastRange, type PastScore, type SnapshotScore } from '../store/snapshots';
 import { ACCOUNT_PAGE, finishInput, toFinishPast, type AccountScore } from './engine';
 
@@ -165,6 +165,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
   const decays = model.kpis.map((k) => (isRateKpi(k) || !k.enabled ? null : decayPieces(k.decay, window)));
   return db.transaction(async (tx) => {
     await prepareMultipliers(tx, orgId, model);
+    await setWorkMem(tx);
     const p = new Params();
     const counted = countedEventsSql(model, p, orgId, from, toDay);
     await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pulse_buckets (account_id text NOT NULL, person_id text,

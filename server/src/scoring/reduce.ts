@@ -54,20 +54,17 @@ function kpiCase(model: Model, p: Params): string {
   return arms.length ? `CASE ${arms.join(' ')} END` : 'NULL::int';
 }
 
-/** (kpi index, type, points) triples for the base-points join. */
-function pointsTable(model: Model, p: Params): string {
-  const ks: number[] = [];
-  const ts: string[] = [];
-  const ps: number[] = [];
+/** The SQL CASE giving an event's points per activity from its KPI index and type; NULL for a disabled KPI. */
+function pointsCase(model: Model, p: Params): string {
+  const arms: string[] = [];
   model.kpis.forEach((kpi, i) => {
     if (isRateKpi(kpi) || !kpi.enabled) return;
-    for (const [type, points] of Object.entries(kpi.activities)) {
-      ks.push(i);
-      ts.push(type);
-      ps.push(points);
-    }
+    const inner = Object.entries(kpi.activities)
+      .map(([type, points]) => `WHEN ${p.add(type, 'text')} THEN ${p.add(points, 'float8')}`)
+      .join(' ');
+    arms.push(`WHEN ${i} THEN CASE k.type ${inner} END`);
   });
-  return `unnest(${p.add(ks, 'int[]')}, ${p.add(ts, 'text[]')}, ${p.add(ps, 'float8[]')}) AS pts(kpi, type, points)`;
+  return arms.length ? `CASE k.kpi ${arms.join(' ')} END` : 'NULL::float8';
 }
 
 /** The SQL expression of one decay kind at integer age `age` (0 ≤ age < windowDays is filtered elsewhere). */
@@ -262,9 +259,11 @@ export function countedEventsSql(model: Model, p: Params, orgId: string, fromDay
   const from = p.add(fromDay, 'date');
   const to = p.add(toDay, 'date');
   const kpi = kpiCase(model, p);
-  const pts = pointsTable(model, p);
+  const points = pointsCase(model, p);
+  // OFFSET 0 keeps the KPI CASE (with its ILIKEs) evaluated once per event instead of being inlined
+  // into every expression that uses it.
   return `SELECT k.account_id, k.person_id, k.kpi, k.day, k.quantity,
-      pts.points * k.quantity * k.intent * k.factor AS weighted
+      ${points} * k.quantity * k.intent * k.factor AS weighted
     FROM (
       SELECT e.account_id, e.person_id, e.type, e.quantity,
         (e.occurred_at AT TIME ZONE 'UTC')::date AS day,
@@ -275,8 +274,14 @@ export function countedEventsSql(model: Model, p: Params, orgId: string, fromDay
       WHERE e.org_id = ${org} AND e.account_id IS NOT NULL AND e.excluded_reason IS NULL
         AND e.occurred_at >= (${from})::timestamp AT TIME ZONE 'UTC'
         AND e.occurred_at < (${to} + 1)::timestamp AT TIME ZONE 'UTC'
-    ) k JOIN ${pts} ON pts.kpi = k.kpi AND pts.type = k.type
-    WHERE k.factor > 0`;
+      OFFSET 0
+    ) k
+    WHERE k.factor > 0 AND ${points} IS NOT NULL`;
+}
+
+/** Gives the big aggregations room to hash in memory instead of spilling sorts to disk (this transaction only). */
+export async function setWorkMem(tx: Db): Promise<void> {
+  await tx.exec(`SET LOCAL work_mem = '${tx.kind === 'postgres' ? '256MB' : '64MB'}'`);
 }
 
 /**
@@ -285,6 +290,7 @@ export function countedEventsSql(model: Model, p: Params, orgId: string, fromDay
  * and the newest counted day. Call `prepareMultipliers` first in the same transaction.
  */
 export async function reduceDay(tx: Db, orgId: string, model: Model, asOf: string): Promise<void> {
+  await setWorkMem(tx);
   const p = new Params();
   const from = addDays(asOf, -(model.windowDays - 1));
   const counted = countedEventsSql(model, p, orgId, from, asOf);
