@@ -7,6 +7,7 @@ import { apiVersion, sendError, sendJson, type EmulatorContext } from './context
 import { describeGlobal, describeObject, visibleField } from './describe';
 import { IdMinter } from './ids';
 import { limitsBody } from './limits';
+import { formatDateTime, parseDateTime } from './store';
 import { executeQuery, SoqlError, type QueryResult, type SoqlObjectDef } from './soql';
 
 const RELEASES: Array<[number, string]> = [
@@ -136,6 +137,41 @@ export function restRouter(ctx: EmulatorContext): Router {
     sendJson(res, 200, describeObject(def, apiVersion(req), ctx.permissions, children));
   });
 
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getupdated.htm
+  // and resources_getdeleted.htm: seconds are ignored; windows 30 days (updated) / 15 days (deleted).
+  const replication = (kind: 'updated' | 'deleted') => (req: Request, res: Response) => {
+    const def = ctx.schema.object(String(req.params.object));
+    if (!def) return sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
+    const start = toMinute(parseDateTime(String(req.query.start ?? '')));
+    const end = toMinute(parseDateTime(String(req.query.end ?? '')));
+    if (Number.isNaN(start) || Number.isNaN(end))
+      return sendError(res, 400, 'MALFORMED_QUERY', 'start and end must be valid dateTime values');
+    if (start >= end)
+      return sendError(res, 400, 'INVALID_REPLICATION_DATE', 'startDate must chronologically precede endDate');
+    const now = ctx.clock.now().getTime();
+    const windowDays = kind === 'updated' ? 30 : 15;
+    if (start < now - windowDays * 86_400_000)
+      return sendError(res, 400, 'INVALID_REPLICATION_DATE', `startDate cannot be more than ${windowDays} days ago`);
+    const latest = formatDateTime(new Date(Math.min(end, toMinute(now))));
+    const ids: string[] = [];
+    const deleted: Array<{ id: string; deletedDate: string }> = [];
+    for (const rec of ctx.store.all(def.name, { includeDeleted: kind === 'deleted' })) {
+      const t = parseDateTime(String(rec.SystemModstamp));
+      if (t < start || t >= end) continue;
+      if (kind === 'updated') ids.push(rec.Id);
+      else if (rec.IsDeleted) deleted.push({ id: rec.Id, deletedDate: String(rec.SystemModstamp) });
+    }
+    if (ids.length > 600_000) return sendError(res, 400, 'EXCEEDED_ID_LIMIT', 'Too many ids (more than 600000)');
+    if (kind === 'updated') return sendJson(res, 200, { ids, latestDateCovered: latest });
+    sendJson(res, 200, {
+      deletedRecords: deleted,
+      earliestDateAvailable: formatDateTime(new Date(toMinute(now - windowDays * 86_400_000))),
+      latestDateCovered: latest,
+    });
+  };
+  r.get(['/sobjects/:object/updated', '/sobjects/:object/updated/'], replication('updated'));
+  r.get(['/sobjects/:object/deleted', '/sobjects/:object/deleted/'], replication('deleted'));
+
   r.get('/sobjects/:object', (req, res, next) => {
     const def = ctx.schema.object(String(req.params.object));
     if (!def) return next();
@@ -206,4 +242,9 @@ export function restRouter(ctx: EmulatorContext): Router {
   r.get('/queryAll/:locator', more);
 
   return r;
+}
+
+/** Epoch millis truncated to the minute (getUpdated/getDeleted ignore seconds). */
+function toMinute(ms: number): number {
+  return Math.floor(ms / 60_000) * 60_000;
 }

@@ -196,3 +196,33 @@ describe('sObject Collections', () => {
     expect((await run()).every((r) => r.success)).toBe(true);
   });
 });
+
+describe('getUpdated / getDeleted', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getupdated.htm
+  it('lists ids changed and deleted in a window through jsforce updated()/deleted()', async () => {
+    t = Date.parse('2026-11-30T12:00:00Z');
+    // The clock jumped past the token lifetime: take a fresh session.
+    const conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
+    const start = new Date(t - 60_000).toISOString();
+    const changed = emu.store.insert('Opportunity', {
+      Name: 'Deal',
+      StageName: 'Prospecting',
+      CloseDate: '2026-12-31',
+    });
+    const gone = emu.store.insert('Opportunity', { Name: 'Gone', StageName: 'Prospecting', CloseDate: '2026-12-31' });
+    t += 60_000;
+    emu.store.delete('Opportunity', gone.Id);
+    t += 120_000;
+    const end = new Date(t).toISOString();
+    const upd = await conn.sobject('Opportunity').updated(start, end);
+    expect(upd.ids).toEqual([changed.Id]);
+    expect(upd.latestDateCovered).toBe('2026-11-30T12:03:00.000+0000');
+    const del = await conn.sobject('Opportunity').deleted(start, end);
+    expect(del.deletedRecords).toEqual([{ id: gone.Id, deletedDate: '2026-11-30T12:01:00.000+0000' }]);
+    await expect(
+      conn.sobject('Opportunity').deleted(new Date(t - 20 * 86_400_000).toISOString(), end),
+    ).rejects.toMatchObject({
+      errorCode: 'INVALID_REPLICATION_DATE',
+    });
+  });
+});
