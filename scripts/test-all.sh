@@ -14,5 +14,12 @@ else
   echo "test-all: PostgreSQL at $pg_url is not reachable; start it (see README) to run the Postgres pass" >&2
   status=1
 fi
+# The Lightning card in a real browser (Debian chromium via playwright-core).
+if [ -x /usr/bin/chromium ]; then
+  npm run -s test:browser || status=1
+else
+  echo "test-all: /usr/bin/chromium is missing (apt-get install chromium) — the browser test did not run" >&2
+  status=1
+fi
 node scripts/jest-summary.cjs "$out"/*.json || status=1
 exit $status

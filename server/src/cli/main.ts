@@ -3,6 +3,7 @@ import { PulseError } from '../errors';
 import { registerModel } from './model';
 import { registerScore } from './score';
 import { registerExplain } from './explain';
+import { registerDemo } from './demo';
 
 /**
  * Builds the `pulse` command. Each subcommand lives in its own module under cli/
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerModel(program);
   registerScore(program);
   registerExplain(program);
+  registerDemo(program);
   return program;
 }
 
