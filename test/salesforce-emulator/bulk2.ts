@@ -7,9 +7,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { apiVersion, type EmulatorContext } from './context';
+import { visibleField } from './describe';
 import { LOCK_ERROR } from './faults';
 import { normalizeId } from './ids';
-import { compileQuery, executeQuery, SoqlError, type QueryResult } from './soql';
+import { compileQuery, executeQuery, SoqlError, type QueryResult, type SoqlObjectDef } from './soql';
 import { formatDateTime, type FieldValue, type SfRecord } from './store';
 import { validateFields, type RecordError } from './sobjects';
 import { DELIMITERS, LINE_ENDINGS, formatCsvValue, minimalQuote, quoted, queryCsvRow } from './bulk2-csv';
@@ -213,6 +214,15 @@ function isTerminal(state: JobState): boolean {
 
 // ------------------------------------------------------------------ query jobs
 
+/** Objects with only the fields the integration user can read (field-level security), as REST query sees them. */
+function visibleSchema(ctx: EmulatorContext): SoqlObjectDef[] {
+  return ctx.schema.objects().map((o) => ({
+    name: o.name,
+    keyPrefix: o.keyPrefix,
+    fields: o.fields.filter((fd) => visibleField(o.name, fd, ctx.permissions)),
+  }));
+}
+
 function runQueryJob(ctx: EmulatorContext, job: QueryJob): void {
   if (job.state === 'Aborted') return;
   touch(ctx, job, 'InProgress');
@@ -222,6 +232,7 @@ function runQueryJob(ctx: EmulatorContext, job: QueryJob): void {
       includeDeleted: job.operation === 'queryAll',
       now: () => ctx.clock.now(),
       version: job.apiVersion,
+      schema: visibleSchema(ctx),
       bulk: true,
     });
     job.numberRecordsProcessed = job.result.totalSize;
@@ -585,7 +596,11 @@ export function bulk2Router(ctx: EmulatorContext): Router {
     let object: string;
     try {
       // Salesforce checks the SOQL when the job is created.
-      object = compileQuery(ctx.store, soql, { bulk: true, now: () => ctx.clock.now() }).object;
+      object = compileQuery(ctx.store, soql, {
+        bulk: true,
+        now: () => ctx.clock.now(),
+        schema: visibleSchema(ctx),
+      }).object;
     } catch (e) {
       if (e instanceof SoqlError) return bulkError(res, 400, e.errorCode, e.message);
       throw e;
@@ -640,6 +655,10 @@ export function bulk2Router(ctx: EmulatorContext): Router {
         'Content-Type': 'text/csv',
         'Sforce-Locator': next,
         'Sforce-NumberOfRecords': String(count),
+        // A big page can take the client longer to parse than the server's keep-alive timeout;
+        // closing the socket after it keeps the client from reusing a connection the server is
+        // about to drop (the next request then fails with "socket hang up").
+        Connection: 'close',
       });
       await writeResultsPage(res, job, offset, count);
     }),

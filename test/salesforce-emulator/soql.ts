@@ -585,6 +585,18 @@ function plan(store: SoqlStore, soql: string, opts: QueryOptions): Plan {
   } catch (e) {
     throw malformed(e instanceof Error ? e.message.split('\n')[0] || 'unexpected token' : 'unexpected token');
   }
+  return planParsed(store, soql, q, opts);
+}
+
+/** Live rows of a plan, filtered (no ORDER BY/LIMIT: what a semi-join needs). */
+function* filtered(store: SoqlStore, p: Plan): Iterable<SfRecord> {
+  for (const r of store.all(p.base.def.name, {})) {
+    if (r.IsDeleted === true) continue;
+    if (!p.where || p.where(r)) yield r;
+  }
+}
+
+function planParsed(store: SoqlStore, soql: string, q: Query, opts: QueryOptions): Plan {
   const unsupported: Array<[unknown, string]> = [
     [q.groupBy, 'GROUP BY'],
     [q.having, 'HAVING'],
@@ -634,9 +646,32 @@ function plan(store: SoqlStore, soql: string, opts: QueryOptions): Plan {
   const now = nowOf(opts);
   const leaf = (cond: Record<string, unknown>): Predicate => {
     if ('fn' in cond) throw malformed('functions in WHERE are not supported by the emulator');
-    if ('valueQuery' in cond) throw malformed('semi-join subqueries are not supported by the emulator');
     const col = resolver.column(base, splitPath(String(cond.field)));
     const op = String(cond.operator).toUpperCase();
+    if ('valueQuery' in cond) {
+      // Semi-/anti-join: `Id IN (SELECT AccountId FROM Contact ...)`, on id/reference fields only.
+      if (op !== 'IN' && op !== 'NOT IN') throw malformed(`unexpected token: ${op}`);
+      if (col.type !== 'id' && col.type !== 'reference') {
+        throw new SoqlError('INVALID_FIELD', `semi join sub-selects are only allowed on id fields, not '${col.name}'`);
+      }
+      const inner = planParsed(store, soql, cond.valueQuery as Query, { ...opts, includeDeleted: false });
+      const innerCol = inner.compiled.columns[0];
+      if (inner.compiled.columns.length !== 1 || !innerCol || inner.compiled.countOnly || inner.compiled.countField) {
+        throw malformed('a semi join sub-select must select exactly one id field');
+      }
+      let ids: Set<SfValue> | undefined;
+      const negate = op === 'NOT IN';
+      return (r) => {
+        if (!ids) {
+          ids = new Set();
+          for (const ir of filtered(store, inner)) ids.add(innerCol.get(ir));
+          ids.delete(null);
+        }
+        const v = col.get(r);
+        const hit = v !== null && ids.has(v);
+        return negate ? !hit : hit;
+      };
+    }
     const get = col.get;
     const type = col.type;
     const values = cond.value;

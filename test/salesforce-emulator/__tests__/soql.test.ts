@@ -141,6 +141,18 @@ describe('WHERE operators', () => {
     expect(names(`SELECT Email FROM Contact WHERE AccountId = '${org.acme.Id}'`).length).toBe(1);
   });
 
+  it('evaluates semi-joins and anti-joins on id fields', () => {
+    expect(names('SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) ORDER BY Name')).toEqual([
+      'Acme Corp',
+    ]);
+    expect(
+      names(
+        "SELECT Name FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact WHERE Email LIKE '%acme%') ORDER BY Name",
+      ),
+    ).toEqual(['Globex', "O'Reilly 100%_Co"]);
+    expect(errorOf('SELECT Id FROM Account WHERE Name IN (SELECT Name FROM Contact)').errorCode).toBe('INVALID_FIELD');
+  });
+
   it('filters on boolean fields', () => {
     expect(rows('SELECT Id FROM Task WHERE IsClosed = false').length).toBe(3);
   });
@@ -228,7 +240,6 @@ describe('errors in Salesforce vocabulary', () => {
     "SELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Name = 'c'",
     'SELECT Id FROM Account WHERE',
     'SELECT COUNT() FROM Account ORDER BY Name',
-    'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)',
     "SELECT Id FROM Account WHERE Name = 'a\\q'",
   ])('unsupported or bad syntax → MALFORMED_QUERY: %s', (soql) => {
     expect(errorOf(soql).errorCode).toBe('MALFORMED_QUERY');
