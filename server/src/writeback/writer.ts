@@ -1,0 +1,331 @@
+/**
+ * The writer: sends each account's changed fields to Salesforce — sObject collections (200 records per
+ * call) for small sets, one Bulk API 2.0 ingest job above a threshold — and marks a value written only
+ * when Salesforce confirmed that record. Lock errors are retried (grouped, then one by one); other
+ * per-record errors are recorded as permanent failures. A call budget, or Salesforce's own limit, stops
+ * the write cleanly: what was not confirmed is simply sent again next time.
+ */
+import type { Connection } from 'jsforce';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
+import type { Db } from '../store/db';
+import { loadWrittenValues, markWritten, recordFailures, type WriteFailure } from '../store/writes';
+import type { OutputValue } from './outputs';
+import { log } from '../log';
+
+/** One account's desired field values (field API name → value). */
+export interface AccountValues {
+  accountId: string;
+  values: Record<string, OutputValue>;
+}
+
+/** Knobs of one write. */
+export interface WriteOptions {
+  db: Db;
+  conn: Connection;
+  orgId: string;
+  accounts: readonly AccountValues[];
+  /** Fields sent only along with another changed field of the account (e.g. the scored-at stamp). */
+  rideAlong?: readonly string[];
+  /** More changed accounts than this go through one Bulk API 2.0 job (default 2000). */
+  bulkThreshold?: number;
+  /** Most API calls this write may make (default: unlimited). */
+  maxApiCalls?: number;
+  /** Grouped retry rounds for UNABLE_TO_LOCK_ROW before going one record per call (default 2). */
+  lockRetries?: number;
+  /** Bulk job polling interval (default 2000 ms; Salesforce asks clients not to poll faster). */
+  pollIntervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called after each batch's results are stored (tests throw here to simulate a crash). */
+  afterBatch?: (batch: { mode: 'collections' | 'bulk' | 'serial'; records: number }) => void | Promise<void>;
+}
+
+/** How a write ended. */
+export interface WriteResult {
+  /** ok: everything changed is confirmed or permanently failed; budget/limit: stopped early, rest next time. */
+  status: 'ok' | 'budget' | 'limit';
+  mode: 'none' | 'collections' | 'bulk';
+  accountsChanged: number;
+  accountsWritten: number;
+  fieldsWritten: number;
+  apiCalls: number;
+  lockRetries: number;
+  failures: WriteFailure[];
+  /** Changed accounts neither confirmed nor failed (sent again next write). */
+  pending: number;
+}
+
+/** One record to send: only its changed fields, values as JSON text for the written_values table. */
+interface Pending {
+  accountId: string;
+  fields: Record<string, OutputValue>;
+}
+
+interface RecordOutcome {
+  accountId: string;
+  ok: boolean;
+  statusCode?: string;
+  message?: string;
+}
+
+const COLLECTION_SIZE = 200;
+const LOCK = 'UNABLE_TO_LOCK_ROW';
+
+/** Thrown inside the writer when the budget or Salesforce's limit stops it. */
+class Stop extends Error {
+  constructor(readonly why: 'budget' | 'limit') {
+    super(why);
+  }
+}
+
+/** The changed fields of each account against the confirmed values; accounts with none are left out. */
+export function diffAccounts(
+  accounts: readonly AccountValues[],
+  written: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  rideAlong: readonly string[] = [],
+): Pending[] {
+  const along = new Set(rideAlong);
+  const out: Pending[] = [];
+  for (const a of accounts) {
+    const before = written.get(a.accountId);
+    const fields: Record<string, OutputValue> = {};
+    let changed = false;
+    for (const [field, value] of Object.entries(a.values)) {
+      if (along.has(field)) continue;
+      if (before?.get(field) !== JSON.stringify(value)) {
+        fields[field] = value;
+        changed = true;
+      }
+    }
+    if (!changed) continue;
+    for (const field of along) if (field in a.values) fields[field] = a.values[field]!;
+    out.push({ accountId: a.accountId, fields });
+  }
+  return out;
+}
+
+/** Writes the changed values of `accounts` to Salesforce; see the module comment. */
+export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
+  const { db, conn, orgId } = opts;
+  const maxCalls = opts.maxApiCalls ?? Infinity;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const written = await loadWrittenValues(
+    db,
+    orgId,
+    opts.accounts.map((a) => a.accountId),
+  );
+  const pending = diffAccounts(opts.accounts, written, opts.rideAlong);
+  const byId = new Map(pending.map((p) => [p.accountId, p]));
+  const result: WriteResult = {
+    status: 'ok',
+    mode: pending.length === 0 ? 'none' : pending.length > (opts.bulkThreshold ?? 2000) ? 'bulk' : 'collections',
+    accountsChanged: pending.length,
+    accountsWritten: 0,
+    fieldsWritten: 0,
+    apiCalls: 0,
+    lockRetries: 0,
+    failures: [],
+    pending: pending.length,
+  };
+  if (pending.length === 0) return result;
+
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (result.apiCalls >= maxCalls) throw new Stop('budget');
+    result.apiCalls++;
+    try {
+      return await fn();
+    } catch (e) {
+      const code = (e as { errorCode?: string; name?: string }).errorCode ?? (e as { name?: string }).name;
+      if (code === 'REQUEST_LIMIT_EXCEEDED') throw new Stop('limit');
+      throw e;
+    }
+  };
+
+  /** Stores a batch's outcomes; returns the ids that failed to lock. */
+  const settle = async (outcomes: RecordOutcome[], mode: 'collections' | 'bulk' | 'serial', last: boolean) => {
+    const ok: { accountId: string; field: string; value: string }[] = [];
+    const failed: WriteFailure[] = [];
+    const locked: string[] = [];
+    for (const o of outcomes) {
+      const p = byId.get(o.accountId);
+      if (!p) continue;
+      if (o.ok) {
+        for (const [field, value] of Object.entries(p.fields))
+          ok.push({ accountId: p.accountId, field, value: JSON.stringify(value) });
+        result.accountsWritten++;
+        result.fieldsWritten += Object.keys(p.fields).length;
+        result.pending--;
+      } else if (o.statusCode === LOCK && !last) {
+        locked.push(o.accountId);
+      } else {
+        failed.push({
+          accountId: o.accountId,
+          statusCode: o.statusCode ?? 'UNKNOWN',
+          message: o.message ?? '',
+          fields: Object.keys(p.fields),
+        });
+        result.pending--;
+      }
+    }
+    await markWritten(db, orgId, ok);
+    await recordFailures(db, orgId, failed);
+    result.failures.push(...failed);
+    await opts.afterBatch?.({ mode, records: outcomes.length });
+    return locked;
+  };
+
+  const viaCollections = async (ids: string[], size: number, mode: 'collections' | 'serial', last: boolean) => {
+    const locked: string[] = [];
+    for (let i = 0; i < ids.length; i += size) {
+      const chunk = ids.slice(i, i + size).map((id) => byId.get(id)!);
+      const outcomes = await call(() => sendCollection(conn, chunk));
+      locked.push(...(await settle(outcomes, mode, last)));
+    }
+    return locked;
+  };
+
+  try {
+    let locked: string[];
+    if (result.mode === 'bulk') {
+      const outcomes = await sendBulk(conn, pending, call, sleep, opts.pollIntervalMs ?? 2000);
+      locked = await settle(outcomes, 'bulk', false);
+    } else {
+      locked = await viaCollections(
+        pending.map((p) => p.accountId),
+        COLLECTION_SIZE,
+        'collections',
+        false,
+      );
+    }
+    for (let round = 0; round < (opts.lockRetries ?? 2) && locked.length > 0; round++) {
+      result.lockRetries += locked.length;
+      locked = await viaCollections(locked, COLLECTION_SIZE, 'collections', false);
+    }
+    if (locked.length > 0) {
+      result.lockRetries += locked.length;
+      // One record per call: a lock that persists there is a real conflict, recorded as a failure.
+      await viaCollections(locked, 1, 'serial', true);
+    }
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+    result.status = e.why;
+    log.warn(
+      { org: orgId, why: e.why, apiCalls: result.apiCalls, pending: result.pending },
+      'write-back stopped early',
+    );
+  }
+  return result;
+}
+
+/** One sObject collections update (allOrNone false); per-record outcomes in request order. */
+async function sendCollection(conn: Connection, records: Pending[]): Promise<RecordOutcome[]> {
+  const body = {
+    allOrNone: false,
+    records: records.map((r) => ({ attributes: { type: 'Account' }, Id: r.accountId, ...r.fields })),
+  };
+  const res = await conn.request<
+    { id?: string; success: boolean; errors?: { statusCode: string; message: string }[] }[]
+  >({
+    method: 'PATCH',
+    url: `/services/data/v${conn.version}/composite/sobjects`,
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+  });
+  return records.map((r, i) => {
+    const x = res[i];
+    if (x?.success) return { accountId: r.accountId, ok: true };
+    const err = x?.errors?.[0];
+    return {
+      accountId: r.accountId,
+      ok: false,
+      statusCode: err?.statusCode ?? 'UNKNOWN',
+      message: err?.message ?? 'no result',
+    };
+  });
+}
+
+/** CSV cell for Bulk API 2.0: empty leaves a field unchanged, so null is sent as #N/A. */
+function csvCell(v: OutputValue | undefined): string {
+  if (v === undefined) return '';
+  if (v === null || v === '') return '#N/A';
+  return String(v);
+}
+
+/** The Bulk API 2.0 update CSV of the pending records (one column per field any record changes). */
+export function bulkCsv(records: readonly Pending[]): string {
+  const columns = [...new Set(records.flatMap((r) => Object.keys(r.fields)))].sort();
+  const rows = records.map((r) => [r.accountId, ...columns.map((c) => csvCell(r.fields[c]))]);
+  return stringifyCsv([['Id', ...columns], ...rows], { record_delimiter: 'unix' });
+}
+
+/** One Bulk API 2.0 update job: create, upload, close, poll, read both result sets (≥ 6 calls). */
+async function sendBulk(
+  conn: Connection,
+  records: Pending[],
+  call: <T>(fn: () => Promise<T>) => Promise<T>,
+  sleep: (ms: number) => Promise<void>,
+  pollMs: number,
+): Promise<RecordOutcome[]> {
+  const base = `/services/data/v${conn.version}/jobs/ingest`;
+  // A fresh object per request: jsforce writes Content-Length into the headers it is given.
+  const json = () => ({ 'Content-Type': 'application/json' });
+  const job = await call(() =>
+    conn.request<{ id: string }>({
+      method: 'POST',
+      url: base,
+      body: JSON.stringify({ object: 'Account', operation: 'update', contentType: 'CSV', lineEnding: 'LF' }),
+      headers: json(),
+    }),
+  );
+  const csv = bulkCsv(records);
+  await call(() =>
+    conn.request({
+      method: 'PUT',
+      url: `${base}/${job.id}/batches`,
+      body: csv,
+      headers: { 'Content-Type': 'text/csv' },
+    }),
+  );
+  await call(() =>
+    conn.request({
+      method: 'PATCH',
+      url: `${base}/${job.id}`,
+      body: JSON.stringify({ state: 'UploadComplete' }),
+      headers: json(),
+    }),
+  );
+  for (;;) {
+    const info = await call(() =>
+      conn.request<{ state: string; errorMessage?: string }>({ method: 'GET', url: `${base}/${job.id}` }),
+    );
+    if (info.state === 'JobComplete') break;
+    if (info.state === 'Failed' || info.state === 'Aborted') {
+      throw new Error(`Bulk API 2.0 job ${job.id} ${info.state}: ${info.errorMessage ?? ''}`);
+    }
+    await sleep(pollMs);
+  }
+  const text = { responseType: 'text/plain' };
+  const ok = await call(() =>
+    conn.request<string>({ method: 'GET', url: `${base}/${job.id}/successfulResults` }, text),
+  );
+  const bad = await call(() => conn.request<string>({ method: 'GET', url: `${base}/${job.id}/failedResults` }, text));
+  const ids = new Map(records.map((r) => [r.accountId.slice(0, 15), r.accountId]));
+  const outcomes: RecordOutcome[] = [];
+  for (const row of parseCsv(ok, { columns: true }) as Record<string, string>[]) {
+    const id = ids.get((row.sf__Id ?? row.Id ?? '').slice(0, 15));
+    if (id) outcomes.push({ accountId: id, ok: true });
+  }
+  for (const row of parseCsv(bad, { columns: true }) as Record<string, string>[]) {
+    const id = ids.get((row.Id || row.sf__Id || '').slice(0, 15));
+    if (!id) continue;
+    const err = row.sf__Error ?? '';
+    const colon = err.indexOf(':');
+    outcomes.push({
+      accountId: id,
+      ok: false,
+      statusCode: colon > 0 ? err.slice(0, colon) : err,
+      message: colon > 0 ? err.slice(colon + 1).replace(/:--$/, '') : err,
+    });
+  }
+  return outcomes;
+}
