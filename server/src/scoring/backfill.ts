@@ -13,6 +13,8 @@ import { addDays, countedEventsSql, daysBetween, peopleOf, prepareMultipliers, P
 import { clearSnapshots, insertSnapshots, readPastRange, type PastScore, type SnapshotScore } from '../store/snapshots';
 import { ACCOUNT_PAGE, finishInput, toFinishPast, type AccountScore } from './engine';
 
+const FLUSH_ROWS = 10_000;
+
 /** What the back-fill needs. */
 export interface BackfillOptions {
   orgId: string;
@@ -252,6 +254,8 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
           if (perDay) perDay[di]!.push(score);
           else out.push({ day, score });
         }
+        // Flush often: a page of accounts × 90 days of finished scores would otherwise pile up in memory.
+        if (out.length >= FLUSH_ROWS) written += await insertSnapshots(tx, orgId, model.version, out.splice(0), false);
       }
       if (!perDay) written += await insertSnapshots(tx, orgId, model.version, out, false);
     }

@@ -80,7 +80,8 @@ export async function insertSnapshots(
         d: day,
         s: s.scoreExact,
         b: s.band,
-        k: s.kpis,
+        // Zero KPIs are left out (readers default to 0): history rows are ~half the size.
+        k: Object.fromEntries(Object.entries(s.kpis).filter(([, v]) => v.points !== 0 || v.subscore !== 0)),
         pe: s.peopleEngaged,
         cp: s.coveragePct,
         mp: s.missingPersonas,
