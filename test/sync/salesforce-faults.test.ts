@@ -120,9 +120,9 @@ it('resumes after a crash between batches from the watermark, counting nothing t
 
 it('stays inside its share of the daily API calls and finishes over several runs', async () => {
   const remaining = (await conn.limits()).DailyApiRequests!.Remaining;
-  const share = 12 / remaining;
+  const share = 25 / remaining;
   const statuses: string[] = [];
-  for (let i = 0; i < 10 && statuses.at(-1) !== 'succeeded'; i++) {
+  for (let i = 0; i < 15 && statuses.at(-1) !== 'succeeded'; i++) {
     const r = await pull('budget', { budgetShare: share });
     expect(r.apiCalls.total).toBeLessThanOrEqual(r.apiCalls.allowed);
     statuses.push(r.status);
@@ -130,6 +130,21 @@ it('stays inside its share of the daily API calls and finishes over several runs
   expect(statuses[0]).toBe('budget_exhausted');
   expect(statuses.at(-1)).toBe('succeeded');
   expect(await contents('budget')).toBe(clean);
+});
+
+it('uses Bulk API 2.0 for large first pulls, paged, with the same store as REST', async () => {
+  emu.callLog.clear();
+  const r = await pull('bulk', { bulkThreshold: 100, bulkPageSize: 150, bulkPollMs: 10 });
+  expect(r.status).toBe('succeeded');
+  const resultCalls = emu.callLog.entries.filter((e) => /\/jobs\/query\/[^/]+\/results$/.test(e.path));
+  // Task alone (> 200 records) needs several 150-record pages.
+  expect(resultCalls.length).toBeGreaterThan(5);
+  expect(await contents('bulk')).toBe(clean);
+  // The next run is incremental over REST from the bulk-set watermarks.
+  emu.callLog.clear();
+  const next = await pull('bulk', { bulkThreshold: 100 });
+  expect(next.status).toBe('succeeded');
+  expect(emu.callLog.entries.some((e) => e.path.includes('/jobs/'))).toBe(false);
 });
 
 it('fails fast naming the field and the fix when the integration user cannot read it', async () => {

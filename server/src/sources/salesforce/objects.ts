@@ -120,3 +120,9 @@ export function buildStreamQuery(stream: SalesforceStream, since: Date | null): 
   const where = since ? ` WHERE SystemModstamp >= ${soqlDateTime(since)}` : '';
   return `SELECT ${stream.fields.join(', ')} FROM ${stream.object}${where} ORDER BY SystemModstamp, Id`;
 }
+
+/** `SELECT COUNT() FROM <object>`, the object name checked like in buildStreamQuery. */
+export function countQuery(object: string): string {
+  if (!IDENT.test(object)) throw new Error(`not a Salesforce API name: ${JSON.stringify(object)}`);
+  return `SELECT COUNT() FROM ${object}`;
+}

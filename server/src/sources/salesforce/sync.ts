@@ -11,10 +11,11 @@ import type { Db } from '../../store/db';
 import { ensureOrg } from '../../store/orgs';
 import { finishRun, startRun, updateRun } from '../../store/runs';
 import { advanceWatermark, getWatermark, resetWatermarks } from '../../store/watermarks';
+import { bulkQueryPages } from './bulk';
 import { ApiBudget, BudgetExhausted, queryPages } from './extract';
 import { applyPage, loadLookups, type LoadContext } from './load';
 import { DEFAULT_MAPPING, parseSfDate, type ActivityMapping, type SfRow } from './mapping';
-import { buildStreamQuery, streamsWith, type SalesforceStream } from './objects';
+import { buildStreamQuery, countQuery, streamsWith, type SalesforceStream } from './objects';
 import { checkFieldAccess } from './preflight';
 import { resolveAll } from './resolve';
 
@@ -40,6 +41,12 @@ export interface SyncOptions {
   overlapMs?: number;
   /** Records per query page (Salesforce: 200–2000; default 2000). */
   pageSize?: number;
+  /** A first pull of an object with at least this many records uses Bulk API 2.0 (default 50,000). */
+  bulkThreshold?: number;
+  /** Records per Bulk API 2.0 results page (default 50,000). */
+  bulkPageSize?: number;
+  /** First wait before polling a Bulk job again (doubles up to 5 s; default 250 ms). */
+  bulkPollMs?: number;
   mapping?: ActivityMapping;
   /** Extra fields per object, stored in the record's attributes. */
   extraFields?: Record<string, readonly string[]>;
@@ -143,6 +150,26 @@ async function pullStream(
   let records = 0;
   let page = 0;
   progress(0);
+  if (!wm && (await countRecords(opts.conn, stream.object, budget)) >= (opts.bulkThreshold ?? 50_000)) {
+    // Bulk results come unordered, so the watermark moves once, after the last page: a run
+    // killed mid-way re-reads this object (idempotently) instead of skipping records.
+    let newest: Date | null = null;
+    for await (const rows of bulkQueryPages(opts.conn, soql.replace(/ ORDER BY .*$/, ''), {
+      object: stream.object,
+      budget,
+      pageSize: opts.bulkPageSize,
+      pollMs: opts.bulkPollMs,
+    })) {
+      const max = maxModstamp(rows);
+      if (max && (!newest || max > newest)) newest = max;
+      await db.transaction((tx) => applyPage(tx, stream.object, rows, ctx));
+      records += rows.length;
+      progress(records);
+      await opts.afterPage?.(stream.object, page++);
+    }
+    if (newest) await advanceWatermark(db, orgId, stream.object, newest, records);
+    return records;
+  }
   for await (const rows of queryPages(opts.conn, soql, {
     object: stream.object,
     budget,
@@ -160,6 +187,13 @@ async function pullStream(
   // An object with no rows still gets a watermark row, so its field check is not repeated.
   if (!wm && records === 0) await advanceWatermark(db, orgId, stream.object, new Date(0), 0);
   return records;
+}
+
+/** Records of an object including the recycle bin (one call), to choose REST or Bulk. */
+async function countRecords(conn: Connection, object: string, budget: ApiBudget): Promise<number> {
+  budget.take(object);
+  const r = await conn.request<{ totalSize: number }>(`/queryAll?q=${encodeURIComponent(countQuery(object))}`);
+  return r.totalSize;
 }
 
 function maxModstamp(rows: readonly SfRow[]): Date | null {
