@@ -148,6 +148,28 @@ describe('Bulk 2.0 query wire format', () => {
     expect(seen[3]).toContain('"https://a.example/""quoted"", comma"');
   });
 
+  it('honours columnDelimiter and lineEnding, and writes polymorphic columns as What.Name', async () => {
+    const acc = emu.store.insert('Account', { Name: 'Pipe|Co' });
+    emu.store.insert('Task', { Subject: 'Pipe task', WhatId: acc.Id, ActivityDate: '2026-11-24' });
+    const job = (await (
+      await raw('/jobs/query', {
+        method: 'POST',
+        body: JSON.stringify({
+          operation: 'query',
+          query: "SELECT Subject, What.Type, What.Name, ActivityDate FROM Task WHERE Subject = 'Pipe task'",
+          columnDelimiter: 'PIPE',
+          lineEnding: 'CRLF',
+        }),
+      })
+    ).json()) as { id: string; columnDelimiter: string; lineEnding: string };
+    expect(job).toMatchObject({ columnDelimiter: 'PIPE', lineEnding: 'CRLF' });
+    await waitComplete('query', job.id);
+    const body = await (await raw(`/jobs/query/${job.id}/results`)).text();
+    expect(body).toBe(
+      '"Subject"|"What.Type"|"What.Name"|"ActivityDate"\r\n"Pipe task"|"Account"|"Pipe|Co"|"2026-11-24"\r\n',
+    );
+  });
+
   it('answers NOT_FOUND in the Bulk envelope for an unknown job, and supports abort/delete', async () => {
     const r = await raw('/jobs/query/750000000000000AAA');
     expect(r.status).toBe(404);
