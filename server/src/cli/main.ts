@@ -4,6 +4,7 @@ import { registerModel } from './model';
 import { registerScore } from './score';
 import { registerExplain } from './explain';
 import { registerDemo } from './demo';
+import { registerSync } from './sync';
 
 /**
  * Builds the `pulse` command. Each subcommand lives in its own module under cli/
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerScore(program);
   registerExplain(program);
   registerDemo(program);
+  registerSync(program);
   return program;
 }
 

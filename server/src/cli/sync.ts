@@ -1,0 +1,98 @@
+import { SingleBar, Presets } from 'cli-progress';
+import type { Command } from 'commander';
+import type { Connection } from 'jsforce';
+import { readConfig } from '../config';
+import { PulseError } from '../errors';
+import { connectSalesforce } from '../sources/salesforce/connection';
+import { syncSalesforce, type SyncProgress, type SyncResult } from '../sources/salesforce/sync';
+import { openDb, type Db } from '../store/db';
+import { migrate } from '../store/migrate';
+import type { Output } from './model';
+
+/** Options of `pulse sync`. */
+export interface SyncCliOptions {
+  org: string;
+  full?: boolean;
+  json?: boolean;
+  budgetShare?: number;
+}
+
+/** Injected edges: tests pass a database, an environment and a collector. */
+export interface SyncCliDeps {
+  out: Output;
+  db?: Db;
+  env?: NodeJS.ProcessEnv;
+  /** Show a progress bar on stderr (default: when stderr is a terminal and not --json). */
+  progress?: boolean;
+}
+
+/** Runs one pull for `--org` with the Salesforce connection configured by the environment; prints a summary. */
+export async function runSync(opts: SyncCliOptions, deps: SyncCliDeps): Promise<SyncResult> {
+  const config = readConfig(deps.env);
+  if (!config.salesforce) {
+    throw new PulseError(
+      'SF_NOT_CONFIGURED',
+      'no Salesforce connection: set SF_LOGIN_URL and SF_CLIENT_ID with SF_CLIENT_SECRET (client credentials) or SF_USERNAME and SF_PRIVATE_KEY(_FILE) (JWT bearer)',
+    );
+  }
+  const db = deps.db ?? (await openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
+  try {
+    if (!deps.db) await migrate(db);
+    const conn: Connection = await connectSalesforce(config.salesforce);
+    const showBar = deps.progress ?? (!opts.json && process.stderr.isTTY === true);
+    const bar = showBar
+      ? new SingleBar(
+          { format: 'sync |{bar}| {value}/{total} objects · {object} {records} records · {api} API calls' },
+          Presets.shades_classic,
+        )
+      : null;
+    bar?.start(9, 0, { object: '', records: 0, api: 0 });
+    const onProgress = (p: SyncProgress) => {
+      bar?.setTotal(p.objects);
+      bar?.update(p.objectIndex, { object: p.object, records: p.records, api: p.apiCalls });
+    };
+    const result = await syncSalesforce({
+      db,
+      orgId: opts.org,
+      conn,
+      full: opts.full,
+      budgetShare: opts.budgetShare,
+      onProgress,
+    });
+    bar?.update(bar.getTotal(), { object: 'done', records: 0, api: result.apiCalls.total });
+    bar?.stop();
+    deps.out.write(opts.json ? `${JSON.stringify(result)}\n` : summary(opts.org, result));
+    return result;
+  } finally {
+    if (!deps.db) await db.close();
+  }
+}
+
+function summary(org: string, r: SyncResult): string {
+  const lines = [
+    `sync ${org}: ${r.status} (run ${r.runId})`,
+    ...Object.entries(r.counts).map(([o, n]) => `  ${o.padEnd(15)} ${String(n).padStart(9)} records`),
+    `  API calls: ${r.apiCalls.total} of ${r.apiCalls.allowed} allowed (${r.apiCalls.remainingAtStart} remaining today at start)`,
+  ];
+  if (r.resolved.matched) lines.push(`  orphan leads matched: ${r.resolved.matched}`);
+  if (r.error) lines.push(`  stopped: ${r.error}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Registers `pulse sync [--org ID] [--full] [--json] [--budget-share N]`. */
+export function registerSync(program: Command): void {
+  program
+    .command('sync')
+    .description('pull Salesforce accounts, people and activity into the store (incremental unless --full)')
+    .option('--org <id>', 'the Pulse org to store the data under', 'default')
+    .option('--full', 'forget the watermarks and pull everything again')
+    .option('--json', 'print the result as JSON')
+    .option('--budget-share <share>', 'share of the remaining daily API calls this run may use', parseFloat, 0.1)
+    .action(async (o: { org: string; full?: boolean; json?: boolean; budgetShare: number }) => {
+      const r = await runSync(
+        { org: o.org, full: o.full, json: o.json, budgetShare: o.budgetShare },
+        { out: process.stdout },
+      );
+      if (r.status === 'failed') process.exitCode = 1;
+    });
+}
