@@ -4,6 +4,8 @@ import { registerModel } from './model';
 import { registerScore } from './score';
 import { registerExplain } from './explain';
 import { registerDemo } from './demo';
+import { registerMapping } from './mapping';
+import { registerPreflight } from './preflight';
 import { registerSync } from './sync';
 
 /**
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerScore(program);
   registerExplain(program);
   registerDemo(program);
+  registerMapping(program);
+  registerPreflight(program);
   registerSync(program);
   return program;
 }

@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { readConfig } from '../config';
+import { PulseError } from '../errors';
+import { openDb, type Db } from '../store/db';
+import { migrate } from '../store/migrate';
+import { ensureOrg } from '../store/orgs';
+import { loadMappingOverrides, setMapping } from '../store/mappings';
+import { effectiveMapping, parseMappingArg, parseMappingFile, OUTPUT_KEYS } from '../writeback/mapping';
+import type { AccountOutputKey } from '../contract/fields';
+import type { Output } from './model';
+
+/** Injected edges: tests pass a database and a collector. */
+export interface MappingCliDeps {
+  out: Output;
+  db?: Db;
+  env?: NodeJS.ProcessEnv;
+}
+
+async function withDb<T>(deps: MappingCliDeps, fn: (db: Db) => Promise<T>): Promise<T> {
+  if (deps.db) return fn(deps.db);
+  const config = readConfig(deps.env);
+  const db = await openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `pulse mapping set OUTPUT FIELD|off`: remaps one output for the org (or switches it off). */
+export async function runMappingSet(org: string, output: string, field: string, deps: MappingCliDeps): Promise<void> {
+  const m = parseMappingArg(output, field);
+  await withDb(deps, async (db) => {
+    await ensureOrg(db, org);
+    await setMapping(db, org, m.output, m.field);
+  });
+  deps.out.write(`${org}: ${m.output} → ${m.field ?? 'off'}\n`);
+}
+
+/** `pulse mapping load FILE`: applies every override of a JSON mapping file at once (all or nothing). */
+export async function runMappingLoad(org: string, file: string, deps: MappingCliDeps): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new PulseError('MAPPING_FILE_UNREADABLE', `mapping file ${file} cannot be read`, { file }, { cause: e });
+  }
+  const overrides = parseMappingFile(text, file);
+  await withDb(deps, async (db) => {
+    await ensureOrg(db, org);
+    await db.transaction(async (tx) => {
+      for (const [output, field] of Object.entries(overrides))
+        await setMapping(tx, org, output as AccountOutputKey, field);
+    });
+  });
+  deps.out.write(`${org}: ${Object.keys(overrides).length} outputs mapped from ${file}\n`);
+}
+
+/** `pulse mapping show`: the effective mapping, marking overrides. */
+export async function runMappingShow(org: string, json: boolean, deps: MappingCliDeps): Promise<void> {
+  const overrides = await withDb(deps, (db) => loadMappingOverrides(db, org));
+  const mapping = effectiveMapping(overrides);
+  if (json) {
+    deps.out.write(`${JSON.stringify(mapping)}\n`);
+    return;
+  }
+  const width = Math.max(...OUTPUT_KEYS.map((k) => k.length));
+  const lines = OUTPUT_KEYS.map(
+    (k) => `  ${k.padEnd(width)}  ${mapping[k] ?? 'off'}${k in overrides ? '  (set for this org)' : ''}`,
+  );
+  deps.out.write(`write-back mapping of ${org}:\n${lines.join('\n')}\n`);
+}
+
+/** Registers `pulse mapping set|load|show`. */
+export function registerMapping(program: Command): void {
+  const cmd = program.command('mapping').description('which Account field receives which Pulse output');
+  cmd
+    .command('set <output> <field>')
+    .description(`map an output to an Account field, or "off"; outputs: ${OUTPUT_KEYS.join(', ')}`)
+    .option('--org <id>', 'the Pulse org', 'default')
+    .action((output: string, field: string, o: { org: string }) =>
+      runMappingSet(o.org, output, field, { out: process.stdout }),
+    );
+  cmd
+    .command('load <file>')
+    .description('apply a JSON mapping file: {"score": "Score__c", "summary": null}')
+    .option('--org <id>', 'the Pulse org', 'default')
+    .action((file: string, o: { org: string }) => runMappingLoad(o.org, file, { out: process.stdout }));
+  cmd
+    .command('show')
+    .description('print the effective mapping')
+    .option('--org <id>', 'the Pulse org', 'default')
+    .option('--json', 'print as JSON')
+    .action((o: { org: string; json?: boolean }) => runMappingShow(o.org, o.json ?? false, { out: process.stdout }));
+}

@@ -1,0 +1,45 @@
+/**
+ * Write-back glue: the org's mapping applied to output values, preflight, then the writer. The
+ * daily run calls `writeBack`; everything it composes is tested on its own.
+ */
+import type { Connection } from 'jsforce';
+import type { AccountOutputKey } from '../contract/fields';
+import type { Db } from '../store/db';
+import { loadMappingOverrides } from '../store/mappings';
+import { effectiveMapping, type Mapping } from './mapping';
+import type { OutputValue } from './outputs';
+import { assertPreflight, preflight } from './preflight';
+import { writeAccounts, type AccountValues, type WriteOptions, type WriteResult } from './writer';
+
+/** Output values → field values under `mapping` (outputs switched off are dropped). */
+export function accountValues(
+  mapping: Mapping,
+  outputs: Record<AccountOutputKey, OutputValue>,
+): Record<string, OutputValue> {
+  const out: Record<string, OutputValue> = {};
+  for (const [output, field] of Object.entries(mapping) as [AccountOutputKey, string | null][]) {
+    if (field && output in outputs) out[field] = outputs[output];
+  }
+  return out;
+}
+
+/** Loads the org's mapping, refuses to write while preflight fails, then writes only what changed. */
+export async function writeBack(
+  opts: Omit<WriteOptions, 'accounts' | 'rideAlong'> & {
+    conn: Connection;
+    db: Db;
+    outputs: readonly { accountId: string; outputs: Record<AccountOutputKey, OutputValue> }[];
+  },
+): Promise<WriteResult> {
+  const mapping = effectiveMapping(await loadMappingOverrides(opts.db, opts.orgId));
+  assertPreflight(await preflight(opts.conn, mapping), opts.orgId);
+  const accounts: AccountValues[] = opts.outputs.map((a) => ({
+    accountId: a.accountId,
+    values: accountValues(mapping, a.outputs),
+  }));
+  // The scored-at stamp changes every run; it goes only with a real change, or nothing would be skipped.
+  const rideAlong = mapping.scoredAt ? [mapping.scoredAt] : [];
+  const { outputs: _outputs, ...rest } = opts;
+  void _outputs;
+  return writeAccounts({ ...rest, accounts, rideAlong });
+}
