@@ -195,3 +195,23 @@ describe.each([
     expect((await write(orgId, desired(ids, 1), { bulkThreshold })).apiCalls).toBe(0);
   });
 });
+
+describe('writer with Bulk API 2.0', () => {
+  it('writes 450 accounts in one job with 4 calls, and splits a large upload into several jobs', async () => {
+    const { orgId, ids } = await setup(450);
+    const r = await write(orgId, desired(ids, 1), { bulkThreshold: 100 });
+    // Create, upload, close, one poll: a clean job's info says every row succeeded.
+    expect(r).toMatchObject({ status: 'ok', mode: 'bulk', accountsWritten: 450, apiCalls: 4 });
+    expect(emu.callLog.filter('/jobs/ingest')).toHaveLength(4);
+    expectHeld(desired(ids, 1));
+
+    emu.callLog.clear();
+    const split = await setup(450);
+    const s = await write(split.orgId, desired(split.ids, 1), { bulkThreshold: 100, maxJobBytes: 20_000 });
+    expect(s).toMatchObject({ status: 'ok', mode: 'bulk', accountsWritten: 450 });
+    const jobs = emu.callLog.filter(/\/jobs\/ingest$/, 'POST').length;
+    expect(jobs).toBeGreaterThan(2);
+    expect(s.apiCalls).toBe(4 * jobs);
+    expectHeld(desired(split.ids, 1));
+  });
+});

@@ -31,6 +31,8 @@ export interface WriteOptions {
   bulkThreshold?: number;
   /** Most API calls this write may make (default: unlimited). */
   maxApiCalls?: number;
+  /** Bytes of CSV per Bulk API 2.0 job (default MAX_JOB_BYTES); more data opens more jobs. */
+  maxJobBytes?: number;
   /** Grouped retry rounds for UNABLE_TO_LOCK_ROW before going one record per call (default 2). */
   lockRetries?: number;
   /** Bulk job polling interval (default 2000 ms; Salesforce asks clients not to poll faster). */
@@ -69,6 +71,8 @@ interface RecordOutcome {
 }
 
 const COLLECTION_SIZE = 200;
+/** Salesforce takes at most 150 MB base64 (about 100 MB of CSV) per ingest job upload. */
+export const MAX_JOB_BYTES = 100_000_000;
 const LOCK = 'UNABLE_TO_LOCK_ROW';
 
 /** Thrown inside the writer when the budget or Salesforce's limit stops it. */
@@ -129,7 +133,7 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
   };
   if (pending.length === 0) return result;
 
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const call: Call = async <T>(fn: () => Promise<T>): Promise<T> => {
     if (result.apiCalls >= maxCalls) throw new Stop('budget');
     result.apiCalls++;
     try {
@@ -187,8 +191,16 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
   try {
     let locked: string[];
     if (result.mode === 'bulk') {
-      const outcomes = await sendBulk(conn, pending, call, sleep, opts.pollIntervalMs ?? 2000);
-      locked = await settle(outcomes, 'bulk', false);
+      // Every job is opened first so Salesforce works on them in parallel, then each is read.
+      const jobs: { id: string; records: Pending[] }[] = [];
+      for (const g of bulkCsvs(pending, opts.maxJobBytes ?? MAX_JOB_BYTES)) {
+        jobs.push({ id: await openBulkJob(conn, g.csv, call), records: g.records });
+      }
+      locked = [];
+      for (const j of jobs) {
+        const outcomes = await finishBulkJob(conn, j.id, j.records, call, sleep, opts.pollIntervalMs ?? 2000);
+        locked.push(...(await settle(outcomes, 'bulk', false)));
+      }
     } else {
       locked = await viaCollections(
         pending.map((p) => p.accountId),
@@ -251,21 +263,37 @@ function csvCell(v: OutputValue | undefined): string {
   return String(v);
 }
 
-/** The Bulk API 2.0 update CSV of the pending records (one column per field any record changes). */
-export function bulkCsv(records: readonly Pending[]): string {
+/** Bulk API 2.0 update CSVs of the pending records, each within `maxBytes` (one column per changed field). */
+export function bulkCsvs(records: readonly Pending[], maxBytes: number): { csv: string; records: Pending[] }[] {
   const columns = [...new Set(records.flatMap((r) => Object.keys(r.fields)))].sort();
-  const rows = records.map((r) => [r.accountId, ...columns.map((c) => csvCell(r.fields[c]))]);
-  return stringifyCsv([['Id', ...columns], ...rows], { record_delimiter: 'unix' });
+  const header = stringifyCsv([['Id', ...columns]], { record_delimiter: 'unix' });
+  const out: { csv: string; records: Pending[] }[] = [];
+  let parts: string[] = [header];
+  let size = Buffer.byteLength(header);
+  let group: Pending[] = [];
+  for (const r of records) {
+    const line = stringifyCsv([[r.accountId, ...columns.map((c) => csvCell(r.fields[c]))]], {
+      record_delimiter: 'unix',
+    });
+    const bytes = Buffer.byteLength(line);
+    if (group.length > 0 && size + bytes > maxBytes) {
+      out.push({ csv: parts.join(''), records: group });
+      parts = [header];
+      size = Buffer.byteLength(header);
+      group = [];
+    }
+    parts.push(line);
+    size += bytes;
+    group.push(r);
+  }
+  if (group.length) out.push({ csv: parts.join(''), records: group });
+  return out;
 }
 
-/** One Bulk API 2.0 update job: create, upload, close, poll, read both result sets (≥ 6 calls). */
-async function sendBulk(
-  conn: Connection,
-  records: Pending[],
-  call: <T>(fn: () => Promise<T>) => Promise<T>,
-  sleep: (ms: number) => Promise<void>,
-  pollMs: number,
-): Promise<RecordOutcome[]> {
+type Call = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** Creates one Bulk API 2.0 update job, uploads its CSV and closes it (3 calls); returns the job id. */
+async function openBulkJob(conn: Connection, csv: string, call: Call): Promise<string> {
   const base = `/services/data/v${conn.version}/jobs/ingest`;
   // A fresh object per request: jsforce writes Content-Length into the headers it is given.
   const json = () => ({ 'Content-Type': 'application/json' });
@@ -277,7 +305,6 @@ async function sendBulk(
       headers: json(),
     }),
   );
-  const csv = bulkCsv(records);
   await call(() =>
     conn.request({
       method: 'PUT',
@@ -294,30 +321,45 @@ async function sendBulk(
       headers: json(),
     }),
   );
+  return job.id;
+}
+
+/**
+ * Polls a job to its end and reads its outcome: when every row was processed and none failed the job
+ * info says it all (1 call); otherwise the failed (and, for an unfinished job, successful) results are read.
+ */
+async function finishBulkJob(
+  conn: Connection,
+  jobId: string,
+  records: Pending[],
+  call: Call,
+  sleep: (ms: number) => Promise<void>,
+  pollMs: number,
+): Promise<RecordOutcome[]> {
+  const base = `/services/data/v${conn.version}/jobs/ingest/${jobId}`;
+  let info: { state: string; errorMessage?: string; numberRecordsProcessed?: number; numberRecordsFailed?: number };
   for (;;) {
-    const info = await call(() =>
-      conn.request<{ state: string; errorMessage?: string }>({ method: 'GET', url: `${base}/${job.id}` }),
-    );
-    if (info.state === 'JobComplete') break;
-    if (info.state === 'Failed' || info.state === 'Aborted') {
-      throw new Error(`Bulk API 2.0 job ${job.id} ${info.state}: ${info.errorMessage ?? ''}`);
-    }
+    info = await call(() => conn.request<typeof info>({ method: 'GET', url: base }));
+    if (info.state === 'JobComplete' || info.state === 'Failed' || info.state === 'Aborted') break;
     await sleep(pollMs);
   }
+  const processed = info.numberRecordsProcessed ?? 0;
+  const failedCount = info.numberRecordsFailed ?? 0;
+  if (info.state === 'JobComplete' && processed === records.length && failedCount === 0) {
+    return records.map((r) => ({ accountId: r.accountId, ok: true }));
+  }
+  if (info.state !== 'JobComplete' && processed === 0) {
+    throw new Error(`Bulk API 2.0 job ${jobId} ${info.state}: ${info.errorMessage ?? ''}`);
+  }
   const text = { responseType: 'text/plain' };
-  const ok = await call(() =>
-    conn.request<string>({ method: 'GET', url: `${base}/${job.id}/successfulResults` }, text),
-  );
-  const bad = await call(() => conn.request<string>({ method: 'GET', url: `${base}/${job.id}/failedResults` }, text));
   const ids = new Map(records.map((r) => [r.accountId.slice(0, 15), r.accountId]));
   const outcomes: RecordOutcome[] = [];
-  for (const row of parseCsv(ok, { columns: true }) as Record<string, string>[]) {
-    const id = ids.get((row.sf__Id ?? row.Id ?? '').slice(0, 15));
-    if (id) outcomes.push({ accountId: id, ok: true });
-  }
+  const bad = await call(() => conn.request<string>({ method: 'GET', url: `${base}/failedResults` }, text));
+  const failedIds = new Set<string>();
   for (const row of parseCsv(bad, { columns: true }) as Record<string, string>[]) {
     const id = ids.get((row.Id || row.sf__Id || '').slice(0, 15));
     if (!id) continue;
+    failedIds.add(id);
     const err = row.sf__Error ?? '';
     const colon = err.indexOf(':');
     outcomes.push({
@@ -326,6 +368,16 @@ async function sendBulk(
       statusCode: colon > 0 ? err.slice(0, colon) : err,
       message: colon > 0 ? err.slice(colon + 1).replace(/:--$/, '') : err,
     });
+  }
+  if (info.state === 'JobComplete' && processed === records.length) {
+    for (const r of records) if (!failedIds.has(r.accountId)) outcomes.push({ accountId: r.accountId, ok: true });
+    return outcomes;
+  }
+  // Partly processed: only rows Salesforce lists as successful count as written.
+  const ok = await call(() => conn.request<string>({ method: 'GET', url: `${base}/successfulResults` }, text));
+  for (const row of parseCsv(ok, { columns: true }) as Record<string, string>[]) {
+    const id = ids.get((row.sf__Id ?? row.Id ?? '').slice(0, 15));
+    if (id) outcomes.push({ accountId: id, ok: true });
   }
   return outcomes;
 }
