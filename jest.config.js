@@ -9,12 +9,15 @@ const server = {
 };
 
 const projects = [server];
-try {
-  // The LWC project joins once force-app holds components (the package issue).
-  const lwc = require('./force-app/jest.lwc.config.js');
-  projects.push(lwc);
-} catch (e) {
-  if (e.code !== 'MODULE_NOT_FOUND') throw e;
-}
+// The Postgres pass re-runs only the server project (PULSE_TEST_SERVER_ONLY=1); unlike
+// `--selectProjects`, this leaves a test path pattern on the command line working.
+if (process.env.PULSE_TEST_SERVER_ONLY !== '1')
+  try {
+    // The LWC project joins once force-app holds components (the package issue).
+    const lwc = require('./force-app/jest.lwc.config.js');
+    projects.push(lwc);
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
+  }
 
 module.exports = { projects, testTimeout: 60000 };

@@ -9,7 +9,7 @@ npm run -s typecheck || status=1
 NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$out/pglite.json" || status=1
 pg_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
 if pg_isready -q -d "$pg_url" 2>/dev/null; then
-  DATABASE_URL=$pg_url NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects server --json --outputFile="$out/postgres.json" || status=1
+  DATABASE_URL=$pg_url PULSE_TEST_SERVER_ONLY=1 NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$out/postgres.json" || status=1
 else
   echo "test-all: PostgreSQL at $pg_url is not reachable; start it (see README) to run the Postgres pass" >&2
   status=1
