@@ -3,7 +3,7 @@
  * merged people, unconverted leads are matched to accounts by email domain, and every
  * Salesforce event gets its account (its own, else its person's).
  */
-import { matchAccountByDomain, type AccountCandidate } from '../../identity/domain';
+import { domainOfEmail, matchAccountByDomain, normalizeDomain, type AccountCandidate } from '../../identity/domain';
 import type { Db } from '../../store/db';
 import { SOURCE } from './mapping';
 
@@ -48,9 +48,21 @@ export async function matchOrphanLeads(db: Db, orgId: string): Promise<number> {
     [orgId],
   );
   const changed: Array<{ id: string; accountId: string | null; method: string | null; confidence: number | null }> = [];
+  // matchAccountByDomain only ever picks among accounts of the email's registrable domain, so
+  // index candidates by it once instead of scanning every account for every lead.
+  const byDomain = new Map<string, AccountCandidate[]>();
+  for (const c of cands.rows) {
+    const d = normalizeDomain(c.domain);
+    if (!d) continue;
+    const list = byDomain.get(d);
+    if (list) list.push(c);
+    else byDomain.set(d, [c]);
+  }
   for (const l of leads.rows) {
+    const host = domainOfEmail(l.email);
+    const pool = host ? (byDomain.get(normalizeDomain(host) ?? '') ?? []) : [];
     const company = l.company && l.company !== '[not provided]' ? l.company : null;
-    const m = matchAccountByDomain(cands.rows, l.email, company);
+    const m = pool.length > 0 ? matchAccountByDomain(pool, l.email, company) : null;
     changed.push({
       id: l.id,
       accountId: m?.accountId ?? null,

@@ -96,6 +96,7 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
     const ctx: LoadContext = { orgId, mapping: opts.mapping ?? DEFAULT_MAPPING, ...(await loadLookups(db, orgId)) };
     try {
       for (const [i, stream] of streams.entries()) {
+        const t0 = Date.now();
         counts[stream.object] = await pullStream(opts, stream, ctx, budget, (records) =>
           opts.onProgress?.({
             object: stream.object,
@@ -105,6 +106,7 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
             apiCalls: budget.used,
           }),
         );
+        log.debug({ org: orgId, object: stream.object, records: counts[stream.object], ms: Date.now() - t0 }, 'pulled');
         await updateRun(db, orgId, runId, { counts, apiCalls: apiCalls() });
       }
     } catch (e) {
@@ -113,7 +115,9 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
       error = e.message;
     }
     // Local and idempotent: run even after a budget stop so what was stored is consistent.
+    const t1 = Date.now();
     resolved = await resolveAll(db, orgId);
+    log.debug({ org: orgId, ...resolved, ms: Date.now() - t1 }, 'resolved people and accounts');
   } catch (e) {
     status = 'failed';
     error = e instanceof Error ? e.message : String(e);
