@@ -271,7 +271,13 @@ async function writeResultsPage(res: Response, job: QueryJob, offset: number, co
       );
       text += eol;
     }
-    if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
+    if (!res.write(text)) {
+      // Also wake on close, or a client that hangs up mid-page would park this loop forever.
+      await new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+    }
     if (res.destroyed) return;
   }
   res.end();
@@ -507,6 +513,25 @@ function sendCsv(res: Response, job: Job, lines: string[]): void {
 
 // ------------------------------------------------------------------ router
 
+/**
+ * Express 4 does not catch rejected handlers; an aborted upload would otherwise become an
+ * unhandled rejection and take the emulator down.
+ */
+function guard(fn: (req: Request, res: Response) => Promise<unknown>): (req: Request, res: Response) => void {
+  return (req, res) => {
+    fn(req, res).catch((e: unknown) => {
+      if (res.headersSent) res.destroy();
+      else
+        bulkError(
+          res,
+          500,
+          'UNKNOWN_EXCEPTION',
+          `An unexpected error occurred: ${e instanceof Error ? e.message : String(e)}`,
+        );
+    });
+  };
+}
+
 async function readText(req: Request): Promise<string> {
   if (typeof req.body === 'string') return req.body;
   if (Buffer.isBuffer(req.body)) return req.body.toString('utf8');
@@ -575,44 +600,56 @@ export function bulk2Router(ctx: EmulatorContext): Router {
     };
   };
 
-  const withJob =
-    <K extends Job['kind']>(kind: K, fn: (job: Extract<Job, { kind: K }>, req: Request, res: Response) => unknown) =>
-    async (req: Request, res: Response): Promise<void> => {
+  const withJob = <K extends Job['kind']>(
+    kind: K,
+    fn: (job: Extract<Job, { kind: K }>, req: Request, res: Response) => unknown,
+  ) =>
+    guard(async (req: Request, res: Response): Promise<void> => {
       const job = jobs.jobs.get(String(req.params.jobId));
       if (!job || job.kind !== kind) return notFound(res);
       await fn(job as Extract<Job, { kind: K }>, req, res);
-    };
+    });
 
   // ---- query
-  router.post('/query', async (req, res) => {
-    const body = await readJson(req);
-    if (!body) return bulkError(res, 400, 'JSON_PARSER_ERROR', 'Unable to parse the request body as JSON');
-    const operation = str(body.operation) ?? 'query';
-    const soql = str(body.query);
-    if (operation !== 'query' && operation !== 'queryAll') {
-      return bulkError(res, 400, 'INVALIDJOB', `Invalid operation: ${operation}`);
-    }
-    if (!soql) return bulkError(res, 400, 'INVALIDJOB', 'The query is required');
-    let object: string;
-    try {
-      // Salesforce checks the SOQL when the job is created.
-      object = compileQuery(ctx.store, soql, {
-        bulk: true,
-        now: () => ctx.clock.now(),
-        schema: visibleSchema(ctx),
-      }).object;
-    } catch (e) {
-      if (e instanceof SoqlError) return bulkError(res, 400, e.errorCode, e.message);
-      throw e;
-    }
-    const c = common(req, res, body);
-    if (!c) return;
-    const job: QueryJob = { ...c, kind: 'query', id: ctx.store.minter.next('BulkJob'), object, operation, query: soql };
-    job.state = 'UploadComplete';
-    jobs.jobs.set(job.id, job);
-    setImmediate(() => runQueryJob(ctx, job));
-    sendInfo(res, 200, queryInfo(job, false));
-  });
+  router.post(
+    '/query',
+    guard(async (req, res) => {
+      const body = await readJson(req);
+      if (!body) return bulkError(res, 400, 'JSON_PARSER_ERROR', 'Unable to parse the request body as JSON');
+      const operation = str(body.operation) ?? 'query';
+      const soql = str(body.query);
+      if (operation !== 'query' && operation !== 'queryAll') {
+        return bulkError(res, 400, 'INVALIDJOB', `Invalid operation: ${operation}`);
+      }
+      if (!soql) return bulkError(res, 400, 'INVALIDJOB', 'The query is required');
+      let object: string;
+      try {
+        // Salesforce checks the SOQL when the job is created.
+        object = compileQuery(ctx.store, soql, {
+          bulk: true,
+          now: () => ctx.clock.now(),
+          schema: visibleSchema(ctx),
+        }).object;
+      } catch (e) {
+        if (e instanceof SoqlError) return bulkError(res, 400, e.errorCode, e.message);
+        throw e;
+      }
+      const c = common(req, res, body);
+      if (!c) return;
+      const job: QueryJob = {
+        ...c,
+        kind: 'query',
+        id: ctx.store.minter.next('BulkJob'),
+        object,
+        operation,
+        query: soql,
+      };
+      job.state = 'UploadComplete';
+      jobs.jobs.set(job.id, job);
+      setImmediate(() => runQueryJob(ctx, job));
+      sendInfo(res, 200, queryInfo(job, false));
+    }),
+  );
 
   router.get('/query', (_req, res) => {
     const records = [...jobs.jobs.values()]
@@ -710,42 +747,46 @@ export function bulk2Router(ctx: EmulatorContext): Router {
   router.delete('/query/:jobId', deleteJob('query'));
 
   // ---- ingest
-  router.post('/ingest', async (req, res) => {
-    const body = await readJson(req);
-    if (!body) return bulkError(res, 400, 'JSON_PARSER_ERROR', 'Unable to parse the request body as JSON');
-    const operation = str(body.operation) ?? '';
-    const objectRaw = str(body.object) ?? '';
-    if (!INGEST_OPERATIONS.has(operation)) return bulkError(res, 400, 'INVALIDJOB', `Invalid operation: ${operation}`);
-    const object = ctx.store.objectName(objectRaw);
-    if (!object) return bulkError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid object: ${objectRaw}`);
-    const externalIdFieldName = str(body.externalIdFieldName);
-    if (operation === 'upsert') {
-      if (!externalIdFieldName)
-        return bulkError(res, 400, 'INVALIDJOB', 'External ID field name is required for upsert');
-      if (!ctx.schema.field(object, externalIdFieldName)) {
-        return bulkError(res, 400, 'INVALIDJOB', `InvalidJob : Field name not found : ${externalIdFieldName}`);
+  router.post(
+    '/ingest',
+    guard(async (req, res) => {
+      const body = await readJson(req);
+      if (!body) return bulkError(res, 400, 'JSON_PARSER_ERROR', 'Unable to parse the request body as JSON');
+      const operation = str(body.operation) ?? '';
+      const objectRaw = str(body.object) ?? '';
+      if (!INGEST_OPERATIONS.has(operation))
+        return bulkError(res, 400, 'INVALIDJOB', `Invalid operation: ${operation}`);
+      const object = ctx.store.objectName(objectRaw);
+      if (!object) return bulkError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid object: ${objectRaw}`);
+      const externalIdFieldName = str(body.externalIdFieldName);
+      if (operation === 'upsert') {
+        if (!externalIdFieldName)
+          return bulkError(res, 400, 'INVALIDJOB', 'External ID field name is required for upsert');
+        if (!ctx.schema.field(object, externalIdFieldName)) {
+          return bulkError(res, 400, 'INVALIDJOB', `InvalidJob : Field name not found : ${externalIdFieldName}`);
+        }
       }
-    }
-    const c = common(req, res, body);
-    if (!c) return;
-    const job: IngestJob = {
-      ...c,
-      kind: 'ingest',
-      id: ctx.store.minter.next('BulkJob'),
-      object,
-      operation,
-      externalIdFieldName,
-      assignmentRuleId: str(body.assignmentRuleId),
-      numberRecordsFailed: 0,
-      uploads: [],
-      rows: [],
-      processedUpTo: 0,
-      successful: [],
-      failed: [],
-    };
-    jobs.jobs.set(job.id, job);
-    sendInfo(res, 200, ingestInfo(job, false));
-  });
+      const c = common(req, res, body);
+      if (!c) return;
+      const job: IngestJob = {
+        ...c,
+        kind: 'ingest',
+        id: ctx.store.minter.next('BulkJob'),
+        object,
+        operation,
+        externalIdFieldName,
+        assignmentRuleId: str(body.assignmentRuleId),
+        numberRecordsFailed: 0,
+        uploads: [],
+        rows: [],
+        processedUpTo: 0,
+        successful: [],
+        failed: [],
+      };
+      jobs.jobs.set(job.id, job);
+      sendInfo(res, 200, ingestInfo(job, false));
+    }),
+  );
 
   router.get('/ingest', (_req, res) => {
     const records = [...jobs.jobs.values()]
