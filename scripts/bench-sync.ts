@@ -36,8 +36,10 @@ async function serve(): Promise<void> {
       for (const o of ['Task', 'Event']) {
         const every = 100;
         let i = 0;
-        for (const r of emu.store.all(o))
-          if (i++ % every === 0) (emu.store.update(o, r.Id, { Subject: `${String(r.Subject)} (edited)` }), n++);
+        // Collect first: updating while iterating the store's map is fine, but keep it obvious.
+        const picked = [...emu.store.all(o)].filter(() => i++ % every === 0);
+        for (const r of picked) emu.store.update(o, r.Id, { Subject: `${String(r.Subject)} (edited)` });
+        n += picked.length;
       }
       process.stdout.write(`${JSON.stringify({ mutated: n })}\n`);
     }
