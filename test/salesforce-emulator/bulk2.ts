@@ -274,8 +274,13 @@ async function writeResultsPage(res: Response, job: QueryJob, offset: number, co
     if (!res.write(text)) {
       // Also wake on close, or a client that hangs up mid-page would park this loop forever.
       await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
       });
     }
     if (res.destroyed) return;
