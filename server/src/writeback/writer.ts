@@ -51,6 +51,8 @@ export interface WriteResult {
   accountsWritten: number;
   fieldsWritten: number;
   apiCalls: number;
+  /** Wall time spent inside API calls (not the polling waits, not the database). */
+  apiMs: number;
   lockRetries: number;
   failures: WriteFailure[];
   /** Changed accounts neither confirmed nor failed (sent again next write). */
@@ -127,6 +129,7 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     accountsWritten: 0,
     fieldsWritten: 0,
     apiCalls: 0,
+    apiMs: 0,
     lockRetries: 0,
     failures: [],
     pending: pending.length,
@@ -134,14 +137,24 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
   if (pending.length === 0) return result;
 
   const call: Call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (result.apiCalls >= maxCalls) throw new Stop('budget');
-    result.apiCalls++;
-    try {
-      return await fn();
-    } catch (e) {
-      const code = (e as { errorCode?: string; name?: string }).errorCode ?? (e as { name?: string }).name;
-      if (code === 'REQUEST_LIMIT_EXCEEDED') throw new Stop('limit');
-      throw e;
+    for (let attempt = 1; ; attempt++) {
+      if (result.apiCalls >= maxCalls) throw new Stop('budget');
+      result.apiCalls++;
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } catch (e) {
+        const code = (e as { errorCode?: string; name?: string }).errorCode ?? (e as { name?: string }).name;
+        if (code === 'REQUEST_LIMIT_EXCEEDED') throw new Stop('limit');
+        // A kept-alive socket the server closed while we stored results: the request never ran; send it again.
+        if (attempt < 3 && isNetworkError(e)) {
+          await sleep(100 * attempt);
+          continue;
+        }
+        throw e;
+      } finally {
+        result.apiMs += performance.now() - t0;
+      }
     }
   };
 
@@ -227,6 +240,15 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     );
   }
   return result;
+}
+
+function isNetworkError(e: unknown): boolean {
+  const x = e as { name?: string; code?: string; message?: string };
+  return (
+    x.name === 'FetchError' ||
+    ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_SOCKET'].includes(x.code ?? '') ||
+    /socket hang up/i.test(x.message ?? '')
+  );
 }
 
 /** One sObject collections update (allOrNone false); per-record outcomes in request order. */
