@@ -154,6 +154,23 @@ describe('pulse score errors', () => {
     expect(n.rows[0]!.n).toBe(0);
   });
 
+  it('lists every problem of the bad fixture in reading order', async () => {
+    const bad = join(DATA, '../bad');
+    const e: unknown = await runScore({ data: bad, asOf: AS_OF, org: 'score-bad2' }, collector(), { db }).catch(
+      (x: unknown) => x,
+    );
+    expect((e as ValidationError).issues.map((i) => i.path)).toEqual([
+      'people.csv line 3, column accountId',
+      'events.csv line 3, column type',
+      'events.csv line 4, column occurredAt',
+      'events.csv line 5, column occurredAt',
+      'events.csv line 6, column personId',
+      'events.csv line 7, column quantity',
+      'events.csv line 7, column strength',
+      'events.csv line 8',
+    ]);
+  });
+
   it('rejects an unknown --format and a bad --as-of', async () => {
     await expect(runScore({ data: DATA, asOf: AS_OF, format: 'xml' }, collector(), { db })).rejects.toThrow(
       '--format "xml" is not one of json, csv',
