@@ -6,6 +6,7 @@ import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import { syncSalesforce, type SyncProgress, type SyncResult } from '../sources/salesforce/sync';
 import { openDb, type Db } from '../store/db';
+import { loadConnection } from '../store/connections';
 import { migrate } from '../store/migrate';
 import type { Output } from './model';
 
@@ -29,16 +30,19 @@ export interface SyncCliDeps {
 /** Runs one pull for `--org` with the Salesforce connection configured by the environment; prints a summary. */
 export async function runSync(opts: SyncCliOptions, deps: SyncCliDeps): Promise<SyncResult> {
   const config = readConfig(deps.env);
-  if (!config.salesforce) {
-    throw new PulseError(
-      'SF_NOT_CONFIGURED',
-      'no Salesforce connection: set SF_LOGIN_URL and SF_CLIENT_ID with SF_CLIENT_SECRET (client credentials) or SF_USERNAME and SF_PRIVATE_KEY(_FILE) (JWT bearer)',
-    );
-  }
   const db = deps.db ?? (await openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
   try {
     if (!deps.db) await migrate(db);
-    const conn: Connection = await connectSalesforce(config.salesforce);
+    // The environment's connection wins; otherwise the one stored for this org (admin console).
+    const auth = config.salesforce ?? (config.secretKey ? await loadConnection(db, opts.org, config.secretKey) : null);
+    if (!auth) {
+      throw new PulseError(
+        'SF_NOT_CONFIGURED',
+        `no Salesforce connection for org ${opts.org}: set SF_LOGIN_URL and SF_CLIENT_ID with SF_CLIENT_SECRET (client credentials) or SF_USERNAME and SF_PRIVATE_KEY(_FILE) (JWT bearer)`,
+        { org: opts.org },
+      );
+    }
+    const conn: Connection = await connectSalesforce(auth);
     const showBar = deps.progress ?? (!opts.json && process.stderr.isTTY === true);
     const bar = showBar
       ? new SingleBar(
