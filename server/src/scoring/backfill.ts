@@ -193,6 +193,19 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
     const dayIndex = new Map(rangeDays.map((d, i) => [d, i]));
     const dayOffset = daysBetween(from, start);
     let written = 0;
+    // Writes overlap the next page's computing: on Postgres the server inserts on its own core while
+    // Node finishes accounts. At most one batch is in flight; its error surfaces at the next flush.
+    let pending: Promise<void> = Promise.resolve();
+    let failed: unknown = null;
+    const flush = async (batch: { day: string; score: SnapshotScore }[]): Promise<void> => {
+      await pending;
+      if (failed) throw failed;
+      if (batch.length === 0) return;
+      pending = insertSnapshots(tx, orgId, model.version, batch, false).then(
+        (n) => void (written += n),
+        (e: unknown) => void (failed = e),
+      );
+    };
     const perDay = opts.onScores ? dayNames.map(() => [] as AccountScore[]) : null;
     for (let a = 0; a < accounts.length; a += ACCOUNT_PAGE) {
       const ids = accounts.slice(a, a + ACCOUNT_PAGE);
@@ -255,10 +268,11 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
           else out.push({ day, score });
         }
         // Flush often: a page of accounts × 90 days of finished scores would otherwise pile up in memory.
-        if (out.length >= FLUSH_ROWS) written += await insertSnapshots(tx, orgId, model.version, out.splice(0), false);
+        if (out.length >= FLUSH_ROWS) await flush(out.splice(0));
       }
-      if (!perDay) written += await insertSnapshots(tx, orgId, model.version, out, false);
+      if (!perDay && out.length) await flush(out.splice(0));
     }
+    await flush([]);
     if (perDay) perDay.forEach((scores, i) => opts.onScores!(dayNames[i]!, scores));
     await tx.exec('DROP TABLE IF EXISTS pulse_buckets');
     return { days, snapshots: written };
