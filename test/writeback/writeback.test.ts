@@ -101,3 +101,13 @@ it('refuses to write while preflight fails, sending nothing', async () => {
   expect(emu.store.get('Account', ids[0]!)!.Engagement_Score__c).toBeNull();
   emu.permissions.clear();
 });
+
+it('spends at most its share of the remaining daily API requests', async () => {
+  const ids = Array.from({ length: 450 }, (_, i) => emu.store.insert('Account', { Name: `WB budget ${i}` }).Id);
+  const scores = ids.map((_, i) => i % 100);
+  // A share small enough that today's remaining requests allow 2 calls.
+  const limits = await conn.request<{ DailyApiRequests: { Remaining: number } }>('/services/data/v62.0/limits');
+  const share = 2.5 / limits.DailyApiRequests.Remaining;
+  const r = await writeBack({ db, conn, orgId: 'acme', outputs: outputsOf(ids, 1, scores), budgetShare: share });
+  expect(r).toMatchObject({ status: 'budget', apiCalls: 2, accountsWritten: 400, pending: 50 });
+});

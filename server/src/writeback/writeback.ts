@@ -23,12 +23,25 @@ export function accountValues(
   return out;
 }
 
+/**
+ * The calls this write may make: `share` of the org's remaining daily API requests (GET /limits, which
+ * is itself one call and is not counted here).
+ */
+export async function apiBudget(conn: Connection, share: number): Promise<number> {
+  const limits = await conn.request<{ DailyApiRequests?: { Max: number; Remaining: number } }>(
+    `/services/data/v${conn.version}/limits`,
+  );
+  return Math.max(0, Math.floor((limits.DailyApiRequests?.Remaining ?? 0) * share));
+}
+
 /** Loads the org's mapping, refuses to write while preflight fails, then writes only what changed. */
 export async function writeBack(
   opts: Omit<WriteOptions, 'accounts' | 'rideAlong'> & {
     conn: Connection;
     db: Db;
     outputs: readonly { accountId: string; outputs: Record<AccountOutputKey, OutputValue> }[];
+    /** Share of the remaining daily API requests to spend when `maxApiCalls` is not given. */
+    budgetShare?: number;
   },
 ): Promise<WriteResult> {
   const mapping = effectiveMapping(await loadMappingOverrides(opts.db, opts.orgId));
@@ -39,7 +52,9 @@ export async function writeBack(
   }));
   // The scored-at stamp changes every run; it goes only with a real change, or nothing would be skipped.
   const rideAlong = mapping.scoredAt ? [mapping.scoredAt] : [];
-  const { outputs: _outputs, ...rest } = opts;
+  const { outputs: _outputs, budgetShare, ...rest } = opts;
   void _outputs;
-  return writeAccounts({ ...rest, accounts, rideAlong });
+  const maxApiCalls =
+    rest.maxApiCalls ?? (budgetShare !== undefined ? await apiBudget(opts.conn, budgetShare) : undefined);
+  return writeAccounts({ ...rest, maxApiCalls, accounts, rideAlong });
 }
