@@ -4,7 +4,7 @@
  *  2. sObject collections, 200 records per call (the writer below it),
  *  3. per-record REST updates (PATCH /sobjects/Account/id) on a sample, extrapolated to N.
  * API calls, wall time and the writer process's peak RSS; ratios against Bulk. The emulator runs in a
- * child process so its memory is not counted; the database is the embedded PGlite.
+ * child process so its memory is not counted; the database is the embedded PGlite, or Postgres with DATABASE_URL.
  * Usage: npm run bench:writeback [-- --accounts 100000 --sample 1000]
  */
 import { fork } from 'node:child_process';
@@ -85,7 +85,10 @@ async function main(): Promise<void> {
     proc.once('message', (m) => resolve(m as never)),
   );
   const conn = new Connection({ instanceUrl: ready.instanceUrl, accessToken: ready.token, version: '62.0' });
-  const db = await openDb({ dataDir: 'memory' });
+  // With DATABASE_URL the marks go to Postgres (a throw-away schema), else to an in-memory PGlite.
+  const url = process.env.DATABASE_URL;
+  const schema = url ? `bench_wb_${process.pid}` : undefined;
+  const db = await openDb(url ? { url, schema } : { dataDir: 'memory' });
   await migrate(db);
   const rows: { mode: string; calls: number; ms: number; note: string }[] = [];
   try {
@@ -96,15 +99,36 @@ async function main(): Promise<void> {
       const orgId = `bench-${salt}`;
       await ensureOrg(db, orgId);
       const accounts = values(ready.ids, salt);
+      let waited = 0;
+      let marked = 0;
+      let mark0 = 0;
+      const sleep = (ms: number) => {
+        waited += ms;
+        return new Promise<void>((res) => setTimeout(res, ms));
+      };
       const t0 = performance.now();
-      const r = await writeAccounts({ db, conn, orgId, accounts, bulkThreshold: threshold, pollIntervalMs: 500 });
+      const r = await writeAccounts({
+        db,
+        conn,
+        orgId,
+        accounts,
+        bulkThreshold: threshold,
+        pollIntervalMs: 500,
+        sleep,
+        afterBatch: () => {
+          marked += performance.now() - mark0;
+        },
+        onSettle: () => {
+          mark0 = performance.now();
+        },
+      });
       const ms = performance.now() - t0;
       if (r.status !== 'ok' || r.accountsWritten !== n) throw new Error(`${mode}: ${JSON.stringify(r)}`);
       rows.push({
         mode,
         calls: r.apiCalls,
         ms,
-        note: `${r.fieldsWritten} fields; ${(r.apiMs / 1000).toFixed(1)} s in API calls, rest DB marks and polling waits`,
+        note: `${r.fieldsWritten} fields; ${(r.apiMs / 1000).toFixed(1)} s in API calls, ${(waited / 1000).toFixed(1)} s polling waits, ${(marked / 1000).toFixed(1)} s marking in the DB`,
       });
     }
     const accounts = values(ready.ids.slice(0, sample), 3);
@@ -117,11 +141,14 @@ async function main(): Promise<void> {
     rows.push({ mode: 'per-record REST', calls: n, ms, note: `sample of ${sample} timed, extrapolated; no DB marks` });
   } finally {
     proc.kill();
+    if (schema) await db.exec(`DROP SCHEMA ${schema} CASCADE`);
     await db.close();
   }
   const bulk = rows[0]!;
   const peak = mb(process.resourceUsage().maxRSS);
-  process.stdout.write(`write-back of ${n} changed accounts (all 15 outputs), writer process peak RSS ${peak} MB\n`);
+  process.stdout.write(
+    `write-back of ${n} changed accounts (all 15 outputs), DB ${db.kind}, writer process peak RSS ${peak} MB\n`,
+  );
   process.stdout.write('| path | API calls | time | calls ÷ bulk | time ÷ bulk | note |\n|---|---|---|---|---|---|\n');
   for (const r of rows) {
     process.stdout.write(

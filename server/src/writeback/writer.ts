@@ -38,6 +38,8 @@ export interface WriteOptions {
   /** Bulk job polling interval (default 2000 ms; Salesforce asks clients not to poll faster). */
   pollIntervalMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Called when a batch's results start being stored (benchmarks time the marks). */
+  onSettle?: () => void;
   /** Called after each batch's results are stored (tests throw here to simulate a crash). */
   afterBatch?: (batch: { mode: 'collections' | 'bulk' | 'serial'; records: number }) => void | Promise<void>;
 }
@@ -73,6 +75,7 @@ interface RecordOutcome {
 }
 
 const COLLECTION_SIZE = 200;
+const MAX_POLL_MS = 30_000;
 /** Salesforce takes at most 150 MB base64 (about 100 MB of CSV) per ingest job upload. */
 export const MAX_JOB_BYTES = 100_000_000;
 const LOCK = 'UNABLE_TO_LOCK_ROW';
@@ -160,6 +163,7 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
 
   /** Stores a batch's outcomes; returns the ids that failed to lock. */
   const settle = async (outcomes: RecordOutcome[], mode: 'collections' | 'bulk' | 'serial', last: boolean) => {
+    opts.onSettle?.();
     const ok: { accountId: string; field: string; value: string }[] = [];
     const failed: WriteFailure[] = [];
     const locked: string[] = [];
@@ -360,10 +364,12 @@ async function finishBulkJob(
 ): Promise<RecordOutcome[]> {
   const base = `/services/data/v${conn.version}/jobs/ingest/${jobId}`;
   let info: { state: string; errorMessage?: string; numberRecordsProcessed?: number; numberRecordsFailed?: number };
+  let polls = 0;
   for (;;) {
     info = await call(() => conn.request<typeof info>({ method: 'GET', url: base }));
     if (info.state === 'JobComplete' || info.state === 'Failed' || info.state === 'Aborted') break;
-    await sleep(pollMs);
+    // Back off like Salesforce asks: each poll is an API call, a long job needs few of them.
+    await sleep(Math.min(pollMs * 2 ** polls++, MAX_POLL_MS));
   }
   const processed = info.numberRecordsProcessed ?? 0;
   const failedCount = info.numberRecordsFailed ?? 0;
