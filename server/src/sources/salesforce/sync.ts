@@ -43,7 +43,7 @@ export interface SyncOptions {
   pageSize?: number;
   /** A first pull of an object with at least this many records uses Bulk API 2.0 (default 50,000). */
   bulkThreshold?: number;
-  /** Records per Bulk API 2.0 results page (default 50,000). */
+  /** Records per Bulk API 2.0 results page (default 20,000: bounds peak memory). */
   bulkPageSize?: number;
   /** First wait before polling a Bulk job again (doubles up to 5 s; default 250 ms). */
   bulkPollMs?: number;
@@ -161,7 +161,7 @@ async function pullStream(
     for await (const rows of bulkQueryPages(opts.conn, soql.replace(/ ORDER BY .*$/, ''), {
       object: stream.object,
       budget,
-      pageSize: opts.bulkPageSize,
+      pageSize: opts.bulkPageSize ?? 20_000,
       pollMs: opts.bulkPollMs,
     })) {
       const max = maxModstamp(rows);
