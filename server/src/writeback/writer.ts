@@ -209,13 +209,21 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     let locked: string[];
     if (result.mode === 'bulk') {
       // Every job is opened first so Salesforce works on them in parallel, then each is read.
-      const jobs: { id: string; records: Pending[] }[] = [];
+      const jobs: { id: string; records: Pending[]; closedAt: number }[] = [];
       for (const g of bulkCsvs(pending, opts.maxJobBytes ?? MAX_JOB_BYTES)) {
-        jobs.push({ id: await openBulkJob(conn, g.csv, call), records: g.records });
+        jobs.push({ id: await openBulkJob(conn, g.csv, call), records: g.records, closedAt: performance.now() });
       }
       locked = [];
       for (const j of jobs) {
-        const outcomes = await finishBulkJob(conn, j.id, j.records, call, sleep, opts.pollIntervalMs ?? 2000);
+        const outcomes = await finishBulkJob(
+          conn,
+          j.id,
+          j.closedAt,
+          j.records,
+          call,
+          sleep,
+          opts.pollIntervalMs ?? 2000,
+        );
         locked.push(...(await settle(outcomes, 'bulk', false)));
       }
     } else {
@@ -357,6 +365,7 @@ async function openBulkJob(conn: Connection, csv: string, call: Call): Promise<s
 async function finishBulkJob(
   conn: Connection,
   jobId: string,
+  closedAt: number,
   records: Pending[],
   call: Call,
   sleep: (ms: number) => Promise<void>,
@@ -364,7 +373,10 @@ async function finishBulkJob(
 ): Promise<RecordOutcome[]> {
   const base = `/services/data/v${conn.version}/jobs/ingest/${jobId}`;
   let info: { state: string; errorMessage?: string; numberRecordsProcessed?: number; numberRecordsFailed?: number };
-  let polls = 0;
+  // A job closed a moment ago is still InProgress: polling at once would only spend a call.
+  const since = performance.now() - closedAt;
+  if (since < pollMs) await sleep(pollMs - since);
+  let polls = 1;
   for (;;) {
     info = await call(() => conn.request<typeof info>({ method: 'GET', url: base }));
     if (info.state === 'JobComplete' || info.state === 'Failed' || info.state === 'Aborted') break;
