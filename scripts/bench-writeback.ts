@@ -113,7 +113,6 @@ async function main(): Promise<void> {
         orgId,
         accounts,
         bulkThreshold: threshold,
-        pollIntervalMs: 500,
         sleep,
         afterBatch: () => {
           marked += performance.now() - mark0;
