@@ -214,4 +214,16 @@ describe('writer with Bulk API 2.0', () => {
     expect(s.apiCalls).toBe(4 * jobs);
     expectHeld(desired(split.ids, 1));
   });
+
+  it('reads per-record failures from the job: a deleted account is recorded, the rest marked', async () => {
+    const { orgId, ids } = await setup(150);
+    emu.store.delete('Account', ids[7]!);
+    const r = await write(orgId, desired(ids, 1), { bulkThreshold: 100 });
+    expect(r).toMatchObject({ status: 'ok', mode: 'bulk', accountsWritten: 149, pending: 0 });
+    expect(r.failures).toEqual([
+      expect.objectContaining({ accountId: ids[7], statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' }),
+    ]);
+    expectHeld(desired(ids, 1).filter((a) => a.accountId !== ids[7]));
+    expect((await write(orgId, desired(ids, 1), { bulkThreshold: 100 })).accountsChanged).toBe(1);
+  });
 });
