@@ -11,6 +11,9 @@ import { connectSalesforce } from '../sources/salesforce/connection';
 import { syncSalesforce, type SyncResult } from '../sources/salesforce/sync';
 import { PulseError } from '../errors';
 import type { Output } from './model';
+import { buildAccountOutputs } from '../writeback/context';
+import { writeBack } from '../writeback/writeback';
+import type { WriteResult } from '../writeback/writer';
 import { quietLogs } from './score';
 
 /** Options of `pulse demo` (the README's "run" command). */
@@ -30,6 +33,7 @@ export interface DemoResult {
   orgId: string;
   asOf: string;
   sync: SyncResult;
+  write: WriteResult;
   modelVersion: string;
   scores: AccountScore[];
   stories: { story: string; accountId: string; name: string; score: AccountScore | null }[];
@@ -136,6 +140,19 @@ export async function runDemo(opts: DemoOptions, out: Output, deps: { db?: Db } 
     await publishModel(db, orgId, DEFAULT_MODEL_DOCUMENT, asOf);
   }
   const scored = await scoreOrg(db, { orgId, asOf });
+  const active = await loadActiveModel(db, orgId);
+  const outputs = await buildAccountOutputs(db, {
+    orgId,
+    model: active!.model,
+    scores: scored.scores,
+    asOf,
+    scoredAt: new Date(),
+  });
+  out.write(`Writing ${outputs.length} accounts' engagement fields back to Salesforce…\n`);
+  const write = await writeBack({ db, conn, orgId, outputs, budgetShare: 0.1 });
+  out.write(
+    `Wrote ${write.accountsWritten} accounts (${write.mode}, ${write.apiCalls} API calls, ${write.failures.length} failures)\n`,
+  );
   const byId = new Map(scored.scores.map((s) => [s.accountId, s]));
   const stories: StoryList = storyAccounts.map((s) => ({ ...s, score: byId.get(s.accountId) ?? null }));
   const named = await db.query<{ id: string; name: string }>('SELECT id, name FROM accounts WHERE org_id = $1', [
@@ -147,6 +164,7 @@ export async function runDemo(opts: DemoOptions, out: Output, deps: { db?: Db } 
     orgId,
     asOf,
     sync,
+    write,
     modelVersion: scored.modelVersion,
     scores: scored.scores,
     stories,
