@@ -7,26 +7,9 @@
  * for departments the earliest keyword in the title wins after compound phrases.
  */
 
-export const SENIORITIES = ['cxo', 'vp', 'director', 'manager', 'individual', 'unknown'] as const;
-export type Seniority = (typeof SENIORITIES)[number];
-
-export const DEPARTMENTS = [
-  'executive',
-  'marketing',
-  'sales',
-  'it',
-  'engineering',
-  'finance',
-  'operations',
-  'hr',
-  'legal',
-  'security',
-  'product',
-  'customer_success',
-  'other',
-  'unknown',
-] as const;
-export type Department = (typeof DEPARTMENTS)[number];
+// The vocabularies are the model's (multiplier and persona rules name them): one list, one name.
+import { SENIORITIES, DEPARTMENTS, type Seniority, type Department } from '../model/schema';
+export { SENIORITIES, DEPARTMENTS, type Seniority, type Department };
 
 /** What a title says about a person. */
 export interface TitleAttributes {
