@@ -12,7 +12,7 @@ const EnvSchema = z.object({
   SF_REFRESH_TOKEN: z.string().min(1).optional(),
   PULSE_SECRET_KEY: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).optional(),
-  PULSE_DATA_DIR: z.string().min(1).default('.pulse/data'),
+  PULSE_DATA_DIR: z.string().min(1).default('.pulse'),
 });
 
 /** How Pulse signs in to Salesforce, decided by which variables are set. */

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { readConfig, type SalesforceAuth } from '../config';
-import { openDb, type Db } from '../store/db';
-import { migrate } from '../store/migrate';
+import type { Db } from '../store/db';
+import { openStore } from '../store/open';
 import { loadActiveModel } from '../store/models';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
 import { publishModel, scoreOrg, type AccountScore } from '../scoring/engine';
@@ -61,8 +61,7 @@ type StoryList = DemoResult['stories'];
 export async function runDemo(opts: DemoOptions, out: Output, deps: { db?: Db } = {}): Promise<DemoResult> {
   // Progress goes to `out` (stderr from the CLI) so stdout holds only the report.
   const config = readConfig();
-  const db = deps.db ?? (await openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
-  if (!deps.db) await migrate(db);
+  const db = deps.db ?? (await openStore(config));
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
 
   let auth: SalesforceAuth;

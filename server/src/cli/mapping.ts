@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readConfig } from '../config';
 import { PulseError } from '../errors';
-import { openDb, type Db } from '../store/db';
-import { migrate } from '../store/migrate';
+import type { Db } from '../store/db';
+import { openStore } from '../store/open';
 import { ensureOrg } from '../store/orgs';
 import { loadMappingOverrides, setMapping } from '../store/mappings';
 import { effectiveMapping, parseMappingArg, parseMappingFile, OUTPUT_KEYS } from '../writeback/mapping';
@@ -20,9 +20,8 @@ export interface MappingCliDeps {
 async function withDb<T>(deps: MappingCliDeps, fn: (db: Db) => Promise<T>): Promise<T> {
   if (deps.db) return fn(deps.db);
   const config = readConfig(deps.env);
-  const db = await openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  const db = await openStore(config);
   try {
-    await migrate(db);
     return await fn(db);
   } finally {
     await db.close();

@@ -3,8 +3,8 @@ import type { Connection } from 'jsforce';
 import { readConfig } from '../config';
 import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
-import { openDb, type Db } from '../store/db';
-import { migrate } from '../store/migrate';
+import type { Db } from '../store/db';
+import { openStore } from '../store/open';
 import { loadMappingOverrides } from '../store/mappings';
 import { effectiveMapping } from '../writeback/mapping';
 import { preflight, type PreflightProblem } from '../writeback/preflight';
@@ -21,10 +21,8 @@ export interface PreflightCliDeps {
 /** `pulse preflight`: checks the org's mapped Account fields; returns the problems (exit 1 when any). */
 export async function runPreflight(org: string, json: boolean, deps: PreflightCliDeps): Promise<PreflightProblem[]> {
   const config = deps.db && deps.conn ? null : readConfig(deps.env);
-  const db =
-    deps.db ?? (await openDb(config!.databaseUrl ? { url: config!.databaseUrl } : { dataDir: config!.dataDir }));
+  const db = deps.db ?? (await openStore(config!));
   try {
-    if (!deps.db) await migrate(db);
     let conn = deps.conn;
     if (!conn) {
       if (!config?.salesforce) {

@@ -5,9 +5,9 @@ import { readConfig } from '../config';
 import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import { syncSalesforce, type SyncProgress, type SyncResult } from '../sources/salesforce/sync';
-import { openDb, type Db } from '../store/db';
+import type { Db } from '../store/db';
+import { openStore } from '../store/open';
 import { loadConnection } from '../store/connections';
-import { migrate } from '../store/migrate';
 import type { Output } from './model';
 
 /** Options of `pulse sync`. */
@@ -30,9 +30,8 @@ export interface SyncCliDeps {
 /** Runs one pull for `--org` with the Salesforce connection configured by the environment; prints a summary. */
 export async function runSync(opts: SyncCliOptions, deps: SyncCliDeps): Promise<SyncResult> {
   const config = readConfig(deps.env);
-  const db = deps.db ?? (await openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
+  const db = deps.db ?? (await openStore(config));
   try {
-    if (!deps.db) await migrate(db);
     // The environment's connection wins; otherwise the one stored for this org (admin console).
     const auth = config.salesforce ?? (config.secretKey ? await loadConnection(db, opts.org, config.secretKey) : null);
     if (!auth) {
