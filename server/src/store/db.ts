@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 
@@ -149,6 +151,8 @@ export async function openDb(opts: DbOptions = {}): Promise<Db> {
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const dataDir = opts.dataDir && opts.dataDir !== 'memory' ? opts.dataDir : undefined;
+  // PGlite makes its own folder but not its parents (PULSE_DATA_DIR on a fresh checkout).
+  if (dataDir) mkdirSync(dirname(resolve(dataDir)), { recursive: true });
   const db = await PGlite.create(dataDir, {
     parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseDate },
   });

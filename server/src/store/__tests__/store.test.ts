@@ -1,4 +1,7 @@
-import type { Db } from '../db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb, type Db } from '../db';
 import { migrate } from '../migrate';
 import { createTestDb, dropTestDb } from '../../../../test/support/db';
 
@@ -43,4 +46,21 @@ test('events are unique per org, source and source id (upsert is idempotent)', a
   await db.query(upsert, ['call']);
   const r = await db.query<{ type: string }>("SELECT type FROM events WHERE org_id = 'o2'");
   expect(r.rows).toEqual([{ type: 'call' }]);
+});
+
+test('the embedded store creates its data directory, parents included, and keeps data across opens', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'pulse-store-'));
+  const dir = join(root, 'nested', 'pg');
+  try {
+    const first = await openDb({ dataDir: dir });
+    await migrate(first);
+    await first.query("INSERT INTO orgs (id, name) VALUES ('kept', 'Kept')");
+    await first.close();
+    const second = await openDb({ dataDir: dir });
+    const r = await second.query<{ name: string }>("SELECT name FROM orgs WHERE id = 'kept'");
+    await second.close();
+    expect(r.rows).toEqual([{ name: 'Kept' }]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
