@@ -33,7 +33,9 @@ for (const [path, entry] of Object.entries(pkgs)) {
     if (pkgs[at] || pkgs[top]) continue;
     const platform = platformOf(dep);
     if (!platform) {
-      process.stderr.write(`lock-optional: ${dep} (optional dependency of ${path || 'the root'}) is missing and names no platform\n`);
+      process.stderr.write(
+        `lock-optional: ${dep} (optional dependency of ${path || 'the root'}) is missing and names no platform\n`,
+      );
       process.exitCode = 1;
       continue;
     }
@@ -41,6 +43,8 @@ for (const [path, entry] of Object.entries(pkgs)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+lock.packages = Object.fromEntries(
+  Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+);
 fs.writeFileSync(LOCK, `${JSON.stringify(lock, null, 2)}\n`);
 process.stdout.write(`lock-optional: added ${added} platform entries\n`);
