@@ -335,33 +335,24 @@ export function sobjectsRouter(ctx: EmulatorContext): Router {
     return true;
   };
 
-  r.post('/composite/sobjects', (req, res) => {
-    const body = req.body as { allOrNone?: boolean; records?: unknown[] };
-    if (!Array.isArray(body?.records)) return sendError(res, 400, 'JSON_PARSER_ERROR', 'records is required');
-    if (tooMany(res, body.records.length)) return;
-    sendJson(
-      res,
-      200,
-      runPlans(
-        body.records.map((x) => planCreate(ctx, x)),
-        body.allOrNone === true,
-      ).map(shape),
-    );
-  });
-
-  r.patch('/composite/sobjects', (req, res) => {
-    const body = req.body as { allOrNone?: boolean; records?: unknown[] };
-    if (!Array.isArray(body?.records)) return sendError(res, 400, 'JSON_PARSER_ERROR', 'records is required');
-    if (tooMany(res, body.records.length)) return;
-    sendJson(
-      res,
-      200,
-      runPlans(
-        body.records.map((x) => planUpdate(ctx, x)),
-        body.allOrNone === true,
-      ).map(shape),
-    );
-  });
+  // Create (POST) and update (PATCH) collections differ only in how each record is planned.
+  const collection =
+    (plan: typeof planCreate) =>
+    (req: Request, res: Response): void => {
+      const body = req.body as { allOrNone?: boolean; records?: unknown[] };
+      if (!Array.isArray(body?.records)) return sendError(res, 400, 'JSON_PARSER_ERROR', 'records is required');
+      if (tooMany(res, body.records.length)) return;
+      sendJson(
+        res,
+        200,
+        runPlans(
+          body.records.map((x) => plan(ctx, x)),
+          body.allOrNone === true,
+        ).map(shape),
+      );
+    };
+  r.post('/composite/sobjects', collection(planCreate));
+  r.patch('/composite/sobjects', collection(planUpdate));
 
   r.delete('/composite/sobjects', (req, res) => {
     const ids = String(req.query.ids ?? '')
