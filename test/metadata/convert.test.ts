@@ -28,6 +28,7 @@ beforeAll(async () => {
     HOME: path.join(tmp, 'home'),
     SF_DISABLE_TELEMETRY: 'true',
     SF_AUTOUPDATE_DISABLE: 'true',
+    SF_DISABLE_AUTOUPDATE: 'true',
     SF_USE_PROGRESS_BAR: 'false',
     SF_SKIP_NEW_VERSION_CHECK: 'true',
     NODE_OPTIONS: '',
