@@ -6,25 +6,10 @@ import { toCsvExport, type CsvExportResult } from '../csvExport';
 import { generateOrg } from '../generateOrg';
 import type { GeneratedOrg, SObjectName, SfRecord } from '../types';
 import { NOW, materialize } from './support';
+import { ACTIVITY_TYPES } from '../../../server/src/model/schema';
 
 /** Pulse's activity vocabulary (DESIGN.md, "Activity types"). */
-const PULSE_TYPES = new Set([
-  'ad_impression',
-  'ad_click',
-  'ad_lead',
-  'form_fill',
-  'campaign_response',
-  'event_attended',
-  'web_visit',
-  'email_open',
-  'email_click',
-  'email_reply',
-  'email_sent',
-  'call',
-  'meeting',
-  'intent',
-  'content_download',
-]);
+const PULSE_TYPES = new Set<string>(ACTIVITY_TYPES);
 
 describe('toCsvExport', () => {
   let dir: string;

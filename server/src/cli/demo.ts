@@ -4,6 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { readConfig, type SalesforceAuth } from '../config';
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
+import { listAccountNames } from '../store/accounts';
 import { loadActiveModel } from '../store/models';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
 import { publishModel, scoreOrg, type AccountScore } from '../scoring/engine';
@@ -154,10 +155,7 @@ export async function runDemo(opts: DemoOptions, out: Output, deps: { db?: Db } 
   );
   const byId = new Map(scored.scores.map((s) => [s.accountId, s]));
   const stories: StoryList = storyAccounts.map((s) => ({ ...s, score: byId.get(s.accountId) ?? null }));
-  const named = await db.query<{ id: string; name: string }>('SELECT id, name FROM accounts WHERE org_id = $1', [
-    orgId,
-  ]);
-  const names = new Map(named.rows.map((r) => [r.id, r.name]));
+  const names = await listAccountNames(db, orgId);
 
   return {
     orgId,

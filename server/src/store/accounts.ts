@@ -86,3 +86,9 @@ export async function getAccount(
   );
   return r.rows[0] ?? null;
 }
+
+/** Every account's name by id (reports). */
+export async function listAccountNames(db: Db, orgId: string): Promise<Map<string, string>> {
+  const r = await db.query<{ id: string; name: string }>('SELECT id, name FROM accounts WHERE org_id = $1', [orgId]);
+  return new Map(r.rows.map((row) => [row.id, row.name]));
+}

@@ -82,3 +82,17 @@ export async function listAccountPeople(db: Db, orgId: string, accountId: string
   );
   return r.rows;
 }
+
+/** Names and titles of some people, for the outputs that name them. */
+export async function listPeopleNames(
+  db: Db,
+  orgId: string,
+  personIds: readonly string[],
+): Promise<{ id: string; name: string; title: string | null }[]> {
+  if (personIds.length === 0) return [];
+  const r = await db.query<{ id: string; name: string; title: string | null }>(
+    'SELECT id, name, title FROM people WHERE org_id = $1 AND id = ANY($2::text[])',
+    [orgId, personIds],
+  );
+  return r.rows;
+}

@@ -198,3 +198,28 @@ export async function readPastRange(
   }
   return out;
 }
+
+/**
+ * Each account's daily exact score and MQA flag over an inclusive day range: just the two columns the
+ * written history and the MQA start date need, not the snapshot's JSON.
+ */
+export async function readScoreHistory(
+  db: Db,
+  orgId: string,
+  modelVersion: string,
+  from: string,
+  to: string,
+): Promise<Map<string, Map<string, { score: number; mqa: boolean }>>> {
+  const r = await db.query<{ account_id: string; day: string; score: number; mqa: boolean }>(
+    `SELECT account_id, day, score, mqa FROM snapshots
+     WHERE org_id = $1 AND model_version = $2 AND day BETWEEN $3::date AND $4::date`,
+    [orgId, modelVersion, from, to],
+  );
+  const out = new Map<string, Map<string, { score: number; mqa: boolean }>>();
+  for (const s of r.rows) {
+    let m = out.get(s.account_id);
+    if (!m) out.set(s.account_id, (m = new Map()));
+    m.set(s.day, { score: s.score, mqa: s.mqa });
+  }
+  return out;
+}

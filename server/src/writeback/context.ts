@@ -6,10 +6,10 @@ import type { Model } from '../model/schema';
 import type { AccountScore } from '../scoring/finish';
 import { addDays } from '../scoring/reduce';
 import type { Db } from '../store/db';
+import { listPeopleNames } from '../store/people';
+import { readScoreHistory } from '../store/snapshots';
 import type { AccountOutputKey } from '../contract/fields';
-import { accountOutputs, type OutputValue, type PersonInfo } from './outputs';
-
-const HISTORY_DAYS = 90;
+import { accountOutputs, HISTORY_DAYS, type OutputValue, type PersonInfo } from './outputs';
 
 /** Output values for every scored account as of `asOf`, ready for `writeBack`. */
 export async function buildAccountOutputs(
@@ -18,29 +18,15 @@ export async function buildAccountOutputs(
 ): Promise<{ accountId: string; outputs: Record<AccountOutputKey, OutputValue> }[]> {
   const { orgId, model, scores, asOf } = opts;
   const personIds = [...new Set(scores.flatMap((s) => s.topPeople.map((p) => p.personId)))];
-  const people = new Map<string, PersonInfo>();
-  if (personIds.length > 0) {
-    const r = await db.query<{ id: string; name: string; title: string | null }>(
-      'SELECT id, name, title FROM people WHERE org_id = $1 AND id = ANY($2::text[])',
-      [orgId, personIds],
-    );
-    for (const p of r.rows) people.set(p.id, { name: p.name, title: p.title, salesforceId: p.id });
-  }
-
+  const people = new Map<string, PersonInfo>(
+    (await listPeopleNames(db, orgId, personIds)).map((p) => [
+      p.id,
+      { name: p.name, title: p.title, salesforceId: p.id },
+    ]),
+  );
   // Snapshots hold the exact score; the history shows what was written each day, the rounded one.
   const from = addDays(asOf, -(HISTORY_DAYS - 1));
-  const snaps = await db.query<{ account_id: string; day: string; score: number; mqa: boolean }>(
-    `SELECT account_id, day, score, mqa FROM snapshots
-     WHERE org_id = $1 AND model_version = $2 AND day BETWEEN $3::date AND $4::date
-     ORDER BY account_id, day`,
-    [orgId, model.version, from, asOf],
-  );
-  const byAccount = new Map<string, Map<string, { score: number; mqa: boolean }>>();
-  for (const s of snaps.rows) {
-    let m = byAccount.get(s.account_id);
-    if (!m) byAccount.set(s.account_id, (m = new Map()));
-    m.set(s.day, { score: s.score, mqa: s.mqa });
-  }
+  const byAccount = await readScoreHistory(db, orgId, model.version, from, asOf);
 
   const days = Array.from({ length: HISTORY_DAYS }, (_, i) => addDays(from, i));
   const kpiLabels = Object.fromEntries(model.kpis.map((k) => [k.key, k.label]));

@@ -41,7 +41,8 @@ export const TEXT_LIMITS = {
 /** Shape version of the contributors JSON (docs/top-contributors-json.md). */
 export const CONTRIBUTORS_VERSION = 1;
 const NAME_MAX = 80;
-const HISTORY_DAYS = 90;
+/** Daily scores the history output holds. */
+export const HISTORY_DAYS = 90;
 
 /** The value of every output for one account; a null score (no counted activity) blanks the score outputs. */
 export function accountOutputs(score: AccountScore | null, ctx: OutputContext): Record<AccountOutputKey, OutputValue> {
