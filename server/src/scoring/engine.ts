@@ -58,8 +58,9 @@ export function finishInput(
   let lastActivity = '';
   for (const c of sorted) {
     const key = model.kpis[c.kpi]!.key;
+    const points = settle(c.points);
     const k = (kpis[key] ??= { points: 0, count: 0 });
-    k.points += c.points;
+    k.points += points;
     k.count += c.n;
     if (c.last_day > lastActivity) lastActivity = c.last_day;
     if (c.person_id === null) continue;
@@ -68,8 +69,8 @@ export function finishInput(
       p = { personId: c.person_id, points: 0, kpiPoints: {} };
       byPerson.set(c.person_id, p);
     }
-    p.points += c.points;
-    p.kpiPoints[key] = (p.kpiPoints[key] ?? 0) + c.points;
+    p.points += points;
+    p.kpiPoints[key] = (p.kpiPoints[key] ?? 0) + points;
   }
   const peopleOut = [...byPerson.values()].map((p) => {
     const row = people.get(p.personId);
@@ -81,6 +82,16 @@ export function finishInput(
     };
   });
   return { accountId, kpis, people: peopleOut, lastActivity: lastActivity || null };
+}
+
+/**
+ * A cell's points to 12 significant digits. The one-day SQL and the back-fill's prefix sums reach the
+ * same decayed sum by different float paths (e.g. 1 vs 0.9999999999999999 for a fresh event), and the
+ * finish compares points with exact thresholds (an engaged person has ≥ engagedPoints): settling both
+ * to one representation keeps the two engines in agreement; 1e-12 is far below anything shown.
+ */
+function settle(points: number): number {
+  return Number(points.toPrecision(12));
 }
 
 function cmp(a: string, b: string): number {
