@@ -52,6 +52,7 @@ export const ACTIVITY_TYPES = [
   'intent',
   'content_download',
 ] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
 export const SENIORITIES = ['cxo', 'vp', 'director', 'manager', 'individual', 'unknown'] as const;
 export const DEPARTMENTS = [
