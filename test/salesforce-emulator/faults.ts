@@ -19,6 +19,8 @@ export class Faults {
   limitExhausted = false;
   /** Bumped by expireSessions(); sessions issued under an older epoch are expired. */
   sessionEpoch = 0;
+  /** Paths whose next call expires every session first (see expireSessionsOn). */
+  expireOnPaths: RegExp[] = [];
   unavailableLeft = 0;
   unavailableHtml = false;
   slowMs = 0;
@@ -40,6 +42,25 @@ export class Faults {
   expireSessions(): this {
     this.sessionEpoch++;
     return this;
+  }
+
+  /**
+   * Expires every access token issued so far when the next API call whose path (without the query)
+   * matches `path` arrives, before that call is authenticated: a session that runs out at an exact
+   * point, e.g. between a Bulk query job's completion and its results download. Once per call.
+   */
+  expireSessionsOn(path: RegExp): this {
+    this.expireOnPaths.push(path);
+    return this;
+  }
+
+  /** Consumes a pending expireSessionsOn matching `path`, expiring the sessions; true when one did. */
+  takeExpireOn(path: string): boolean {
+    const i = this.expireOnPaths.findIndex((p) => p.test(path));
+    if (i < 0) return false;
+    this.expireOnPaths.splice(i, 1);
+    this.expireSessions();
+    return true;
   }
 
   /** The next `count` API calls answer 503 (JSON array body, or text/html when `html`). */
@@ -68,6 +89,7 @@ export class Faults {
     this.unavailableLeft = 0;
     this.slowMs = 0;
     this.resetsLeft = 0;
+    this.expireOnPaths = [];
     return this;
   }
 

@@ -223,6 +223,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         return res.status(503).type('text/html').send('<html><body><h1>Service Unavailable</h1></body></html>');
       return sendError(res, 503, 'SERVER_UNAVAILABLE', 'Server too busy');
     }
+    faults.takeExpireOn(req.originalUrl.split('?')[0]!);
     const token = bearer(req);
     const session = token ? sessions.session(token) : null;
     if (!session) return sendError(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');

@@ -147,6 +147,17 @@ it('uses Bulk API 2.0 for large first pulls, paged, with the same store as REST'
   expect(emu.callLog.entries.some((e) => e.path.includes('/jobs/'))).toBe(false);
 });
 
+it('signs in again when the session expires between a Bulk job completing and its results download', async () => {
+  emu.faults.expireSessionsOn(/\/jobs\/query\/[^/]+\/results$/);
+  emu.callLog.clear();
+  const r = await pull('bulk-expired', { bulkThreshold: 100, bulkPageSize: 150, bulkPollMs: 10 });
+  expect(r.status).toBe('succeeded');
+  const results = emu.callLog.entries.filter((e) => /\/jobs\/query\/[^/]+\/results$/.test(e.path));
+  // The first download met the expired session, the same page was fetched again with the new token.
+  expect(results.slice(0, 2).map((e) => e.status)).toEqual([401, 200]);
+  expect(await contents('bulk-expired')).toBe(clean);
+});
+
 it('fails fast naming the field and the fix when the integration user cannot read it', async () => {
   emu.permissions.set('Task.CallDurationInSeconds', { read: false, edit: false });
   await expect(pull('no-permission')).rejects.toThrow(

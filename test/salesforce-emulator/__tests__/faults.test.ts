@@ -80,3 +80,18 @@ describe('slow', () => {
     await expect(conn.request({ method: 'GET', url: '/limits' })).resolves.toHaveProperty('DailyApiRequests');
   });
 });
+
+describe('expireSessionsOn', () => {
+  it('expires the sessions only when a call on the matching path arrives, once', async () => {
+    const own = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
+    emu.faults.expireSessionsOn(/\/sobjects$/);
+    await expect(own.request({ method: 'GET', url: '/limits' })).resolves.toHaveProperty('DailyApiRequests');
+    await expect(own.request({ method: 'GET', url: '/sobjects' })).rejects.toMatchObject({
+      errorCode: 'INVALID_SESSION_ID',
+    });
+    expect(emu.callLog.entries.map((e) => e.status)).toEqual([200, 401]);
+    // A token issued afterwards works on the same path: the fault fired once.
+    const fresh = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
+    await expect(fresh.request({ method: 'GET', url: '/sobjects' })).resolves.toHaveProperty('sobjects');
+  });
+});

@@ -42,6 +42,41 @@ export function parseBulkCsv(text: string): SfRow[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * GETs one results page. Results are CSV with the next page's locator in a header, which jsforce's
+ * request() does not return, so the download goes straight to the instance with the session token.
+ * That bypasses jsforce's session refresh: a 401 here signs in again through the connection's own
+ * refresh (connectSalesforce's auth) and retries the page once, like jsforce does for REST calls.
+ */
+async function downloadResults(
+  conn: Connection,
+  path: string,
+  opts: { object: string; budget: ApiBudget },
+): Promise<Response> {
+  const get = () =>
+    fetch(`${conn.instanceUrl}/services/data/v${API_VERSION}${path}`, {
+      headers: { Authorization: `Bearer ${conn.accessToken}`, Accept: 'text/csv' },
+    });
+  const startedAt = Date.now();
+  const res = await get();
+  const refresher = conn._refreshDelegate;
+  if (res.status !== 401 || !refresher) return res;
+  await res.body?.cancel();
+  try {
+    // `startedAt`: a refresh another call made meanwhile is reused, not repeated.
+    await refresher.refresh(startedAt);
+  } catch (cause) {
+    throw new PulseError(
+      'SF_AUTH',
+      `the session expired during the Bulk API 2.0 results download of ${opts.object} and signing in again failed: check the Salesforce connection`,
+      { object: opts.object },
+      { cause },
+    );
+  }
+  opts.budget.take(opts.object);
+  return get();
+}
+
 /** Streams a Bulk 2.0 queryAll job's results, `pageSize` records per API call. */
 export async function* bulkQueryPages(
   conn: Connection,
@@ -78,11 +113,7 @@ export async function* bulkQueryPages(
     opts.budget.take(opts.object);
     const params = new URLSearchParams({ maxRecords: String(opts.pageSize ?? 50_000) });
     if (locator) params.set('locator', locator);
-    // Results are CSV with the next page's locator in a header, which jsforce's request()
-    // does not return; the download goes straight to the instance with the session token.
-    const res = await fetch(`${conn.instanceUrl}/services/data/v${API_VERSION}${base}/${job.id}/results?${params}`, {
-      headers: { Authorization: `Bearer ${conn.accessToken}`, Accept: 'text/csv' },
-    });
+    const res = await downloadResults(conn, `${base}/${job.id}/results?${params}`, opts);
     if (!res.ok) {
       const body = await res.text();
       throw new PulseError('SF_BULK', `Bulk API 2.0 results of ${opts.object} failed (${res.status}): ${body}`, {
