@@ -7,6 +7,7 @@ import { registerDemo } from './demo';
 import { registerMapping } from './mapping';
 import { registerPreflight } from './preflight';
 import { registerSync } from './sync';
+import { registerServe } from './serve';
 
 /**
  * Builds the `pulse` command. Each subcommand lives in its own module under cli/
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerMapping(program);
   registerPreflight(program);
   registerSync(program);
+  registerServe(program);
   return program;
 }
 

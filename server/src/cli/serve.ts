@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { readConfig } from '../config';
+import { ValidationError } from '../errors';
+import { createApp } from '../http/app';
+import { startServer } from '../http/server';
+import { log } from '../log';
+import type { Db } from '../store/db';
+import { openStore } from '../store/open';
+import type { Output } from './model';
+
+/** Options of `pulse serve`. */
+export interface ServeOptions {
+  /** Default: the PORT variable, else 3000. */
+  port?: string;
+  host?: string;
+}
+
+/** Injected edges: tests pass a database and an environment. */
+export interface ServeDeps {
+  out: Output;
+  db?: Db;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A started web process and how to stop it (server first, then the store it opened). */
+export interface Serving {
+  url: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_PORT = 3000;
+
+/** Reads the port from `--port`, else PORT, else 3000; a bad value names where it came from. */
+export function resolvePort(flag: string | undefined, env: NodeJS.ProcessEnv): number {
+  const [raw, where] =
+    flag !== undefined ? [flag, '--port'] : env.PORT ? [env.PORT, 'PORT'] : [String(DEFAULT_PORT), ''];
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ValidationError('server options', [{ path: where, message: `"${raw}" is not a port number (0–65535)` }]);
+  }
+  return port;
+}
+
+/** Migrates the store, builds the app and listens; prints the URL on stdout. */
+export async function startServe(opts: ServeOptions, deps: ServeDeps): Promise<Serving> {
+  const env = deps.env ?? process.env;
+  const port = resolvePort(opts.port, env);
+  const db = deps.db ?? (await openStore(readConfig(env)));
+  try {
+    const server = await startServer(createApp({ db }), port, opts.host);
+    log.info({ url: server.url }, 'pulse web listening');
+    deps.out.write(`Pulse is listening on ${server.url}\n`);
+    return {
+      url: server.url,
+      close: async () => {
+        await server.close();
+        if (!deps.db) await db.close();
+      },
+    };
+  } catch (e) {
+    if (!deps.db) await db.close();
+    throw e;
+  }
+}
+
+/** Resolves at the first SIGTERM or SIGINT (Heroku sends SIGTERM, then SIGKILL 30 s later). */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(sig);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+/** Registers `pulse serve`. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the web process: ingestion API, health, readiness, status and metrics (migrates first)')
+    .option('--port <port>', 'port to listen on (default: PORT, else 3000)')
+    .option('--host <host>', 'interface to listen on (default: all)')
+    .action(async (opts: ServeOptions) => {
+      const serving = await startServe(opts, { out: process.stdout });
+      const sig = await stopSignal();
+      log.info({ signal: sig }, 'stopping: finishing in-flight requests');
+      await serving.close();
+      log.info('stopped');
+    });
+}

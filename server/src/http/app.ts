@@ -1,0 +1,53 @@
+import express from 'express';
+import { log as rootLog, type Logger } from '../log';
+import type { Db } from '../store/db';
+import { asyncRoute } from './asyncRoute';
+import { errorHandler } from './errorHandler';
+import { healthRouter } from './health';
+import { HttpError } from './httpError';
+import { createMetrics, type PulseMetrics } from './metrics';
+import { requestLog } from './requestLog';
+import { statusRouter } from './status';
+
+/** What the web app needs; everything but `db` has a default. */
+export interface AppDeps {
+  /** The migrated store. The app never closes it: its owner does. */
+  db: Db;
+  /** The clock (tests pin it). Default: the system clock. */
+  now?: () => Date;
+  /** The logger requests and errors go to. Default: the process logger. */
+  log?: Logger;
+  /** A metrics registry to share with other parts of the process. Default: a new one for this app. */
+  metrics?: PulseMetrics;
+}
+
+/**
+ * The Express app of the `web` process: `/healthz`, `/readyz`, `/v1/status` (last runs per org),
+ * `/metrics` (Prometheus). Routes answer errors as `{ error, code, issues?, requestId }` JSON.
+ */
+export function createApp(deps: AppDeps): express.Express {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? rootLog.child({ scope: 'http' });
+  const metrics = deps.metrics ?? createMetrics(deps.db);
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind Heroku's router (one hop), so req.ip is the client's address, which rate limits may use.
+  app.set('trust proxy', 1);
+  app.locals.metrics = metrics;
+  app.use(requestLog(log, metrics));
+  app.use(healthRouter(deps.db));
+  app.use(statusRouter(deps.db, now));
+  app.get(
+    '/metrics',
+    asyncRoute(async (_req, res) => {
+      const body = await metrics.registry.metrics();
+      res.setHeader('Content-Type', metrics.registry.contentType);
+      res.send(body);
+    }),
+  );
+  app.use((req, _res, next) => {
+    next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler());
+  return app;
+}
