@@ -20,7 +20,18 @@ export interface Db {
   exec(sql: string): Promise<void>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * One dedicated connection, kept until `release()`, for session state that must outlive single
+   * queries (an advisory lock held for a whole run). The embedded database has only one connection,
+   * so there it is the database itself.
+   */
+  reserve?(): Promise<ReservedDb>;
   close(): Promise<void>;
+}
+
+/** A connection of its own: give it back with `release()` (session locks it holds end with it). */
+export interface ReservedDb extends Db {
+  release(): Promise<void>;
 }
 
 export interface DbOptions {
@@ -83,6 +94,16 @@ class PostgresDb implements Db {
     }
   }
 
+  async reserve(): Promise<ReservedDb> {
+    const conn = await this.pool.connect();
+    // A dropped connection would otherwise raise an unhandled 'error' event; its session locks are gone
+    // with it, which the next query on it reports.
+    conn.on('error', () => undefined);
+    const reserved = new PostgresDb(conn, this.pool) as PostgresDb & ReservedDb;
+    reserved.release = async () => conn.release();
+    return reserved;
+  }
+
   async close(): Promise<void> {
     if (this.client === this.pool) await this.pool.end();
   }
@@ -120,6 +141,12 @@ class PGliteDb implements Db {
       }
     }
     return this.root.transaction((tx) => fn(new PGliteDb(tx, this.root)));
+  }
+
+  async reserve(): Promise<ReservedDb> {
+    const reserved = new PGliteDb(this.conn, this.root) as PGliteDb & ReservedDb;
+    reserved.release = async () => undefined;
+    return reserved;
   }
 
   async close(): Promise<void> {
