@@ -15,6 +15,8 @@ export interface EventRecord {
   strength: number | null;
   attributes?: Record<string, unknown>;
   excludedReason?: string | null;
+  /** The person as the source named them (`<source>:<id>`), kept while personId is re-matched. */
+  sourcePersonId?: string | null;
 }
 
 /** Inserts or updates events by (org, source, sourceId) in unnest batches; replays change nothing. */
@@ -23,23 +25,23 @@ export async function upsertEvents(db: Db, orgId: string, events: readonly Event
     const b = events.slice(i, i + UPSERT_BATCH);
     await db.query(
       `INSERT INTO events (org_id, source, source_id, type, occurred_at, person_id, account_id, domain, url, quantity,
-                           strength, attributes, excluded_reason)
+                           strength, attributes, excluded_reason, source_person_id)
        SELECT $1, source, source_id, type, occurred_at, person_id, account_id, domain, url, quantity, strength,
-              attributes::jsonb, excluded_reason
+              attributes::jsonb, excluded_reason, source_person_id
        FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::float8[], $11::float8[], $12::text[], $13::text[])
+                   $9::text[], $10::float8[], $11::float8[], $12::text[], $13::text[], $14::text[])
          AS t(source, source_id, type, occurred_at, person_id, account_id, domain, url, quantity, strength,
-              attributes, excluded_reason)
+              attributes, excluded_reason, source_person_id)
        ON CONFLICT (org_id, source, source_id) DO UPDATE SET
          type = EXCLUDED.type, occurred_at = EXCLUDED.occurred_at, person_id = EXCLUDED.person_id,
          account_id = EXCLUDED.account_id, domain = EXCLUDED.domain, url = EXCLUDED.url,
          quantity = EXCLUDED.quantity, strength = EXCLUDED.strength, attributes = EXCLUDED.attributes,
-         excluded_reason = EXCLUDED.excluded_reason
+         excluded_reason = EXCLUDED.excluded_reason, source_person_id = EXCLUDED.source_person_id
        WHERE (events.type, events.occurred_at, events.person_id, events.account_id, events.domain, events.url,
-              events.quantity, events.strength, events.attributes, events.excluded_reason)
+              events.quantity, events.strength, events.attributes, events.excluded_reason, events.source_person_id)
          IS DISTINCT FROM (EXCLUDED.type, EXCLUDED.occurred_at, EXCLUDED.person_id, EXCLUDED.account_id,
               EXCLUDED.domain, EXCLUDED.url, EXCLUDED.quantity, EXCLUDED.strength, EXCLUDED.attributes,
-              EXCLUDED.excluded_reason)`,
+              EXCLUDED.excluded_reason, EXCLUDED.source_person_id)`,
       [
         orgId,
         b.map((e) => e.source),
@@ -54,6 +56,7 @@ export async function upsertEvents(db: Db, orgId: string, events: readonly Event
         b.map((e) => e.strength),
         b.map((e) => JSON.stringify(e.attributes ?? {})),
         b.map((e) => e.excludedReason ?? null),
+        b.map((e) => e.sourcePersonId ?? null),
       ],
     );
   }

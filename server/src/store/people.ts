@@ -18,7 +18,15 @@ export interface PersonRecord {
 }
 
 /** Inserts or updates people by (org, id) in unnest batches; unchanged rows are left alone. */
-export async function upsertPeople(db: Db, orgId: string, people: readonly PersonRecord[]): Promise<void> {
+export async function upsertPeople(
+  db: Db,
+  orgId: string,
+  people: readonly PersonRecord[],
+  opts: { keepMatch?: boolean } = {},
+): Promise<void> {
+  // keepMatch: a source that re-sends a person must not undo the matching done after its pull
+  // (account, method, confidence, merged_into are the matcher's, not the source's).
+  const keep = opts.keepMatch === true;
   for (let i = 0; i < people.length; i += UPSERT_BATCH) {
     const b = people.slice(i, i + UPSERT_BATCH);
     await db.query(
@@ -31,17 +39,19 @@ export async function upsertPeople(db: Db, orgId: string, people: readonly Perso
          AS t(id, kind, account_id, email, name, title, department_explicit, seniority, department,
               match_method, match_confidence, attributes)
        ON CONFLICT (org_id, id) DO UPDATE SET
-         kind = EXCLUDED.kind, account_id = EXCLUDED.account_id, email = EXCLUDED.email, name = EXCLUDED.name,
+         kind = EXCLUDED.kind, email = EXCLUDED.email, name = EXCLUDED.name,
          title = EXCLUDED.title, department_explicit = EXCLUDED.department_explicit, seniority = EXCLUDED.seniority,
-         department = EXCLUDED.department, match_method = EXCLUDED.match_method,
-         match_confidence = EXCLUDED.match_confidence, attributes = EXCLUDED.attributes, is_deleted = false,
+         department = EXCLUDED.department, attributes = EXCLUDED.attributes, is_deleted = false,
+         account_id = CASE WHEN ${keep} THEN people.account_id ELSE EXCLUDED.account_id END,
+         match_method = CASE WHEN ${keep} THEN people.match_method ELSE EXCLUDED.match_method END,
+         match_confidence = CASE WHEN ${keep} THEN people.match_confidence ELSE EXCLUDED.match_confidence END,
          updated_at = now()
-       WHERE (people.kind, people.account_id, people.email, people.name, people.title, people.department_explicit,
-              people.seniority, people.department, people.match_method, people.match_confidence, people.attributes,
-              people.is_deleted)
-         IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.account_id, EXCLUDED.email, EXCLUDED.name, EXCLUDED.title,
-              EXCLUDED.department_explicit, EXCLUDED.seniority, EXCLUDED.department, EXCLUDED.match_method,
-              EXCLUDED.match_confidence, EXCLUDED.attributes, false)`,
+       WHERE (people.kind, people.email, people.name, people.title, people.department_explicit,
+              people.seniority, people.department, people.attributes, people.is_deleted)
+         IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.email, EXCLUDED.name, EXCLUDED.title,
+              EXCLUDED.department_explicit, EXCLUDED.seniority, EXCLUDED.department, EXCLUDED.attributes, false)
+         OR (NOT ${keep} AND (people.account_id, people.match_method, people.match_confidence)
+              IS DISTINCT FROM (EXCLUDED.account_id, EXCLUDED.match_method, EXCLUDED.match_confidence))`,
       [
         orgId,
         b.map((p) => p.id),

@@ -1,0 +1,191 @@
+/**
+ * One pull of one marketing-automation source for one org: resume from the stored checkpoint,
+ * store each page with its checkpoint in one transaction, then match people and flag bots. A run
+ * stopped anywhere (crash, quota, API error) resumes from the checkpoint next time and, since every
+ * store is an upsert, counts nothing twice.
+ */
+import type { SalesforceAuth } from '../../config';
+import { PulseError, ValidationError } from '../../errors';
+import { log } from '../../log';
+import type { Db } from '../../store/db';
+import { listMapSources, loadMapConnection } from '../../store/mapConnections';
+import { ensureOrg } from '../../store/orgs';
+import { finishRun, startRun, updateRun } from '../../store/runs';
+import { getCheckpoint, resetCheckpoint, saveCheckpoint } from '../../store/watermarks';
+import { storeMapPage } from './load';
+import { MAP_CONNECTORS } from './registry';
+import { resolveMapPeople, type MapResolution } from './resolve';
+import { MAP_SOURCES, MapSourceError, type MapConnectionConfig, type MapConnector, type MapSourceName } from './types';
+
+/** Options of one MAP pull. */
+export interface MapSyncOptions {
+  db: Db;
+  orgId: string;
+  connector: MapConnector;
+  /** The run's clock (default: now). */
+  now?: Date;
+  /** Forget the checkpoint and pull from `firstPullDays` ago. */
+  full?: boolean;
+  /** How far back a first pull reaches (default 180 days: the score's window plus its trend). */
+  firstPullDays?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called after each stored page (tests use it to crash between pages). */
+  afterPage?: (page: number) => void | Promise<void>;
+  onProgress?: (p: { source: MapSourceName; pages: number; activities: number; apiCalls: number }) => void;
+}
+
+/** What one MAP pull did. */
+export interface MapSyncResult {
+  runId: number;
+  source: MapSourceName;
+  /** 'partial': the vendor's daily quota stopped it; the next run resumes. */
+  status: 'succeeded' | 'partial' | 'failed';
+  counts: { pages: number; people: number; activities: number } & Omit<MapResolution, 'eventsRepointed'>;
+  apiCalls: { total: number };
+  error?: string;
+}
+
+/** The sync_state object a source's checkpoint is kept under. */
+export function checkpointKey(source: MapSourceName): string {
+  return `map:${source}`;
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Pulls one source for one org and records the run (kind `sync:<source>`); never throws for vendor errors. */
+export async function syncMapSource(opts: MapSyncOptions): Promise<MapSyncResult> {
+  const { db, orgId, connector } = opts;
+  const source = connector.source;
+  await ensureOrg(db, orgId);
+  const runId = await startRun(db, orgId, `sync:${source}`, { full: opts.full ?? false });
+  let calls = 0;
+  const counts: MapSyncResult['counts'] = {
+    pages: 0,
+    people: 0,
+    activities: 0,
+    matchedByCrmId: 0,
+    matchedByEmail: 0,
+    matchedByDomain: 0,
+    unmatched: 0,
+    bot: 0,
+  };
+  let status: MapSyncResult['status'] = 'succeeded';
+  let error: string | undefined;
+  const errors: Array<Record<string, unknown>> = [];
+  try {
+    if (opts.full) await resetCheckpoint(db, orgId, checkpointKey(source));
+    const since = await getCheckpoint(db, orgId, checkpointKey(source));
+    const pages = connector.pull({
+      orgId,
+      since,
+      now: opts.now ?? new Date(),
+      firstPullDays: opts.firstPullDays ?? 180,
+      countCall: () => {
+        calls++;
+      },
+      fetch: opts.fetch ?? fetch,
+      sleep: opts.sleep ?? realSleep,
+    });
+    try {
+      for await (const page of pages) {
+        await db.transaction(async (tx) => {
+          await storeMapPage(tx, orgId, source, page);
+          await saveCheckpoint(tx, orgId, checkpointKey(source), page.checkpoint, page.activities.length);
+        });
+        counts.pages++;
+        counts.people += page.people.length;
+        counts.activities += page.activities.length;
+        opts.onProgress?.({ source, pages: counts.pages, activities: counts.activities, apiCalls: calls });
+        await updateRun(db, orgId, runId, { counts, apiCalls: { total: calls } });
+        await opts.afterPage?.(counts.pages - 1);
+      }
+    } catch (e) {
+      if (!(e instanceof MapSourceError && e.kind === 'quota')) throw e;
+      // The vendor's daily allowance is spent: keep what was stored, resume from the checkpoint.
+      status = 'partial';
+      error = e.message;
+      errors.push({ code: e.code, kind: e.kind, message: e.message });
+    }
+    // Local and idempotent: also after a quota stop, so what was stored is attributed.
+    const { eventsRepointed: _repointed, ...resolution } = await resolveMapPeople(db, orgId);
+    Object.assign(counts, resolution);
+  } catch (e) {
+    status = 'failed';
+    error = e instanceof Error ? e.message : String(e);
+    errors.push(errorEntry(e));
+    log.warn({ org: orgId, source, runId, err: error }, 'MAP sync failed');
+  }
+  await finishRun(db, orgId, runId, status, { counts, apiCalls: { total: calls }, errors });
+  return { runId, source, status, counts, apiCalls: { total: calls }, ...(error ? { error } : {}) };
+}
+
+function errorEntry(e: unknown): Record<string, unknown> {
+  if (e instanceof MapSourceError) return { code: e.code, kind: e.kind, message: e.message };
+  if (e instanceof PulseError) return { code: e.code, message: e.message, context: e.context };
+  return { code: 'ERROR', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Reads a source name from user input; an unknown one is a ValidationError listing the known ones. */
+export function parseMapSource(name: string): MapSourceName {
+  if ((MAP_SOURCES as readonly string[]).includes(name)) return name as MapSourceName;
+  throw new ValidationError('source', [
+    { path: 'source', message: `unknown source "${name}": use one of salesforce, ${MAP_SOURCES.join(', ')}` },
+  ]);
+}
+
+/** Where a source's configuration comes from: its environment variables win over the stored connection. */
+export async function mapConnectionFor(
+  db: Db,
+  orgId: string,
+  source: MapSourceName,
+  env: NodeJS.ProcessEnv,
+  secretKey: string | null,
+): Promise<MapConnectionConfig | null> {
+  const factory = MAP_CONNECTORS[source];
+  const fromEnv = factory.fromEnv(env);
+  if (fromEnv) return factory.validate(fromEnv);
+  if (!secretKey) return null;
+  const stored = await loadMapConnection(db, orgId, source, secretKey);
+  return stored ? factory.validate({ settings: stored.settings, secrets: stored.secrets }) : null;
+}
+
+/** The sources configured for an org (by environment or stored), in MAP_SOURCES order. */
+export async function configuredMapSources(
+  db: Db,
+  orgId: string,
+  env: NodeJS.ProcessEnv,
+  secretKey: string | null,
+): Promise<MapSourceName[]> {
+  const stored = new Set(secretKey ? await listMapSources(db, orgId) : []);
+  return MAP_SOURCES.filter((s) => stored.has(s) || MAP_CONNECTORS[s].fromEnv(env) !== null);
+}
+
+/** Options of a pull of every configured MAP source. */
+export interface MapSourcesOptions extends Omit<MapSyncOptions, 'connector'> {
+  env: NodeJS.ProcessEnv;
+  secretKey: string | null;
+  /** The org's Salesforce sign-in (Pardot needs it). */
+  salesforce: SalesforceAuth | null;
+  /** Only these sources (default: every configured one). */
+  only?: readonly MapSourceName[];
+}
+
+/** Pulls every MAP source configured for the org, one after the other; [] when none is. */
+export async function syncMapSources(opts: MapSourcesOptions): Promise<MapSyncResult[]> {
+  const sources = opts.only ?? (await configuredMapSources(opts.db, opts.orgId, opts.env, opts.secretKey));
+  const results: MapSyncResult[] = [];
+  for (const source of sources) {
+    const config = await mapConnectionFor(opts.db, opts.orgId, source, opts.env, opts.secretKey);
+    if (!config) {
+      throw new PulseError(
+        'MAP_NOT_CONFIGURED',
+        `no ${source} connection for org ${opts.orgId}: set its environment variables or run \`pulse connect ${source}\``,
+        { org: opts.orgId, source },
+      );
+    }
+    const connector = MAP_CONNECTORS[source].create(config, { salesforce: opts.salesforce });
+    results.push(await syncMapSource({ ...opts, connector }));
+  }
+  return results;
+}
