@@ -7,7 +7,9 @@ import { registerDemo } from './demo';
 import { registerMapping } from './mapping';
 import { registerPreflight } from './preflight';
 import { registerSync } from './sync';
+import { registerConnect } from './connect';
 import { registerServe } from './serve';
+import { registerKeys } from './keys';
 
 /**
  * Builds the `pulse` command. Each subcommand lives in its own module under cli/
@@ -26,7 +28,9 @@ export function buildProgram(): Command {
   registerMapping(program);
   registerPreflight(program);
   registerSync(program);
+  registerConnect(program);
   registerServe(program);
+  registerKeys(program);
   return program;
 }
 
