@@ -7,6 +7,7 @@ import { registerDemo } from './demo';
 import { registerMapping } from './mapping';
 import { registerPreflight } from './preflight';
 import { registerSync } from './sync';
+import { registerRun } from './run';
 import { registerConnect } from './connect';
 import { registerServe } from './serve';
 import { registerKeys } from './keys';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerMapping(program);
   registerPreflight(program);
   registerSync(program);
+  registerRun(program);
   registerConnect(program);
   registerServe(program);
   registerKeys(program);

@@ -8,6 +8,8 @@ import { syncSalesforce, type SyncProgress, type SyncResult } from '../sources/s
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
 import { loadConnection } from '../store/connections';
+import { parseMapSource, syncMapSources, type MapSyncResult } from '../sources/map/sync';
+import type { MapSourceName } from '../sources/map/types';
 import type { Output } from './model';
 
 /** Options of `pulse sync`. */
@@ -82,16 +84,78 @@ function summary(org: string, r: SyncResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Registers `pulse sync [--org ID] [--full] [--json] [--budget-share N]`. */
+/** Runs one pull of a marketing-automation source for `--org` (configured by environment or `pulse connect`). */
+export async function runMapSync(
+  opts: { org: string; source: MapSourceName; full?: boolean; json?: boolean },
+  deps: SyncCliDeps & { now?: Date; fetch?: typeof fetch; sleep?: (ms: number) => Promise<void> },
+): Promise<MapSyncResult> {
+  const config = readConfig(deps.env);
+  const db = deps.db ?? (await openStore(config));
+  try {
+    const salesforce =
+      config.salesforce ?? (config.secretKey ? await loadConnection(db, opts.org, config.secretKey) : null);
+    const showBar = deps.progress ?? (!opts.json && process.stderr.isTTY === true);
+    const bar = showBar
+      ? new SingleBar(
+          { format: `sync ${opts.source} |{bar}| {pages} pages · {activities} activities · {api} API calls` },
+          Presets.shades_classic,
+        )
+      : null;
+    bar?.start(1, 0, { pages: 0, activities: 0, api: 0 });
+    const [result] = await syncMapSources({
+      db,
+      orgId: opts.org,
+      env: deps.env ?? process.env,
+      secretKey: config.secretKey,
+      salesforce,
+      only: [opts.source],
+      full: opts.full,
+      now: deps.now,
+      fetch: deps.fetch,
+      sleep: deps.sleep,
+      onProgress: (p) => bar?.update(0, { pages: p.pages, activities: p.activities, api: p.apiCalls }),
+    });
+    bar?.update(1);
+    bar?.stop();
+    const r = result!;
+    deps.out.write(opts.json ? `${JSON.stringify(r)}\n` : mapSummary(opts.org, r));
+    return r;
+  } finally {
+    if (!deps.db) await db.close();
+  }
+}
+
+function mapSummary(org: string, r: MapSyncResult): string {
+  const c = r.counts;
+  const lines = [
+    `sync ${r.source} ${org}: ${r.status} (run ${r.runId})`,
+    `  pages ${c.pages} · people ${c.people} · activities ${c.activities} · API calls ${r.apiCalls.total}`,
+    `  people matched: ${c.matchedByCrmId} by CRM id, ${c.matchedByEmail} by email, ${c.matchedByDomain} by domain; ${c.unmatched} unmatched`,
+    `  bot opens/clicks set aside: ${c.bot}`,
+  ];
+  if (r.error) lines.push(`  stopped: ${r.error}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Registers `pulse sync [--org ID] [--source NAME] [--full] [--json] [--budget-share N]`. */
 export function registerSync(program: Command): void {
   program
     .command('sync')
-    .description('pull Salesforce accounts, people and activity into the store (incremental unless --full)')
+    .description('pull accounts, people and activity into the store (incremental unless --full)')
     .option('--org <id>', 'the Pulse org to store the data under', 'default')
+    .option('--source <name>', 'salesforce, marketo, hubspot or pardot', 'salesforce')
     .option('--full', 'forget the watermarks and pull everything again')
     .option('--json', 'print the result as JSON')
     .option('--budget-share <share>', 'share of the remaining daily API calls this run may use', parseFloat, 0.1)
-    .action(async (o: { org: string; full?: boolean; json?: boolean; budgetShare: number }) => {
+    .action(async (o: { org: string; source: string; full?: boolean; json?: boolean; budgetShare: number }) => {
+      if (o.source !== 'salesforce') {
+        const m = await runMapSync(
+          { org: o.org, source: parseMapSource(o.source), full: o.full, json: o.json },
+          { out: process.stdout },
+        );
+        if (m.status === 'failed') process.exitCode = 1;
+        return;
+      }
       const r = await runSync(
         { org: o.org, full: o.full, json: o.json, budgetShare: o.budgetShare },
         { out: process.stdout },

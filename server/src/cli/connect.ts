@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { readConfig } from '../config';
+import { PulseError, ValidationError, type Issue } from '../errors';
+import { MAP_CONNECTORS } from '../sources/map/registry';
+import { parseMapSource } from '../sources/map/sync';
+import type { MapConnectorFactory, MapSourceName } from '../sources/map/types';
+import type { Db } from '../store/db';
+import { deleteMapConnection, loadMapConnection, saveMapConnection } from '../store/mapConnections';
+import { openStore } from '../store/open';
+import type { Output } from './model';
+
+/** Options of `pulse connect`. */
+export interface ConnectOptions {
+  org: string;
+  source: MapSourceName;
+  /** `key=value` pairs; keys are the factory's settings and secrets. */
+  set: string[];
+  remove?: boolean;
+}
+
+/** Injected edges. */
+export interface ConnectDeps {
+  out: Output;
+  db?: Db;
+  env?: NodeJS.ProcessEnv;
+  connectors?: Readonly<Record<MapSourceName, MapConnectorFactory>>;
+}
+
+/** Splits `key=value` pairs into the factory's settings and secrets; unknown keys are errors naming the known ones. */
+export function parsePairs(
+  factory: MapConnectorFactory,
+  pairs: readonly string[],
+): { settings: Record<string, string>; secrets: Record<string, string> } {
+  const settings: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  const issues: Issue[] = [];
+  const known = [...Object.keys(factory.keys.settings), ...Object.keys(factory.keys.secrets)];
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const key = eq > 0 ? pair.slice(0, eq) : pair;
+    const value = eq > 0 ? pair.slice(eq + 1) : '';
+    if (eq <= 0) issues.push({ path: key, message: 'expected key=value' });
+    else if (key in factory.keys.settings) settings[key] = value;
+    else if (key in factory.keys.secrets) secrets[key] = value;
+    else issues.push({ path: key, message: `unknown ${factory.source} key: use one of ${known.join(', ')}` });
+  }
+  if (issues.length > 0) throw new ValidationError(`${factory.source} connection`, issues);
+  return { settings, secrets };
+}
+
+/** Stores, shows or removes an org's connection to a MAP; secrets are encrypted with PULSE_SECRET_KEY. */
+export async function runConnect(opts: ConnectOptions, deps: ConnectDeps): Promise<void> {
+  const config = readConfig(deps.env);
+  const factory = (deps.connectors ?? MAP_CONNECTORS)[opts.source];
+  if (!config.secretKey) {
+    throw new PulseError(
+      'SECRET_KEY_MISSING',
+      'set PULSE_SECRET_KEY (any long random text) so connection secrets can be stored encrypted',
+      { org: opts.org, source: opts.source },
+    );
+  }
+  const db = deps.db ?? (await openStore(config));
+  try {
+    if (opts.remove) {
+      const gone = await deleteMapConnection(db, opts.org, opts.source);
+      deps.out.write(`${gone ? 'removed' : 'no'} ${opts.source} connection for org ${opts.org}\n`);
+      return;
+    }
+    if (opts.set.length === 0) {
+      const stored = await loadMapConnection(db, opts.org, opts.source, config.secretKey);
+      if (!stored) {
+        deps.out.write(`no ${opts.source} connection for org ${opts.org}\n`);
+        return;
+      }
+      const lines = [`${opts.source} connection for org ${opts.org}:`];
+      for (const [k, v] of Object.entries(stored.settings)) lines.push(`  ${k} = ${v}`);
+      for (const k of Object.keys(stored.secrets)) lines.push(`  ${k} = (stored encrypted)`);
+      deps.out.write(`${lines.join('\n')}\n`);
+      return;
+    }
+    const checked = factory.validate(parsePairs(factory, opts.set));
+    await saveMapConnection(db, opts.org, { source: opts.source, ...checked }, config.secretKey);
+    deps.out.write(
+      `connected ${opts.source} for org ${opts.org} (settings: ${Object.keys(checked.settings).join(', ') || 'none'}; ` +
+        `secrets stored encrypted: ${Object.keys(checked.secrets).join(', ') || 'none'})\n`,
+    );
+  } finally {
+    if (!deps.db) await db.close();
+  }
+}
+
+/** Registers `pulse connect <source> [--org ID] [--set key=value ...] [--remove]`. */
+export function registerConnect(program: Command): void {
+  const keyHelp = Object.values(MAP_CONNECTORS)
+    .map((f) => `${f.source}: ${[...Object.keys(f.keys.settings), ...Object.keys(f.keys.secrets)].join(', ')}`)
+    .join('; ');
+  program
+    .command('connect <source>')
+    .description(`store an org's connection to a marketing-automation source (marketo, hubspot, pardot)`)
+    .option('--org <id>', 'the Pulse org', 'default')
+    .option('--set <key=value...>', `connection keys (${keyHelp})`, [])
+    .option('--remove', 'forget the stored connection')
+    .action(async (source: string, o: { org: string; set: string[]; remove?: boolean }) => {
+      await runConnect(
+        { org: o.org, source: parseMapSource(source), set: o.set, remove: o.remove },
+        { out: process.stdout },
+      );
+    });
+}
