@@ -1,0 +1,234 @@
+/**
+ * `pulse run` (the daily cycle now), `pulse runs` (the run log), `pulse worker` (the daily schedule)
+ * and `pulse migrate` (the release phase). Thin commands over run/daily and run/schedule.
+ */
+import { CommanderError, type Command } from 'commander';
+import type { ScheduledTask } from 'node-cron';
+import { readConfig } from '../config';
+import { log } from '../log';
+import { runDaily, type DailyRunDeps, type DailyRunResult, type RunFailure, type RunProgress } from '../run/daily';
+import { readSchedule, startSchedule, type RunSchedule } from '../run/schedule';
+import type { Db } from '../store/db';
+import { migrate } from '../store/migrate';
+import { openDb } from '../store/db';
+import { join } from 'node:path';
+import { openStore } from '../store/open';
+import { listRuns, type RunRow } from '../store/runs';
+import type { Output } from './model';
+
+/** The last line of `pulse run --json`. */
+export interface RunSummary {
+  runId: number;
+  status: DailyRunResult['status'];
+  accountsScored: number;
+  accountsWritten: number;
+  apiCalls: { pull: number; write: number; total: number };
+  failures: RunFailure[];
+}
+
+/** The JSON summary of a run. */
+export function summaryOf(r: DailyRunResult): RunSummary {
+  return {
+    runId: r.runId,
+    status: r.status,
+    accountsScored: r.accountsScored,
+    accountsWritten: r.accountsWritten,
+    apiCalls: { ...r.apiCalls },
+    failures: r.failures,
+  };
+}
+
+/** A progress line per stage on `err` (stderr): what the run is doing, readable in a log. */
+export function progressLines(err: Output): (p: RunProgress) => void {
+  let lastObject = -1;
+  return (p) => {
+    if (p.kind === 'stage') {
+      err.write(`[${p.stage}] ${p.message}\n`);
+      return;
+    }
+    // The pull reports every page; a line per object is enough for a log.
+    if (p.progress.objectIndex === lastObject) return;
+    lastObject = p.progress.objectIndex;
+    err.write(`[pull] ${p.progress.object} (${lastObject + 1}/${p.progress.objects})\n`);
+  };
+}
+
+/** Runs the daily cycle for `--org` now; prints progress on `err` and the result on `out`. */
+export async function runNow(
+  opts: { org: string; json?: boolean },
+  deps: { out: Output; err: Output; db?: Db; env?: NodeJS.ProcessEnv } & Partial<DailyRunDeps>,
+): Promise<DailyRunResult> {
+  const env = deps.env ?? process.env;
+  const db = deps.db ?? (await openStore(readConfig(env)));
+  try {
+    const r = await runDaily({ ...deps, db, env, orgId: opts.org, onProgress: progressLines(deps.err) });
+    deps.out.write(opts.json ? `${JSON.stringify(summaryOf(r))}\n` : formatResult(r));
+    return r;
+  } finally {
+    if (!deps.db) await db.close();
+  }
+}
+
+function formatResult(r: DailyRunResult): string {
+  const lines = [
+    `run ${r.runId} (org ${r.orgId}, ${r.asOf}): ${r.status}`,
+    `  pulled ${r.counts.pulled} records · scored ${r.accountsScored} accounts · wrote ${r.accountsWritten} of ${r.counts.changed} changed`,
+    `  API calls: ${r.apiCalls.total} (pull ${r.apiCalls.pull}, write ${r.apiCalls.write})`,
+  ];
+  if (r.published)
+    lines.push(`  published model ${r.published.version} (${r.published.snapshots} snapshots back-filled)`);
+  for (const f of r.failures.slice(0, 20)) {
+    lines.push(`  ${f.stage}: ${f.record ? `${f.record} ` : ''}${f.code}: ${f.message}`);
+  }
+  if (r.failures.length > 20) lines.push(`  … ${r.failures.length - 20} more (pulse runs --json)`);
+  return `${lines.join('\n')}\n`;
+}
+
+const pad = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
+
+/** The run log as a table: newest first, one line per run, then what went wrong. */
+export function formatRuns(rows: readonly RunRow[]): string {
+  if (rows.length === 0) return 'no runs yet\n';
+  const lines = [
+    `${pad('run', 6)} ${pad('kind', 14)} ${pad('status', 16)} ${pad('started (UTC)', 19)} ${'secs'.padStart(6)} ${'pulled'.padStart(7)} ${'scored'.padStart(6)} ${'written'.padStart(7)} ${'failed'.padStart(6)} ${'API'.padStart(6)}  note`,
+  ];
+  for (const r of rows) {
+    const c = r.counts;
+    const pulled = c.pulled ?? (r.kind.startsWith('sync') ? sumOf(c) : undefined);
+    const secs = r.finishedAt ? (new Date(r.finishedAt).getTime() - new Date(r.startedAt).getTime()) / 1000 : null;
+    const api = (r.apiCalls as { total?: number }).total;
+    const errors = r.errors as unknown as RunFailure[];
+    const note = errors.length > 0 ? `${errors[0]!.code}: ${errors[0]!.message}` : '';
+    lines.push(
+      `${pad(String(r.id), 6)} ${pad(r.kind, 14)} ${pad(r.status, 16)} ${pad(new Date(r.startedAt).toISOString().slice(0, 19).replace('T', ' '), 19)} ${(secs === null ? '' : secs.toFixed(1)).padStart(6)} ${num(pulled).padStart(7)} ${num(c.scored).padStart(6)} ${num(c.written).padStart(7)} ${num(c.failed).padStart(6)} ${num(api).padStart(6)}  ${note.length > 120 ? `${note.slice(0, 119)}…` : note}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const num = (n: number | undefined): string => (n === undefined || n === null ? '' : String(n));
+const sumOf = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + (Number(b) || 0), 0);
+
+/** The worker: the daily schedule for the given orgs, until stopped. */
+export interface Worker {
+  schedule: RunSchedule;
+  task: ScheduledTask;
+  /** Stops the schedule and waits for a run in progress to finish. */
+  stop(): Promise<void>;
+}
+
+/** Starts the daily schedule; each trigger runs every org in turn. */
+export function startWorker(opts: {
+  db: Db;
+  orgs: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  run?: (deps: DailyRunDeps) => Promise<DailyRunResult>;
+  onRun?: (r: DailyRunResult) => void;
+}): Worker {
+  const schedule = readSchedule(opts.env);
+  const run = opts.run ?? runDaily;
+  let current: Promise<void> = Promise.resolve();
+  const task = startSchedule(
+    schedule,
+    async (scheduledFor) => {
+      const job = (async () => {
+        for (const orgId of opts.orgs) {
+          const r = await run({ db: opts.db, orgId, env: opts.env, scheduledFor });
+          opts.onRun?.(r);
+          log.info({ org: orgId, runId: r.runId, status: r.status, scheduledFor }, 'scheduled run finished');
+        }
+        log.info({ nextRun: task.getNextRun()?.toISOString() }, 'next daily run');
+      })();
+      current = job.catch(() => undefined);
+      await job;
+    },
+    { onOverlap: (at) => log.warn({ at: at.toISOString() }, 'daily run still going at the next trigger; skipped') },
+  );
+  return {
+    schedule,
+    task,
+    stop: async () => {
+      await task.stop();
+      await current;
+      await task.destroy();
+    },
+  };
+}
+
+/** Registers `pulse run`, `pulse runs`, `pulse worker` and `pulse migrate`. */
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run the daily cycle now: pull → score today → write changed values → record the run')
+    .option('--org <id>', 'the Pulse org', 'default')
+    .option('--json', 'print a JSON summary as the last line of stdout')
+    .action(async (o: { org: string; json?: boolean }) => {
+      const r = await runNow(
+        { org: o.org, json: o.json },
+        { out: process.stdout, err: { write: (s) => process.stderr.write(s) } },
+      );
+      if (r.status === 'failed') {
+        process.stderr.write(`pulse: run ${r.runId} failed: ${r.failures.at(-1)?.message ?? 'see pulse runs'}\n`);
+        throw new CommanderError(1, 'pulse.runFailed', `run ${r.runId} failed`);
+      }
+    });
+
+  program
+    .command('runs')
+    .description('list the recent runs (daily runs, pulls) with counts, API calls and what went wrong')
+    .option('--org <id>', 'the Pulse org', 'default')
+    .option('--kind <kind>', 'only runs of this kind (daily, sync, sync:marketo, …)')
+    .option('--limit <n>', 'how many runs', '20')
+    .option('--json', 'print the runs as JSON')
+    .action(async (o: { org: string; kind?: string; limit: string; json?: boolean }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1) {
+        throw new CommanderError(2, 'pulse.badOption', `--limit must be a whole number ≥ 1, got "${o.limit}"`);
+      }
+      const db = await openStore(readConfig());
+      try {
+        const rows = await listRuns(db, o.org, o.kind, limit);
+        process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : formatRuns(rows));
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command('worker')
+    .description('run the daily cycle on a schedule: PULSE_RUN_AT ("06:00" or cron) in PULSE_TIMEZONE')
+    .option('--org <id...>', 'the Pulse orgs to run', ['default'])
+    .action(async (o: { org: string[] }) => {
+      const schedule = readSchedule();
+      const db = await openStore(readConfig());
+      const worker = startWorker({ db, orgs: o.org });
+      log.info(
+        { schedule: schedule.description, nextRun: worker.task.getNextRun()?.toISOString(), orgs: o.org },
+        'worker started',
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await worker.stop();
+      await db.close();
+    });
+
+  program
+    .command('migrate')
+    .description('apply the database migrations (the release phase); safe to run twice')
+    .action(async () => {
+      const config = readConfig();
+      const db = await openDb(
+        config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pg') },
+      );
+      try {
+        const applied = await migrate(db);
+        process.stdout.write(
+          applied.length > 0 ? `applied ${applied.length} migrations: ${applied.join(', ')}\n` : 'up to date\n',
+        );
+      } finally {
+        await db.close();
+      }
+    });
+}

@@ -1,0 +1,87 @@
+/**
+ * When the daily run happens: PULSE_RUN_AT ("06:00", or a cron expression) in PULSE_TIMEZONE (an IANA
+ * zone such as "America/New_York"). node-cron only triggers; the run itself takes the org's lock and
+ * records the day it was scheduled for, so a second trigger (another worker, a restart) does nothing.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import { ValidationError } from '../errors';
+
+/** The schedule when nothing is set: every day at 06:00 UTC. */
+export const DEFAULT_RUN_AT = '06:00';
+export const DEFAULT_TIMEZONE = 'UTC';
+
+/** A validated schedule. */
+export interface RunSchedule {
+  /** node-cron expression (5 fields, or 6 with seconds). */
+  expression: string;
+  timezone: string;
+  /** For logs and the console: "every day at 06:00 (America/New_York)". */
+  description: string;
+}
+
+/** Reads PULSE_RUN_AT and PULSE_TIMEZONE; a bad value stops with what was seen and how to write it. */
+export function readSchedule(env: NodeJS.ProcessEnv = process.env): RunSchedule {
+  const at = (env.PULSE_RUN_AT ?? DEFAULT_RUN_AT).trim();
+  const timezone = (env.PULSE_TIMEZONE ?? DEFAULT_TIMEZONE).trim();
+  const issues: { path: string; message: string }[] = [];
+  let expression = at;
+  let description = `cron "${at}"`;
+  const hhmm = /^(\d{1,2}):(\d{2})$/.exec(at);
+  if (hhmm) {
+    const h = Number(hhmm[1]);
+    const m = Number(hhmm[2]);
+    if (h > 23 || m > 59) issues.push({ path: 'PULSE_RUN_AT', message: `"${at}" is not a time of day (00:00–23:59)` });
+    expression = `${m} ${h} * * *`;
+    description = `every day at ${String(h).padStart(2, '0')}:${hhmm[2]}`;
+  } else if (!cron.validate(at)) {
+    issues.push({
+      path: 'PULSE_RUN_AT',
+      message: `"${at}" is neither a time of day like "06:00" nor a cron expression like "0 6 * * *"`,
+    });
+  }
+  if (!isTimeZone(timezone)) {
+    issues.push({
+      path: 'PULSE_TIMEZONE',
+      message: `"${timezone}" is not an IANA time zone (e.g. "UTC", "America/New_York", "Europe/Paris")`,
+    });
+  }
+  if (issues.length > 0) throw new ValidationError('the run schedule', issues);
+  return { expression, timezone, description: `${description} (${timezone})` };
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return tz.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar day (YYYY-MM-DD) of `date` in `timezone`: the day a trigger was scheduled for. */
+export function dayIn(date: Date, timezone: string): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(date)
+    .slice(0, 10);
+}
+
+/**
+ * Starts the schedule: `onTick(scheduledFor)` at every trigger, never two at once (a trigger while a
+ * run is still going is skipped by node-cron and logged by the caller via `onOverlap`).
+ */
+export function startSchedule(
+  schedule: RunSchedule,
+  onTick: (scheduledFor: string, at: Date) => Promise<void>,
+  opts: { onOverlap?: (at: Date) => void } = {},
+): ScheduledTask {
+  const task = cron.schedule(
+    schedule.expression,
+    async (ctx) => {
+      await onTick(dayIn(ctx.date, schedule.timezone), ctx.date);
+    },
+    { timezone: schedule.timezone, name: 'pulse-daily-run', noOverlap: true },
+  );
+  if (opts.onOverlap) task.on('execution:overlap', (ctx) => opts.onOverlap!(ctx.date));
+  return task;
+}
