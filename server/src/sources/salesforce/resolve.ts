@@ -1,7 +1,8 @@
 /**
  * Set-based steps run after every pull (and safe to repeat): history follows converted and
- * merged people, unconverted leads are matched to accounts by email domain, and every
- * Salesforce event gets its account (its own, else its person's).
+ * merged people, unconverted leads are matched to accounts by email domain, every
+ * Salesforce event gets its account (its own, else its person's), events of deleted records stop
+ * counting, and a campaign response counts once per person.
  */
 import { domainOfEmail, matchAccountByDomain, normalizeDomain, type AccountCandidate } from '../../identity/domain';
 import type { Db } from '../../store/db';
@@ -97,10 +98,79 @@ export async function resolveEventAccounts(db: Db, orgId: string): Promise<numbe
   return r.rowCount;
 }
 
+/** Why a campaign event does not count: the same person already responded to that campaign. */
+export const DUPLICATE_CAMPAIGN_MEMBER = 'duplicate_campaign_member';
+/** Why an event does not count: its person was deleted in Salesforce (not merged: merges are followed). */
+export const DELETED_PERSON = 'deleted_person';
+/** Why an event does not count: its account was deleted in Salesforce. */
+export const DELETED_ACCOUNT = 'deleted_account';
+
+/**
+ * Counts a campaign response once per person and campaign. A converted lead's campaign history
+ * follows it to its contact (followMergedPeople); when the contact is a member of the same campaign
+ * too, both memberships now name one person. The earliest response (then the smallest member id,
+ * so every run picks the same one) counts; the others stay visible with DUPLICATE_CAMPAIGN_MEMBER.
+ * Recomputed from scratch after every pull: a re-pulled member comes back unexcluded from the
+ * loader and is excluded again here; a kept member that goes away releases the next one.
+ */
+export async function dedupeCampaignResponses(db: Db, orgId: string): Promise<number> {
+  const r = await db.query(
+    `WITH ranked AS (
+       SELECT source_id,
+              row_number() OVER (PARTITION BY person_id, attributes->>'campaignId'
+                                 ORDER BY occurred_at, source_id) AS n
+       FROM events
+       WHERE org_id = $1 AND source = $2 AND attributes->>'object' = 'CampaignMember'
+         AND person_id IS NOT NULL AND (excluded_reason IS NULL OR excluded_reason = $3)
+     )
+     UPDATE events e SET excluded_reason = CASE WHEN r.n > 1 THEN $3 END
+     FROM ranked r
+     WHERE e.org_id = $1 AND e.source = $2 AND e.source_id = r.source_id
+       AND e.excluded_reason IS DISTINCT FROM (CASE WHEN r.n > 1 THEN $3 END)`,
+    [orgId, SOURCE, DUPLICATE_CAMPAIGN_MEMBER],
+  );
+  return r.rowCount;
+}
+
+/**
+ * Events of deleted people (merged-away ones excepted: their history follows the survivor) and
+ * deleted accounts stop counting (scoring counts only events with an account
+ * and no excluded reason), whatever their source; they stay, with DELETED_PERSON or
+ * DELETED_ACCOUNT, so the receipt can say why. An undelete (the record comes back live) restores
+ * them. Only events without another reason are touched, so a zero-duration call stays one.
+ */
+export async function excludeDeletedRecords(db: Db, orgId: string): Promise<number> {
+  const r = await db.query(
+    `WITH gone_people AS (
+       SELECT id FROM people WHERE org_id = $1 AND is_deleted AND merged_into IS NULL
+     ), gone_accounts AS (
+       SELECT id FROM accounts WHERE org_id = $1 AND is_deleted
+     ), touched AS (
+       -- Only events that are, or were, on a deleted record: the indexes on person and account find them.
+       SELECT source, source_id, person_id, account_id, excluded_reason FROM events
+       WHERE org_id = $1 AND (excluded_reason IN ($2, $3) OR person_id IN (SELECT id FROM gone_people)
+                              OR account_id IN (SELECT id FROM gone_accounts))
+     ), decided AS (
+       SELECT source, source_id,
+              CASE WHEN person_id IN (SELECT id FROM gone_people) THEN $2
+                   WHEN account_id IN (SELECT id FROM gone_accounts) THEN $3 END AS reason
+       FROM touched WHERE excluded_reason IS NULL OR excluded_reason IN ($2, $3)
+     )
+     UPDATE events e SET excluded_reason = d.reason
+     FROM decided d
+     WHERE e.org_id = $1 AND e.source = d.source AND e.source_id = d.source_id
+       AND e.excluded_reason IS DISTINCT FROM d.reason`,
+    [orgId, DELETED_PERSON, DELETED_ACCOUNT],
+  );
+  return r.rowCount;
+}
+
 /** All post-pull steps in order; returns what each changed. */
 export async function resolveAll(db: Db, orgId: string): Promise<Record<string, number>> {
   const followed = await followMergedPeople(db, orgId);
   const matched = await matchOrphanLeads(db, orgId);
   const resolved = await resolveEventAccounts(db, orgId);
-  return { followed, matched, resolved };
+  const deleted = await excludeDeletedRecords(db, orgId);
+  const duplicates = await dedupeCampaignResponses(db, orgId);
+  return { followed, matched, resolved, deleted, duplicates };
 }
