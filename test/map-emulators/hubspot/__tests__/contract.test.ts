@@ -1,0 +1,401 @@
+/**
+ * The HubSpot connector against the HubSpot emulator: paging to the end of each stream, token
+ * expiry and refresh, each 429 policy, 5xx, a malformed page, resuming from a checkpoint.
+ * Usage and 429 bodies: https://developers.hubspot.com/docs/api/usage-details
+ * Errors: https://developers.hubspot.com/docs/api-reference/error-handling
+ * OAuth refresh: https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/refresh-oauth-token
+ * Email events: https://developers.hubspot.com/docs/api-reference/legacy/email-analytics-v1/guide
+ * Form submissions: https://developers.hubspot.com/docs/api-reference/legacy/marketing/forms/v1/get-form-integrations-v1-submissions-forms-form_guid
+ * Events API: https://developers.hubspot.com/docs/guides/api/analytics-and-events/event-analytics
+ */
+import { hubspot } from '../../../../server/src/sources/hubspot/connector';
+import {
+  MapSourceError,
+  type MapActivity,
+  type MapConnector,
+  type MapPage,
+} from '../../../../server/src/sources/map/types';
+import type { MapSeed } from '../../seed';
+import type { HubspotCall } from '../faults';
+import { startHubspotEmulator, type HubspotEmulator } from '../server';
+import { ACCOUNT, collect, contractSeed, NOW, pullContext } from './fixture';
+
+let emu: HubspotEmulator;
+let seed: MapSeed;
+let privateApp: MapConnector;
+let oauth: MapConnector;
+
+beforeAll(async () => {
+  seed = contractSeed();
+  // No real burst limit here: the tests force each 429 themselves, and waits are not slept.
+  emu = await startHubspotEmulator({ seed, now: NOW, tenSecondlyLimit: 1_000_000 });
+  privateApp = hubspot.create(
+    { settings: { baseUrl: emu.url }, secrets: { accessToken: emu.credentials.accessToken } },
+    { salesforce: null },
+  );
+  const { clientId, clientSecret, refreshToken } = emu.credentials;
+  oauth = hubspot.create(
+    { settings: { baseUrl: emu.url }, secrets: { clientId, clientSecret, refreshToken } },
+    { salesforce: null },
+  );
+});
+afterAll(() => emu.close());
+afterEach(() => {
+  emu.faults.clear();
+  emu.calls.clear();
+});
+
+const activities = (pages: MapPage[]): MapActivity[] => pages.flatMap((p) => p.activities);
+const cutoff = NOW.getTime() - 30 * 86_400_000;
+/** What a 30-day first pull must bring, per Pulse type. */
+const expectedCounts = (): Record<string, number> => {
+  const map: Record<string, string> = { email_send: 'email_sent' };
+  const out: Record<string, number> = {};
+  for (const a of seed.activities) {
+    if (Date.parse(a.occurredAt) < cutoff) continue;
+    const t = map[a.type] ?? a.type;
+    out[t] = (out[t] ?? 0) + 1;
+  }
+  return out;
+};
+const countByType = (acts: MapActivity[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const a of acts) out[a.type] = (out[a.type] ?? 0) + 1;
+  return out;
+};
+const ids = (acts: MapActivity[]): string[] => [...new Set(acts.map((a) => a.id))].sort();
+
+describe('first pull (private app token)', () => {
+  let pages: MapPage[];
+  let calls: HubspotCall[];
+  beforeAll(async () => {
+    emu.calls.clear();
+    const { ctx } = pullContext();
+    const r = await collect(privateApp, ctx);
+    expect(r.error).toBeNull();
+    pages = r.pages;
+    calls = [...emu.calls.entries];
+  });
+  const callsTo = (part: string) => calls.filter((c) => c.path.includes(part));
+
+  it('brings every activity of the last firstPullDays, mapped to Pulse types, each once', () => {
+    const acts = activities(pages);
+    expect(countByType(acts)).toEqual(expectedCounts());
+    expect(ids(acts)).toHaveLength(acts.length);
+    expect(acts.every((a) => a.occurredAt.getTime() >= cutoff && a.occurredAt <= NOW)).toBe(true);
+    const click = acts.find((a) => a.type === 'email_click')!;
+    expect(click.url).toBe('https://www.seller.example/pricing');
+    expect(click.emailName).toMatch(/^Newsletter \d$/);
+    expect(
+      acts.filter((a) => a.type === 'content_download').every((a) => a.assetName === 'Download: Security Whitepaper'),
+    ).toBe(true);
+  });
+
+  it('hands over each person before or with their first activity, with the Salesforce ids HubSpot keeps', () => {
+    const seen = new Map<string, MapPage['people'][number]>();
+    for (const p of pages) {
+      for (const person of p.people) seen.set(person.id, person);
+      for (const a of p.activities) expect(seen.has(a.personId)).toBe(true);
+    }
+    const byEmail = new Map([...seen.values()].map((p) => [p.email, p]));
+    expect(byEmail.get('person1@northwind.example')).toMatchObject({
+      crmId: '003000000000001AAA',
+      crmAccountId: ACCOUNT,
+      name: 'First1 Last1',
+      title: 'VP Marketing',
+      company: 'Northwind',
+    });
+    expect(byEmail.get('lead5@contoso.example')).toMatchObject({ crmId: '00Q000000000005AAA', crmAccountId: null });
+    expect(byEmail.get('maponly@fabrikam.example')).toMatchObject({
+      crmId: null,
+      crmAccountId: null,
+      company: 'Fabrikam',
+    });
+    expect(byEmail.get('someone@gmail.com')).toMatchObject({ crmId: null, crmAccountId: null });
+  });
+
+  it('follows each cursor to the end: hasMore false, then paging absent', () => {
+    const ev = callsTo('/email/public/v1/events');
+    // 1,000-event pages; the second page is the last.
+    expect(ev.length).toBe(2);
+    expect(ev[1]!.query.offset).toBeTruthy();
+    const subs = callsTo('/form-integrations/v1/submissions/forms/');
+    // The Demo Request form holds 60 submissions: two pages of 50.
+    expect(subs.length).toBe(emu.portal.forms.length + 1);
+    expect(subs.every((c) => c.query.limit === '50')).toBe(true);
+    const web = callsTo('/events/v3/events');
+    expect(web.length).toBe(Math.ceil(expectedCounts().web_visit! / 100));
+    expect(web[0]!.query).toMatchObject({ objectType: 'contact', eventType: 'e_visited_page' });
+  });
+
+  it('ends with the watermark at now and no cursor; pages before carry a cursor and the old watermark', () => {
+    const last = pages[pages.length - 1]!;
+    expect(last.checkpoint).toEqual({ watermark: NOW, cursor: null });
+    for (const p of pages.slice(0, -1)) {
+      expect(p.checkpoint.watermark).toBeNull();
+      expect(typeof p.checkpoint.cursor).toBe('string');
+    }
+  });
+});
+
+describe('incremental pull', () => {
+  it('a second pull from the checkpoint asks for the overlap only and finds nothing new', async () => {
+    const first = await collect(privateApp, pullContext().ctx);
+    const since = first.pages[first.pages.length - 1]!.checkpoint;
+    const later = new Date(NOW.getTime() + 3_600_000);
+    const { ctx, calls } = pullContext({ since, now: later });
+    const r = await collect(privateApp, ctx);
+    expect(r.error).toBeNull();
+    expect(activities(r.pages)).toEqual([]);
+    // One call per stream (email events, forms list + one page per form, page views).
+    expect(calls()).toBeLessThanOrEqual(2 + emu.portal.forms.length + 1);
+    expect(emu.calls.filter('/email/public/v1/events').at(-1)!.query.startTimestamp).toBe(
+      String(NOW.getTime() - 3_600_000),
+    );
+    expect(r.pages.at(-1)!.checkpoint).toEqual({ watermark: later, cursor: null });
+  });
+
+  it('resumes after a crash at any page and, together with the pages before it, brings the same activities', async () => {
+    const full = await collect(privateApp, pullContext().ctx);
+    const all = ids(activities(full.pages));
+    for (const k of [0, 1, 3, full.pages.length - 3]) {
+      const before = full.pages.slice(0, k + 1);
+      const { ctx } = pullContext({ since: before[k]!.checkpoint });
+      const rest = await collect(privateApp, ctx);
+      expect(rest.error).toBeNull();
+      expect(ids([...activities(before), ...activities(rest.pages)])).toEqual(all);
+    }
+  });
+});
+
+describe('OAuth', () => {
+  it('refreshes a token first, and again when HubSpot answers 401 EXPIRED_AUTHENTICATION mid-pull', async () => {
+    let n = 0;
+    const { ctx } = pullContext({
+      fetch: (input, init) => {
+        if (++n === 4) emu.faults.expireTokens();
+        return fetch(input, init);
+      },
+    });
+    const r = await collect(oauth, ctx);
+    expect(r.error).toBeNull();
+    expect(countByType(activities(r.pages))).toEqual(expectedCounts());
+    expect(emu.calls.filter('/oauth/v1/token', 'POST').map((c) => c.status)).toEqual([200, 200]);
+    const expired = emu.calls.entries.filter((c) => c.status === 401);
+    expect(expired).toHaveLength(1);
+  });
+
+  it("answers an expired token with 401 EXPIRED_AUTHENTICATION in HubSpot's error body", async () => {
+    const { clientId, clientSecret, refreshToken } = emu.credentials;
+    const tok = await fetch(`${emu.url}/oauth/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: clientId,
+        client_secret: clientSecret,
+        refresh_token: refreshToken,
+      }),
+    });
+    const body = (await tok.json()) as { access_token: string; expires_in: number; token_type: string };
+    expect(body).toMatchObject({ expires_in: 1800, token_type: 'bearer' });
+    emu.faults.expireTokens();
+    const res = await fetch(`${emu.url}/crm/v3/objects/contacts?limit=1`, {
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({
+      status: 'error',
+      category: 'EXPIRED_AUTHENTICATION',
+      correlationId: expect.any(String),
+    });
+  });
+
+  it('a refused refresh token fails the pull as an auth error that names the keys', async () => {
+    const { clientId, clientSecret } = emu.credentials;
+    const bad = hubspot.create(
+      { settings: { baseUrl: emu.url }, secrets: { clientId, clientSecret, refreshToken: 'revoked' } },
+      { salesforce: null },
+    );
+    const r = await collect(bad, pullContext().ctx);
+    expect(r.error).toBeInstanceOf(MapSourceError);
+    expect(r.error).toMatchObject({ kind: 'auth', code: 'BAD_REFRESH_TOKEN' });
+    expect((r.error as Error).message).toMatch(/refreshToken/);
+  });
+
+  it('a wrong private app token fails as an auth error after one call', async () => {
+    const bad = hubspot.create(
+      { settings: { baseUrl: emu.url }, secrets: { accessToken: 'pat-na1-wrong' } },
+      { salesforce: null },
+    );
+    const { ctx, calls } = pullContext();
+    const r = await collect(bad, ctx);
+    expect(r.error).toMatchObject({ kind: 'auth', code: 'INVALID_AUTHENTICATION' });
+    expect((r.error as Error).message).toMatch(/HUBSPOT_ACCESS_TOKEN/);
+    expect(calls()).toBe(1);
+  });
+});
+
+describe('rate limits (429 by policyName)', () => {
+  it('SECONDLY: waits about a second and retries', async () => {
+    emu.faults.rateLimit('SECONDLY', 1, '/crm/v3/objects/contacts/batch/read');
+    const { ctx, sleeps } = pullContext();
+    const r = await collect(privateApp, ctx);
+    expect(r.error).toBeNull();
+    expect(sleeps).toEqual([1000]);
+    expect(countByType(activities(r.pages))).toEqual(expectedCounts());
+  });
+
+  it('TEN_SECONDLY_ROLLING: waits out the ten-second window, twice if asked twice', async () => {
+    emu.faults.rateLimit('TEN_SECONDLY_ROLLING', 2, '/email/public/v1/events');
+    const { ctx, sleeps } = pullContext();
+    const r = await collect(privateApp, ctx);
+    expect(r.error).toBeNull();
+    expect(sleeps).toEqual([10_000, 10_000]);
+  });
+
+  it('TEN_SECONDLY_ROLLING that never clears fails as a rate error after five attempts', async () => {
+    emu.faults.rateLimit('TEN_SECONDLY_ROLLING', 99, '/email/public/v1/events');
+    const { ctx, sleeps } = pullContext();
+    const r = await collect(privateApp, ctx);
+    expect(r.error).toMatchObject({ kind: 'rate', code: 'TEN_SECONDLY_ROLLING' });
+    expect(sleeps).toHaveLength(4);
+  });
+
+  it('DAILY: stops at once as a quota error; the next run resumes from the last page and completes', async () => {
+    const full = ids(activities((await collect(privateApp, pullContext().ctx)).pages));
+    emu.calls.clear();
+    emu.faults.rateLimit('DAILY', 1, '/form-integrations/');
+    const { ctx, sleeps } = pullContext();
+    const first = await collect(privateApp, ctx);
+    expect(first.error).toMatchObject({ kind: 'quota', code: 'DAILY' });
+    expect(sleeps).toEqual([]);
+    expect(first.pages.length).toBeGreaterThan(0);
+    const resume = await collect(privateApp, pullContext({ since: first.pages.at(-1)!.checkpoint }).ctx);
+    expect(resume.error).toBeNull();
+    expect(ids([...activities(first.pages), ...activities(resume.pages)])).toEqual(full);
+    // The email stream was not read again.
+    expect(emu.calls.filter('/email/public/v1/events')).toHaveLength(2);
+  });
+
+  it('the emulator counts a real rolling ten-second window and sends the rate-limit headers', async () => {
+    const small = await startHubspotEmulator({ seed, now: NOW, tenSecondlyLimit: 3, dailyLimit: 1000 });
+    try {
+      const get = () =>
+        fetch(`${small.url}/crm/v3/objects/companies?limit=1`, {
+          headers: { authorization: `Bearer ${small.credentials.accessToken}` },
+        });
+      const ok = await get();
+      expect(ok.headers.get('x-hubspot-ratelimit-max')).toBe('3');
+      expect(ok.headers.get('x-hubspot-ratelimit-remaining')).toBe('2');
+      expect(ok.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
+      expect(ok.headers.get('x-hubspot-ratelimit-daily')).toBe('1000');
+      expect(ok.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('999');
+      await get();
+      await get();
+      const limited = await get();
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toMatchObject({
+        status: 'error',
+        errorType: 'RATE_LIMIT',
+        policyName: 'TEN_SECONDLY_ROLLING',
+        correlationId: expect.any(String),
+      });
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('server errors and malformed pages', () => {
+  it('retries 502s with growing waits', async () => {
+    emu.faults.serverError(2, 502, '/marketing/v3/forms');
+    const { ctx, sleeps } = pullContext();
+    const r = await collect(privateApp, ctx);
+    expect(r.error).toBeNull();
+    expect(sleeps).toEqual([1000, 2000]);
+  });
+
+  it('a truncated page fails the pull as malformed; the last checkpoint resumes it', async () => {
+    const full = ids(activities((await collect(privateApp, pullContext().ctx)).pages));
+    emu.calls.clear();
+    let served = 0;
+    const { ctx } = pullContext({
+      fetch: (input, init) => {
+        if (String(input).includes('/events/v3/events') && ++served === 2) emu.faults.malformed(1, '/events/v3/events');
+        return fetch(input, init);
+      },
+    });
+    const r = await collect(privateApp, ctx);
+    expect(r.error).toBeInstanceOf(MapSourceError);
+    expect(r.error).toMatchObject({ kind: 'malformed' });
+    expect((r.error as Error).message).toMatch(/\/events\/v3\/events/);
+    const resume = await collect(privateApp, pullContext({ since: r.pages.at(-1)!.checkpoint }).ctx);
+    expect(resume.error).toBeNull();
+    expect(ids([...activities(r.pages), ...activities(resume.pages)])).toEqual(full);
+  });
+
+  it('a portal without the Events API (403) still pulls email and forms, without page views', async () => {
+    emu.faults.noWebAnalytics = true;
+    const r = await collect(privateApp, pullContext().ctx);
+    expect(r.error).toBeNull();
+    const { web_visit: _web, ...rest } = expectedCounts();
+    expect(countByType(activities(r.pages))).toEqual(rest);
+  });
+});
+
+describe('emulator wire format', () => {
+  const auth = () => ({ authorization: `Bearer ${emu.credentials.accessToken}` });
+
+  it('lists contacts with paging.next.after until the last page, which has no paging', async () => {
+    let after: string | undefined;
+    let total = 0;
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(
+        `${emu.url}/crm/v3/objects/contacts?limit=3&properties=email,salesforcecontactid${after ? `&after=${after}` : ''}`,
+        {
+          headers: auth(),
+        },
+      );
+      const body = (await res.json()) as {
+        results: Array<{ properties: Record<string, unknown> }>;
+        paging?: { next: { after: string } };
+      };
+      total += body.results.length;
+      expect(Object.keys(body.results[0]!.properties).sort()).toEqual(['email', 'hs_object_id', 'salesforcecontactid']);
+      if (!body.paging) break;
+      after = body.paging.next.after;
+    }
+    expect(total).toBe(seed.people.length);
+  });
+
+  it('batch read by email answers 207 with OBJECT_NOT_FOUND for unknown inputs', async () => {
+    const res = await fetch(`${emu.url}/crm/v3/objects/contacts/batch/read`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        idProperty: 'email',
+        properties: ['email'],
+        inputs: [{ id: 'person1@northwind.example' }, { id: 'nobody@x.example' }],
+      }),
+    });
+    expect(res.status).toBe(207);
+    const body = (await res.json()) as {
+      results: unknown[];
+      errors: Array<{ category: string; context: { ids: string[] } }>;
+    };
+    expect(body.results).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { ids: ['nobody@x.example'] } });
+  });
+
+  it('serves form submissions newest first', async () => {
+    const form = emu.portal.forms.find((f) => f.name === 'Demo Request')!;
+    const res = await fetch(`${emu.url}/form-integrations/v1/submissions/forms/${form.id}?limit=50`, {
+      headers: auth(),
+    });
+    const body = (await res.json()) as { results: Array<{ submittedAt: number }>; paging?: unknown };
+    const times = body.results.map((s) => s.submittedAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(body.paging).toBeDefined();
+  });
+});
