@@ -35,10 +35,13 @@ export const HUBSPOT_DEFAULTS = {
 
 const settingsSchema = z
   .object({
-    baseUrl: z
-      .string()
-      .url('must be an http(s) URL such as https://api.hubapi.com')
-      .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
+    baseUrl: z.string().refine((u) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(u).protocol);
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) URL such as https://api.hubapi.com'),
     webAnalytics: z.enum(['on', 'off'], { message: "must be 'on' or 'off'" }),
     downloadFormPattern: z.string().refine((p) => {
       try {
