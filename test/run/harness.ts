@@ -30,9 +30,9 @@ export interface Scenario {
 }
 
 /** Starts a scenario on the same generated org every time (same seed, same ids). */
-export async function startScenario(orgId = 'e2e'): Promise<Scenario> {
+export async function startScenario(orgId = 'e2e', accounts = ACCOUNTS): Promise<Scenario> {
   const clock = { now: new Date(START) };
-  const org = generateOrg({ accounts: ACCOUNTS, seed: SEED, now: START, days: 180 });
+  const org = generateOrg({ accounts, seed: SEED, now: START, days: 180 });
   const emu = await startEmulator({
     org: org as unknown as NonNullable<Parameters<typeof startEmulator>[0]>['org'],
     now: () => clock.now,

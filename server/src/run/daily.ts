@@ -282,7 +282,7 @@ async function stages(
   result.maps = maps;
   for (const m of maps) {
     result.apiCalls.pull += m.apiCalls.total;
-    result.counts.pulled += sum(m.counts);
+    result.counts.pulled += mapRecords(m);
     if (m.status !== 'succeeded') {
       result.status = 'partial';
       result.failures.push({
@@ -292,7 +292,7 @@ async function stages(
         message: `${m.source} pull ${m.status === 'failed' ? 'failed' : "stopped at the vendor's daily quota"} (run ${m.runId})${m.error ? `: ${m.error}` : ''}`,
       });
     }
-    progress('pull', `pulled ${m.source}: ${sum(m.counts)} records with ${m.apiCalls.total} API calls (${m.status})`);
+    progress('pull', `pulled ${m.source}: ${mapRecords(m)} records with ${m.apiCalls.total} API calls (${m.status})`);
   }
   await save();
 
@@ -417,6 +417,9 @@ function stageFailure(e: unknown, stage: RunStage): RunFailure {
   if (e instanceof PulseError && Object.keys(e.context).length > 0) f.context = { ...e.context };
   return f;
 }
+
+/** People and activities a MAP pull stored (its other counts are pages and matching results). */
+const mapRecords = (m: MapSyncResult): number => (m.counts.people ?? 0) + (m.counts.activities ?? 0);
 
 const sum = (counts: Record<string, number> | undefined): number =>
   Object.values(counts ?? {}).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
