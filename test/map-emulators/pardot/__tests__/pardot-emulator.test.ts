@@ -283,6 +283,34 @@ describe('Salesforce OAuth token and business unit header (auth)', () => {
     expect(pd.calls.map((x) => x.code)).toEqual([184, 184]);
   });
 
+  it('a dropped connection to the Salesforce token endpoint is tried again', async () => {
+    let drops = 1;
+    const flaky: typeof fetch = (input, init) => {
+      if (String(input as string).includes('/services/oauth2/token') && drops-- > 0)
+        return Promise.reject(new TypeError('fetch failed'));
+      return fetch(input, init);
+    };
+    const sleeps: number[] = [];
+    const pages: MapPage[] = [];
+    const ctx = { ...context({ watermark: null, cursor: null }, { n: 0 }, sleeps), fetch: flaky };
+    for await (const p of connector().pull(ctx)) pages.push(p);
+    expect(sleeps).toEqual([1000]);
+    expect(activityIds(pages)).toEqual(activityIds(clean.pages));
+  });
+
+  it('a Salesforce sign-in that is refused fails the pull as auth without calling Pardot', async () => {
+    const c = pardot.create(
+      { settings: { businessUnitId: pd.credentials.businessUnitId, baseUrl: pd.url }, secrets: {} },
+      {
+        salesforce: { kind: 'client_credentials', loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: 'wrong' },
+      },
+    );
+    const { error, sleeps } = await pullError(c);
+    expect(error).toMatchObject({ kind: 'auth', code: 'SF_AUTH' });
+    expect(sleeps).toEqual([]);
+    expect(pd.calls).toHaveLength(0);
+  });
+
   it('a request without the Pardot-Business-Unit-Id header answers 400 code 181', async () => {
     const res = await fetch(`${pd.url}/api/v5/objects/prospects?fields=id`, {
       headers: { authorization: `Bearer ${sf.issueToken()}` },
