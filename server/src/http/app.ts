@@ -5,6 +5,7 @@ import { asyncRoute } from './asyncRoute';
 import { errorHandler } from './errorHandler';
 import { healthRouter } from './health';
 import { HttpError } from './httpError';
+import { ingestRouter, type IngestConfig } from './ingestRoutes';
 import { createMetrics, type PulseMetrics } from './metrics';
 import { requestLog } from './requestLog';
 import { statusRouter } from './status';
@@ -19,11 +20,13 @@ export interface AppDeps {
   log?: Logger;
   /** A metrics registry to share with other parts of the process. Default: a new one for this app. */
   metrics?: PulseMetrics;
+  /** Ingestion limits (body size, rate per key) and the Segment track-event map. */
+  ingest?: IngestConfig;
 }
 
 /**
  * The Express app of the `web` process: `/healthz`, `/readyz`, `/v1/status` (last runs per org),
- * `/metrics` (Prometheus). Routes answer errors as `{ error, code, issues?, requestId }` JSON.
+ * `/metrics` (Prometheus), `/v1/events` and `/v1/segment` (ingestion). Routes answer errors as `{ error, code, issues?, requestId }` JSON.
  */
 export function createApp(deps: AppDeps): express.Express {
   const now = deps.now ?? (() => new Date());
@@ -37,6 +40,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLog(log, metrics));
   app.use(healthRouter(deps.db));
   app.use(statusRouter(deps.db, now));
+  app.use(ingestRouter(deps.db, now, log, metrics, deps.ingest));
   app.get(
     '/metrics',
     asyncRoute(async (_req, res) => {

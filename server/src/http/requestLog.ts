@@ -16,7 +16,8 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * One log line per request when the response is finished: method, route, status, duration,
- * request id, the key's org when authenticated, and the error if any (never headers or bodies).
+ * request id, the key's org when authenticated, what the route added (`res.locals.logFields`), and
+ * the error if any (never headers or bodies).
  */
 export function requestLog(log: Logger, metrics: PulseMetrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -36,6 +37,7 @@ export function requestLog(log: Logger, metrics: PulseMetrics) {
         status: res.statusCode,
         ms: Math.round(seconds * 1e4) / 10,
         ...(res.locals.orgId ? { org: res.locals.orgId as string } : {}),
+        ...(res.locals.logFields ? (res.locals.logFields as Record<string, unknown>) : {}),
         ...(error ? { err: error } : {}),
       };
       if (res.statusCode >= 500) log.error(line, 'request failed');

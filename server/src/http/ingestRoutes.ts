@@ -1,0 +1,130 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { Db } from '../store/db';
+import { ingestEventItems } from '../ingest/events';
+import { MAX_BATCH_ITEMS, type IngestReportBody } from '../ingest/schemas';
+import { ingestSegmentMessages, segmentMessages } from '../ingest/segment';
+import type { Logger } from '../log';
+import { asyncRoute } from './asyncRoute';
+import { checkOrg, requireApiKey } from './auth';
+import { HttpError } from './httpError';
+import type { PulseMetrics } from './metrics';
+import { RateLimiter, type RateLimitOptions } from './rateLimit';
+
+/** Ingestion limits and mapping; every field has a default. */
+export interface IngestConfig {
+  /** Largest request body in bytes (default 1 MB); larger is a 413. */
+  maxBodyBytes?: number;
+  /** Requests per key (default 20/s, bursts of 40: with 1,000-item batches, 20,000 events/s); false turns it off. */
+  rateLimit?: RateLimitOptions | false;
+  /** Segment track event names → activity types, added to DEFAULT_TRACK_EVENTS. */
+  trackEvents?: Record<string, string>;
+}
+
+/** 1 MB: a 1,000-item batch of typical events is ~250 KB, so this leaves room without inviting abuse. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** See IngestConfig.rateLimit. */
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 20, burst: 40 };
+
+function requireJson(req: Request, _res: Response, next: (e?: unknown) => void): void {
+  if (!req.is('application/json')) {
+    next(new HttpError(415, 'NOT_JSON', 'send the body as JSON with "Content-Type: application/json"'));
+    return;
+  }
+  next();
+}
+
+function checkCount(n: number, path: string): void {
+  if (n > MAX_BATCH_ITEMS) {
+    throw new HttpError(
+      413,
+      'TOO_MANY_ITEMS',
+      `${path} has ${n} items; at most ${MAX_BATCH_ITEMS} per request: split the batch`,
+    );
+  }
+  if (n === 0)
+    throw new HttpError(400, 'EMPTY_BATCH', `${path} is empty: send 1 to ${MAX_BATCH_ITEMS} items`, [
+      { path, message: 'empty' },
+    ]);
+}
+
+/** `POST /v1/events` and `POST /v1/segment` (also under `/v1/orgs/:org/`), authenticated by API key. */
+export function ingestRouter(
+  db: Db,
+  now: () => Date,
+  log: Logger,
+  metrics: PulseMetrics,
+  config: IngestConfig = {},
+): Router {
+  const router = Router();
+  const limiter = config.rateLimit === false ? null : new RateLimiter(config.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const json = express.json({ limit: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
+  const rateLimit = (_req: Request, res: Response, next: (e?: unknown) => void): void => {
+    const wait = limiter?.take(res.locals.keyPrefix as string) ?? 0;
+    if (wait > 0) {
+      next(
+        new HttpError(
+          429,
+          'RATE_LIMITED',
+          `too many requests for this key: retry in ${wait} s, or send bigger batches`,
+          [],
+          {
+            'Retry-After': String(wait),
+          },
+        ),
+      );
+      return;
+    }
+    next();
+  };
+  const guard = [requireApiKey(db, now, log), rateLimit, requireJson, json];
+
+  const answer = (res: Response, report: IngestReportBody, what: string): void => {
+    metrics.ingestEvents.inc({ result: 'accepted' }, report.accepted);
+    metrics.ingestEvents.inc({ result: 'rejected' }, report.rejected);
+    metrics.ingestEvents.inc({ result: 'unresolved' }, report.unresolved);
+    res.locals.logFields = { accepted: report.accepted, rejected: report.rejected, unresolved: report.unresolved };
+    if (report.rejected === 0) res.status(200).json(report);
+    else if (report.accepted > 0) res.status(207).json(report);
+    else
+      res.status(400).json({ error: `no ${what} was accepted: each item says why`, code: 'NO_VALID_ITEMS', ...report });
+  };
+
+  const events = asyncRoute(async (req, res) => {
+    checkOrg(req, res);
+    const body = req.body as unknown;
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body) ||
+      !Array.isArray((body as { events?: unknown }).events)
+    ) {
+      throw new HttpError(400, 'BAD_BODY', 'the body must be an object with an "events" array: { "events": [ ... ] }', [
+        { path: 'events', message: 'required: an array of events' },
+      ]);
+    }
+    const items = (body as { events: unknown[] }).events;
+    checkCount(items.length, 'events');
+    answer(res, await ingestEventItems(db, res.locals.orgId as string, items, now()), 'event');
+  });
+
+  const segment = asyncRoute(async (req, res) => {
+    checkOrg(req, res);
+    const body = req.body as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new HttpError(400, 'BAD_BODY', 'the body must be one Segment message or { "batch": [ ... ] }');
+    }
+    const { messages, context } = segmentMessages(body as Record<string, unknown>);
+    checkCount(messages.length, 'batch');
+    const report = await ingestSegmentMessages(db, res.locals.orgId as string, messages, now(), {
+      ...(config.trackEvents ? { trackEvents: config.trackEvents } : {}),
+      ...(context ? { context } : {}),
+    });
+    answer(res, report, 'message');
+  });
+
+  router.post('/v1/events', ...guard, events);
+  router.post('/v1/orgs/:org/events', ...guard, events);
+  router.post('/v1/segment', ...guard, segment);
+  router.post('/v1/orgs/:org/segment', ...guard, segment);
+  return router;
+}

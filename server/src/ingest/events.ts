@@ -1,0 +1,126 @@
+import type { Issue } from '../errors';
+import type { Db } from '../store/db';
+import {
+  buildReport,
+  FUTURE_TOLERANCE_MS,
+  splitDuplicates,
+  storeBatch,
+  toIssues,
+  type EventDraft,
+  type Rejection,
+} from './pipeline';
+import {
+  EVENT_SCHEMAS,
+  EVENT_TYPES,
+  parseTimestamp,
+  SURGE_THRESHOLD,
+  type IngestEventInput,
+  type IngestReportBody,
+} from './schemas';
+
+/** The source events of `/v1/events` and `pulse import` are stored under: one id space, the sender's. */
+export const API_SOURCE = 'api';
+
+/** An item checked: a draft to store, or why not. */
+export type ItemCheck = { ok: true; draft: EventDraft } | { ok: false; rejection: Rejection };
+
+function idOf(item: unknown): string | null {
+  const id = (item as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
+/** Validates one `/v1/events` item (or CSV row) by its type and turns it into a draft; `now` bounds future times. */
+export function checkEventItem(item: unknown, index: number, now: Date): ItemCheck {
+  const reject = (errors: Issue[]): ItemCheck => ({ ok: false, rejection: { index, id: idOf(item), errors } });
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    return reject([{ path: '', message: 'each event must be a JSON object' }]);
+  }
+  const type = (item as { type?: unknown }).type;
+  const schema = typeof type === 'string' ? EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS] : undefined;
+  if (!schema) {
+    return reject([
+      {
+        path: 'type',
+        message: `${type === undefined ? 'missing' : `"${String(type)}" is not an event type`}: expected one of ${EVENT_TYPES.join(', ')}`,
+      },
+    ]);
+  }
+  const parsed = schema.safeParse(item);
+  if (!parsed.success) return reject(toIssues(parsed.error.issues));
+  const e: IngestEventInput = parsed.data;
+  const occurredAt = parseTimestamp(e.occurredAt)!;
+  if (occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+    return reject([
+      {
+        path: 'occurredAt',
+        message: `${e.occurredAt} is more than a day ahead of the server clock (${now.toISOString()})`,
+      },
+    ]);
+  }
+  return { ok: true, draft: toDraft(e, index, occurredAt) };
+}
+
+function toDraft(e: IngestEventInput, index: number, occurredAt: Date): EventDraft {
+  const base = { index, sourceId: e.id, type: e.type, occurredAt, attributes: { ...(e.attributes ?? {}) } };
+  switch (e.type) {
+    case 'web_visit':
+      return {
+        ...base,
+        url: e.url,
+        email: e.email ?? null,
+        domain: e.domain ?? null,
+        visitorIds: e.visitorId ? [e.visitorId] : [],
+        quantity: 1,
+        strength: null,
+        attributes: {
+          ...base.attributes,
+          ...(e.title ? { title: e.title } : {}),
+          ...(e.visitorId ? { visitorId: e.visitorId } : {}),
+        },
+      };
+    case 'intent':
+      return {
+        ...base,
+        url: null,
+        domain: e.domain,
+        quantity: 1,
+        strength: e.strength,
+        attributes: { ...base.attributes, topic: e.topic, surge: e.strength >= SURGE_THRESHOLD },
+      };
+    default:
+      return {
+        ...base,
+        url: null,
+        domain: e.domain,
+        quantity: e.quantity,
+        strength: null,
+        attributes: {
+          ...base.attributes,
+          ...(e.campaign ? { campaign: e.campaign } : {}),
+          ...(e.platform ? { platform: e.platform } : {}),
+        },
+      };
+  }
+}
+
+/**
+ * Validates, resolves and stores a batch of `/v1/events` items. Bad items are reported and never
+ * block the good ones; every accepted item is committed before this resolves.
+ */
+export async function ingestEventItems(
+  db: Db,
+  orgId: string,
+  items: readonly unknown[],
+  now: Date,
+): Promise<IngestReportBody> {
+  const drafts: EventDraft[] = [];
+  const rejections: Rejection[] = [];
+  items.forEach((item, i) => {
+    const c = checkEventItem(item, i, now);
+    if (c.ok) drafts.push(c.draft);
+    else rejections.push(c.rejection);
+  });
+  const { unique, duplicates } = splitDuplicates(drafts);
+  const stored = await storeBatch(db, orgId, API_SOURCE, unique);
+  return buildReport(unique, stored, [...rejections, ...duplicates]);
+}

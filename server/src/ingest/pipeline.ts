@@ -1,0 +1,138 @@
+import type { ZodIssue } from 'zod';
+import type { Issue } from '../errors';
+import type { Db } from '../store/db';
+import { upsertEvents, type EventRecord } from '../store/events';
+import { resolveIdentities, type Identity } from './resolve';
+import type { IngestReportBody, ItemReportBody } from './schemas';
+import { upsertVisitorLinks, type VisitorLink } from './visitors';
+
+/** A validated item on its way to the store, before its account is resolved. */
+export interface EventDraft extends Identity {
+  /** Position in the request or file (0-based), for the report. */
+  index: number;
+  sourceId: string;
+  type: string;
+  occurredAt: Date;
+  url: string | null;
+  quantity: number;
+  strength: number | null;
+  attributes: Record<string, unknown>;
+  excludedReason?: string | null;
+}
+
+/** An item that failed validation: where it was and every problem found. */
+export interface Rejection {
+  index: number;
+  id: string | null;
+  errors: Issue[];
+}
+
+/** An item that was valid but stores no event (identify, group): reported as accepted. */
+export interface Acknowledged {
+  index: number;
+  id: string | null;
+  type: string;
+}
+
+/** How far ahead of the server clock an event may be (client clock skew), before it is refused. */
+export const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
+
+/** Zod issues as `{ path, message }`, paths dotted (`attributes.plan`, `batch.3.event`). */
+export function toIssues(issues: readonly ZodIssue[], prefix: readonly (string | number)[] = []): Issue[] {
+  return issues.map((i) => ({ path: [...prefix, ...i.path].join('.'), message: i.message }));
+}
+
+/**
+ * Refuses items that repeat an id already seen earlier in the same request: Postgres cannot upsert
+ * one row twice in a statement, and which of the two the sender meant is a guess.
+ */
+export function splitDuplicates(drafts: readonly EventDraft[]): { unique: EventDraft[]; duplicates: Rejection[] } {
+  const seen = new Map<string, number>();
+  const unique: EventDraft[] = [];
+  const duplicates: Rejection[] = [];
+  for (const d of drafts) {
+    const first = seen.get(d.sourceId);
+    if (first !== undefined) {
+      duplicates.push({
+        index: d.index,
+        id: d.sourceId,
+        errors: [
+          { path: 'id', message: `the same id is already at index ${first} of this request: ids must be unique` },
+        ],
+      });
+    } else {
+      seen.set(d.sourceId, d.index);
+      unique.push(d);
+    }
+  }
+  return { unique, duplicates };
+}
+
+/** What storing a batch did: per draft, the account it was tied to (null when unresolved). */
+export interface StoredBatch {
+  accountIds: Array<string | null>;
+}
+
+/**
+ * Stores a batch in one transaction: visitor links first (so this batch's own identify calls
+ * resolve its page views), then the events, resolved to people and accounts. Either all of it is
+ * committed before this resolves, or none of it.
+ */
+export async function storeBatch(
+  db: Db,
+  orgId: string,
+  source: string,
+  drafts: readonly EventDraft[],
+  links: readonly VisitorLink[] = [],
+): Promise<StoredBatch> {
+  return db.transaction(async (tx) => {
+    await upsertVisitorLinks(tx, orgId, links);
+    if (drafts.length === 0) return { accountIds: [] };
+    const resolved = await resolveIdentities(tx, orgId, drafts);
+    const records: EventRecord[] = drafts.map((d, i) => {
+      const r = resolved[i]!;
+      return {
+        source,
+        sourceId: d.sourceId,
+        type: d.type,
+        occurredAt: d.occurredAt,
+        personId: r.personId,
+        accountId: r.accountId,
+        domain: r.domain,
+        url: d.url,
+        quantity: d.quantity,
+        strength: d.strength,
+        attributes: { ...d.attributes, ...(r.email && !r.personId ? { email: r.email } : {}) },
+        excludedReason: d.excludedReason ?? null,
+      };
+    });
+    await upsertEvents(tx, orgId, records);
+    return { accountIds: resolved.map((r) => r.accountId) };
+  });
+}
+
+/** The report of a request: one entry per item, in request order, and the totals. */
+export function buildReport(
+  drafts: readonly EventDraft[],
+  stored: StoredBatch,
+  rejections: readonly Rejection[],
+  acknowledged: readonly Acknowledged[] = [],
+): IngestReportBody {
+  const items: ItemReportBody[] = [
+    ...drafts.map((d, i) => ({
+      index: d.index,
+      id: d.sourceId,
+      status: 'accepted' as const,
+      type: d.type,
+      accountId: stored.accountIds[i] ?? null,
+    })),
+    ...acknowledged.map((a) => ({ index: a.index, id: a.id, status: 'accepted' as const, type: a.type })),
+    ...rejections.map((r) => ({ index: r.index, id: r.id, status: 'rejected' as const, errors: r.errors })),
+  ].sort((a, b) => a.index - b.index);
+  return {
+    accepted: drafts.length + acknowledged.length,
+    rejected: rejections.length,
+    unresolved: stored.accountIds.filter((a) => a === null).length,
+    items,
+  };
+}
