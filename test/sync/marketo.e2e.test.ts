@@ -1,0 +1,246 @@
+/**
+ * End to end with Marketo: a generated org in the Salesforce emulator, its MAP side in the
+ * Marketo emulator, the Salesforce pull, the Marketo pull through the shared MAP sync, then
+ * scoring. The surging account moves with MAP data, MAP activity lands on the right accounts,
+ * the scanner's opens and clicks are kept but excluded, a second pull is incremental, and a pull
+ * that crashes between pages resumes to the same store.
+ */
+import type { Connection } from 'jsforce';
+import { generateOrg } from '../../scripts/generator';
+import type { GeneratedOrg } from '../../scripts/generator/types';
+import { DEFAULT_MODEL_DOCUMENT } from '../../server/src/model/defaults';
+import { publishModel, scoreOrg } from '../../server/src/scoring/engine';
+import { syncMapSource, type MapSyncResult } from '../../server/src/sources/map/sync';
+import type { MapConnector } from '../../server/src/sources/map/types';
+import { marketo } from '../../server/src/sources/marketo/connector';
+import { connectSalesforce } from '../../server/src/sources/salesforce/connection';
+import { syncSalesforce } from '../../server/src/sources/salesforce/sync';
+import type { Db } from '../../server/src/store/db';
+import { startMarketoEmulator, type MarketoEmulator } from '../map-emulators/marketo/server';
+import { mapSeed, type MapSeed } from '../map-emulators/seed';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../salesforce-emulator/server';
+import { createTestDb, dropTestDb } from '../support/db';
+
+const ORG = 'mk-e2e';
+const now = new Date('2026-11-24T10:00:00.000Z');
+const asOf = '2026-11-24';
+let gen: GeneratedOrg;
+let seed: MapSeed;
+let sf: Emulator;
+let mk: MarketoEmulator;
+let db: Db;
+let conn: Connection;
+let before: Map<string, number>;
+let firstPull: MapSyncResult;
+const mapOnly = { corp: '', gmail: 'lou.park@gmail.com' };
+
+const connector = (): MapConnector =>
+  marketo.create(
+    {
+      settings: { baseUrl: mk.credentials.baseUrl, clientId: mk.credentials.clientId },
+      secrets: { clientSecret: mk.credentials.clientSecret },
+    },
+    { salesforce: null },
+  );
+const noSleep = () => Promise.resolve();
+const id15 = (id: string | null | undefined) => id?.slice(0, 15);
+
+async function syncSf(orgId: string): Promise<void> {
+  const r = await syncSalesforce({ db, orgId, conn, pageSize: 500 });
+  expect(r.status).toBe('succeeded');
+}
+
+/** Everything the Marketo pull stored for an org, without the org id and load times. */
+async function marketoContents(orgId: string): Promise<string> {
+  const q = async (sql: string) => (await db.query(sql, [orgId])).rows;
+  return JSON.stringify({
+    people: await q(
+      `SELECT id, kind, account_id, email, name, title, match_method, merged_into, attributes FROM people
+       WHERE org_id = $1 AND kind = 'marketo' ORDER BY id`,
+    ),
+    events: await q(
+      `SELECT source_id, type, occurred_at, person_id, account_id, url, attributes, excluded_reason, source_person_id
+       FROM events WHERE org_id = $1 AND source = 'marketo' ORDER BY source_id`,
+    ),
+  });
+}
+
+const count = async (sql: string, params: unknown[] = [ORG]) =>
+  Number((await db.query<{ n: string | number }>(sql, params)).rows[0]!.n);
+
+beforeAll(async () => {
+  gen = generateOrg({ accounts: 120, seed: 23, now });
+  seed = mapSeed(gen);
+  sf = await startEmulator({ org: gen as unknown as EmulatorOptions['org'], forceAppDir: null, now: () => now });
+  mk = await startMarketoEmulator({ seed, now });
+  // MAP-only people (no Salesforce ids): one at the bot account's domain, one on gmail.
+  mapOnly.corp = `kim.nash@${gen.stories.bot.domain}`;
+  for (const [i, email] of [mapOnly.corp, mapOnly.gmail].entries()) {
+    const lead = mk.data.addLead({
+      email,
+      firstName: email.split('.')[0]!,
+      lastName: 'MapOnly',
+      title: 'Director of Security',
+    });
+    mk.data.addActivities([
+      {
+        leadId: lead.id,
+        activityDate: `2026-11-2${i}T15:00:00Z`,
+        activityTypeId: 2,
+        primaryAttributeValueId: 77,
+        primaryAttributeValue: 'Demo Request',
+        attributes: [{ name: 'Referrer URL', value: 'https://www.example.com/demo' }],
+      },
+    ]);
+  }
+  db = await createTestDb();
+  conn = await connectSalesforce({
+    kind: 'client_credentials',
+    loginUrl: sf.loginUrl,
+    clientId: sf.clientId,
+    clientSecret: sf.clientSecret,
+  });
+  await syncSf(ORG);
+  await publishModel(db, ORG, DEFAULT_MODEL_DOCUMENT, asOf);
+  before = new Map((await scoreOrg(db, { orgId: ORG, asOf })).scores.map((s) => [s.accountId, s.score]));
+  firstPull = await syncMapSource({ db, orgId: ORG, connector: connector(), now, sleep: noSleep });
+}, 180_000);
+
+afterAll(async () => {
+  await mk?.close();
+  await sf?.close();
+  if (db) await dropTestDb(db);
+});
+
+describe('Marketo → Pulse', () => {
+  it('stores every activity of the window, counts matches and reports API calls', async () => {
+    const inWindow =
+      seed.activities.filter((a) => Date.parse(a.occurredAt) >= now.getTime() - 180 * 86_400_000).length + 2;
+    expect(firstPull.status).toBe('succeeded');
+    expect(firstPull.counts.activities).toBe(inWindow);
+    expect(await count(`SELECT count(*) AS n FROM events WHERE org_id = $1 AND source = 'marketo'`)).toBe(inWindow);
+    expect(firstPull.counts.matchedByCrmId).toBeGreaterThan(0);
+    expect(firstPull.counts.matchedByDomain).toBeGreaterThanOrEqual(1);
+    expect(firstPull.counts.unmatched).toBeGreaterThanOrEqual(1);
+    // Every HTTP request counted: identity, types, paging token, one per page, lead lookups.
+    expect(firstPull.apiCalls.total).toBe(mk.calls.entries.length);
+    expect(firstPull.apiCalls.total).toBeLessThanOrEqual(3 + 2 * firstPull.counts.pages);
+  });
+
+  it('puts each contact’s Marketo activity on that contact and its Salesforce account', async () => {
+    const contacts = new Map(seed.people.filter((p) => p.kind === 'contact').map((p) => [p.email.toLowerCase(), p]));
+    const rows = await db.query<{ email: string; person_id: string; account_id: string | null }>(
+      `SELECT p.email, e.person_id, e.account_id FROM events e JOIN people p
+         ON p.org_id = e.org_id AND p.id = e.source_person_id
+       WHERE e.org_id = $1 AND e.source = 'marketo'`,
+      [ORG],
+    );
+    let checked = 0;
+    for (const r of rows.rows) {
+      const c = contacts.get(r.email);
+      if (!c) continue;
+      checked++;
+      expect(id15(r.person_id)).toBe(id15(c.salesforceId));
+      expect(id15(r.account_id)).toBe(id15(c.salesforceAccountId));
+    }
+    expect(checked).toBeGreaterThan(rows.rows.length / 2);
+  });
+
+  it('MAP-only people: the company-domain one counts for its account, the gmail one for none', async () => {
+    const rows = await db.query<{ email: string; account_id: string | null }>(
+      `SELECT p.email, e.account_id FROM events e JOIN people p ON p.org_id = e.org_id AND p.id = e.source_person_id
+       WHERE e.org_id = $1 AND e.source = 'marketo' AND p.email IN ($2, $3)`,
+      [ORG, mapOnly.corp, mapOnly.gmail],
+    );
+    const byEmail = new Map(rows.rows.map((r) => [r.email, r.account_id]));
+    expect(id15(byEmail.get(mapOnly.corp))).toBe(id15(gen.stories.bot.accountId));
+    expect(byEmail.has(mapOnly.gmail)).toBe(true);
+    expect(byEmail.get(mapOnly.gmail)).toBeNull();
+  });
+
+  it('the scanner’s opens and clicks are stored, attributed to Ironclad Savings Bank, and excluded as bot', async () => {
+    const bot = gen.stories.bot;
+    expect(bot.accountName).toBe('Ironclad Savings Bank');
+    const rows = await db.query<{ type: string; account_id: string | null; excluded_reason: string | null }>(
+      `SELECT e.type, e.account_id, e.excluded_reason FROM events e JOIN people p
+         ON p.org_id = e.org_id AND p.id = e.source_person_id
+       WHERE e.org_id = $1 AND e.source = 'marketo' AND p.email = $2`,
+      [ORG, bot.email.toLowerCase()],
+    );
+    const clicks = rows.rows.filter((r) => r.type === 'email_click');
+    expect(clicks.length).toBeGreaterThan(0);
+    for (const r of rows.rows.filter((x) => x.type === 'email_click' || x.type === 'email_open')) {
+      expect(r.excluded_reason).toBe('bot');
+      expect(id15(r.account_id)).toBe(id15(bot.accountId));
+    }
+    expect(rows.rows.some((r) => r.type === 'email_sent' && r.excluded_reason === null)).toBe(true);
+    expect(firstPull.counts.bot).toBeGreaterThanOrEqual(clicks.length);
+  });
+
+  it('the surging account’s score rises with its Marketo activity', async () => {
+    const after = new Map((await scoreOrg(db, { orgId: ORG, asOf })).scores.map((s) => [s.accountId, s.score]));
+    const surging = gen.stories.surging.accountId;
+    const id = [...after.keys()].find((k) => id15(k) === id15(surging))!;
+    expect(after.get(id)!).toBeGreaterThan((before.get(id) ?? 0) + 5);
+    const ranked = [...after.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+    expect(ranked.indexOf(id)).toBeLessThan(5);
+  });
+
+  it('a second pull is incremental: three calls and nothing new stored', async () => {
+    const snapshot = await marketoContents(ORG);
+    mk.calls.clear();
+    const again = await syncMapSource({ db, orgId: ORG, connector: connector(), now, sleep: noSleep });
+    expect(again.status).toBe('succeeded');
+    expect(again.apiCalls.total).toBe(3); // identity, activity types, one activities page from the stored token
+    expect(again.counts.activities).toBe(0);
+    expect(mk.calls.entries.map((c) => c.path)).toEqual([
+      '/identity/oauth/token',
+      '/rest/v1/activities/types.json',
+      '/rest/v1/activities.json',
+    ]);
+    expect(await marketoContents(ORG)).toBe(snapshot);
+  });
+
+  it('a pull that crashes after its third page resumes from the checkpoint to the same store', async () => {
+    const CRASH = 'mk-crash';
+    await syncSf(CRASH);
+    const crashed = await syncMapSource({
+      db,
+      orgId: CRASH,
+      connector: connector(),
+      now,
+      sleep: noSleep,
+      afterPage: (page) => {
+        if (page === 2) throw new Error('killed between pages');
+      },
+    });
+    expect(crashed.status).toBe('failed');
+    expect(crashed.counts.pages).toBe(3);
+    const resumed = await syncMapSource({ db, orgId: CRASH, connector: connector(), now, sleep: noSleep });
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.counts.activities).toBe(firstPull.counts.activities - crashed.counts.activities);
+    expect(await marketoContents(CRASH)).toBe(await marketoContents(ORG));
+  });
+
+  it('a spent daily quota ends the run partial; the next run finishes it', async () => {
+    const QUOTA = 'mk-quota';
+    await syncSf(QUOTA);
+    let pages = 0;
+    const partial = await syncMapSource({
+      db,
+      orgId: QUOTA,
+      connector: connector(),
+      now,
+      sleep: noSleep,
+      afterPage: () => {
+        if (++pages === 2) mk.faults.dailyQuotaReached();
+      },
+    });
+    expect(partial.status).toBe('partial');
+    expect(partial.error).toMatch(/607|quota/);
+    mk.faults.clear();
+    const rest = await syncMapSource({ db, orgId: QUOTA, connector: connector(), now, sleep: noSleep });
+    expect(rest.status).toBe('succeeded');
+    expect(await marketoContents(QUOTA)).toBe(await marketoContents(ORG));
+  });
+});
