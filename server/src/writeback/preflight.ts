@@ -19,18 +19,21 @@ export interface DescribedField {
   digits?: number;
   updateable?: boolean;
   picklistValues?: { value: string; active?: boolean }[];
+  /** reference fields: the objects a lookup may point at. */
+  referenceTo?: string[];
 }
 
 /** One problem: the field, the output, what is wrong and the fix, as one message. */
-export interface PreflightProblem {
-  output: AccountOutputKey;
+export interface PreflightProblem<K extends string = AccountOutputKey> {
+  output: K;
   field: string;
   kind: 'missing' | 'type' | 'precision' | 'picklist' | 'length' | 'not-editable' | 'duplicate';
   message: string;
 }
 
-const SETUP = 'Setup → Object Manager → Account → Fields';
-const PERMSET = 'assign the Engagement_Integration permission set';
+const setup = (object: string) => `Setup → Object Manager → ${object} → Fields`;
+/** How to give the integration user edit access to the package's fields. */
+export const PERMSET = 'assign the Engagement_Integration permission set';
 
 /** Describe types an output's contract type may land in. */
 const ACCEPTS: Record<string, readonly string[]> = {
@@ -42,6 +45,7 @@ const ACCEPTS: Record<string, readonly string[]> = {
   Checkbox: ['boolean'],
   Date: ['date'],
   DateTime: ['datetime'],
+  Lookup: ['reference'],
 };
 
 /** Checks a describe result against a mapping; pure. Returns every problem, in contract order. */
@@ -74,14 +78,28 @@ export function checkFields(fields: readonly DescribedField[], mapping: Mapping)
   return problems;
 }
 
-function typeProblems(spec: FieldSpec, d: DescribedField): [PreflightProblem['kind'], string][] {
+/** What keeps described field `d` from holding `spec`'s output on `object` (empty: it fits). */
+export function typeProblems(
+  spec: FieldSpec,
+  d: DescribedField,
+  object = 'Account',
+): [PreflightProblem['kind'], string][] {
+  const SETUP = setup(object);
+  const lengthText = (have: number, need: number) =>
+    `holds ${have} characters but needs ${need} — raise its length in ${SETUP}`;
   const accepts = ACCEPTS[spec.type] ?? [];
   if (!accepts.includes(d.type)) {
-    return [
-      ['type', `is ${d.type} but ${spec.output} needs ${describeWanted(spec)} — remap it to a field of that type`],
-    ];
+    // Account outputs can be remapped; the Lead fields are the package's own, so the fix is the package.
+    const fix = object === 'Account' ? 'remap it to a field of that type' : 'reinstall or upgrade the Pulse package';
+    return [['type', `is ${d.type} but ${spec.output} needs ${describeWanted(spec)} — ${fix}`]];
   }
   const out: [PreflightProblem['kind'], string][] = [];
+  if (spec.type === 'Lookup' && spec.referenceTo && !(d.referenceTo ?? []).includes(spec.referenceTo)) {
+    out.push([
+      'type',
+      `looks up ${(d.referenceTo ?? []).join(', ') || 'nothing'} but ${spec.output} needs a Lookup(${spec.referenceTo})`,
+    ]);
+  }
   if (spec.type === 'Number' || spec.type === 'Percent') {
     const want = (spec.precision ?? 18) - (spec.scale ?? 0);
     const have = d.type === 'int' ? (d.digits ?? 0) : (d.precision ?? 18) - (d.scale ?? 0);
@@ -108,10 +126,6 @@ function typeProblems(spec: FieldSpec, d: DescribedField): [PreflightProblem['ki
   return out;
 }
 
-function lengthText(have: number, need: number): string {
-  return `holds ${have} characters but needs ${need} — raise its length in ${SETUP}`;
-}
-
 function describeWanted(spec: FieldSpec): string {
   switch (spec.type) {
     case 'Number':
@@ -122,6 +136,8 @@ function describeWanted(spec: FieldSpec): string {
       return `a Long Text Area(${spec.length})`;
     case 'Text':
       return `a Text(${spec.length})`;
+    case 'Lookup':
+      return `a Lookup(${spec.referenceTo ?? ''})`;
     default:
       return `a ${spec.type}`;
   }
@@ -134,11 +150,15 @@ export async function preflight(conn: Connection, mapping: Mapping): Promise<Pre
 }
 
 /** Throws PREFLIGHT_FAILED listing every problem, when there is one. */
-export function assertPreflight(problems: readonly PreflightProblem[], orgId: string): void {
+export function assertPreflight(
+  problems: readonly { message: string }[],
+  orgId: string,
+  object: 'Account' | 'Lead' = 'Account',
+): void {
   if (problems.length === 0) return;
   throw new PulseError(
     'PREFLIGHT_FAILED',
     `Writing to Salesforce is refused until these are fixed:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
-    { org: orgId, object: 'Account' },
+    { org: orgId, object },
   );
 }

@@ -13,11 +13,21 @@ import { loadWrittenValues, markWritten, recordFailures, type WriteFailure } fro
 import type { OutputValue } from './outputs';
 import { log } from '../log';
 
-/** One account's desired field values (field API name → value). */
+/** One account's desired field values (field API name → value); with `sobject` Lead, `accountId` is the lead's id. */
 export interface AccountValues {
   accountId: string;
   values: Record<string, OutputValue>;
 }
+
+/** Where the writer keeps what Salesforce confirmed and what failed for good (one per written object). */
+export interface WriteLedger {
+  load(db: Db, orgId: string, ids: readonly string[]): Promise<Map<string, Map<string, string>>>;
+  mark(db: Db, orgId: string, rows: readonly { accountId: string; field: string; value: string }[]): Promise<void>;
+  recordFailures(db: Db, orgId: string, failures: readonly WriteFailure[]): Promise<void>;
+}
+
+/** The Account ledger: written_values and write_failures. */
+export const ACCOUNT_LEDGER: WriteLedger = { load: loadWrittenValues, mark: markWritten, recordFailures };
 
 /** Knobs of one write. */
 export interface WriteOptions {
@@ -25,6 +35,10 @@ export interface WriteOptions {
   conn: Connection;
   orgId: string;
   accounts: readonly AccountValues[];
+  /** The object written (default Account); the lead write-back passes Lead with its own ledger. */
+  sobject?: 'Account' | 'Lead';
+  /** Confirmed values and failures of `sobject` (default ACCOUNT_LEDGER). */
+  ledger?: WriteLedger;
   /** Fields sent only along with another changed field of the account (e.g. the scored-at stamp). */
   rideAlong?: readonly string[];
   /** More changed accounts than this go through one Bulk API 2.0 job (default 2000). */
@@ -118,7 +132,9 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
   const { db, conn, orgId } = opts;
   const maxCalls = opts.maxApiCalls ?? Infinity;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const written = await loadWrittenValues(
+  const sobject = opts.sobject ?? 'Account';
+  const ledger = opts.ledger ?? ACCOUNT_LEDGER;
+  const written = await ledger.load(
     db,
     orgId,
     opts.accounts.map((a) => a.accountId),
@@ -188,8 +204,8 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
         result.pending--;
       }
     }
-    await markWritten(db, orgId, ok);
-    await recordFailures(db, orgId, failed);
+    await ledger.mark(db, orgId, ok);
+    await ledger.recordFailures(db, orgId, failed);
     result.failures.push(...failed);
     await opts.afterBatch?.({ mode, records: outcomes.length });
     return locked;
@@ -199,7 +215,7 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     const locked: string[] = [];
     for (let i = 0; i < ids.length; i += size) {
       const chunk = ids.slice(i, i + size).map((id) => byId.get(id)!);
-      const outcomes = await call(() => sendCollection(conn, chunk));
+      const outcomes = await call(() => sendCollection(conn, chunk, sobject));
       locked.push(...(await settle(outcomes, mode, last)));
     }
     return locked;
@@ -211,7 +227,11 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
       // Every job is opened first so Salesforce works on them in parallel, then each is read.
       const jobs: { id: string; records: Pending[]; closedAt: number }[] = [];
       for (const g of bulkCsvs(pending, opts.maxJobBytes ?? MAX_JOB_BYTES)) {
-        jobs.push({ id: await openBulkJob(conn, g.csv, call), records: g.records, closedAt: performance.now() });
+        jobs.push({
+          id: await openBulkJob(conn, g.csv, call, sobject),
+          records: g.records,
+          closedAt: performance.now(),
+        });
       }
       locked = [];
       for (const j of jobs) {
@@ -264,10 +284,10 @@ function isNetworkError(e: unknown): boolean {
 }
 
 /** One sObject collections update (allOrNone false); per-record outcomes in request order. */
-async function sendCollection(conn: Connection, records: Pending[]): Promise<RecordOutcome[]> {
+async function sendCollection(conn: Connection, records: Pending[], sobject: string): Promise<RecordOutcome[]> {
   const body = {
     allOrNone: false,
-    records: records.map((r) => ({ attributes: { type: 'Account' }, Id: r.accountId, ...r.fields })),
+    records: records.map((r) => ({ attributes: { type: sobject }, Id: r.accountId, ...r.fields })),
   };
   const res = await conn.request<
     { id?: string; success: boolean; errors?: { statusCode: string; message: string }[] }[]
@@ -327,7 +347,7 @@ export function bulkCsvs(records: readonly Pending[], maxBytes: number): { csv: 
 type Call = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /** Creates one Bulk API 2.0 update job, uploads its CSV and closes it (3 calls); returns the job id. */
-async function openBulkJob(conn: Connection, csv: string, call: Call): Promise<string> {
+async function openBulkJob(conn: Connection, csv: string, call: Call, sobject: string): Promise<string> {
   const base = `/services/data/v${conn.version}/jobs/ingest`;
   // A fresh object per request: jsforce writes Content-Length into the headers it is given.
   const json = () => ({ 'Content-Type': 'application/json' });
@@ -335,7 +355,7 @@ async function openBulkJob(conn: Connection, csv: string, call: Call): Promise<s
     conn.request<{ id: string }>({
       method: 'POST',
       url: base,
-      body: JSON.stringify({ object: 'Account', operation: 'update', contentType: 'CSV', lineEnding: 'LF' }),
+      body: JSON.stringify({ object: sobject, operation: 'update', contentType: 'CSV', lineEnding: 'LF' }),
       headers: json(),
     }),
   );
