@@ -2,7 +2,8 @@ import type { Db } from '../../server/src/store/db';
 import { runDemo, formatDemo, type DemoResult } from '../../server/src/cli/demo';
 import { createTestDb, dropTestDb } from '../support/db';
 
-// The README's "run" command, one cycle, on a small org: pull → publish (back-fill) → score → write back.
+// `npm start`, on a small org: the first daily run (pull → publish with back-fill → score → write back),
+// then the status page and the daily schedule.
 let db: Db;
 let result: DemoResult;
 const progress: string[] = [];
@@ -12,7 +13,7 @@ beforeAll(async () => {
   result = await runDemo(
     { accounts: 80, seed: 7, port: 0, once: true, asOf: '2026-11-24' },
     { write: (s) => progress.push(s) },
-    { db },
+    { db, env: {} },
   );
 }, 180_000);
 
@@ -50,10 +51,25 @@ test('writes every scored account back, so Salesforce answers list-view queries 
   expect(rows.records.map((r) => r.Id)).toContain(cooling.accountId);
 });
 
-test('the report names the top accounts and the stories', () => {
+test('the report names the top accounts and the stories; progress shows each stage', () => {
   const text = formatDemo(result);
   expect(text).toContain(`Pulse scored ${result.scores.length} accounts as of 2026-11-24`);
   expect(text).toContain('Planted stories:');
   expect(text).toContain('Coldwater Logistics');
-  expect(progress.join('')).toContain('Writing');
+  const lines = progress.join('');
+  expect(lines).toContain('  pulling Account (');
+  expect(lines).toContain('Score publishing model default-1 and back-filling 90 days of history');
+  expect(lines).toMatch(/Write wrote \d+ of \d+ changed accounts/);
+  expect(lines).toMatch(/Done {2}run \d+ succeeded/);
+});
+
+test('the first cycle is the daily run, recorded; then the status page shows it and the schedule is set', async () => {
+  expect(result.run).toMatchObject({ status: 'succeeded', orgId: 'demo', accountsWritten: result.scores.length });
+  const { url, worker } = await result.serve(0);
+  expect(worker.schedule.description).toBe('every day at 06:00 (UTC)');
+  expect(worker.task.getNextRun()!.getTime()).toBeGreaterThan(Date.now());
+  const body = (await (await fetch(`${url}/v1/status?kind=daily`)).json()) as {
+    orgs: { id: string; runs: { id: number; status: string }[] }[];
+  };
+  expect(body.orgs.find((o) => o.id === 'demo')?.runs[0]).toMatchObject({ id: result.run.runId, status: 'succeeded' });
 });

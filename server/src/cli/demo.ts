@@ -5,34 +5,40 @@ import { readConfig, type SalesforceAuth } from '../config';
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
 import { listAccountNames } from '../store/accounts';
-import { loadActiveModel } from '../store/models';
-import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
-import { publishModel, scoreOrg, type AccountScore } from '../scoring/engine';
-import { connectSalesforce } from '../sources/salesforce/connection';
-import { syncSalesforce, type SyncResult } from '../sources/salesforce/sync';
+import type { AccountScore } from '../scoring/engine';
+import type { SyncResult } from '../sources/salesforce/sync';
 import { PulseError } from '../errors';
-import type { Output } from './model';
-import { buildAccountOutputs } from '../writeback/context';
-import { writeBack } from '../writeback/writeback';
+import { createApp } from '../http/app';
+import { startServer, type RunningServer } from '../http/server';
+import { runDaily, type DailyRunResult, type RunProgress, type RunStage } from '../run/daily';
 import type { WriteResult } from '../writeback/writer';
+import type { Output } from './model';
+import { startWorker, type Worker } from './run';
+import { resolvePort } from './serve';
 import { quietLogs } from './score';
 
-/** Options of `pulse demo` (the README's "run" command). */
+/** Options of `pulse demo` (what `npm start` runs). */
 export interface DemoOptions {
   accounts: number;
   seed: number;
+  /** Emulator port (0 = any free port). */
   port: number;
-  /** Run one cycle and exit instead of keeping the emulator up. */
+  /** Run one cycle and exit instead of serving the status page and keeping the schedule. */
   once: boolean;
-  /** The day to score as (default: today, UTC). */
+  /** The day to score as (default: today, UTC); pins the emulator's and the run's clock to its noon. */
   asOf?: string;
   org?: string;
+  /** The status page's port (default: PORT, else 3000; 0 = any free port). */
+  webPort?: number;
+  /** Show a progress bar for the pull (default: when stderr is a terminal). */
+  bar?: boolean;
 }
 
-/** What one demo cycle did. */
+/** What the demo's first cycle did, and what keeps running after it. */
 export interface DemoResult {
   orgId: string;
   asOf: string;
+  run: DailyRunResult;
   sync: SyncResult;
   write: WriteResult;
   modelVersion: string;
@@ -41,6 +47,10 @@ export interface DemoResult {
   /** Account names by id, for the report. */
   names: Map<string, string>;
   emulator: { instanceUrl: string; loginUrl: string; clientId: string; clientSecret: string } | null;
+  /** After `serve()`: the status page and the daily schedule. */
+  web: { url: string } | null;
+  /** Starts the web server (status page) and the daily schedule, as `npm start` keeps them. */
+  serve(webPort: number): Promise<{ url: string; worker: Worker }>;
   close: () => Promise<void>;
 }
 
@@ -55,15 +65,22 @@ interface EmulatorHandle {
 type StoryList = DemoResult['stories'];
 
 /**
- * One full cycle on the embedded defaults: a Salesforce emulator filled with a generated org (unless
- * SF_* variables point at a real org), the embedded database, a first full pull, the default model
- * published (which back-fills 90 days of history so trends work on day one), and today's scores.
+ * The first cycle on the embedded defaults: a Salesforce emulator filled with a generated org (unless
+ * SF_* variables point at a real org), the embedded database, then the daily run — a first full pull,
+ * the default model published (which back-fills 90 days of history so trends work on day one), today's
+ * scores, and the write-back — with its progress on `out`.
  */
-export async function runDemo(opts: DemoOptions, out: Output, deps: { db?: Db } = {}): Promise<DemoResult> {
-  // Progress goes to `out` (stderr from the CLI) so stdout holds only the report.
-  const config = readConfig();
+export async function runDemo(
+  opts: DemoOptions,
+  out: Output,
+  deps: { db?: Db; env?: NodeJS.ProcessEnv } = {},
+): Promise<DemoResult> {
+  const env = deps.env ?? process.env;
+  const config = readConfig(env);
   const db = deps.db ?? (await openStore(config));
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  // A pinned day gets a pinned clock (tests, reproducible demos); otherwise the real one.
+  const now = opts.asOf ? () => new Date(`${asOf}T12:00:00Z`) : () => new Date();
 
   let auth: SalesforceAuth;
   let emulator: EmulatorHandle | null = null;
@@ -80,13 +97,12 @@ export async function runDemo(opts: DemoOptions, out: Output, deps: { db?: Db } 
       require('../../../test/salesforce-emulator/server') as typeof import('../../../test/salesforce-emulator/server');
     const { generateOrg } = require('../../../scripts/generator') as typeof import('../../../scripts/generator');
     /* eslint-enable @typescript-eslint/no-require-imports */
-    const now = new Date(`${asOf}T12:00:00Z`);
     out.write(`Generating an org with ${opts.accounts} accounts (seed ${opts.seed}, 180 days of history)…\n`);
-    const org = generateOrg({ accounts: opts.accounts, seed: opts.seed, now, days: 180 });
+    const org = generateOrg({ accounts: opts.accounts, seed: opts.seed, now: now(), days: 180 });
     const started = await startEmulator({
       port: opts.port,
       org: org as unknown as NonNullable<Parameters<typeof startEmulator>[0]>['org'],
-      now: () => now,
+      now,
       forceAppDir: resolve(__dirname, '../../../force-app'),
     });
     emulator = started;
@@ -104,66 +120,43 @@ export async function runDemo(opts: DemoOptions, out: Output, deps: { db?: Db } 
     out.write(`Salesforce emulator at ${started.instanceUrl}\n`);
   }
 
-  const conn = await connectSalesforce(auth);
-  const bar = new SingleBar(
-    {
-      format: 'pull {bar} {object} ({objectIndex}/{objects}) | {value} records | {apiCalls} API calls',
-      stream: process.stderr,
-    },
-    Presets.shades_classic,
-  );
-  let started = false;
-  const sync = await syncSalesforce({
-    db,
-    orgId,
-    conn,
-    onProgress: (p) => {
-      const payload = { object: p.object, objectIndex: p.objectIndex, objects: p.objects, apiCalls: p.apiCalls };
-      if (!started) {
-        bar.start(0, p.records, payload);
-        started = true;
-      }
-      bar.setTotal(Math.max(p.records, 1));
-      bar.update(p.records, payload);
-    },
-  });
-  if (started) bar.stop();
-  if (sync.status === 'failed') {
-    throw new PulseError('SYNC_FAILED', `the pull failed: ${sync.error ?? 'unknown error'}`, { org: orgId });
-  }
-  out.write(
-    `Pulled ${Object.values(sync.counts).reduce((a, b) => a + b, 0)} records with ${sync.apiCalls.total} API calls\n`,
-  );
+  const closeAll: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closeAll.reverse()) await c();
+    await emulator?.close();
+    if (!deps.db) await db.close();
+  };
+  // Every later cycle (the schedule) runs against the same org with the same sign-in.
+  const cycle = (onProgress?: (p: RunProgress) => void) =>
+    runDaily({ db, orgId, env, salesforce: auth, now, onProgress });
 
-  if (!(await loadActiveModel(db, orgId))) {
-    out.write('Publishing the default model and back-filling 90 days of history…\n');
-    await publishModel(db, orgId, DEFAULT_MODEL_DOCUMENT, asOf);
-  }
-  const scored = await scoreOrg(db, { orgId, asOf });
-  const active = await loadActiveModel(db, orgId);
-  const outputs = await buildAccountOutputs(db, {
-    orgId,
-    model: active!.model,
-    scores: scored.scores,
-    asOf,
-    scoredAt: new Date(),
+  const run = await cycle(demoProgress(out, opts.bar ?? process.stderr.isTTY === true)).catch(async (e) => {
+    await close();
+    throw e;
   });
-  out.write(`Writing ${outputs.length} accounts' engagement fields back to Salesforce…\n`);
-  const write = await writeBack({ db, conn, orgId, outputs, budgetShare: 0.1 });
-  out.write(
-    `Wrote ${write.accountsWritten} accounts (${write.mode}, ${write.apiCalls} API calls, ${write.failures.length} failures)\n`,
-  );
-  const byId = new Map(scored.scores.map((s) => [s.accountId, s]));
+  if (run.status === 'failed' || run.status === 'skipped' || !run.sync || !run.write) {
+    await close();
+    const why = run.failures.map((f) => `${f.stage}: ${f.message}`).join('; ');
+    throw new PulseError(
+      'RUN_FAILED',
+      `the first cycle ${run.status === 'skipped' ? 'was skipped' : 'failed'} (run ${run.runId}): ${why}`,
+      {
+        org: orgId,
+      },
+    );
+  }
+  const byId = new Map(run.scores.map((s) => [s.accountId, s]));
   const stories: StoryList = storyAccounts.map((s) => ({ ...s, score: byId.get(s.accountId) ?? null }));
   const names = await listAccountNames(db, orgId);
 
-  return {
+  const result: DemoResult = {
     orgId,
     asOf,
-    sync,
-    write,
-    modelVersion: scored.modelVersion,
-    scores: scored.scores,
+    run,
+    sync: run.sync,
+    write: run.write,
+    modelVersion: run.modelVersion ?? '',
+    scores: run.scores,
     stories,
     names,
     emulator: emulator
@@ -174,12 +167,70 @@ export async function runDemo(opts: DemoOptions, out: Output, deps: { db?: Db } 
           clientSecret: emulator.clientSecret,
         }
       : null,
-    close: async () => {
-      await emulator?.close();
-      if (!deps.db) await db.close();
+    web: null,
+    serve: async (webPort) => {
+      const server: RunningServer = await startServer(createApp({ db }), webPort);
+      closeAll.push(() => server.close());
+      const worker = startWorker({
+        db,
+        orgs: [orgId],
+        env,
+        run: (d) => runDaily({ ...d, salesforce: auth, now }),
+      });
+      closeAll.push(() => worker.stop());
+      result.web = { url: server.url };
+      return { url: server.url, worker };
     },
+    close,
+  };
+  return result;
+}
+
+/** The first cycle's progress: a bar for the pull on a terminal, a line per stage on `out`. */
+function demoProgress(out: Output, showBar: boolean): (p: RunProgress) => void {
+  const bar = showBar
+    ? new SingleBar(
+        {
+          format: 'pull {bar} {object} ({objectIndex}/{objects}) | {value} records | {apiCalls} API calls',
+          stream: process.stderr,
+        },
+        Presets.shades_classic,
+      )
+    : null;
+  let barStarted = false;
+  let lastObject = '';
+  return (p) => {
+    if (p.kind === 'pull') {
+      const { object, objectIndex, objects, apiCalls, records } = p.progress;
+      if (bar) {
+        const payload = { object, objectIndex: objectIndex + 1, objects, apiCalls };
+        if (!barStarted) bar.start(Math.max(records, 1), records, payload);
+        barStarted = true;
+        bar.setTotal(Math.max(records, 1));
+        bar.update(records, payload);
+      } else if (object !== lastObject) {
+        lastObject = object;
+        out.write(`  pulling ${object} (${objectIndex + 1}/${objects})\n`);
+      }
+      return;
+    }
+    if (barStarted && p.stage !== 'pull') {
+      bar?.stop();
+      barStarted = false;
+    }
+    if (p.stage === 'pull' && barStarted) return;
+    out.write(`${STAGE_LABEL[p.stage]} ${p.message}\n`);
   };
 }
+
+const STAGE_LABEL: Record<RunStage | 'done', string> = {
+  lock: 'Start',
+  pull: 'Pull ',
+  score: 'Score',
+  write: 'Write',
+  run: 'Run  ',
+  done: 'Done ',
+};
 
 const pad = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
@@ -216,10 +267,13 @@ export function formatDemo(r: DemoResult): string {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Run Pulse end to end on the embedded defaults: Salesforce emulator with a generated org, PGlite')
+    .description(
+      'Run Pulse end to end on the embedded defaults (Salesforce emulator with a generated org, PGlite): the first daily cycle, then the status page and the daily schedule',
+    )
     .option('--accounts <n>', 'accounts in the generated org', '2000')
     .option('--seed <n>', 'generator seed', '7')
     .option('--port <n>', 'emulator port (0 = any free port)', '4010')
+    .option('--web-port <n>', 'status page port (default: PORT, else 3000)')
     .option('--as-of <date>', 'score as of this day (YYYY-MM-DD, default today)')
     .option('--org <id>', 'org id in the Pulse store')
     .option('--once', 'run one cycle and exit')
@@ -232,6 +286,7 @@ export function registerDemo(program: Command): void {
           throw new PulseError('BAD_OPTION', `--${name} must be a whole number, got "${String(v)}"`);
         return n;
       };
+      const webPort = resolvePort(typeof o.webPort === 'string' ? o.webPort : undefined, process.env);
       const r = await runDemo(
         {
           accounts: num(o.accounts, 'accounts'),
@@ -248,7 +303,17 @@ export function registerDemo(program: Command): void {
         await r.close();
         return;
       }
-      progress.write('Pulse is running; press Ctrl-C to stop.\n');
+      try {
+        const { url, worker } = await r.serve(webPort);
+        progress.write(
+          `\nStatus page: ${url}/v1/status · health: ${url}/healthz\n` +
+            `Daily run ${worker.schedule.description}; next at ${worker.task.getNextRun()?.toISOString() ?? '?'} (PULSE_RUN_AT, PULSE_TIMEZONE)\n` +
+            'Pulse is running; press Ctrl-C to stop.\n',
+        );
+      } catch (e) {
+        await r.close();
+        throw e;
+      }
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -13,7 +13,7 @@ import { PulseError, ValidationError } from '../errors';
 import { log } from '../log';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
 import { parseModel, type Model } from '../model/schema';
-import { publishModel, scoreOrg } from '../scoring/engine';
+import { publishModel, scoreOrg, type AccountScore } from '../scoring/engine';
 import { addDays } from '../scoring/reduce';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import { syncSalesforce, type SyncOptions, type SyncProgress, type SyncResult } from '../sources/salesforce/sync';
@@ -76,6 +76,8 @@ export interface DailyRunResult {
   sync: SyncResult | null;
   maps: MapSyncResult[];
   write: WriteResult | null;
+  /** Today's scores (empty when the run stopped before scoring). */
+  scores: AccountScore[];
   /** The run holding the lock, when this one was skipped because of it. */
   heldBy: number | null;
 }
@@ -136,6 +138,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     sync: null,
     maps: [],
     write: null,
+    scores: [],
     heldBy: null,
   };
   await ensureOrg(db, orgId);
@@ -318,6 +321,7 @@ async function stages(
   })().catch((e) => inStage('score', e));
   result.modelVersion = scored.modelVersion;
   result.accountsScored = result.counts.scored = scored.scores.length;
+  result.scores = scored.scores;
   progress('score', `scored ${scored.scores.length} accounts`);
   await save();
 
