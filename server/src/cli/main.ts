@@ -11,6 +11,7 @@ import { registerRun } from './run';
 import { registerConnect } from './connect';
 import { registerServe } from './serve';
 import { registerKeys } from './keys';
+import { registerWritebackLeads } from './writebackLeads';
 
 /**
  * Builds the `pulse` command. Each subcommand lives in its own module under cli/
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerConnect(program);
   registerServe(program);
   registerKeys(program);
+  registerWritebackLeads(program);
   return program;
 }
 
