@@ -150,7 +150,15 @@ interface Activity {
   fileId: number | null;
   customRedirectId: number | null;
   visitorPageViewId: number | null;
-  visitorPageView: { id: number; url: string | null } | null;
+  updatedAt: number;
+}
+
+interface PageView {
+  id: number;
+  url: string | null;
+  title: string | null;
+  visitorId: number;
+  createdAt: number;
   updatedAt: number;
 }
 
@@ -166,7 +174,7 @@ interface Chain {
   epoch: number;
 }
 
-type Collection = 'visitor-activities' | 'prospects';
+type Collection = 'visitor-activities' | 'prospects' | 'visitor-page-views';
 type Row = Record<string, unknown> & { id: number };
 interface Filter {
   field: string;
@@ -209,9 +217,8 @@ const FIELDS: Record<Collection, Set<string>> = {
     'fileId',
     'customRedirectId',
     'visitorPageViewId',
-    'visitorPageView.id',
-    'visitorPageView.url',
   ]),
+  'visitor-page-views': new Set(['id', 'url', 'title', 'visitorId', 'createdAt', 'updatedAt']),
   prospects: new Set([
     'id',
     'email',
@@ -243,6 +250,7 @@ const FILTERS: Record<string, Filter['op']> = {
 const FILTER_FIELDS: Record<Collection, Set<string>> = {
   'visitor-activities': new Set(['id', 'createdAt', 'updatedAt', 'prospectId', 'type']),
   prospects: new Set(['id', 'createdAt', 'updatedAt']),
+  'visitor-page-views': new Set(['id', 'createdAt', 'visitorId']),
 };
 const DATE_FIELDS = new Set(['createdAt', 'updatedAt']);
 
@@ -254,7 +262,12 @@ function nameId(name: string, base: number): number {
 }
 
 /** Mints prospects (in seed order) and visitor activities (oldest first) from the seed. */
-function build(seed: MapSeed): { prospects: Prospect[]; activities: Activity[]; byEmail: Map<string, Prospect> } {
+function build(seed: MapSeed): {
+  prospects: Prospect[];
+  activities: Activity[];
+  pageViews: PageView[];
+  byEmail: Map<string, Prospect>;
+} {
   const byEmail = new Map<string, Prospect>();
   const prospects: Prospect[] = [];
   for (const p of seed.people) {
@@ -281,6 +294,7 @@ function build(seed: MapSeed): { prospects: Prospect[]; activities: Activity[]; 
     byEmail.set(key, pr);
   }
   const activities: Activity[] = [];
+  const pageViews: PageView[] = [];
   for (const a of seed.activities) {
     const pr = byEmail.get(a.email.toLowerCase());
     if (!pr) continue;
@@ -310,11 +324,19 @@ function build(seed: MapSeed): { prospects: Prospect[]; activities: Activity[]; 
       fileId: a.type === 'content_download' ? nameId(a.assetName ?? 'file', 300_000) : null,
       customRedirectId: null,
       visitorPageViewId: a.type === 'web_visit' ? id + 9_000_000 : null,
-      visitorPageView: a.type === 'web_visit' ? { id: id + 9_000_000, url: a.url } : null,
     });
+    if (a.type === 'web_visit')
+      pageViews.push({
+        id: id + 9_000_000,
+        url: a.url,
+        title: details,
+        visitorId: pr.id + 7_000_000,
+        createdAt: at,
+        updatedAt: at,
+      });
   }
   activities.sort((x, y) => x.createdAt - y.createdAt || x.id - y.id);
-  return { prospects, activities, byEmail };
+  return { prospects, activities, pageViews, byEmail };
 }
 
 class ApiError extends Error {
@@ -334,10 +356,11 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
   const dailyLimit = opts.dailyLimit ?? 25_000;
   const chainCap = opts.chainCap ?? 100_000;
   const offset = opts.utcOffsetMinutes ?? -300;
-  const { prospects, activities, byEmail } = build(opts.seed);
+  const { prospects, activities, pageViews, byEmail } = build(opts.seed);
   const rows: Record<Collection, Row[]> = {
     'visitor-activities': activities.filter((a) => a.createdAt <= now) as unknown as Row[],
     prospects: prospects.filter((p) => p.createdAt <= now) as unknown as Row[],
+    'visitor-page-views': pageViews.filter((v) => v.createdAt <= now) as unknown as Row[],
   };
   const faults = new PardotFaults();
   const calls: PardotCall[] = [];
@@ -536,7 +559,7 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
     if (takeCount('serverErrorsLeft'))
       return send(res, 503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html');
     if (req.method !== 'GET') throw new ApiError(405, 1007, 'Method not allowed.');
-    const m = /^\/api\/v5\/objects\/(visitor-activities|prospects)(?:\/(\d+))?$/.exec(u.pathname);
+    const m = /^\/api\/v5\/objects\/(visitor-activities|prospects|visitor-page-views)(?:\/(\d+))?$/.exec(u.pathname);
     if (!m) throw new ApiError(404, 1008, 'Not found.');
     const collection = m[1] as Collection;
     if (m[2]) {

@@ -20,12 +20,16 @@ import {
 import { PARDOT_CODES, PardotClient } from './client';
 import {
   ACTIVITY_FIELDS,
+  PAGE_VIEW_FIELDS,
   PROSPECT_FIELDS,
+  PageViewSchema,
   ProspectSchema,
   QueryPageSchema,
   VisitorActivitySchema,
+  pulseType,
   toMapActivity,
   toMapPerson,
+  type VisitorActivity,
 } from './mapping';
 
 /** Production host; developer orgs and sandboxes use https://pi.demo.pardot.com. */
@@ -40,8 +44,8 @@ export const PAGE_LIMIT = 1000;
 export const OVERLAP_MS = 15 * 60_000;
 /** Tries at the Salesforce token endpoint when the connection drops. */
 const SIGN_IN_ATTEMPTS = 3;
-/** Prospect ids further apart than this are fetched by separate id-range queries. */
-const PROSPECT_ID_SPAN = PAGE_LIMIT;
+/** Ids further apart than this are fetched by separate id-range queries (one page each). */
+const ID_RANGE_SPAN = PAGE_LIMIT;
 
 /** What a Pardot connection needs (no secrets: it signs in with the org's Salesforce auth). */
 export interface PardotSettings {
@@ -128,7 +132,7 @@ export class PardotConnector implements MapConnector {
       }
       const page = QueryPageSchema.safeParse(res.body);
       if (!page.success) throw malformed(`visitor-activities page: ${page.error.issues[0]?.message ?? 'bad shape'}`);
-      const activities: MapActivity[] = [];
+      const read: VisitorActivity[] = [];
       let newest: Date | null = null;
       for (const [i, raw] of page.data.values.entries()) {
         const a = VisitorActivitySchema.safeParse(raw);
@@ -140,7 +144,16 @@ export class PardotConnector implements MapConnector {
         }
         const at = new Date(a.data.createdAt);
         if (!newest || at > newest) newest = at;
-        const m = toMapActivity(a.data);
+        read.push(a.data);
+      }
+      const viewIds = read.filter((a) => a.visitorPageViewId != null && pulseType(a) !== null);
+      const urls = await this.pageUrls(
+        client,
+        viewIds.map((a) => a.visitorPageViewId!),
+      );
+      const activities: MapActivity[] = [];
+      for (const a of read) {
+        const m = toMapActivity(a, (id) => urls.get(id) ?? null);
         if (m) activities.push(m);
       }
       const wanted = [...new Set(activities.map((a) => a.personId))].filter((id) => !known.has(id));
@@ -179,43 +192,17 @@ export class PardotConnector implements MapConnector {
   }
 
   /**
-   * The prospects with these ids. v5 has no "id in" filter, so ids are grouped into ranges no
-   * wider than a page and each range is one `idGreaterThanOrEqualTo`/`idLessThanOrEqualTo`
-   * query (prospect ids are assigned in sequence, so a page's prospects cluster). A prospect
-   * that is gone (deleted since) still gets a bare person so its activities have an owner.
+   * The prospects with these ids. A prospect that is gone (deleted since) still gets a bare
+   * person so its activities have an owner.
    */
   private async prospects(client: PardotClient, ids: string[]): Promise<MapPerson[]> {
-    if (ids.length === 0) return [];
-    const want = new Set(ids);
-    const sorted = ids.map(Number).sort((a, b) => a - b);
-    const ranges: Array<[number, number]> = [];
-    for (const id of sorted) {
-      const last = ranges[ranges.length - 1];
-      if (last && id - last[0] < PROSPECT_ID_SPAN) last[1] = id;
-      else ranges.push([id, id]);
-    }
     const found = new Map<string, MapPerson>();
-    for (const [lo, hi] of ranges) {
-      let url: string | null = client.url('/api/v5/objects/prospects', {
-        fields: PROSPECT_FIELDS.join(','),
-        idGreaterThanOrEqualTo: lo,
-        idLessThanOrEqualTo: hi,
-        orderBy: 'id ASC',
-        limit: PAGE_LIMIT,
-      });
-      while (url) {
-        const page = QueryPageSchema.safeParse((await client.get(url)).body);
-        if (!page.success) throw malformed(`prospects page: ${page.error.issues[0]?.message ?? 'bad shape'}`);
-        for (const raw of page.data.values) {
-          const p = ProspectSchema.safeParse(raw);
-          if (!p.success)
-            throw malformed(`prospect ${String((raw as { id?: unknown })?.id)}: ${p.error.issues[0]?.message}`);
-          const person = toMapPerson(p.data);
-          if (want.has(person.id)) found.set(person.id, person);
-        }
-        url = page.data.nextPageUrl ?? null;
-      }
-    }
+    await byIdRanges(client, 'prospects', PROSPECT_FIELDS, ids.map(Number), (raw) => {
+      const p = ProspectSchema.safeParse(raw);
+      if (!p.success)
+        throw malformed(`prospect ${String((raw as { id?: unknown })?.id)}: ${p.error.issues[0]?.message}`);
+      found.set(String(p.data.id), toMapPerson(p.data));
+    });
     return ids.map(
       (id) =>
         found.get(id) ?? {
@@ -228,6 +215,57 @@ export class PardotConnector implements MapConnector {
           crmAccountId: null,
         },
     );
+  }
+
+  /** The URLs of these visitor page views (a View activity's page lives on its page view). */
+  private async pageUrls(client: PardotClient, ids: number[]): Promise<Map<number, string | null>> {
+    const urls = new Map<number, string | null>();
+    await byIdRanges(client, 'visitor-page-views', PAGE_VIEW_FIELDS, ids, (raw) => {
+      const v = PageViewSchema.safeParse(raw);
+      if (!v.success)
+        throw malformed(`visitor page view ${String((raw as { id?: unknown })?.id)}: ${v.error.issues[0]?.message}`);
+      urls.set(v.data.id, v.data.url ?? null);
+    });
+    return urls;
+  }
+}
+
+/**
+ * Reads the records of `collection` with these ids. v5 has no "id in" filter, so the ids are
+ * grouped into ranges no wider than a page and each range is one
+ * `idGreaterThanOrEqualTo`/`idLessThanOrEqualTo` query: ids are assigned in sequence, so the
+ * prospects and page views of one activity page cluster. At worst it is one call per id, what
+ * reading them one by one would cost. Records in a range that were not asked for are passed on
+ * too (harmless: the callers key by id).
+ */
+async function byIdRanges(
+  client: PardotClient,
+  collection: string,
+  fields: readonly string[],
+  ids: number[],
+  each: (raw: unknown) => void,
+): Promise<void> {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const ranges: Array<[number, number]> = [];
+  for (const id of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && id - last[0] < ID_RANGE_SPAN) last[1] = id;
+    else ranges.push([id, id]);
+  }
+  for (const [lo, hi] of ranges) {
+    let url: string | null = client.url(`/api/v5/objects/${collection}`, {
+      fields: fields.join(','),
+      idGreaterThanOrEqualTo: lo,
+      idLessThanOrEqualTo: hi,
+      orderBy: 'id ASC',
+      limit: PAGE_LIMIT,
+    });
+    while (url) {
+      const page = QueryPageSchema.safeParse((await client.get(url)).body);
+      if (!page.success) throw malformed(`${collection} page: ${page.error.issues[0]?.message ?? 'bad shape'}`);
+      for (const raw of page.data.values) each(raw);
+      url = page.data.nextPageUrl ?? null;
+    }
   }
 }
 

@@ -52,8 +52,10 @@ export const ACTIVITY_FIELDS = [
   'fileId',
   'customRedirectId',
   'visitorPageViewId',
-  'visitorPageView.url',
 ] as const;
+
+/** Fields asked for on `visitor-page-views` (the page URL of a View activity lives there). */
+export const PAGE_VIEW_FIELDS = ['id', 'url'] as const;
 
 /** Every field the connector asks for on `prospects`. */
 export const PROSPECT_FIELDS = [
@@ -64,7 +66,6 @@ export const PROSPECT_FIELDS = [
   'jobTitle',
   'department',
   'company',
-  'salesforceId',
   'salesforceLeadId',
   'salesforceContactId',
   'salesforceAccountId',
@@ -92,7 +93,6 @@ export const VisitorActivitySchema = z.object({
   fileId: optId,
   customRedirectId: optId,
   visitorPageViewId: optId,
-  visitorPageView: z.object({ url: optText }).nullish(),
 });
 export type VisitorActivity = z.infer<typeof VisitorActivitySchema>;
 
@@ -105,12 +105,14 @@ export const ProspectSchema = z.object({
   jobTitle: optText,
   department: optText,
   company: optText,
-  salesforceId: optText,
   salesforceLeadId: optText,
   salesforceContactId: optText,
   salesforceAccountId: optText,
 });
 export type Prospect = z.infer<typeof ProspectSchema>;
+
+/** One visitor page view (only its URL is used). */
+export const PageViewSchema = z.object({ id, url: optText });
 
 /** A v5 query page: `values` plus the paging token and URL (null on the last page). */
 export const QueryPageSchema = z.object({
@@ -166,9 +168,13 @@ export function pulseType(
  * A visitor activity as a MapActivity, or null when it is not engagement or has no prospect
  * (anonymous visitors are not people Pulse can place). `details` carries the asset's name
  * (email, form, file, page), so it names the email of sends, opens and clicks: the shared sync
- * pairs a scanner's click with the send of the same email by that name.
+ * pairs a scanner's click with the send of the same email by that name. `pageUrl` gives the URL
+ * of the activity's visitor page view, when it has one.
  */
-export function toMapActivity(a: VisitorActivity): MapActivity | null {
+export function toMapActivity(
+  a: VisitorActivity,
+  pageUrl: (visitorPageViewId: number) => string | null = () => null,
+): MapActivity | null {
   const type = pulseType(a);
   if (!type || a.prospectId == null) return null;
   const name = a.details ?? null;
@@ -178,7 +184,7 @@ export function toMapActivity(a: VisitorActivity): MapActivity | null {
     personId: String(a.prospectId),
     type,
     occurredAt: new Date(a.createdAt),
-    url: a.visitorPageView?.url ?? null,
+    url: a.visitorPageViewId != null ? pageUrl(a.visitorPageViewId) : null,
     vendorType: `${a.type}:${a.typeName ?? ''}`,
     campaignName: a.campaign?.name ?? null,
     emailName: isEmail ? name : null,
@@ -187,8 +193,9 @@ export function toMapActivity(a: VisitorActivity): MapActivity | null {
 }
 
 /**
- * A prospect as a MapPerson. The CRM id is the Contact when Pardot synced one, else the Lead
- * (`salesforceId` is the same record in v5, kept as a fallback).
+ * A prospect as a MapPerson. The CRM id is the Contact when Pardot synced one, else the Lead.
+ * (`salesforceId` is not asked for: its v5 spelling is unconfirmed, and v5 refuses a query that
+ * names an unknown field.)
  */
 export function toMapPerson(p: Prospect): MapPerson {
   const name = [p.firstName, p.lastName].filter((s) => s).join(' ');
@@ -199,7 +206,7 @@ export function toMapPerson(p: Prospect): MapPerson {
     title: p.jobTitle ?? null,
     department: p.department ?? null,
     company: p.company ?? null,
-    crmId: p.salesforceContactId || p.salesforceLeadId || p.salesforceId || null,
+    crmId: p.salesforceContactId || p.salesforceLeadId || null,
     crmAccountId: p.salesforceAccountId || null,
   };
 }

@@ -69,8 +69,9 @@ describe('toMapActivity', () => {
   });
 
   it('names the asset of forms, files and pages, with the page view URL', () => {
+    const urls = new Map([[88, 'https://x.example/pricing']]);
     expect(
-      toMapActivity(activity({ details: 'Pricing', visitorPageView: { url: 'https://x.example/pricing' } })),
+      toMapActivity(activity({ details: 'Pricing', visitorPageViewId: 88 }), (id) => urls.get(id) ?? null),
     ).toMatchObject({ type: 'web_visit', assetName: 'Pricing', emailName: null, url: 'https://x.example/pricing' });
   });
 
