@@ -24,6 +24,8 @@ export interface HubspotEmulatorOptions {
   tenSecondlyLimit?: number;
   /** Daily allowance (Enterprise: 1,000,000). */
   dailyLimit?: number;
+  /** The clock of the rolling ten-second window, in ms (default: wall clock; tests pass a virtual one). */
+  rateClock?: () => number;
 }
 
 /** What a connector needs to sign in: a private-app token, or the OAuth app and a refresh token. */
@@ -190,7 +192,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
         },
       );
     }
-    const wall = Date.now();
+    const wall = (opts.rateClock ?? Date.now)();
     while (recent.length > 0 && recent[0]! <= wall - TEN_SECONDS) recent.shift();
     if (faults.dailyExhausted || dailyUsed >= daily) return sendRateLimit(res, 'DAILY', portal.portalId);
     const forced = faults.take('rate', req.path);

@@ -135,6 +135,18 @@ export class HubspotClient {
     }
   }
 
+  /**
+   * HubSpot asks integrations to stay under the burst limit rather than lean on 429s (errors
+   * should stay under 5% of calls): when a response says the ten-second allowance is used up,
+   * wait the announced interval before the next call.
+   */
+  private async paceBurst(headers: Headers): Promise<void> {
+    const remaining = headers.get('x-hubspot-ratelimit-remaining');
+    if (remaining === null || Number(remaining) > 0) return;
+    const interval = Number(headers.get('x-hubspot-ratelimit-interval-milliseconds'));
+    await this.o.sleep(Number.isFinite(interval) && interval > 0 ? interval : TEN_SECONDLY_WAIT_MS);
+  }
+
   private async request(method: 'GET' | 'POST', pathAndQuery: string, body?: string): Promise<unknown> {
     const max = this.o.maxAttempts ?? 5;
     const endpoint = pathAndQuery.split('?')[0]!;
@@ -159,6 +171,7 @@ export class HubspotClient {
       }
       const text = await res.text();
       if (res.ok) {
+        await this.paceBurst(res.headers);
         try {
           return JSON.parse(text) as unknown;
         } catch (cause) {

@@ -278,6 +278,32 @@ describe('rate limits (429 by policyName)', () => {
     expect(emu.calls.filter('/email/public/v1/events')).toHaveLength(2);
   });
 
+  it('paces itself by the rate-limit headers: a pull larger than the burst allowance never meets a 429', async () => {
+    let virtual = 0;
+    const paced = await startHubspotEmulator({ seed, now: NOW, tenSecondlyLimit: 10, rateClock: () => virtual });
+    try {
+      const c = hubspot.create(
+        { settings: { baseUrl: paced.url }, secrets: { accessToken: paced.credentials.accessToken } },
+        { salesforce: null },
+      );
+      const sleeps: number[] = [];
+      const { ctx, calls } = pullContext({
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          virtual += ms;
+        },
+      });
+      const r = await collect(c, ctx);
+      expect(r.error).toBeNull();
+      expect(countByType(activities(r.pages))).toEqual(expectedCounts());
+      expect(paced.calls.entries.filter((e) => e.status === 429)).toEqual([]);
+      expect(sleeps.length).toBe(Math.floor(calls() / 10));
+      expect(sleeps.every((ms) => ms === 10_000)).toBe(true);
+    } finally {
+      await paced.close();
+    }
+  });
+
   it('the emulator counts a real rolling ten-second window and sends the rate-limit headers', async () => {
     const small = await startHubspotEmulator({ seed, now: NOW, tenSecondlyLimit: 3, dailyLimit: 1000 });
     try {
