@@ -45,7 +45,21 @@ export interface MarketoClientOptions {
   /** Milliseconds now, for token expiry (default Date.now). */
   clock?: () => number;
   retry?: RetryPolicy;
+  /** At most `calls` requests per `windowMs` from this client (null: no pacing, rely on 606). */
+  pacing?: Pacing | null;
 }
+
+/** A client-side ceiling on the call rate. */
+export interface Pacing {
+  calls: number;
+  windowMs: number;
+}
+
+/**
+ * Marketo allows 100 calls per rolling 20 s per instance, shared by every integration; pacing at
+ * 90 leaves room for the others and keeps a large pull from spending its retries on 606.
+ */
+export const DEFAULT_PACING: Pacing = { calls: 90, windowMs: 20_000 };
 
 const ErrorItem = z.object({
   code: z.union([z.string(), z.number()]).transform(String),
@@ -136,11 +150,15 @@ export class MarketoClient {
   private readonly clock: () => number;
   private readonly retry: RetryPolicy;
   private readonly base: string;
+  private readonly pacing: Pacing | null;
+  /** When this client's recent calls were made (oldest first), for pacing. */
+  private readonly sent: number[] = [];
 
   constructor(private readonly opts: MarketoClientOptions) {
     this.clock = opts.clock ?? Date.now;
     this.retry = opts.retry ?? RETRY_POLICY;
     this.base = opts.baseUrl.replace(/\/+$/, '');
+    this.pacing = opts.pacing === undefined ? DEFAULT_PACING : opts.pacing;
   }
 
   /** GET /rest/v1/activities/types.json: the instance's activity type catalogue. */
@@ -312,6 +330,20 @@ export class MarketoClient {
     }
   }
 
+  /** Waits, when the pacing window is full, until its oldest call leaves it. */
+  private async pace(): Promise<void> {
+    if (!this.pacing) return;
+    const { calls, windowMs } = this.pacing;
+    const now = this.clock();
+    while (this.sent.length > 0 && this.sent[0]! <= now - windowMs) this.sent.shift();
+    if (this.sent.length >= calls) {
+      // One wait, not a loop: the injected sleep may not move the clock (tests).
+      await this.opts.sleep(this.sent[0]! + windowMs - now);
+      this.sent.shift();
+    }
+    this.sent.push(this.clock());
+  }
+
   /** One HTTP request, counted; a JSON body, a non-2xx status, or a network failure. */
   private async send(
     url: string,
@@ -320,6 +352,7 @@ export class MarketoClient {
   ): Promise<
     { kind: 'json'; body: unknown } | { kind: 'http'; status: number } | { kind: 'network'; message: string }
   > {
+    await this.pace();
     this.opts.countCall();
     let res: Response;
     try {

@@ -21,7 +21,7 @@ import type {
 } from '../map/types';
 import { MapSourceError } from '../map/types';
 import { resolveTypeIds, toMapActivity } from './activityTypes';
-import { MarketoClient, type MarketoLead, type RetryPolicy } from './client';
+import { DEFAULT_PACING, MarketoClient, type MarketoLead, type Pacing, type RetryPolicy } from './client';
 
 /**
  * A pull without a stored cursor starts this long before the watermark, so activities Marketo
@@ -34,6 +34,7 @@ const KEYS = {
   settings: {
     baseUrl: 'REST host of the instance, e.g. https://123-ABC-456.mktorest.com (Admin > Integration > Web Services)',
     clientId: 'Client Id of the LaunchPoint custom service (Admin > Integration > LaunchPoint > View Details)',
+    maxCallsPer20s: `optional: most calls Pulse makes per 20 s (default ${DEFAULT_PACING.calls} of the instance's 100; 0 = no pacing)`,
   },
   secrets: { clientSecret: 'Client Secret of the same custom service' },
 };
@@ -42,6 +43,7 @@ const ENV: Record<string, string> = {
   baseUrl: 'MARKETO_BASE_URL',
   clientId: 'MARKETO_CLIENT_ID',
   clientSecret: 'MARKETO_CLIENT_SECRET',
+  maxCallsPer20s: 'MARKETO_MAX_CALLS_PER_20S',
 };
 
 const hint = (key: string) => `set it with \`pulse connect marketo --set ${key}=…\` or ${ENV[key]}`;
@@ -60,6 +62,12 @@ const ConfigSchema = z.object({
       .string({ required_error: `required: ${hint('clientId')}` })
       .trim()
       .min(1, `required: ${hint('clientId')}`),
+    maxCallsPer20s: z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'must be a whole number of calls (0 = no pacing)')
+      .refine((v) => Number(v) <= 100, 'Marketo allows 100 calls per 20 s per instance: use 100 or fewer')
+      .optional(),
   }),
   secrets: z.object({
     clientSecret: z
@@ -75,8 +83,9 @@ export function validateMarketoConfig(config: MapConnectionConfig): MapConnectio
     const issues: Issue[] = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     throw new ValidationError('Marketo connection', issues, { object: 'marketo' });
   }
+  const { maxCallsPer20s, ...settings } = parsed.data.settings;
   return {
-    settings: { ...config.settings, ...parsed.data.settings },
+    settings: { ...config.settings, ...settings, ...(maxCallsPer20s !== undefined ? { maxCallsPer20s } : {}) },
     secrets: { ...config.secrets, ...parsed.data.secrets },
   };
 }
@@ -108,6 +117,7 @@ export class MarketoConnector implements MapConnector {
       countCall: ctx.countCall,
       clock: this.options.clock,
       retry: this.options.retry,
+      pacing: pacingOf(this.config.settings.maxCallsPer20s),
     });
     const logger = log.child({ org: ctx.orgId, source: 'marketo' });
     const types = resolveTypeIds(await client.activityTypes());
@@ -176,6 +186,13 @@ export class MarketoConnector implements MapConnector {
   }
 }
 
+/** The client's pacing from the `maxCallsPer20s` setting (absent: the default; 0: none). */
+function pacingOf(setting: string | undefined): Pacing | null {
+  if (setting === undefined || setting === '') return DEFAULT_PACING;
+  const calls = Number(setting);
+  return calls > 0 ? { calls, windowMs: 20_000 } : null;
+}
+
 /** Where a pull without a cursor starts: the watermark less the overlap, but never before `firstPullDays`. */
 export function startFrom(ctx: Pick<MapPullContext, 'since' | 'now' | 'firstPullDays'>): Date {
   const floor = ctx.now.getTime() - ctx.firstPullDays * 86_400_000;
@@ -209,9 +226,14 @@ export const marketo: MapConnectorFactory = {
     const baseUrl = env.MARKETO_BASE_URL;
     const clientId = env.MARKETO_CLIENT_ID;
     const clientSecret = env.MARKETO_CLIENT_SECRET;
+    const maxCallsPer20s = env.MARKETO_MAX_CALLS_PER_20S;
     if (!baseUrl && !clientId && !clientSecret) return null;
     return validateMarketoConfig({
-      settings: { ...(baseUrl ? { baseUrl } : {}), ...(clientId ? { clientId } : {}) },
+      settings: {
+        ...(baseUrl ? { baseUrl } : {}),
+        ...(clientId ? { clientId } : {}),
+        ...(maxCallsPer20s ? { maxCallsPer20s } : {}),
+      },
       secrets: clientSecret ? { clientSecret } : {},
     });
   },
