@@ -302,7 +302,7 @@ async function stages(
   // Score.
   const asOf = result.asOf;
   const scored = await (async () => {
-    const desired = deps.model !== undefined ? parseModel(deps.model) : readModelFile(env);
+    const desired = deps.model !== undefined ? parseModel(deps.model) : modelFromEnv(env);
     const active = await loadActiveModel(db, orgId);
     let model: Model | null = active?.model ?? null;
     if (!active || (desired && JSON.stringify(desired) !== JSON.stringify(active.model))) {
@@ -429,7 +429,7 @@ const sum = (counts: Record<string, number> | undefined): number =>
   Object.values(counts ?? {}).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
 
 /** The model of PULSE_MODEL_FILE, if set (a bad file stops the score stage with every problem listed). */
-function readModelFile(env: NodeJS.ProcessEnv): Model | null {
+export function modelFromEnv(env: NodeJS.ProcessEnv): Model | null {
   const file = env.PULSE_MODEL_FILE;
   if (!file) return null;
   let text: string;
