@@ -1,7 +1,8 @@
 /**
  * The Pardot (Account Engagement) connector: visitor activities in createdAt order from the
- * watermark (less an overlap) up to the run's clock, with nextPageUrl paging, and the prospects
- * behind each page looked up by id range. One page out per page in, each with its checkpoint.
+ * watermark (less an overlap) up to the run's clock, with nextPageUrl paging; the prospects and
+ * page-view URLs behind each page are looked up by id range. One page out per page in, each with
+ * its checkpoint.
  */
 import { z } from 'zod';
 import type { SalesforceAuth } from '../../config';
@@ -146,10 +147,10 @@ export class PardotConnector implements MapConnector {
         if (!newest || at > newest) newest = at;
         read.push(a.data);
       }
-      const viewIds = read.filter((a) => a.visitorPageViewId != null && pulseType(a) !== null);
+      const views = read.filter((a) => a.visitorPageViewId != null && pulseType(a) !== null);
       const urls = await this.pageUrls(
         client,
-        viewIds.map((a) => a.visitorPageViewId!),
+        views.map((a) => a.visitorPageViewId!),
       );
       const activities: MapActivity[] = [];
       for (const a of read) {
