@@ -155,6 +155,38 @@ describe('incremental pull', () => {
     expect(r.pages.at(-1)!.checkpoint).toEqual({ watermark: later, cursor: null });
   });
 
+  it('brings what happened since the last pull (and the overlap before it), nothing older', async () => {
+    let clock = new Date(NOW.getTime() - 5 * 86_400_000);
+    const moving = await startHubspotEmulator({ seed, now: () => clock, tenSecondlyLimit: 1_000_000 });
+    try {
+      const c = hubspot.create(
+        {
+          settings: { baseUrl: moving.url, overlapMinutes: '120' },
+          secrets: { accessToken: moving.credentials.accessToken },
+        },
+        { salesforce: null },
+      );
+      // 25 days back from 5 days ago: the same start as the 30-day pulls from NOW.
+      const first = await collect(c, pullContext({ now: clock, firstPullDays: 25 }).ctx);
+      const t1 = clock.getTime();
+      expect(first.error).toBeNull();
+      expect(activities(first.pages).every((a) => a.occurredAt.getTime() <= t1)).toBe(true);
+      clock = NOW;
+      const second = await collect(c, pullContext({ now: NOW, since: first.pages.at(-1)!.checkpoint }).ctx);
+      expect(second.error).toBeNull();
+      const got = activities(second.pages);
+      expect(got.every((a) => a.occurredAt.getTime() >= t1 - 2 * 3_600_000)).toBe(true);
+      const newer = seed.activities.filter((a) => Date.parse(a.occurredAt) > t1).length;
+      expect(got.filter((a) => a.occurredAt.getTime() > t1)).toHaveLength(newer);
+      expect(newer).toBeGreaterThan(0);
+      expect(ids([...activities(first.pages), ...got])).toEqual(
+        ids(activities((await collect(privateApp, pullContext().ctx)).pages)),
+      );
+    } finally {
+      await moving.close();
+    }
+  });
+
   it('resumes after a crash at any page and, together with the pages before it, brings the same activities', async () => {
     const full = await collect(privateApp, pullContext().ctx);
     const all = ids(activities(full.pages));
@@ -412,6 +444,70 @@ describe('emulator wire format', () => {
     };
     expect(body.results).toHaveLength(1);
     expect(body.errors[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { ids: ['nobody@x.example'] } });
+  });
+
+  it("OAuth token endpoint: unknown client, secret or refresh token → 400 with HubSpot's status names", async () => {
+    const { clientId, clientSecret, refreshToken } = emu.credentials;
+    const ask = async (body: Record<string, string>) => {
+      const res = await fetch(`${emu.url}/oauth/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body),
+      });
+      return { status: res.status, body: (await res.json()) as { status?: string } };
+    };
+    const good = {
+      grant_type: 'refresh_token',
+      client_id: clientId,
+      client_secret: clientSecret,
+      refresh_token: refreshToken,
+    };
+    expect((await ask({ ...good, client_id: 'x' })).body.status).toBe('BAD_CLIENT_ID');
+    expect((await ask({ ...good, client_secret: 'x' })).body.status).toBe('BAD_CLIENT_SECRET');
+    expect(await ask({ ...good, refresh_token: 'x' })).toMatchObject({
+      status: 400,
+      body: { status: 'BAD_REFRESH_TOKEN' },
+    });
+  });
+
+  it('email events: inclusive epoch-ms bounds, offset paging to hasMore false', async () => {
+    const sends = emu.portal.emailEvents.filter((e) => e.type === 'SENT');
+    const [a, b] = [sends[10]!.created, sends[40]!.created];
+    const inRange = emu.portal.emailEvents.filter((e) => e.created >= a && e.created <= b);
+    let offset: string | undefined;
+    const got: Array<{ created: number }> = [];
+    for (let i = 0; i < 20; i++) {
+      const q = new URLSearchParams({
+        startTimestamp: String(a),
+        endTimestamp: String(b),
+        limit: '7',
+        ...(offset ? { offset } : {}),
+      });
+      const body = (await (await fetch(`${emu.url}/email/public/v1/events?${q}`, { headers: auth() })).json()) as {
+        hasMore: boolean;
+        offset: string;
+        events: Array<{ created: number }>;
+      };
+      got.push(...body.events);
+      if (!body.hasMore) break;
+      offset = body.offset;
+    }
+    expect(got).toHaveLength(inRange.length);
+    expect(got[0]!.created).toBe(a);
+    expect(got.at(-1)!.created).toBeLessThanOrEqual(b);
+  });
+
+  it('an unknown form is 404 OBJECT_NOT_FOUND in the v3 error body', async () => {
+    const res = await fetch(`${emu.url}/form-integrations/v1/submissions/forms/00000000-0000-0000-0000-000000000000`, {
+      headers: auth(),
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      message: expect.any(String),
+      correlationId: expect.any(String),
+    });
   });
 
   it('serves form submissions newest first', async () => {
