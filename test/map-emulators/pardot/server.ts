@@ -104,6 +104,8 @@ export interface PardotEmulatorOptions {
   utcOffsetMinutes?: number;
   /** Holds every answer this long, so concurrent requests overlap (default 0). */
   latencyMs?: number;
+  /** The clock page tokens age by (default the wall clock); a token older than 4 hours answers 210. */
+  clock?: () => Date;
 }
 
 export interface PardotEmulator {
@@ -113,6 +115,8 @@ export interface PardotEmulator {
   credentials: { baseUrl: string; businessUnitId: string; issueToken(): string };
   /** The prospect id minted for a seed email. */
   prospectId(email: string): number | undefined;
+  /** Moves a prospect to the recycle bin: queries no longer return it (its activities stay). */
+  deleteProspect(id: number): void;
   close(): Promise<void>;
 }
 
@@ -168,10 +172,12 @@ interface Chain {
   filters: Filter[];
   order: Array<{ field: string; desc: boolean }>;
   limit: number;
-  /** The last row returned (order key), so rows appearing earlier are not repeated. */
-  position: number;
+  /** The last row returned: the next page starts after it in the chain's order. */
+  after: Row | null;
   served: number;
   epoch: number;
+  /** When the token continuing this chain was issued (clock ms). */
+  issuedAt: number;
 }
 
 type Collection = 'visitor-activities' | 'prospects' | 'visitor-page-views';
@@ -184,6 +190,8 @@ interface Filter {
 
 export const PROSPECT_ID_BASE = 1_000_000;
 export const ACTIVITY_ID_BASE = 50_000_000;
+/** v5 page tokens expire after 4 hours. */
+export const PAGE_TOKEN_TTL_MS = 4 * 3_600_000;
 const DEFAULT_BU = '0Uv000000000001CAA';
 
 /** Seed activity kinds → Pardot visitor-activity type code and name. */
@@ -356,6 +364,7 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
   const dailyLimit = opts.dailyLimit ?? 25_000;
   const chainCap = opts.chainCap ?? 100_000;
   const offset = opts.utcOffsetMinutes ?? -300;
+  const clock = opts.clock ?? (() => new Date());
   const { prospects, activities, pageViews, byEmail } = build(opts.seed);
   const rows: Record<Collection, Row[]> = {
     'visitor-activities': activities.filter((a) => a.createdAt <= now) as unknown as Row[],
@@ -485,7 +494,7 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
           throw new ApiError(400, 1005, `Only fields may be sent with nextPageToken (got ${k}).`);
       const c = chains.get(token);
       if (!c || c.collection !== collection) throw new ApiError(400, 211, 'Invalid nextPageToken.');
-      if (c.epoch !== faults.pageTokenEpoch)
+      if (c.epoch !== faults.pageTokenEpoch || clock().getTime() - c.issuedAt > PAGE_TOKEN_TTL_MS)
         throw new ApiError(400, 210, 'The nextPageToken has expired; start the query again.');
       chains.delete(token);
       chain = c;
@@ -499,15 +508,18 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
         filters: parseFilters(collection, params),
         order: parseOrder(params.get('orderBy')),
         limit,
-        position: -1,
+        after: null,
         served: 0,
         epoch: faults.pageTokenEpoch,
+        issuedAt: 0,
       };
     }
     const cmp = compare(chain.order);
     const all = rows[collection].filter((r) => matches(r, chain.filters)).sort(cmp);
-    // The position is an index into the sorted matches: the emulator's rows never change.
-    const from = chain.position + 1;
+    // Continue after the last row served, by sort key, so rows removed meanwhile shift nothing.
+    const after = chain.after;
+    const next = after ? all.findIndex((r) => cmp(r, after) > 0) : 0;
+    const from = next < 0 ? all.length : next;
     const room = Math.min(chain.limit, chainCap - chain.served);
     const page = all.slice(from, from + room);
     const served = chain.served + page.length;
@@ -515,7 +527,7 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
     let nextPageToken: string | null = null;
     if (more && served < chainCap) {
       nextPageToken = randomBytes(18).toString('base64url');
-      chains.set(nextPageToken, { ...chain, position: from + page.length - 1, served });
+      chains.set(nextPageToken, { ...chain, after: page[page.length - 1]!, served, issuedAt: clock().getTime() });
     } else if (more) res.setHeader('Pardot-Warning', '203');
     const nextPageUrl = nextPageToken
       ? `${base}/api/v5/objects/${collection}?${new URLSearchParams({ fields: fields.join(','), nextPageToken }).toString()}`
@@ -624,6 +636,9 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
       },
     },
     prospectId: (email) => byEmail.get(email.toLowerCase())?.id,
+    deleteProspect: (id) => {
+      rows.prospects = rows.prospects.filter((r) => r.id !== id);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -201,6 +201,43 @@ describe('visitor activities with nextPageToken paging (v5: query, paging)', () 
     expect(activityIds(pages)).toEqual(activityIds(clean.pages));
   });
 
+  it('page tokens age out after 4 hours by the clock (code 210)', async () => {
+    let clock = now.getTime();
+    const aging = await startPardotEmulator({ seed, now, clock: () => new Date(clock), validateToken: () => true });
+    try {
+      const headers = { authorization: 'Bearer x', 'pardot-business-unit-id': aging.credentials.businessUnitId };
+      const first = (await (
+        await fetch(`${aging.url}/api/v5/objects/visitor-activities?fields=id&limit=10`, { headers })
+      ).json()) as { nextPageUrl: string };
+      clock += 4 * 3_600_000 - 1000;
+      const fresh = (await (await fetch(first.nextPageUrl, { headers })).json()) as { nextPageUrl: string };
+      clock += 4 * 3_600_000 + 1000;
+      const stale = await fetch(fresh.nextPageUrl, { headers });
+      expect(stale.status).toBe(400);
+      expect(await stale.json()).toMatchObject({ code: 210 });
+    } finally {
+      await aging.close();
+    }
+  });
+
+  it('asks for nothing after the run clock and never checkpoints past it', async () => {
+    const runClock = new Date('2026-11-10T00:00:00.000Z');
+    const calls = { n: 0 };
+    const pages: MapPage[] = [];
+    for await (const p of connector().pull({ ...context({ watermark: null, cursor: null }, calls, []), now: runClock }))
+      pages.push(p);
+    const acts = pages.flatMap((p) => p.activities);
+    expect(acts.length).toBeGreaterThan(0);
+    expect(acts.every((a) => a.occurredAt <= runClock)).toBe(true);
+    expect(pages.at(-1)!.checkpoint.watermark!.getTime()).toBeLessThanOrEqual(runClock.getTime());
+    expect(acts.length).toBe(
+      seed.activities.filter(
+        (a) =>
+          Date.parse(a.occurredAt) >= runClock.getTime() - 200 * DAY && Date.parse(a.occurredAt) <= runClock.getTime(),
+      ).length,
+    );
+  });
+
   it('goes on with a new query when a token chain hits its record cap (Pardot-Warning: 203)', async () => {
     const capped = await startPardotEmulator({
       seed,
@@ -246,6 +283,45 @@ describe('prospects with their CRM ids (prospect-v5)', () => {
         crmId: s.salesforceId || null,
         crmAccountId: s.salesforceAccountId,
       });
+  });
+
+  it('a prospect gone to the recycle bin still owns its activities, as a bare person with no CRM id', async () => {
+    const bin = await startPardotEmulator({
+      seed,
+      now,
+      validateToken: (t) => sf.context.auth.session(t) !== null,
+    });
+    try {
+      const id = bin.prospectId('sam.otter@gmail.com')!;
+      bin.deleteProspect(id);
+      const r = await pullAll(
+        { watermark: new Date('2026-11-20T00:00:00.000Z'), cursor: null },
+        pardot.create(
+          { settings: { businessUnitId: bin.credentials.businessUnitId, baseUrl: bin.url }, secrets: {} },
+          {
+            salesforce: {
+              kind: 'client_credentials',
+              loginUrl: sf.loginUrl,
+              clientId: sf.clientId,
+              clientSecret: sf.clientSecret,
+            },
+          },
+        ),
+      );
+      const person = r.pages.flatMap((p) => p.people).find((p) => p.id === String(id));
+      expect(person).toEqual({
+        id: String(id),
+        email: null,
+        name: `Prospect ${id}`,
+        title: null,
+        company: null,
+        crmId: null,
+        crmAccountId: null,
+      });
+      expect(r.pages.flatMap((p) => p.activities).some((a) => a.personId === String(id))).toBe(true);
+    } finally {
+      await bin.close();
+    }
   });
 
   it('MAP-only prospects come with no CRM id', () => {
