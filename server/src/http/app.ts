@@ -7,6 +7,7 @@ import { healthRouter } from './health';
 import { HttpError } from './httpError';
 import { ingestRouter, type IngestConfig } from './ingestRoutes';
 import { createMetrics, type PulseMetrics } from './metrics';
+import { buildOpenApi } from './openapi';
 import { requestLog } from './requestLog';
 import { statusRouter } from './status';
 
@@ -26,7 +27,7 @@ export interface AppDeps {
 
 /**
  * The Express app of the `web` process: `/healthz`, `/readyz`, `/v1/status` (last runs per org),
- * `/metrics` (Prometheus), `/v1/events` and `/v1/segment` (ingestion). Routes answer errors as `{ error, code, issues?, requestId }` JSON.
+ * `/metrics` (Prometheus), `/v1/events` and `/v1/segment` (ingestion), `/v1/openapi.json`. Routes answer errors as `{ error, code, issues?, requestId }` JSON.
  */
 export function createApp(deps: AppDeps): express.Express {
   const now = deps.now ?? (() => new Date());
@@ -41,6 +42,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRouter(deps.db));
   app.use(statusRouter(deps.db, now));
   app.use(ingestRouter(deps.db, now, log, metrics, deps.ingest));
+  let openapi: Record<string, unknown> | null = null;
+  app.get('/v1/openapi.json', (_req, res) => {
+    openapi ??= buildOpenApi();
+    res.json(openapi);
+  });
   app.get(
     '/metrics',
     asyncRoute(async (_req, res) => {

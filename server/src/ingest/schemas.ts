@@ -14,6 +14,8 @@ const TIMESTAMP_MESSAGE =
   'expected an ISO 8601 date-time with a time zone (2026-11-20T14:03:00Z) or a date (2026-11-20, read as UTC midnight)';
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+// The two shapes above as one pattern, for the OpenAPI document.
+const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?([Zz]|[+-]\\d{2}:?\\d{2}))?$';
 
 /** A timestamp as the API accepts it, as a Date; null when it is not one (or not a real day). */
 export function parseTimestamp(s: string): Date | null {
@@ -32,6 +34,7 @@ const Timestamp = z
   .refine((s) => parseTimestamp(s) !== null, TIMESTAMP_MESSAGE)
   .openapi({
     description: 'When it happened: an ISO 8601 date-time with a zone, or a date (UTC)',
+    pattern: TIMESTAMP_PATTERN,
     example: '2026-11-20T14:03:00Z',
   });
 
@@ -231,31 +234,36 @@ export const ItemReport = z
     status: z.enum(['accepted', 'rejected']),
     type: z.string().optional(),
     accountId: z.string().nullable().optional().openapi({ description: 'The resolved account; null when unresolved' }),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() }).strict()).optional(),
   })
+  .strict()
   .openapi('ItemReport');
 
+const REPORT_FIELDS = {
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  unresolved: z.number().int().openapi({ description: 'Accepted and stored, but tied to no account yet' }),
+  items: z.array(ItemReport),
+};
+
 /** The answer to an ingestion request (200 all accepted, 207 some rejected; 400 adds error and code). */
-export const IngestReport = z
-  .object({
-    accepted: z.number().int(),
-    rejected: z.number().int(),
-    unresolved: z.number().int().openapi({ description: 'Accepted and stored, but tied to no account yet' }),
-    items: z.array(ItemReport),
-  })
-  .openapi('IngestReport');
+export const IngestReport = z.object(REPORT_FIELDS).strict().openapi('IngestReport');
 export type IngestReportBody = z.infer<typeof IngestReport>;
 export type ItemReportBody = z.infer<typeof ItemReport>;
 
 /** The 400 answer when no item was accepted: the report, with why. */
-export const IngestRejected = IngestReport.extend({ error: z.string(), code: z.string() }).openapi('IngestRejected');
+export const IngestRejected = z
+  .object({ error: z.string(), code: z.string(), ...REPORT_FIELDS })
+  .strict()
+  .openapi('IngestRejected');
 
 /** An error answer. */
 export const ErrorBody = z
   .object({
     error: z.string(),
     code: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() }).strict()).optional(),
     requestId: z.string().optional(),
   })
+  .strict()
   .openapi('Error');
