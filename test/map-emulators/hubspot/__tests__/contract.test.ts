@@ -112,6 +112,16 @@ describe('first pull (private app token)', () => {
       company: 'Fabrikam',
     });
     expect(byEmail.get('someone@gmail.com')).toMatchObject({ crmId: null, crmAccountId: null });
+    // No contact any more: kept, known by email only, so the sync can still match it.
+    expect(byEmail.get('gone@northwind.example')).toEqual({
+      id: 'email:gone@northwind.example',
+      email: 'gone@northwind.example',
+      name: 'gone@northwind.example',
+      title: null,
+      company: null,
+      crmId: null,
+      crmAccountId: null,
+    });
   });
 
   it('follows each cursor to the end: hasMore false, then paging absent', () => {

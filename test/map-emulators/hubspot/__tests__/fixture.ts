@@ -25,7 +25,8 @@ const person = (n: number, over: Partial<SeedPerson>): SeedPerson => ({
  * Four synced contacts at one account, a synced lead without an account, and two HubSpot-only
  * people (no Salesforce id): one with a company email domain, one with gmail. Activity spreads
  * over 40 days before NOW (none in the last two hours): 520 emails sent (every one delivered and
- * opened, every fifth clicked) so email events span two pages of 1,000; 60 "Demo Request" and 3
+ * opened, every fifth clicked) so email events span two pages of 1,000 (plus a send, open and
+ * submission of a recipient with no contact: deleted since); 60 "Demo Request" and 3
  * gated-content submissions (two pages of 50 on one form); 150 page views (two pages of 100).
  */
 export function contractSeed(): MapSeed {
@@ -89,6 +90,11 @@ export function contractSeed(): MapSeed {
     add(people[i % 6]!, 'web_visit', start + (i * (39 * DAY)) / 150 + 7_000, {
       url: `https://www.seller.example/page-${i % 7}`,
     });
+  // A recipient whose contact was deleted from HubSpot since: its events remain.
+  const gone = person(9, { email: 'gone@northwind.example' });
+  add(gone, 'email_send', NOW.getTime() - 3 * DAY, { emailName: 'Newsletter 1' });
+  add(gone, 'email_open', NOW.getTime() - 3 * DAY + 90_000, { emailName: 'Newsletter 1' });
+  add(gone, 'form_fill', NOW.getTime() - 2 * DAY, { assetName: 'Demo Request' });
   activities.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
   return { people, activities };
 }
