@@ -115,18 +115,23 @@ export const DELETED_ACCOUNT = 'deleted_account';
  */
 export async function dedupeCampaignResponses(db: Db, orgId: string): Promise<number> {
   const r = await db.query(
-    `WITH ranked AS (
-       SELECT source_id,
+    // Materialized: only the few rows whose reason changes are joined back to events (by key); a
+    // planner that merged the window into the UPDATE took seconds on a few thousand members.
+    `WITH ranked AS MATERIALIZED (
+       SELECT source_id, excluded_reason,
               row_number() OVER (PARTITION BY person_id, attributes->>'campaignId'
                                  ORDER BY occurred_at, source_id) AS n
        FROM events
        WHERE org_id = $1 AND source = $2 AND attributes->>'object' = 'CampaignMember'
-         AND person_id IS NOT NULL AND (excluded_reason IS NULL OR excluded_reason = $3)
+         AND person_id IS NOT NULL AND attributes->>'campaignId' IS NOT NULL
+         AND (excluded_reason IS NULL OR excluded_reason = $3::text)
+     ), changed AS MATERIALIZED (
+       SELECT source_id, CASE WHEN n > 1 THEN $3::text END AS reason FROM ranked
+       WHERE excluded_reason IS DISTINCT FROM (CASE WHEN n > 1 THEN $3::text END)
      )
-     UPDATE events e SET excluded_reason = CASE WHEN r.n > 1 THEN $3 END
-     FROM ranked r
-     WHERE e.org_id = $1 AND e.source = $2 AND e.source_id = r.source_id
-       AND e.excluded_reason IS DISTINCT FROM (CASE WHEN r.n > 1 THEN $3 END)`,
+     UPDATE events e SET excluded_reason = c.reason
+     FROM changed c
+     WHERE e.org_id = $1 AND e.source = $2 AND e.source_id = c.source_id`,
     [orgId, SOURCE, DUPLICATE_CAMPAIGN_MEMBER],
   );
   return r.rowCount;
@@ -141,25 +146,25 @@ export async function dedupeCampaignResponses(db: Db, orgId: string): Promise<nu
  */
 export async function excludeDeletedRecords(db: Db, orgId: string): Promise<number> {
   const r = await db.query(
-    `WITH gone_people AS (
+    `WITH gone_people AS MATERIALIZED (
        SELECT id FROM people WHERE org_id = $1 AND is_deleted AND merged_into IS NULL
-     ), gone_accounts AS (
+     ), gone_accounts AS MATERIALIZED (
        SELECT id FROM accounts WHERE org_id = $1 AND is_deleted
-     ), touched AS (
+     ), touched AS MATERIALIZED (
        -- Only events that are, or were, on a deleted record: the indexes on person and account find them.
        SELECT source, source_id, person_id, account_id, excluded_reason FROM events
        WHERE org_id = $1 AND (excluded_reason IN ($2, $3) OR person_id IN (SELECT id FROM gone_people)
                               OR account_id IN (SELECT id FROM gone_accounts))
-     ), decided AS (
-       SELECT source, source_id,
-              CASE WHEN person_id IN (SELECT id FROM gone_people) THEN $2
-                   WHEN account_id IN (SELECT id FROM gone_accounts) THEN $3 END AS reason
+     ), decided AS MATERIALIZED (
+       SELECT source, source_id, excluded_reason,
+              CASE WHEN person_id IN (SELECT id FROM gone_people) THEN $2::text
+                   WHEN account_id IN (SELECT id FROM gone_accounts) THEN $3::text END AS reason
        FROM touched WHERE excluded_reason IS NULL OR excluded_reason IN ($2, $3)
      )
      UPDATE events e SET excluded_reason = d.reason
      FROM decided d
      WHERE e.org_id = $1 AND e.source = d.source AND e.source_id = d.source_id
-       AND e.excluded_reason IS DISTINCT FROM d.reason`,
+       AND d.excluded_reason IS DISTINCT FROM d.reason`,
     [orgId, DELETED_PERSON, DELETED_ACCOUNT],
   );
   return r.rowCount;
