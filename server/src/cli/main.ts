@@ -11,6 +11,7 @@ import { registerRun } from './run';
 import { registerConnect } from './connect';
 import { registerServe } from './serve';
 import { registerKeys } from './keys';
+import { registerImport } from './import';
 import { registerWritebackLeads } from './writebackLeads';
 
 /**
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerConnect(program);
   registerServe(program);
   registerKeys(program);
+  registerImport(program);
   registerWritebackLeads(program);
   return program;
 }
