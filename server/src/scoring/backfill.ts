@@ -8,10 +8,11 @@
  */
 import type { Db } from '../store/db';
 import { isRateKpi, type Decay, type Model } from '../model/schema';
-import { finishAccount } from './finish';
+import { finishCore, finishPlan, withTopLists } from './finish';
+import { personaOf } from './committee';
 import { addDays, countedEventsSql, daysBetween, peopleOf, prepareMultipliers, Params, setWorkMem } from './reduce';
 import { clearSnapshots, insertSnapshots, readPastRange, type PastScore, type SnapshotScore } from '../store/snapshots';
-import { ACCOUNT_PAGE, finishInput, toFinishPast, type AccountScore } from './engine';
+import { ACCOUNT_PAGE, cmp, settle, toFinishPast, type AccountScore } from './engine';
 
 const FLUSH_ROWS = 10_000;
 
@@ -207,6 +208,9 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
       );
     };
     const perDay = opts.onScores ? dayNames.map(() => [] as AccountScore[]) : null;
+    const plan = finishPlan(model, references);
+    const points = new Float64Array(model.kpis.length);
+    const counts = new Float64Array(model.kpis.length);
     for (let a = 0; a < accounts.length; a += ACCOUNT_PAGE) {
       const ids = accounts.slice(a, a + ACCOUNT_PAGE);
       const rows = (
@@ -236,6 +240,29 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
           s.w.push(row.w);
           s.q.push(row.q);
         }
+        // The one-day engine's summing order (finishInput): person-less first, then by person id, then KPI.
+        series.sort(
+          (a, b) =>
+            (a.person === null ? 0 : 1) - (b.person === null ? 0 : 1) ||
+            cmp(a.person ?? '', b.person ?? '') ||
+            a.kpi - b.kpi,
+        );
+        // People and personas once per account, not once per day.
+        const personIds: string[] = [];
+        const personOf = series.map((s) => {
+          if (s.person === null) return -1;
+          if (personIds[personIds.length - 1] !== s.person) personIds.push(s.person);
+          return personIds.length - 1;
+        });
+        const members = personIds.map((id) => {
+          const row = people.get(id);
+          const person = {
+            seniority: row?.seniority ?? 'unknown',
+            department: row?.department ?? 'unknown',
+            title: row?.title ?? null,
+          };
+          return { personId: id, points: 0, persona: personaOf(model, person)?.key ?? null };
+        });
         const pres = series.map((s) => {
           const dk = decays[s.kpi];
           return new Prefix(s, dk && !Array.isArray(dk) ? dk.halfLife : null);
@@ -243,28 +270,39 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
         const past = new Map<string, PastScore>(stored.get(accountId) ?? []);
         for (let di = 0; di < days; di++) {
           const d = dayOffset + di;
-          const cells = [];
-          for (const pre of pres) {
+          points.fill(0);
+          counts.fill(0);
+          for (const m of members) m.points = 0;
+          let last = -1;
+          for (let k = 0; k < pres.length; k++) {
+            const pre = pres[k]!;
             const i = pre.lower(d - window + 1);
             const j = pre.lower(d + 1);
             if (i >= j) continue;
             const s = pre.s;
-            cells.push({
-              person_id: s.person,
-              kpi: s.kpi,
-              points: decayedSum(pre, d, decays[s.kpi]!, window),
-              n: pre.Q[j]! - pre.Q[i]!,
-              last_day: rangeDays[s.t[j - 1]!]!,
-            });
+            const v = settle(decayedSum(pre, d, decays[s.kpi]!, window));
+            points[s.kpi] = points[s.kpi]! + v;
+            counts[s.kpi] = counts[s.kpi]! + pre.Q[j]! - pre.Q[i]!;
+            const pi = personOf[k]!;
+            if (pi >= 0) members[pi]!.points += v;
+            if (s.t[j - 1]! > last) last = s.t[j - 1]!;
           }
-          if (cells.length === 0) continue;
+          if (last < 0) continue;
           const day = dayNames[di]!;
-          const input = finishInput(model, accountId, cells, people);
-          const pastDay = d - trendDays >= 0 ? rangeDays[d - trendDays] : addDays(day, -trendDays);
-          const score = finishAccount(model, references, input, toFinishPast(past.get(pastDay!)));
-          if (!score) continue;
-          past.set(day, pastOf(score));
-          if (perDay) perDay[di]!.push(score);
+          const pastDay = d - trendDays >= 0 ? rangeDays[d - trendDays]! : addDays(day, -trendDays);
+          const full = perDay !== null || di === days - 1;
+          const before = past.get(pastDay);
+          const core = finishCore(
+            plan,
+            { accountId, points, counts, people: members, lastActivity: rangeDays[last]! },
+            before ? (full ? toFinishPast(before) : { score: before.score, subscores: {} }) : null,
+          );
+          if (!core) continue;
+          past.set(day, { score: core.score, scoreExact: core.scoreExact, kpis: core.kpis });
+          // History days keep the core (score, band, KPIs, committee, MQA); the top lists and change
+          // drivers are written for the last day only, as no reader looks at them on older days.
+          const score: SnapshotScore = full ? withTopLists(plan, core, members, toFinishPast(before)) : core;
+          if (perDay) perDay[di]!.push(score as AccountScore);
           else out.push({ day, score });
         }
         // Flush often: a page of accounts × 90 days of finished scores would otherwise pile up in memory.
@@ -277,8 +315,4 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
     await tx.exec('DROP TABLE IF EXISTS pulse_buckets');
     return { days, snapshots: written };
   });
-}
-
-function pastOf(s: AccountScore): PastScore {
-  return { score: s.score, scoreExact: s.scoreExact, kpis: s.kpis };
 }

@@ -90,11 +90,12 @@ export function finishInput(
  * finish compares points with exact thresholds (an engaged person has ≥ engagedPoints): settling both
  * to one representation keeps the two engines in agreement; 1e-12 is far below anything shown.
  */
-function settle(points: number): number {
+export function settle(points: number): number {
   return Number(points.toPrecision(12));
 }
 
-function cmp(a: string, b: string): number {
+/** Byte-order comparison of ids, the order every engine sums people in. */
+export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -1,4 +1,4 @@
-import { isRateKpi, type Model } from '../model/schema';
+import { isRateKpi, type CountKpi, type Model, type RateKpi } from '../model/schema';
 import { bandOf, roundScore, type Band } from './band';
 import { committeeCoverage, personaOf, type ScoringPerson } from './committee';
 import { countSubscore, rateSubscore, rateValue, resolveReference, type References } from './subscore';
@@ -27,8 +27,8 @@ export interface PastScore {
   subscores: Record<string, number>;
 }
 
-/** One account's finished score. */
-export interface AccountScore {
+/** One account's score without the top lists: what a history snapshot keeps. */
+export interface CoreScore {
   accountId: string;
   score: number;
   scoreExact: number;
@@ -40,13 +40,89 @@ export interface AccountScore {
   missingPersonas: string[];
   mqa: boolean;
   kpis: Record<string, { points: number; subscore: number }>;
-  topPeople: { personId: string; points: number; share: number }[];
-  topKpis: { key: string; points: number; share: number }[];
-  changeDrivers: { key: string; change: number }[];
   lastActivity: string | null;
 }
 
+/** One account's finished score. */
+export interface AccountScore extends CoreScore {
+  topPeople: { personId: string; points: number; share: number }[];
+  topKpis: { key: string; points: number; share: number }[];
+  changeDrivers: { key: string; change: number }[];
+}
+
 const TOP = 5;
+
+/**
+ * The finish input in dense form, indexed by model KPI position: per count KPI the points P and count
+ * N, and every person's points with their persona (people without points may be listed; they count
+ * for nothing). The back-fill's hot loop fills this directly instead of building a FinishInput per day.
+ */
+export interface DenseInput {
+  accountId: string;
+  points: ArrayLike<number>;
+  counts: ArrayLike<number>;
+  people: { points: number; persona: string | null }[];
+  lastActivity: string | null;
+}
+
+/** The model as the finish walks it, resolved once: enabled KPIs with their positions and references. */
+export interface FinishPlan {
+  model: Model;
+  enabled: {
+    key: string;
+    weight: number;
+    /** Count KPI: its position; rate KPI: -1. */
+    index: number;
+    /** Count KPI: the resolved reference (null: resolve when used, which names a missing one). */
+    reference: number | null;
+    rate: { numerator: number; denominator: number; spec: RateKpi['rate'] } | null;
+    kpi: Model['kpis'][number];
+  }[];
+  references: References;
+}
+
+const plans = new WeakMap<Model, WeakMap<References, FinishPlan>>();
+
+/** The finish plan of a model and its references (cached per pair of objects). */
+export function finishPlan(model: Model, references: References): FinishPlan {
+  let byRefs = plans.get(model);
+  if (!byRefs) plans.set(model, (byRefs = new WeakMap()));
+  let plan = byRefs.get(references);
+  if (plan) return plan;
+  const indexOf = new Map(model.kpis.map((k, i) => [k.key, i]));
+  plan = {
+    model,
+    references,
+    enabled: model.kpis
+      .map((k, i) => ({ k, i }))
+      .filter(({ k }) => k.enabled)
+      .map(({ k, i }) => {
+        if (isRateKpi(k)) {
+          return {
+            key: k.key,
+            weight: k.weight,
+            index: -1,
+            reference: null,
+            rate: {
+              numerator: indexOf.get(k.rate.numerator) ?? -1,
+              denominator: indexOf.get(k.rate.denominator) ?? -1,
+              spec: k.rate,
+            },
+            kpi: k,
+          };
+        }
+        let reference: number | null = null;
+        try {
+          reference = resolveReference(model, k, references);
+        } catch {
+          // Left unresolved: resolving again when an account needs it throws the named error there.
+        }
+        return { key: k.key, weight: k.weight, index: i, reference, rate: null, kpi: k };
+      }),
+  };
+  byRefs.set(references, plan);
+  return plan;
+}
 
 /**
  * Finishes one account from its reduced points: sub-scores, weighted score, band, trend against
@@ -63,69 +139,66 @@ export function finishAccount(
   input: FinishInput,
   past: PastScore | null = null,
 ): AccountScore | null {
-  const enabled = model.kpis.filter((k) => k.enabled);
-  const counted = enabled.some((k) => !isRateKpi(k) && (input.kpis[k.key]?.count ?? 0) > 0);
+  const plan = finishPlan(model, references);
+  const n = model.kpis.length;
+  const points = new Float64Array(n);
+  const counts = new Float64Array(n);
+  model.kpis.forEach((k, i) => {
+    const v = input.kpis[k.key];
+    if (v) {
+      points[i] = v.points;
+      counts[i] = v.count;
+    }
+  });
+  const people = input.people.map((p) => ({
+    points: p.points,
+    persona: p.persona !== undefined ? p.persona : (personaOf(model, p)?.key ?? null),
+  }));
+  const core = finishCore(
+    plan,
+    { accountId: input.accountId, points, counts, people, lastActivity: input.lastActivity },
+    past,
+  );
+  return core && withTopLists(plan, core, input.people, past);
+}
+
+/**
+ * The finish without the top lists and change drivers: score, band, trend, committee, MQA and the
+ * per-KPI points and sub-scores. `finishAccount` is this plus `withTopLists`, so both agree exactly.
+ */
+export function finishCore(plan: FinishPlan, input: DenseInput, past: PastScore | null): CoreScore | null {
+  const { model } = plan;
+  let counted = false;
+  for (const e of plan.enabled) if (e.index >= 0 && input.counts[e.index]! > 0) counted = true;
   if (!counted) return null;
 
-  const kpis: AccountScore['kpis'] = {};
-  const weighted: { key: string; points: number; value: number }[] = [];
+  const kpis: CoreScore['kpis'] = {};
   let scoreExact = 0;
-  let totalPoints = 0;
-  for (const k of enabled) {
+  for (const e of plan.enabled) {
     let points: number;
     let subscore: number;
-    if (isRateKpi(k)) {
-      const num = input.kpis[k.rate.numerator]?.count ?? 0;
-      const den = input.kpis[k.rate.denominator]?.count ?? 0;
-      points = rateValue(num, den, k.rate);
-      subscore = rateSubscore(num, den, k.rate);
+    if (e.rate) {
+      const num = e.rate.numerator >= 0 ? input.counts[e.rate.numerator]! : 0;
+      const den = e.rate.denominator >= 0 ? input.counts[e.rate.denominator]! : 0;
+      points = rateValue(num, den, e.rate.spec);
+      subscore = rateSubscore(num, den, e.rate.spec);
     } else {
-      points = input.kpis[k.key]?.points ?? 0;
-      subscore = countSubscore(points, resolveReference(model, k, references));
-      totalPoints += points;
+      points = input.points[e.index]!;
+      const reference = e.reference ?? resolveReference(model, e.kpi as CountKpi, plan.references);
+      subscore = countSubscore(points, reference);
     }
-    kpis[k.key] = { points, subscore };
-    const value = (k.weight * subscore) / 100;
-    scoreExact += value;
-    weighted.push({ key: k.key, points, value });
+    kpis[e.key] = { points, subscore };
+    scoreExact += (e.weight * subscore) / 100;
   }
 
   const score = roundScore(scoreExact);
   // Rounded here too, so a stored exact score trends exactly like the shown one.
   const trend = trendOf(model, score, past ? roundScore(past.score) : null);
-  const committee = committeeCoverage(
-    model,
-    input.people.map((p) => ({
-      points: p.points,
-      persona: p.persona !== undefined ? p.persona : (personaOf(model, p)?.key ?? null),
-    })),
-  );
+  const committee = committeeCoverage(model, input.people);
   const mqa =
     score >= model.mqa.minScore &&
     committee.peopleEngaged >= model.mqa.minEngagedPeople &&
     committee.coveragePct >= model.mqa.minCoveragePct;
-
-  const topPeople = input.people
-    .filter((p) => p.points > 0)
-    .sort((a, b) => b.points - a.points || cmp(a.personId, b.personId))
-    .slice(0, TOP)
-    .map((p) => ({ personId: p.personId, points: p.points, share: totalPoints > 0 ? p.points / totalPoints : 0 }));
-  const topKpis = weighted
-    .filter((w) => w.value > 0)
-    .sort((a, b) => b.value - a.value || cmp(a.key, b.key))
-    .slice(0, TOP)
-    .map((w) => ({ key: w.key, points: w.points, share: w.value / scoreExact }));
-  const changeDrivers = past
-    ? enabled
-        .map((k) => {
-          const now = kpis[k.key]?.subscore ?? 0;
-          const then = past.subscores[k.key] ?? 0;
-          return { key: k.key, change: (k.weight * (now - then)) / 100 };
-        })
-        .filter((d) => d.change !== 0)
-        .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || cmp(a.key, b.key))
-    : [];
-
   return {
     accountId: input.accountId,
     score,
@@ -139,11 +212,45 @@ export function finishAccount(
     missingPersonas: committee.missingPersonas,
     mqa,
     kpis,
-    topPeople,
-    topKpis,
-    changeDrivers,
     lastActivity: input.lastActivity,
   };
+}
+
+/** Adds the top people, top KPIs and change drivers (against `past`) to a core score. */
+export function withTopLists(
+  plan: FinishPlan,
+  core: CoreScore,
+  people: { personId: string; points: number }[],
+  past: PastScore | null,
+): AccountScore {
+  let totalPoints = 0;
+  for (const e of plan.enabled) if (!e.rate) totalPoints += core.kpis[e.key]!.points;
+  const topPeople = people
+    .filter((p) => p.points > 0)
+    .sort((a, b) => b.points - a.points || cmp(a.personId, b.personId))
+    .slice(0, TOP)
+    .map((p) => ({ personId: p.personId, points: p.points, share: totalPoints > 0 ? p.points / totalPoints : 0 }));
+  const topKpis = plan.enabled
+    .map((e) => ({
+      key: e.key,
+      points: core.kpis[e.key]!.points,
+      value: (e.weight * core.kpis[e.key]!.subscore) / 100,
+    }))
+    .filter((w) => w.value > 0)
+    .sort((a, b) => b.value - a.value || cmp(a.key, b.key))
+    .slice(0, TOP)
+    .map((w) => ({ key: w.key, points: w.points, share: w.value / core.scoreExact }));
+  const changeDrivers = past
+    ? plan.enabled
+        .map((e) => {
+          const now = core.kpis[e.key]?.subscore ?? 0;
+          const then = past.subscores[e.key] ?? 0;
+          return { key: e.key, change: (e.weight * (now - then)) / 100 };
+        })
+        .filter((d) => d.change !== 0)
+        .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || cmp(a.key, b.key))
+    : [];
+  return { ...core, topPeople, topKpis, changeDrivers };
 }
 
 function cmp(a: string, b: string): number {

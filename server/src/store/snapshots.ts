@@ -17,8 +17,9 @@ export interface SnapshotScore {
   missingPersonas: string[];
   mqa: boolean;
   kpis: Record<string, { points: number; subscore: number }>;
-  topPeople: unknown[];
-  topKpis: unknown[];
+  /** Top lists and change drivers: absent on lean history rows, which keep score, trend and change only. */
+  topPeople?: unknown[];
+  topKpis?: unknown[];
   changeDrivers?: unknown[];
   lastActivity: string | null;
 }
@@ -87,14 +88,16 @@ export async function insertSnapshots(
         mp: s.missingPersonas,
         m: s.mqa,
         la: s.lastActivity,
-        dt: {
-          score: s.score,
-          trend: s.trend,
-          change30d: s.change30d,
-          topPeople: s.topPeople,
-          topKpis: s.topKpis,
-          changeDrivers: s.changeDrivers ?? [],
-        },
+        dt: s.topPeople
+          ? {
+              score: s.score,
+              trend: s.trend,
+              change30d: s.change30d,
+              topPeople: s.topPeople,
+              topKpis: s.topKpis ?? [],
+              changeDrivers: s.changeDrivers ?? [],
+            }
+          : { score: s.score, trend: s.trend, change30d: s.change30d },
       })),
     );
     await db.query(
