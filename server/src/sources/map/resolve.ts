@@ -7,6 +7,7 @@
 import { DomainIndex, matchAccountByDomain } from '../../identity/domain';
 import type { Db } from '../../store/db';
 import { listAccountDomains } from '../../store/accounts';
+import { excludeDeletedRecords } from '../salesforce/resolve';
 import { MAP_SOURCES } from './types';
 
 /** Opens and clicks this soon after the send of the same email are a mail scanner, not a person. */
@@ -126,6 +127,8 @@ export async function resolveMapPeople(db: Db, orgId: string): Promise<MapResolu
   await matchByDomain(db, orgId);
   const eventsRepointed = await repointEvents(db, orgId);
   await flagBots(db, orgId);
+  // A re-pulled event arrives without its reason: events on deleted Salesforce records are set aside again.
+  await excludeDeletedRecords(db, orgId);
   const c = await db.query<{ method: string | null; linked: boolean; n: number }>(
     `SELECT match_method AS method, (merged_into IS NOT NULL OR account_id IS NOT NULL) AS linked, count(*) AS n
      FROM people WHERE org_id = $1 AND kind = ANY($2::text[]) AND NOT is_deleted GROUP BY 1, 2`,

@@ -187,6 +187,24 @@ describe('syncMapSource', () => {
     expect(rows.filter((e) => e.excluded === 'bot').map((e) => e.id)).toEqual(['a4', 'a5']);
   });
 
+  it('sets aside MAP events on a deleted Salesforce account again after a re-pull; domain matches leave it', async () => {
+    await syncMapSource({ db, orgId: ORG, connector: new FixedConnector(pages()), now: NOW });
+    await db.query('UPDATE accounts SET is_deleted = true WHERE org_id = $1 AND id = $2', [ORG, ACME]);
+    await syncMapSource({ db, orgId: ORG, connector: new FixedConnector(pages()), now: NOW, full: true });
+    const rows = await eventsOf(db);
+    // The contact still names the deleted account; the domain-matched person no longer has one.
+    expect(rows.filter((e) => e.account === ACME).map((e) => [e.id, e.excluded])).toEqual([
+      ['a1', 'deleted_account'],
+      ['a7', 'deleted_account'],
+    ]);
+    expect(rows.filter((e) => e.person === 'marketo:3').map((e) => [e.account, e.excluded])).toEqual([
+      [null, null],
+      [null, 'bot'],
+      [null, 'bot'],
+      [null, null],
+    ]);
+  });
+
   it('a crash between pages resumes from the checkpoint and ends with the same store as a clean run', async () => {
     const clean = await createTestDb();
     try {
