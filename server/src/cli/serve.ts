@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readConfig } from '../config';
 import { ValidationError } from '../errors';
 import { createApp } from '../http/app';
+import type { IngestConfig } from '../http/ingestRoutes';
 import { startServer } from '../http/server';
 import { log } from '../log';
 import type { Db } from '../store/db';
@@ -13,6 +14,10 @@ export interface ServeOptions {
   /** Default: the PORT variable, else 3000. */
   port?: string;
   host?: string;
+  /** Ingestion requests per second per key (bursts of twice that); 0 turns the limit off. */
+  rateLimit?: string;
+  /** Largest ingestion body in bytes. */
+  maxBodyBytes?: string;
 }
 
 /** Injected edges: tests pass a database and an environment. */
@@ -41,13 +46,37 @@ export function resolvePort(flag: string | undefined, env: NodeJS.ProcessEnv): n
   return port;
 }
 
+function positive(raw: string | undefined, flag: string, allowZero: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+    throw new ValidationError('server options', [
+      { path: flag, message: `"${raw}" is not a ${allowZero ? 'number ≥ 0' : 'positive number'}` },
+    ]);
+  }
+  return n;
+}
+
+/** The ingestion limits the flags ask for (defaults where absent). */
+export function ingestLimits(opts: ServeOptions): IngestConfig {
+  const rate = positive(opts.rateLimit, '--rate-limit', true);
+  const maxBody = positive(opts.maxBodyBytes, '--max-body-bytes', false);
+  return {
+    ...(rate === undefined
+      ? {}
+      : { rateLimit: rate === 0 ? false : { perSecond: rate, burst: Math.max(1, 2 * rate) } }),
+    ...(maxBody === undefined ? {} : { maxBodyBytes: Math.floor(maxBody) }),
+  };
+}
+
 /** Migrates the store, builds the app and listens; prints the URL on stdout. */
 export async function startServe(opts: ServeOptions, deps: ServeDeps): Promise<Serving> {
   const env = deps.env ?? process.env;
   const port = resolvePort(opts.port, env);
+  const ingest = ingestLimits(opts);
   const db = deps.db ?? (await openStore(readConfig(env)));
   try {
-    const server = await startServer(createApp({ db }), port, opts.host);
+    const server = await startServer(createApp({ db, ingest }), port, opts.host);
     log.info({ url: server.url }, 'pulse web listening');
     deps.out.write(`Pulse is listening on ${server.url}\n`);
     return {
@@ -83,6 +112,11 @@ export function registerServe(program: Command): void {
     .description('Run the web process: ingestion API, health, readiness, status and metrics (migrates first)')
     .option('--port <port>', 'port to listen on (default: PORT, else 3000)')
     .option('--host <host>', 'interface to listen on (default: all)')
+    .option(
+      '--rate-limit <perSecond>',
+      'ingestion requests per second per key, bursts of twice that; 0 = off (default 20)',
+    )
+    .option('--max-body-bytes <bytes>', 'largest ingestion request body (default 1048576)')
     .action(async (opts: ServeOptions) => {
       const serving = await startServe(opts, { out: process.stdout });
       const sig = await stopSignal();

@@ -1,5 +1,5 @@
 import { runKeysCreate, runKeysList, runKeysRevoke, resolveOrg } from '../../cli/keys';
-import { startServe } from '../../cli/serve';
+import { ingestLimits, startServe } from '../../cli/serve';
 import { findApiKey, hashApiKey } from '../../store/apiKeys';
 import type { Db } from '../../store/db';
 import { ensureOrg } from '../../store/orgs';
@@ -80,4 +80,15 @@ test('pulse serve listens on --port or PORT and rejects a bad one', async () => 
   await expect(startServe({ port: 'eighty' }, { ...c, db, env: {} })).rejects.toThrow(
     /--port: "eighty" is not a port number/,
   );
+});
+
+test('pulse serve turns --rate-limit and --max-body-bytes into ingestion limits, refusing nonsense', () => {
+  expect(ingestLimits({})).toEqual({});
+  expect(ingestLimits({ rateLimit: '50', maxBodyBytes: '2048' })).toEqual({
+    rateLimit: { perSecond: 50, burst: 100 },
+    maxBodyBytes: 2048,
+  });
+  expect(ingestLimits({ rateLimit: '0' })).toEqual({ rateLimit: false });
+  expect(() => ingestLimits({ maxBodyBytes: '0' })).toThrow(/--max-body-bytes: "0" is not a positive number/);
+  expect(() => ingestLimits({ rateLimit: 'lots' })).toThrow(/--rate-limit: "lots" is not a number ≥ 0/);
 });
