@@ -100,7 +100,7 @@ export interface DailyRunDeps {
   model?: unknown;
   /** Share of the remaining daily API requests this run may spend (default 0.1). */
   budgetShare?: number;
-  /** The day a schedule triggered this run for: a second trigger for the same day does nothing. */
+  /** The schedule slot that triggered this run ("2026-11-24 06:00"): a second trigger of it does nothing. */
   scheduledFor?: string;
   onProgress?: (p: RunProgress) => void;
   /** Pull knobs (page sizes, test hooks). */
@@ -157,7 +157,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
           deps,
           result,
           t0,
-          `run ${done} already ran the schedule for ${deps.scheduledFor}; nothing to do`,
+          `run ${done} already ran the schedule slot ${deps.scheduledFor}; nothing to do`,
         );
       }
     }
@@ -170,7 +170,19 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
       // A stage that could not run: recorded with its context, logged once, the run marked failed.
       result.status = 'failed';
       result.failures.push(stageFailure(e, (e as StageError).stage ?? 'run'));
-      log.error({ org: orgId, runId: result.runId, err: e }, 'daily run failed');
+      // Expected failures (configuration, Salesforce refusals) are logged by code and message; only
+      // unexpected ones carry a stack.
+      const failure = result.failures.at(-1)!;
+      log.error(
+        {
+          org: orgId,
+          runId: result.runId,
+          stage: failure.stage,
+          code: failure.code,
+          ...(e instanceof PulseError ? { message: failure.message } : { err: e }),
+        },
+        'daily run failed',
+      );
     }
     result.durationMs = Math.round(performance.now() - t0);
     finalizeTotal(result);

@@ -56,12 +56,12 @@ export async function lastCompletedDaily(
   return row ? { id: row.id, asOf: row.as_of, scheduledFor: row.scheduled_for } : null;
 }
 
-/** The finished daily run that a schedule already ran for `day`, if any (a double trigger does nothing). */
-export async function findScheduledRun(db: Db, orgId: string, day: string): Promise<number | null> {
+/** The finished daily run a schedule already ran for `slot`, if any (a double trigger does nothing). */
+export async function findScheduledRun(db: Db, orgId: string, slot: string): Promise<number | null> {
   const r = await db.query<{ id: number }>(
     `SELECT id FROM runs WHERE org_id = $1 AND kind = 'daily' AND status IN ('succeeded', 'partial')
        AND state->>'scheduledFor' = $2 ORDER BY id DESC LIMIT 1`,
-    [orgId, day],
+    [orgId, slot],
   );
   return r.rows[0]?.id ?? null;
 }

@@ -1,7 +1,7 @@
 /**
  * When the daily run happens: PULSE_RUN_AT ("06:00", or a cron expression) in PULSE_TIMEZONE (an IANA
  * zone such as "America/New_York"). node-cron only triggers; the run itself takes the org's lock and
- * records the day it was scheduled for, so a second trigger (another worker, a restart) does nothing.
+ * records the slot it was scheduled for, so a second trigger of that slot (another worker) does nothing.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import { ValidationError } from '../errors';
@@ -58,27 +58,41 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-/** The calendar day (YYYY-MM-DD) of `date` in `timezone`: the day a trigger was scheduled for. */
-export function dayIn(date: Date, timezone: string): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(date)
-    .slice(0, 10);
+/**
+ * The schedule slot a trigger at `date` belongs to: its local minute in `timezone`, e.g.
+ * "2026-11-24 06:00". Two workers firing for the same slot share it (the second does nothing); a
+ * cron expression with several slots a day runs at each.
+ */
+export function slotIn(date: Date, timezone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
 /**
- * Starts the schedule: `onTick(scheduledFor)` at every trigger, never two at once (a trigger while a
+ * Starts the schedule: `onTick(slot)` at every trigger, never two at once (a trigger while a
  * run is still going is skipped by node-cron and logged by the caller via `onOverlap`).
  */
 export function startSchedule(
   schedule: RunSchedule,
-  onTick: (scheduledFor: string, at: Date) => Promise<void>,
+  onTick: (slot: string, at: Date) => Promise<void>,
   opts: { onOverlap?: (at: Date) => void } = {},
 ): ScheduledTask {
   const task = cron.schedule(
     schedule.expression,
     async (ctx) => {
-      await onTick(dayIn(ctx.date, schedule.timezone), ctx.date);
+      await onTick(slotIn(ctx.date, schedule.timezone), ctx.date);
     },
     { timezone: schedule.timezone, name: 'pulse-daily-run', noOverlap: true },
   );

@@ -1,4 +1,4 @@
-import { dayIn, readSchedule, startSchedule } from '../schedule';
+import { readSchedule, slotIn, startSchedule } from '../schedule';
 
 describe('readSchedule', () => {
   it('defaults to every day at 06:00 UTC', () => {
@@ -30,17 +30,18 @@ describe('readSchedule', () => {
   });
 });
 
-describe('dayIn', () => {
-  it('is the calendar day in the schedule time zone', () => {
-    const at = new Date('2026-11-24T03:00:00Z');
-    expect(dayIn(at, 'UTC')).toBe('2026-11-24');
-    expect(dayIn(at, 'America/Los_Angeles')).toBe('2026-11-23');
-    expect(dayIn(at, 'Asia/Tokyo')).toBe('2026-11-24');
+describe('slotIn', () => {
+  it('is the local minute in the schedule time zone', () => {
+    const at = new Date('2026-11-24T03:00:42Z');
+    expect(slotIn(at, 'UTC')).toBe('2026-11-24 03:00');
+    expect(slotIn(at, 'America/Los_Angeles')).toBe('2026-11-23 19:00');
+    expect(slotIn(at, 'Asia/Kolkata')).toBe('2026-11-24 08:30');
+    expect(slotIn(new Date('2026-11-24T00:05:00Z'), 'UTC')).toBe('2026-11-24 00:05');
   });
 });
 
 describe('startSchedule', () => {
-  it('triggers at the configured local time, passing the day it is for', async () => {
+  it('triggers at the configured local time, passing the slot it is for', async () => {
     const ticks: string[] = [];
     const task = startSchedule(
       readSchedule({ PULSE_RUN_AT: '06:00', PULSE_TIMEZONE: 'America/New_York' }),
@@ -55,7 +56,8 @@ describe('startSchedule', () => {
       expect(next.getUTCMinutes()).toBe(0);
       expect(next.getTime()).toBeGreaterThan(Date.now());
       await task.execute();
-      expect(ticks).toEqual([dayIn(new Date(), 'America/New_York')]);
+      expect(ticks).toHaveLength(1);
+      expect(ticks[0]!.slice(0, 10)).toBe(slotIn(new Date(), 'America/New_York').slice(0, 10));
     } finally {
       await task.destroy();
     }
