@@ -3,6 +3,7 @@ import type express from 'express';
 import { createApp } from '../app';
 import type { Db } from '../../store/db';
 import { countEvents } from '../../store/events';
+import { upsertAccounts } from '../../store/accounts';
 import { createApiKey, revokeApiKey } from '../../store/apiKeys';
 import { createTestDb, dropTestDb } from '../../../../test/support/db';
 import { seedIngestOrgs } from './fixtures';
@@ -127,6 +128,11 @@ describe('POST /v1/events', () => {
     expect(await stored('org-a', 'v-unknown')).toMatchObject({ account_id: null, domain: 'initech.com' });
     expect((await stored('org-a', 'v-personal'))?.attributes).toEqual({ email: 'someone@yahoo.com' });
     expect(await stored('org-a', 'imp-gmail')).toMatchObject({ account_id: null });
+    // Once Initech is an account, sending the same event again resolves it, still one row.
+    await upsertAccounts(db, 'org-a', [{ id: 'A3', name: 'Initech', domain: 'initech.com' }]);
+    const again = await post({ events: [visit('v-unknown', { domain: 'initech.com' })] });
+    expect(again.body).toMatchObject({ unresolved: 0, items: [{ accountId: 'A3' }] });
+    expect(await stored('org-a', 'v-unknown')).toMatchObject({ account_id: 'A3' });
   });
 
   test('is idempotent by id: a replay stores nothing new, a correction updates the event', async () => {
