@@ -106,7 +106,12 @@ export async function storeBatch(
         excludedReason: d.excludedReason ?? null,
       };
     });
-    await upsertEvents(tx, orgId, records);
+    // Rows in id order, so concurrent requests sharing ids lock them in the same order (no deadlock).
+    await upsertEvents(
+      tx,
+      orgId,
+      [...records].sort((a, b) => (a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0)),
+    );
     return { accountIds: resolved.map((r) => r.accountId) };
   });
 }

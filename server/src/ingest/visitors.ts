@@ -22,7 +22,10 @@ export async function upsertVisitorLinks(db: Db, orgId: string, links: readonly 
       domain: l.domain ?? prev?.domain ?? null,
     });
   }
-  const rows = [...merged.values()];
+  // In id order, so concurrent requests lock shared visitors in the same order.
+  const rows = [...merged.values()].sort((a, b) =>
+    a.visitorId < b.visitorId ? -1 : a.visitorId > b.visitorId ? 1 : 0,
+  );
   await db.query(
     `INSERT INTO ingest_visitors (org_id, visitor_id, email, domain)
      SELECT $1, visitor_id, email, domain FROM unnest($2::text[], $3::text[], $4::text[]) AS t(visitor_id, email, domain)

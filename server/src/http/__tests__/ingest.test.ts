@@ -146,6 +146,17 @@ describe('POST /v1/events', () => {
     expect((await stored('org-a', 'v-replay'))?.account_id).toBe('A2');
   });
 
+  test('concurrent requests sharing ids in opposite orders all succeed and store each id once', async () => {
+    const before = await countEvents(db, 'org-a');
+    const ids = Array.from({ length: 50 }, (_, i) => `conc-${String(i).padStart(2, '0')}`);
+    const bodies = Array.from({ length: 8 }, (_, r) => ({
+      events: (r % 2 ? [...ids].reverse() : ids).map((id) => visit(id, { domain: 'acme.com' })),
+    }));
+    const answers = await Promise.all(bodies.map((b) => post(b)));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect(await countEvents(db, 'org-a')).toBe(before + ids.length);
+  });
+
   test('bad items are rejected with precise errors (207) while the good ones are stored', async () => {
     const before = await countEvents(db, 'org-a');
     const res = await post({
