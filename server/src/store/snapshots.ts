@@ -1,8 +1,10 @@
 /**
  * Daily snapshots: one row per scored account per day per model version. The exact score is stored;
- * the rounded score, trend and top contributors ride in `detail`.
+ * on a fully written day the rounded score, trend and top contributors ride in `detail`. Back-filled
+ * history days are lean: `detail` is empty and `kpis` holds the sub-scores only.
  */
 import type { Db } from './db';
+import { roundScore } from '../scoring/band';
 
 /** What a snapshot row holds of a finished account score (the finish's output shape). */
 export interface SnapshotScore {
@@ -28,7 +30,8 @@ export interface SnapshotScore {
 export interface PastScore {
   score: number;
   scoreExact: number;
-  kpis: Record<string, { points: number; subscore: number }>;
+  /** Points are stored on fully written days only; history days keep the sub-scores. */
+  kpis: Record<string, { points?: number; subscore: number }>;
 }
 
 const BATCH = 5_000;
@@ -76,36 +79,46 @@ export async function insertSnapshots(
   for (let i = 0; i < rows.length; i += BATCH) {
     const chunk = rows.slice(i, i + BATCH);
     const json = JSON.stringify(
-      chunk.map(({ day, score: s }) => ({
-        a: s.accountId,
-        d: day,
-        s: s.scoreExact,
-        b: s.band,
-        // Zero KPIs are left out (readers default to 0): history rows are ~half the size.
-        k: Object.fromEntries(Object.entries(s.kpis).filter(([, v]) => v.points !== 0 || v.subscore !== 0)),
-        pe: s.peopleEngaged,
-        cp: s.coveragePct,
-        mp: s.missingPersonas,
-        m: s.mqa,
-        la: s.lastActivity,
-        dt: s.topPeople
-          ? {
-              score: s.score,
-              trend: s.trend,
-              change30d: s.change30d,
-              topPeople: s.topPeople,
-              topKpis: s.topKpis ?? [],
-              changeDrivers: s.changeDrivers ?? [],
-            }
-          : { score: s.score, trend: s.trend, change30d: s.change30d },
-      })),
+      chunk.map(({ day, score: s }) => {
+        const full = s.topPeople !== undefined;
+        const k: Record<string, { points?: number; subscore: number }> = {};
+        // Zero KPIs are left out (readers default to 0). History rows keep only the sub-scores (all the
+        // trend, change drivers and receipt read of a past day): rows less than half the size to parse and store.
+        for (const key in s.kpis) {
+          const v = s.kpis[key]!;
+          if (full ? v.points !== 0 || v.subscore !== 0 : v.subscore !== 0)
+            k[key] = full ? { points: v.points, subscore: v.subscore } : { subscore: v.subscore };
+        }
+        return {
+          a: s.accountId,
+          d: day,
+          s: s.scoreExact,
+          b: s.band,
+          k,
+          pe: s.peopleEngaged,
+          cp: s.coveragePct,
+          mp: s.missingPersonas,
+          m: s.mqa,
+          la: s.lastActivity,
+          dt: full
+            ? {
+                score: s.score,
+                trend: s.trend,
+                change30d: s.change30d,
+                topPeople: s.topPeople,
+                topKpis: s.topKpis ?? [],
+                changeDrivers: s.changeDrivers ?? [],
+              }
+            : undefined,
+        };
+      }),
     );
     await db.query(
       `INSERT INTO snapshots (org_id, model_version, account_id, day, score, band, kpis, people_engaged,
          coverage_pct, missing_personas, mqa, last_activity, detail)
-       SELECT $1, $2, a, d, s, b, k, pe, cp, ARRAY(SELECT jsonb_array_elements_text(mp)), m, la, dt
+       SELECT $1, $2, a, d, s, b, k, pe, cp, mp, m, la, COALESCE(dt, '{}')
        FROM jsonb_to_recordset($3::jsonb)
-         AS t(a text, d date, s float8, b text, k jsonb, pe int, cp float8, mp jsonb, m bool, la date, dt jsonb)
+         AS t(a text, d date, s float8, b text, k jsonb, pe int, cp float8, mp text[], m bool, la date, dt jsonb)
        ${
          upsert
            ? `ON CONFLICT (org_id, model_version, account_id, day) DO UPDATE SET score = EXCLUDED.score,
@@ -135,7 +148,7 @@ export async function readPastScores(
   );
   const out = new Map<string, PastScore>();
   for (const row of r.rows) {
-    out.set(row.account_id, { score: row.rounded ?? Math.round(row.score), scoreExact: row.score, kpis: row.kpis });
+    out.set(row.account_id, { score: row.rounded ?? roundScore(row.score), scoreExact: row.score, kpis: row.kpis });
   }
   return out;
 }
@@ -146,7 +159,8 @@ export interface SnapshotRow {
   day: string;
   score: number;
   band: string;
-  kpis: Record<string, { points: number; subscore: number }>;
+  /** Points on fully written days only (see PastScore). */
+  kpis: Record<string, { points?: number; subscore: number }>;
   people_engaged: number;
   coverage_pct: number;
   missing_personas: string[];
@@ -197,7 +211,7 @@ export async function readPastRange(
   for (const row of r.rows) {
     let m = out.get(row.account_id);
     if (!m) out.set(row.account_id, (m = new Map()));
-    m.set(row.day, { score: row.rounded ?? Math.round(row.score), scoreExact: row.score, kpis: row.kpis });
+    m.set(row.day, { score: row.rounded ?? roundScore(row.score), scoreExact: row.score, kpis: row.kpis });
   }
   return out;
 }

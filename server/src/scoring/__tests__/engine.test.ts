@@ -1,7 +1,8 @@
 import type { Db } from '../../store/db';
 import { createTestDb, dropTestDb } from '../../../../test/support/db';
 import { parseModel, type ModelInput } from '../../model/schema';
-import { publishModel, scoreDay, scoreOrg } from '../engine';
+import { publishModel, scoreDay, scoreOrg, type AccountScore } from '../engine';
+import { backfill } from '../backfill';
 import { addDays } from '../reduce';
 import { readSnapshots } from '../../store/snapshots';
 import { activateModel, listModelVersions, loadActiveModel } from '../../store/models';
@@ -141,10 +142,43 @@ describe('publishModel and scoreOrg', () => {
     expect(rows).toHaveLength(90);
     // 31 days before as-of only the old meeting counts: 9 × (1 − 89/90).
     const early = rows.find((r) => r.day === addDays(AS_OF, -31))!;
-    expect(early.kpis.meetings!.points).toBeCloseTo(0.1, 12);
+    // History days are lean: sub-scores only (reference 10), no top lists.
+    expect(early.kpis.meetings!.subscore).toBeCloseTo(100 * (1 - Math.exp(-0.1 / 10)), 10);
+    expect(early.kpis.meetings!.points).toBeUndefined();
+    expect(early.detail).toEqual({});
     const today = rows[rows.length - 1]!;
     expect(today.detail.trend).not.toBe('New');
+    expect(today.detail.topPeople).toEqual([expect.objectContaining({ personId: 'cmo' })]);
+    expect(today.kpis.meetings!.points).toBeGreaterThan(0);
     expect(out.snapshots).toBe(90);
+  });
+
+  test('lean history rows store what the full back-fill scores say, day by day', async () => {
+    const active = (await loadActiveModel(db, 'org1'))!;
+    const full = new Map<string, AccountScore[]>();
+    await backfill(db, {
+      orgId: 'org1',
+      model: active.model,
+      references: active.references,
+      toDay: AS_OF,
+      onScores: (day, scores) => full.set(day, scores),
+    });
+    const rows = await readSnapshots(db, 'org1', 'worked-1', addDays(AS_OF, -89), AS_OF);
+    expect(rows).toHaveLength([...full.values()].reduce((n, s) => n + s.length, 0));
+    for (const row of rows) {
+      const s = full.get(row.day)!.find((x) => x.accountId === row.account_id)!;
+      expect([row.day, row.score, row.band, row.people_engaged, row.coverage_pct, row.mqa, row.last_activity]).toEqual([
+        row.day,
+        s.scoreExact,
+        s.band,
+        s.peopleEngaged,
+        s.coveragePct,
+        s.mqa,
+        s.lastActivity,
+      ]);
+      expect(row.missing_personas).toEqual(s.missingPersonas);
+      for (const [key, k] of Object.entries(s.kpis)) expect(row.kpis[key]?.subscore ?? 0).toBe(k.subscore);
+    }
   });
 
   test('the back-filled day equals scoreDay with the stored past; scoreOrg re-runs idempotently', async () => {
