@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNow, startWorker, summaryOf } from '../../server/src/cli/run';
 import { DEFAULT_MODEL_DOCUMENT } from '../../server/src/model/defaults';
-import { runDaily, type DailyRunResult } from '../../server/src/run/daily';
+import { runDaily, type DailyRunResult, type RunProgress } from '../../server/src/run/daily';
 import type { MapSyncResult } from '../../server/src/sources/map/sync';
 import { loadActiveModel } from '../../server/src/store/models';
 import { listRuns } from '../../server/src/store/runs';
@@ -175,4 +175,41 @@ it('the worker runs every org at each trigger, recording the schedule slot', asy
   } finally {
     await worker.stop();
   }
+});
+
+it('a preflight problem fails the write stage, naming the field and what to fix', async () => {
+  s.emu.permissions.set('Account.Engagement_Trend__c', { read: true, edit: false });
+  try {
+    s.emu.callLog.clear();
+    const r = await s.run();
+    expect(r.status).toBe('failed');
+    expect(r.failures).toEqual([
+      {
+        stage: 'write',
+        code: 'PREFLIGHT_FAILED',
+        message: expect.stringContaining('Engagement_Trend__c: not editable by the integration user'),
+        context: { org: 'small', object: 'Account' },
+      },
+    ]);
+    expect(s.emu.callLog.filter('/composite/sobjects')).toHaveLength(0);
+  } finally {
+    s.emu.permissions.clear();
+  }
+});
+
+it('days the schedule missed are back-filled before today is scored', async () => {
+  const stages: string[] = [];
+  const onProgress = (p: RunProgress) => void (p.kind === 'stage' && stages.push(p.message));
+  s.clock.now = new Date(s.clock.now.getTime() + 3 * 86_400_000);
+  const r = await s.run({ onProgress });
+  expect(r.status).toBe('succeeded');
+  expect(stages).toContain(`scoring ${r.asOf} with model ${r.modelVersion} (back-filling missed days)`);
+  const days = await s.db.query<{ day: string }>(
+    `SELECT DISTINCT day FROM snapshots WHERE org_id = 'small' AND model_version = $1 AND day > '2026-11-24' ORDER BY day`,
+    [r.modelVersion],
+  );
+  expect(days.rows.map((d) => d.day)).toEqual(['2026-11-25', '2026-11-26', '2026-11-27']);
+  stages.length = 0;
+  await s.run({ onProgress });
+  expect(stages).toContain(`scoring ${r.asOf} with model ${r.modelVersion}`);
 });

@@ -133,9 +133,15 @@ export function startWorker(opts: {
     async (scheduledFor) => {
       const job = (async () => {
         for (const orgId of opts.orgs) {
-          const r = await run({ db: opts.db, orgId, env: opts.env, scheduledFor });
-          opts.onRun?.(r);
-          log.info({ org: orgId, runId: r.runId, status: r.status, scheduledFor }, 'scheduled run finished');
+          try {
+            const r = await run({ db: opts.db, orgId, env: opts.env, scheduledFor });
+            opts.onRun?.(r);
+            log.info({ org: orgId, runId: r.runId, status: r.status, scheduledFor }, 'scheduled run finished');
+          } catch (e) {
+            // Only the store itself failing gets here (a run records its own failures); the next org
+            // and the next trigger still run.
+            log.error({ org: orgId, scheduledFor, err: e }, 'scheduled run could not run');
+          }
         }
         log.info({ nextRun: task.getNextRun()?.toISOString() }, 'next daily run');
       })();

@@ -27,7 +27,7 @@ import { buildAccountOutputs } from '../writeback/context';
 import { writeBack } from '../writeback/writeback';
 import type { WriteOptions, WriteResult } from '../writeback/writer';
 import { syncMapSources, type MapSyncResult } from '../sources/map/sync';
-import { closeInterruptedRuns, findRunningDaily, findScheduledRun, lastCompletedDaily } from './runRecords';
+import { closeInterruptedRuns, findRunningDaily, findScheduledRun, hasSnapshotsOn } from './runRecords';
 
 /** The lock every daily run of an org takes. */
 export const DAILY_LOCK = 'daily-run';
@@ -111,7 +111,7 @@ export interface DailyRunDeps {
 
 /**
  * Runs the daily cycle for one org and records it (kind 'daily'). Never throws for a run that went
- * wrong: the result says what happened, the run record keeps it, and it is logged once. Status:
+ * wrong (only when the store itself fails): the result says what happened, the run record keeps it, and it is logged once. Status:
  * succeeded; partial (an API budget or Salesforce's limit stopped a stage, a MAP pull failed, or records
  * failed to write — the next run carries on); failed (a stage could not run); skipped (another run of
  * this org holds the lock, or the schedule already ran this day).
@@ -324,9 +324,8 @@ async function stages(
       result.published = { version: p.version, snapshots: p.snapshots };
       model = doc;
     }
-    // Days the schedule missed since the last run are back-filled, so trends never compare with a gap.
-    const last = await lastCompletedDaily(db, orgId);
-    const history = !result.published && (!last?.asOf || last.asOf < addDays(asOf, -1));
+    // Days the schedule missed (no snapshot yesterday) are back-filled, so trends never compare with a gap.
+    const history = !result.published && !(await hasSnapshotsOn(db, orgId, model!.version, addDays(asOf, -1)));
     progress('score', `scoring ${asOf} with model ${model!.version}${history ? ' (back-filling missed days)' : ''}`);
     const r = await scoreOrg(db, { orgId, asOf, history });
     return { ...r, model: model! };

@@ -1,6 +1,6 @@
 /**
- * The daily run's questions to the run log: who is running now, what ran before. (Queries on the
- * `runs` table that only the daily run asks; the generic ones are in store/runs.ts.)
+ * The daily run's questions to the store: who is running now, what a schedule already ran, whether
+ * history has a gap. (Queries only the daily run asks; the generic ones are in store/runs.ts.)
  */
 import type { Db } from '../store/db';
 
@@ -42,18 +42,18 @@ export async function closeInterruptedRuns(db: Db, orgId: string): Promise<numbe
   return r.rows.map((x) => x.id);
 }
 
-/** The newest finished daily run (succeeded or partial) of an org, with the day it scored. */
-export async function lastCompletedDaily(
-  db: Db,
-  orgId: string,
-): Promise<{ id: number; asOf: string | null; scheduledFor: string | null } | null> {
-  const r = await db.query<{ id: number; as_of: string | null; scheduled_for: string | null }>(
-    `SELECT id, state->>'asOf' AS as_of, state->>'scheduledFor' AS scheduled_for FROM runs
-     WHERE org_id = $1 AND kind = 'daily' AND status IN ('succeeded', 'partial') ORDER BY id DESC LIMIT 1`,
-    [orgId],
-  );
-  const row = r.rows[0];
-  return row ? { id: row.id, asOf: row.as_of, scheduledFor: row.scheduled_for } : null;
+/**
+ * Whether the org has any snapshot of `modelVersion` on `day` (a run, or a back-fill, covered it).
+ * On the snapshots key (org, model, account, day) the first scored account answers when the day is
+ * covered; only a gap scans the model's index, and a gap is followed by a back-fill anyway.
+ */
+export async function hasSnapshotsOn(db: Db, orgId: string, modelVersion: string, day: string): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM snapshots WHERE org_id = $1 AND model_version = $2 AND day = $3 LIMIT 1', [
+    orgId,
+    modelVersion,
+    day,
+  ]);
+  return r.rows.length > 0;
 }
 
 /** The finished daily run a schedule already ran for `slot`, if any (a double trigger does nothing). */
