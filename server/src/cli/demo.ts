@@ -312,6 +312,12 @@ export function registerDemo(program: Command): void {
         );
       } catch (e) {
         await r.close();
+        if ((e as { code?: string }).code === 'EADDRINUSE') {
+          throw new PulseError(
+            'PORT_IN_USE',
+            `port ${webPort} is in use: set PORT or pass --web-port (0 picks a free one)`,
+          );
+        }
         throw e;
       }
       await new Promise<void>((resolve) => {
