@@ -2,16 +2,15 @@
  * `pulse run` (the daily cycle now), `pulse runs` (the run log), `pulse worker` (the daily schedule)
  * and `pulse migrate` (the release phase). Thin commands over run/daily and run/schedule.
  */
+import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import type { ScheduledTask } from 'node-cron';
 import { readConfig } from '../config';
 import { log } from '../log';
 import { runDaily, type DailyRunDeps, type DailyRunResult, type RunFailure, type RunProgress } from '../run/daily';
 import { readSchedule, startSchedule, type RunSchedule } from '../run/schedule';
-import type { Db } from '../store/db';
+import { openDb, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
-import { openDb } from '../store/db';
-import { join } from 'node:path';
 import { openStore } from '../store/open';
 import { listRuns, type RunRow } from '../store/runs';
 import type { Output } from './model';
