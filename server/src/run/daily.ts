@@ -191,7 +191,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
       listed.push({
         stage: 'write',
         code: 'MORE_FAILURES',
-        message: `${result.failures.length - listed.length} more failures (pulse runs lists the first ${MAX_LISTED_FAILURES})`,
+        message: `${result.failures.length - listed.length} more failures not listed here (the first ${MAX_LISTED_FAILURES} are); write_failures keeps every one`,
       });
     }
     result.failures = listed;
