@@ -6,5 +6,6 @@ require('tsx/cjs');
 require('../server/src/cli/main.ts')
   .main(process.argv)
   .then((code) => {
-    process.exitCode = code;
+    // A command that finished but reported failure (a failed pull, preflight problems) set exitCode itself.
+    process.exitCode = code || process.exitCode || 0;
   });

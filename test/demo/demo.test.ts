@@ -29,10 +29,13 @@ test('pulls the generated org and scores its accounts as of the day asked', () =
   expect(result.scores.every((s) => s.score >= 0 && s.score <= 100)).toBe(true);
 });
 
-test('every planted story is reported, and the cooling account cools', () => {
+test('every planted story is reported: the cooling account cools, the surging one (Marketo activity) surges', () => {
   expect(result.stories.map((s) => s.story).sort()).toEqual(['bot', 'cooling', 'loneWolf', 'orphanLeads', 'surging']);
   const cooling = result.stories.find((s) => s.story === 'cooling');
   expect(cooling?.score?.trend).toBe('Cooling');
+  expect(result.run.maps.map((m) => [m.source, m.status])).toEqual([['marketo', 'succeeded']]);
+  const surging = result.stories.find((s) => s.story === 'surging');
+  expect(surging?.score?.trend).toBe('Surging');
   const loneWolf = result.stories.find((s) => s.story === 'loneWolf');
   expect(loneWolf?.score?.missingPersonas).toContain('Marketing executive');
 });
@@ -58,6 +61,7 @@ test('the report names the top accounts and the stories; progress shows each sta
   expect(text).toContain('Coldwater Logistics');
   const lines = progress.join('');
   expect(lines).toContain('  pulling Account (');
+  expect(lines).toMatch(/Pull {2}pulled marketo: \d+ records with \d+ API calls \(succeeded\)/);
   expect(lines).toContain('Score publishing model default-1 and back-filling 90 days of history');
   expect(lines).toMatch(/Write wrote \d+ of \d+ changed accounts/);
   expect(lines).toMatch(/Done {2}run \d+ succeeded/);

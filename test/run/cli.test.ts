@@ -75,3 +75,18 @@ it('pulse worker refuses a bad schedule, naming the variable', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('PULSE_RUN_AT: "6am" is neither a time of day like "06:00" nor a cron expression');
 }, 60_000);
+
+it('pulse sync --source exits 1 when the pull fails (its summary says why) and 2 on an unknown source', async () => {
+  // Nothing listens on port 9 of loopback: the Marketo pull cannot sign in.
+  const r = await pulse(['sync', '--source', 'marketo', '--org', 'cli', '--json'], {
+    MARKETO_BASE_URL: 'http://127.0.0.1:9',
+    MARKETO_CLIENT_ID: 'id',
+    MARKETO_CLIENT_SECRET: 'secret',
+    MARKETO_MAX_CALLS_PER_20S: '0',
+  });
+  expect(r.code).toBe(1);
+  expect(JSON.parse(r.stdout.trim())).toMatchObject({ source: 'marketo', status: 'failed' });
+  const unknown = await pulse(['sync', '--source', 'eloqua']);
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain('unknown source "eloqua": use one of salesforce, marketo, hubspot, pardot');
+}, 120_000);

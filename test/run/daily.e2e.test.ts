@@ -48,6 +48,7 @@ describe('the daily run on a generated org', () => {
     const r = await main.run();
     expect(r).toMatchObject({ status: 'succeeded', accountsWritten: 0, published: null });
     expect(r.apiCalls.write).toBe(0);
+    expect(r.leads).toMatchObject({ leadsChanged: 0, apiCalls: 0 });
     expect(writeCalls(main.emu)).toBe(0);
     expect(engagementFields(main)).toEqual(reference);
   });
@@ -90,9 +91,35 @@ describe('the daily run on a generated org', () => {
     expect(main.emu.store.get('Account', cooling)!.Engagement_Trend__c).toBe('Cooling');
     const rows = await main.conn.query<{ Id: string }>("SELECT Id FROM Account WHERE Engagement_Trend__c = 'Cooling'");
     expect(rows.records.map((x) => x.Id)).toContain(cooling);
-    // SURGING STORY — needs the MAP activity (web visits, intent, ads) in the pull. Once a MAP emulator
-    // serves main.org.mapActivity, assert here that stories.surging ends 'Surging' and that
-    // "SELECT Id FROM Account WHERE Engagement_Trend__c = 'Surging'" returns it.
+  });
+
+  it('the surging account (its jump is marketing activity, pulled from Marketo) ends Surging', async () => {
+    const surging = main.org.stories.surging.accountId;
+    expect(first.maps.map((m) => [m.source, m.status])).toEqual([['marketo', 'succeeded']]);
+    expect(first.maps[0]!.counts.activities).toBeGreaterThan(1000);
+    expect(main.emu.store.get('Account', surging)!.Engagement_Trend__c).toBe('Surging');
+    const rows = await main.conn.query<{ Id: string }>("SELECT Id FROM Account WHERE Engagement_Trend__c = 'Surging'");
+    expect(rows.records.map((x) => x.Id)).toContain(surging);
+  });
+
+  it("the orphan leads get their matched account on the Lead fields; second runs don't rewrite them", () => {
+    const story = main.org.stories.orphanLeads;
+    expect(first.leads).toMatchObject({ status: 'ok', failures: [] });
+    expect(first.leads!.leadsWritten).toBeGreaterThanOrEqual(story.leadIds.length);
+    for (const id of story.leadIds) {
+      expect(main.emu.store.get('Lead', id)!.Engagement_Matched_Account__c).toBe(story.accountId);
+    }
+  });
+
+  it("the bot's opens and clicks are stored on its account and set aside", async () => {
+    const bot = main.org.stories.bot;
+    const r = await main.db.query<{ type: string; n: number }>(
+      `SELECT type, count(*) AS n FROM events WHERE org_id = 'e2e' AND account_id = $1 AND excluded_reason = 'bot'
+       GROUP BY type ORDER BY type`,
+      [bot.accountId],
+    );
+    expect(r.rows.map((x) => x.type)).toEqual(['email_click', 'email_open']);
+    expect(r.rows.every((x) => x.n > 5)).toBe(true);
   });
 
   it('two runs started at once: one runs, the other is skipped and names the holder', async () => {

@@ -9,6 +9,8 @@ import { runDaily, type DailyRunDeps, type DailyRunResult } from '../../server/s
 import type { Db } from '../../server/src/store/db';
 import { generateOrg, type GeneratedOrg } from '../../scripts/generator';
 import { startEmulator, type Emulator } from '../salesforce-emulator/server';
+import { startMarketoEmulator, type MarketoEmulator } from '../map-emulators/marketo/server';
+import { mapSeed } from '../map-emulators/seed';
 import { createTestDb, dropTestDb } from '../support/db';
 
 export const ACCOUNTS = 150;
@@ -18,6 +20,8 @@ export const START = new Date('2026-11-24T12:00:00Z');
 /** A running scenario: emulator, store, clock, and a `run()` with everything wired. */
 export interface Scenario {
   emu: Emulator;
+  /** The org's marketing automation (the generated org's MAP-side activity), pulled by every run. */
+  marketo: MarketoEmulator;
   db: Db;
   org: GeneratedOrg;
   auth: SalesforceAuth;
@@ -38,6 +42,14 @@ export async function startScenario(orgId = 'e2e', accounts = ACCOUNTS): Promise
     now: () => clock.now,
     forceAppDir: resolve(__dirname, '../../force-app'),
   });
+  // No rate limit here: the connector's pacing is tested with the Marketo contract tests.
+  const marketo = await startMarketoEmulator({ seed: mapSeed(org), now: () => clock.now, rateLimit: null });
+  const mapEnv = {
+    MARKETO_BASE_URL: marketo.credentials.baseUrl,
+    MARKETO_CLIENT_ID: marketo.credentials.clientId,
+    MARKETO_CLIENT_SECRET: marketo.credentials.clientSecret,
+    MARKETO_MAX_CALLS_PER_20S: '0',
+  };
   const db = await createTestDb();
   const auth: SalesforceAuth = {
     kind: 'client_credentials',
@@ -49,24 +61,26 @@ export async function startScenario(orgId = 'e2e', accounts = ACCOUNTS): Promise
   const accountIds = [...org.records.Account].map((a) => a.Id as string);
   return {
     emu,
+    marketo,
     db,
     org,
     auth,
     clock,
     conn,
     accountIds,
-    // No MAP source is configured in these orgs; an empty env keeps the machine's SF_* out.
+    // Only the Marketo emulator is configured; an explicit env keeps the machine's SF_* out.
     run: (extra = {}) =>
       runDaily({
         db,
         orgId,
         salesforce: auth,
-        env: {},
         now: () => clock.now,
         write: { sleep: async () => undefined },
         ...extra,
+        env: { ...mapEnv, ...extra.env },
       }),
     close: async () => {
+      await marketo.close();
       await emu.close();
       await dropTestDb(db);
     },

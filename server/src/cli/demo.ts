@@ -84,6 +84,9 @@ export async function runDemo(
 
   let auth: SalesforceAuth;
   let emulator: EmulatorHandle | null = null;
+  let marketo: { url: string; close(): Promise<void> } | null = null;
+  // The run's environment: the emulated org's marketing automation joins it when there is no real org.
+  let runEnv: NodeJS.ProcessEnv = env;
   let storyAccounts: { story: string; accountId: string; name: string }[] = [];
   const orgId = opts.org ?? (config.salesforce ? 'default' : 'demo');
   if (config.salesforce) {
@@ -96,6 +99,10 @@ export async function runDemo(
     const { startEmulator } =
       require('../../../test/salesforce-emulator/server') as typeof import('../../../test/salesforce-emulator/server');
     const { generateOrg } = require('../../../scripts/generator') as typeof import('../../../scripts/generator');
+    const { startMarketoEmulator } =
+      require('../../../test/map-emulators/marketo/server') as typeof import('../../../test/map-emulators/marketo/server');
+    const { mapSeed } =
+      require('../../../test/map-emulators/seed') as typeof import('../../../test/map-emulators/seed');
     /* eslint-enable @typescript-eslint/no-require-imports */
     out.write(`Generating an org with ${opts.accounts} accounts (seed ${opts.seed}, 180 days of history)…\n`);
     const org = generateOrg({ accounts: opts.accounts, seed: opts.seed, now: now(), days: 180 });
@@ -118,17 +125,30 @@ export async function runDemo(
       name: s.accountName,
     }));
     out.write(`Salesforce emulator at ${started.instanceUrl}\n`);
+    // Most of an account's engagement is marketing activity: the generated org's MAP side is served by
+    // a Marketo emulator (without its 100-calls-per-20-s limit, so the demo does not wait on it).
+    const mk = await startMarketoEmulator({ seed: mapSeed(org), now, rateLimit: null });
+    marketo = mk;
+    runEnv = {
+      ...env,
+      MARKETO_BASE_URL: mk.credentials.baseUrl,
+      MARKETO_CLIENT_ID: mk.credentials.clientId,
+      MARKETO_CLIENT_SECRET: mk.credentials.clientSecret,
+      MARKETO_MAX_CALLS_PER_20S: '0',
+    };
+    out.write(`Marketo emulator at ${mk.url}\n`);
   }
 
   const closeAll: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const c of closeAll.reverse()) await c();
+    await marketo?.close();
     await emulator?.close();
     if (!deps.db) await db.close();
   };
   // Every later cycle (the schedule) runs against the same org with the same sign-in.
   const cycle = (onProgress?: (p: RunProgress) => void) =>
-    runDaily({ db, orgId, env, salesforce: auth, now, onProgress });
+    runDaily({ db, orgId, env: runEnv, salesforce: auth, now, onProgress });
 
   const run = await cycle(demoProgress(out, opts.bar ?? process.stderr.isTTY === true)).catch(async (e) => {
     await close();
@@ -174,7 +194,7 @@ export async function runDemo(
       const worker = startWorker({
         db,
         orgs: [orgId],
-        env,
+        env: runEnv,
         run: (d) => runDaily({ ...d, salesforce: auth, now }),
       });
       closeAll.push(() => worker.stop());

@@ -25,6 +25,7 @@ import { ensureOrg } from '../store/orgs';
 import { finishRun, startRun, updateRun } from '../store/runs';
 import { buildAccountOutputs } from '../writeback/context';
 import { writeBack } from '../writeback/writeback';
+import { writeBackLeads, type LeadWriteResult } from '../writeback/leads';
 import type { WriteOptions, WriteResult } from '../writeback/writer';
 import { syncMapSources, type MapSyncResult } from '../sources/map/sync';
 import { closeInterruptedRuns, findRunningDaily, findScheduledRun, hasSnapshotsOn } from './runRecords';
@@ -76,6 +77,8 @@ export interface DailyRunResult {
   sync: SyncResult | null;
   maps: MapSyncResult[];
   write: WriteResult | null;
+  /** The orphan-lead matches written to the Lead fields (after the Accounts), or null when not reached. */
+  leads: LeadWriteResult | null;
   /** Today's scores (empty when the run stopped before scoring). */
   scores: AccountScore[];
   /** The run holding the lock, when this one was skipped because of it. */
@@ -138,6 +141,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     sync: null,
     maps: [],
     write: null,
+    leads: null,
     scores: [],
     heldBy: null,
   };
@@ -210,6 +214,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
         writeStatus: result.write?.status ?? null,
         writeMode: result.write?.mode ?? null,
         lockRetries: result.write?.lockRetries ?? 0,
+        leadsWritten: result.leads?.leadsWritten ?? 0,
       },
     });
     progress('done', doneLine(result));
@@ -373,6 +378,48 @@ async function stages(
     'write',
     `wrote ${write.accountsWritten} of ${write.accountsChanged} changed accounts (${write.mode}, ${write.apiCalls} API calls, ${write.failures.length} failures)`,
   );
+  if (write.status === 'ok') await writeLeads(deps, result, conn, sync.apiCalls.remainingAtStart * share, progress);
+}
+
+/**
+ * Orphan-lead matches go to the Lead fields after the Accounts, from what the budget has left. A Lead
+ * field problem (preflight) or a Lead write error makes the run partial: the Account values are written.
+ */
+async function writeLeads(
+  deps: DailyRunDeps,
+  result: DailyRunResult,
+  conn: Connection,
+  allowed: number,
+  progress: (stage: RunStage | 'done', message: string) => void,
+): Promise<void> {
+  const spent = result.apiCalls.pull + result.apiCalls.write + 1;
+  try {
+    const leads = await writeBackLeads({
+      db: deps.db,
+      orgId: deps.orgId,
+      conn,
+      maxApiCalls: Math.max(0, Math.floor(allowed) - spent),
+      ...deps.write,
+    });
+    result.leads = leads;
+    result.apiCalls.write += leads.apiCalls;
+    for (const f of leads.failures) {
+      result.failures.push({ stage: 'write', record: f.leadId, code: f.statusCode, message: f.message });
+    }
+    if (leads.status !== 'ok' || leads.failures.length > 0) result.status = 'partial';
+    if (leads.leadsChanged > 0) {
+      progress('write', `wrote ${leads.leadsWritten} of ${leads.leadsChanged} changed orphan-lead matches to Leads`);
+    }
+  } catch (e) {
+    result.status = 'partial';
+    const err = e as { code?: string; message?: string };
+    result.failures.push({
+      stage: 'write',
+      code: err.code ?? 'LEAD_WRITE_FAILED',
+      message: `lead fields not written: ${err.message ?? String(e)}`,
+    });
+    log.warn({ org: deps.orgId, runId: result.runId, code: err.code, message: err.message }, 'lead write-back refused');
+  }
 }
 
 /** The run's API calls beyond the summary's three: where the pull's went, and the preflight. */
