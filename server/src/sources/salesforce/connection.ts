@@ -36,6 +36,9 @@ export function jwtAssertion(auth: Extract<SalesforceAuth, { kind: 'jwt' }>, now
   return `${body}.${sign('RSA-SHA256', Buffer.from(body), key).toString('base64url')}`;
 }
 
+/** Sign-in attempts when the token endpoint cannot be reached at all. */
+const TOKEN_TRIES = 3;
+
 /** Asks the org's token endpoint for an access token with whichever grant is configured. */
 export async function fetchToken(auth: SalesforceAuth, fetchFn: typeof fetch = fetch): Promise<Token> {
   const form = new URLSearchParams();
@@ -52,15 +55,22 @@ export async function fetchToken(auth: SalesforceAuth, fetchFn: typeof fetch = f
     if (auth.clientSecret) form.set('client_secret', auth.clientSecret);
     form.set('refresh_token', auth.refreshToken);
   }
-  let res: Response;
-  try {
-    res = await fetchFn(`${auth.loginUrl}/services/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-    });
-  } catch (cause) {
-    throw new PulseError('SF_AUTH', `cannot reach ${auth.loginUrl}: check SF_LOGIN_URL`, {}, { cause });
+  let res: Response | null = null;
+  // A kept-alive socket the server has just closed fails the POST before it is sent: try again on a
+  // fresh one. A login URL that is really unreachable fails every try and names SF_LOGIN_URL.
+  for (let attempt = 1; !res; attempt++) {
+    try {
+      res = await fetchFn(`${auth.loginUrl}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+      });
+    } catch (cause) {
+      if (attempt >= TOKEN_TRIES) {
+        throw new PulseError('SF_AUTH', `cannot reach ${auth.loginUrl}: check SF_LOGIN_URL`, {}, { cause });
+      }
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, string | undefined>;
   if (!res.ok || !body.access_token || !body.instance_url) {
