@@ -34,6 +34,18 @@ export interface PastScore {
   kpis: Record<string, { points?: number; subscore: number }>;
 }
 
+type StoredKpis = Record<string, number | { points?: number; subscore: number }>;
+
+/** Stored KPIs as readers see them: a history row's plain sub-score becomes `{ subscore }`. */
+function kpisOf(stored: StoredKpis): PastScore['kpis'] {
+  const out: PastScore['kpis'] = {};
+  for (const key in stored) {
+    const v = stored[key]!;
+    out[key] = typeof v === 'number' ? { subscore: v } : v;
+  }
+  return out;
+}
+
 const BATCH = 5_000;
 
 /** Replaces the snapshots of (org, model version, day) with `scores`, in batches of unnest inserts. */
@@ -81,13 +93,14 @@ export async function insertSnapshots(
     const json = JSON.stringify(
       chunk.map(({ day, score: s }) => {
         const full = s.topPeople !== undefined;
-        const k: Record<string, { points?: number; subscore: number }> = {};
-        // Zero KPIs are left out (readers default to 0). History rows keep only the sub-scores (all the
-        // trend, change drivers and receipt read of a past day): rows less than half the size to parse and store.
+        // Zero KPIs are left out (readers default to 0). History rows keep only the sub-scores, as plain
+        // numbers (all the trend, change drivers and receipt read of a past day): a third the size to parse.
+        const k: Record<string, { points: number; subscore: number } | number> = {};
         for (const key in s.kpis) {
           const v = s.kpis[key]!;
-          if (full ? v.points !== 0 || v.subscore !== 0 : v.subscore !== 0)
-            k[key] = full ? { points: v.points, subscore: v.subscore } : { subscore: v.subscore };
+          if (full) {
+            if (v.points !== 0 || v.subscore !== 0) k[key] = { points: v.points ?? 0, subscore: v.subscore };
+          } else if (v.subscore !== 0) k[key] = v.subscore;
         }
         return {
           a: s.accountId,
@@ -141,14 +154,18 @@ export async function readPastScores(
   day: string,
   accountIds: string[],
 ): Promise<Map<string, PastScore>> {
-  const r = await db.query<{ account_id: string; score: number; kpis: PastScore['kpis']; rounded: number | null }>(
+  const r = await db.query<{ account_id: string; score: number; kpis: StoredKpis; rounded: number | null }>(
     `SELECT account_id, score, kpis, (detail->>'score')::float8 AS rounded FROM snapshots
      WHERE org_id = $1 AND model_version = $2 AND day = $3::date AND account_id = ANY($4::text[])`,
     [orgId, modelVersion, day, accountIds],
   );
   const out = new Map<string, PastScore>();
   for (const row of r.rows) {
-    out.set(row.account_id, { score: row.rounded ?? roundScore(row.score), scoreExact: row.score, kpis: row.kpis });
+    out.set(row.account_id, {
+      score: row.rounded ?? roundScore(row.score),
+      scoreExact: row.score,
+      kpis: kpisOf(row.kpis),
+    });
   }
   return out;
 }
@@ -177,14 +194,14 @@ export async function readSnapshots(
   from: string,
   to: string,
 ): Promise<SnapshotRow[]> {
-  const r = await db.query<SnapshotRow>(
+  const r = await db.query<Omit<SnapshotRow, 'kpis'> & { kpis: StoredKpis }>(
     `SELECT account_id, day, score, band, kpis, people_engaged, coverage_pct, missing_personas, mqa,
        last_activity, detail FROM snapshots
      WHERE org_id = $1 AND model_version = $2 AND day BETWEEN $3::date AND $4::date
      ORDER BY account_id, day`,
     [orgId, modelVersion, from, to],
   );
-  return r.rows;
+  return r.rows.map((row) => ({ ...row, kpis: kpisOf(row.kpis) }));
 }
 
 /** The stored scores of some accounts over an inclusive day range: account → day → score. */
@@ -200,7 +217,7 @@ export async function readPastRange(
     account_id: string;
     day: string;
     score: number;
-    kpis: PastScore['kpis'];
+    kpis: StoredKpis;
     rounded: number | null;
   }>(
     `SELECT account_id, day, score, kpis, (detail->>'score')::float8 AS rounded FROM snapshots
@@ -211,7 +228,7 @@ export async function readPastRange(
   for (const row of r.rows) {
     let m = out.get(row.account_id);
     if (!m) out.set(row.account_id, (m = new Map()));
-    m.set(row.day, { score: row.rounded ?? roundScore(row.score), scoreExact: row.score, kpis: row.kpis });
+    m.set(row.day, { score: row.rounded ?? roundScore(row.score), scoreExact: row.score, kpis: kpisOf(row.kpis) });
   }
   return out;
 }
