@@ -9,7 +9,7 @@ import type { Connection } from 'jsforce';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { Db } from '../store/db';
-import { loadWrittenValues, markWritten, recordFailures, type WriteFailure } from '../store/writes';
+import { ACCOUNT_WRITES, type WriteFailure, type WriteLedgerStore } from '../store/writes';
 import type { OutputValue } from './outputs';
 import { log } from '../log';
 
@@ -20,14 +20,10 @@ export interface AccountValues {
 }
 
 /** Where the writer keeps what Salesforce confirmed and what failed for good (one per written object). */
-export interface WriteLedger {
-  load(db: Db, orgId: string, ids: readonly string[]): Promise<Map<string, Map<string, string>>>;
-  mark(db: Db, orgId: string, rows: readonly { accountId: string; field: string; value: string }[]): Promise<void>;
-  recordFailures(db: Db, orgId: string, failures: readonly WriteFailure[]): Promise<void>;
-}
+export type WriteLedger = Pick<WriteLedgerStore, 'load' | 'mark' | 'recordFailures'>;
 
 /** The Account ledger: written_values and write_failures. */
-export const ACCOUNT_LEDGER: WriteLedger = { load: loadWrittenValues, mark: markWritten, recordFailures };
+export const ACCOUNT_LEDGER: WriteLedger = ACCOUNT_WRITES;
 
 /** Knobs of one write. */
 export interface WriteOptions {
