@@ -56,14 +56,19 @@ function extras(values: Record<string, string>, known: readonly string[]): Recor
   return out;
 }
 
-async function readRows<S extends z.ZodTypeAny>(
+/**
+ * Streams one file's rows through its schema: duplicate ids and schema problems become issues, every
+ * valid row goes to `onRow` as soon as it is read. Returns every id seen (invalid rows included, so
+ * references to them don't add a second, misleading issue).
+ */
+async function eachRow<S extends z.ZodTypeAny>(
   dir: string,
   file: 'accounts' | 'people' | 'events',
   schema: S,
   issues: Issue[],
-): Promise<{ rows: { line: number; row: z.output<S>; extra: Record<string, string> }[]; ids: Set<string> }> {
+  onRow: (r: { line: number; row: z.output<S>; extra: Record<string, string> }) => Promise<void> | void,
+): Promise<Set<string>> {
   const name = `${file}.csv`;
-  const out: { line: number; row: z.output<S>; extra: Record<string, string> }[] = [];
   const seen = new Map<string, number>();
   for await (const { line, values } of readCsv(join(dir, name), name, REQUIRED_COLUMNS[file], issues)) {
     const rawId = (values.id ?? '').trim();
@@ -80,11 +85,25 @@ async function readRows<S extends z.ZodTypeAny>(
       }
       continue;
     }
-    out.push({ line, row: r.data as z.output<S>, extra: extras(values, KNOWN_COLUMNS[file]) });
+    await onRow({ line, row: r.data as z.output<S>, extra: extras(values, KNOWN_COLUMNS[file]) });
   }
-  // Ids of invalid rows count as present, so references to them don't add a second, misleading issue.
-  return { rows: out, ids: new Set(seen.keys()) };
+  return new Set(seen.keys());
 }
+
+/** Accounts and people are small next to events: they are read whole (matching needs all of them). */
+async function readRows<S extends z.ZodTypeAny>(
+  dir: string,
+  file: 'accounts' | 'people',
+  schema: S,
+  issues: Issue[],
+): Promise<{ rows: { line: number; row: z.output<S>; extra: Record<string, string> }[]; ids: Set<string> }> {
+  const rows: { line: number; row: z.output<S>; extra: Record<string, string> }[] = [];
+  const ids = await eachRow(dir, file, schema, issues, (r) => void rows.push(r));
+  return { rows, ids };
+}
+
+/** Events stored per round trip while events.csv streams in. */
+const EVENT_BATCH = 5_000;
 
 /**
  * Loads `accounts.csv`, `people.csv` and `events.csv` from DIR into one org (source "csv").
@@ -98,7 +117,6 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
   const issues: Issue[] = [];
   const { rows: accountRows, ids: accountIdsInFile } = await readRows(dir, 'accounts', accountRowSchema, issues);
   const { rows: personRows, ids: personIdsInFile } = await readRows(dir, 'people', personRowSchema, issues);
-  const { rows: eventRows } = await readRows(dir, 'events', eventRowSchema, issues);
 
   // Accounts already in the org may be referenced too (a second load, or another source).
   const stored = await listAccountDomains(db, opts.orgId);
@@ -164,76 +182,87 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
 
   const types = knownEventTypes(opts.model);
   const endOfAsOf = Date.parse(`${opts.asOf}T00:00:00Z`) + 86_400_000;
-  const events: EventRecord[] = [];
+  let events = 0;
   let eventsUnresolved = 0;
-  for (const { line, row, extra } of eventRows) {
-    const at = (column: string) => csvPath('events.csv', line, column);
-    const before = issues.length;
-    if (!types.has(row.type)) {
-      issues.push({
-        path: at('type'),
-        message: `unknown event type "${row.type}" (known: standard activity types and types model ${opts.model.version} counts)`,
-      });
-    }
-    if (row.occurredAt.getTime() >= endOfAsOf) {
-      issues.push({
-        path: at('occurredAt'),
-        message: `${row.occurredAt.toISOString()} is in the future (after the as-of date ${opts.asOf})`,
-      });
-    }
-    if (!row.personId && !row.accountId && !row.domain) {
-      issues.push({ path: at('personId'), message: 'an event needs a personId, accountId or domain' });
-    }
-    if (row.personId && !personAccount.has(row.personId) && !personIdsInFile.has(row.personId)) {
-      issues.push({ path: at('personId'), message: `unknown person "${row.personId}"` });
-    }
-    if (row.accountId && !accountIds.has(row.accountId)) {
-      issues.push({ path: at('accountId'), message: `unknown account "${row.accountId}"` });
-    }
-    if (issues.length > before) continue;
-    const domain = normalizeDomain(row.domain ?? null);
-    const accountId =
-      row.accountId ??
-      (row.personId ? (personAccount.get(row.personId) ?? null) : null) ??
-      (domain ? (matchAccountByHost(candidates, domain)?.accountId ?? null) : null);
-    if (!accountId) eventsUnresolved++;
-    const attributes: Record<string, unknown> = { ...extra };
-    if (row.campaignType) attributes.campaignType = row.campaignType;
-    events.push({
-      source: CSV_SOURCE,
-      sourceId: row.id,
-      type: row.type,
-      occurredAt: row.occurredAt,
-      personId: row.personId ?? null,
-      accountId,
-      domain: domain ?? row.domain ?? null,
-      url: row.url ?? null,
-      quantity: row.quantity ?? 1,
-      strength: row.strength ?? null,
-      attributes,
-      excludedReason: row.excludedReason ?? null,
-    });
-  }
-
-  if (issues.length > 0) {
-    // Report in reading order: file, then line (reference checks run after parsing).
-    const FILE_ORDER = ['accounts.csv', 'people.csv', 'events.csv'];
-    const rank = (i: Issue) => {
-      const m = /^(\S+) line (\d+)/.exec(i.path);
-      return m ? FILE_ORDER.indexOf(m[1] ?? '') * 1e9 + Number(m[2]) : 0;
-    };
-    issues.sort((a, b) => rank(a) - rank(b));
-    const shown = issues.slice(0, MAX_ISSUES);
-    if (issues.length > MAX_ISSUES)
-      shown.push({ path: '', message: `… and ${issues.length - MAX_ISSUES} more problems` });
-    throw new ValidationError(`CSV data in ${dir}`, shown, { file: dir });
-  }
-
+  // Events stream into the store in batches while events.csv is read, inside one transaction: memory
+  // stays bounded by a batch, and any problem found (here or earlier) rolls everything back.
   await db.transaction(async (tx) => {
-    await ensureOrg(tx, opts.orgId);
-    await upsertAccounts(tx, opts.orgId, accounts);
-    await upsertPeople(tx, opts.orgId, people);
-    await upsertEvents(tx, opts.orgId, events);
+    if (issues.length === 0) {
+      await ensureOrg(tx, opts.orgId);
+      await upsertAccounts(tx, opts.orgId, accounts);
+      await upsertPeople(tx, opts.orgId, people);
+    }
+    let batch: EventRecord[] = [];
+    await eachRow(dir, 'events', eventRowSchema, issues, async ({ line, row, extra }) => {
+      const at = (column: string) => csvPath('events.csv', line, column);
+      const before = issues.length;
+      if (!types.has(row.type)) {
+        issues.push({
+          path: at('type'),
+          message: `unknown event type "${row.type}" (known: standard activity types and types model ${opts.model.version} counts)`,
+        });
+      }
+      if (row.occurredAt.getTime() >= endOfAsOf) {
+        issues.push({
+          path: at('occurredAt'),
+          message: `${row.occurredAt.toISOString()} is in the future (after the as-of date ${opts.asOf})`,
+        });
+      }
+      if (!row.personId && !row.accountId && !row.domain) {
+        issues.push({ path: at('personId'), message: 'an event needs a personId, accountId or domain' });
+      }
+      if (row.personId && !personAccount.has(row.personId) && !personIdsInFile.has(row.personId)) {
+        issues.push({ path: at('personId'), message: `unknown person "${row.personId}"` });
+      }
+      if (row.accountId && !accountIds.has(row.accountId)) {
+        issues.push({ path: at('accountId'), message: `unknown account "${row.accountId}"` });
+      }
+      if (issues.length > before) return;
+      const domain = normalizeDomain(row.domain ?? null);
+      const accountId =
+        row.accountId ??
+        (row.personId ? (personAccount.get(row.personId) ?? null) : null) ??
+        (domain ? (matchAccountByHost(candidates, domain)?.accountId ?? null) : null);
+      if (!accountId) eventsUnresolved++;
+      events++;
+      // Once anything is wrong nothing will be stored: keep validating, stop writing.
+      if (issues.length > 0) return;
+      const attributes: Record<string, unknown> = { ...extra };
+      if (row.campaignType) attributes.campaignType = row.campaignType;
+      batch.push({
+        source: CSV_SOURCE,
+        sourceId: row.id,
+        type: row.type,
+        occurredAt: row.occurredAt,
+        personId: row.personId ?? null,
+        accountId,
+        domain: domain ?? row.domain ?? null,
+        url: row.url ?? null,
+        quantity: row.quantity ?? 1,
+        strength: row.strength ?? null,
+        attributes,
+        excludedReason: row.excludedReason ?? null,
+      });
+      if (batch.length >= EVENT_BATCH) {
+        await upsertEvents(tx, opts.orgId, batch);
+        batch = [];
+      }
+    });
+
+    if (issues.length > 0) {
+      // Report in reading order: file, then line (reference checks run after parsing).
+      const FILE_ORDER = ['accounts.csv', 'people.csv', 'events.csv'];
+      const rank = (i: Issue) => {
+        const m = /^(\S+) line (\d+)/.exec(i.path);
+        return m ? FILE_ORDER.indexOf(m[1] ?? '') * 1e9 + Number(m[2]) : 0;
+      };
+      issues.sort((a, b) => rank(a) - rank(b));
+      const shown = issues.slice(0, MAX_ISSUES);
+      if (issues.length > MAX_ISSUES)
+        shown.push({ path: '', message: `… and ${issues.length - MAX_ISSUES} more problems` });
+      throw new ValidationError(`CSV data in ${dir}`, shown, { file: dir });
+    }
+    await upsertEvents(tx, opts.orgId, batch);
   });
-  return { accounts: accounts.length, people: people.length, peopleMatched, events: events.length, eventsUnresolved };
+  return { accounts: accounts.length, people: people.length, peopleMatched, events, eventsUnresolved };
 }
