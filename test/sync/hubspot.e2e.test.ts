@@ -14,12 +14,12 @@ import { hubspot } from '../../server/src/sources/hubspot/connector';
 import { syncMapSource } from '../../server/src/sources/map/sync';
 import type { MapConnector } from '../../server/src/sources/map/types';
 import { connectSalesforce } from '../../server/src/sources/salesforce/connection';
-import { syncSalesforce } from '../../server/src/sources/salesforce/sync';
 import type { Db } from '../../server/src/store/db';
 import { startHubspotEmulator, type HubspotEmulator } from '../map-emulators/hubspot/server';
 import { mapSeed, type MapSeed, type SeedPerson } from '../map-emulators/seed';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../salesforce-emulator/server';
 import { createTestDb, dropTestDb } from '../support/db';
+import { countRows, crashAndResume, mapContents, pullSalesforce } from './mapE2e';
 
 const ORG = 'hs-e2e';
 const now = new Date('2026-11-24T10:00:00.000Z');
@@ -91,25 +91,9 @@ function withHubspotOnly(s: MapSeed, domain: string, company: string): MapSeed {
   };
 }
 
-async function syncSf(orgId: string): Promise<void> {
-  const r = await syncSalesforce({ db, orgId, conn, pageSize: 500 });
-  expect(r.status).toBe('succeeded');
-}
+const syncSf = (orgId: string) => pullSalesforce(db, orgId, conn);
 
-/** Everything the HubSpot pull stored for an org, without the org id and load times. */
-async function hubspotContents(orgId: string): Promise<string> {
-  const q = async (sql: string) => (await db.query(sql, [orgId])).rows;
-  return JSON.stringify({
-    people: await q(
-      `SELECT id, kind, account_id, email, match_method, attributes FROM people
-       WHERE org_id = $1 AND kind = 'hubspot' ORDER BY id`,
-    ),
-    events: await q(
-      `SELECT source_id, type, occurred_at, person_id, account_id, url, attributes, excluded_reason, source_person_id
-       FROM events WHERE org_id = $1 AND source = 'hubspot' ORDER BY source_id`,
-    ),
-  });
-}
+const hubspotContents = (orgId: string) => mapContents(db, orgId, 'hubspot');
 
 beforeAll(async () => {
   gen = generateOrg({ accounts: 120, seed: 11, now });
@@ -135,8 +119,7 @@ afterAll(async () => {
   await dropTestDb(db);
 });
 
-const count = async (sql: string, params: unknown[] = [ORG]) =>
-  Number((await db.query<{ n: string | number }>(sql, params)).rows[0]!.n);
+const count = (sql: string, params: unknown[] = [ORG]) => countRows(db, sql, params);
 
 /** The seed's activities HubSpot serves and Pulse pulls: sends, opens, clicks, submissions, page views. */
 const pulledFromSeed = (): MapPersonActivity[] =>
@@ -256,20 +239,7 @@ describe('HubSpot → Pulse', () => {
   it('a pull that crashes between pages resumes from the checkpoint to the same store', async () => {
     const CRASH = 'hs-crash';
     await syncSf(CRASH);
-    const crashed = await syncMapSource({
-      db,
-      orgId: CRASH,
-      connector: connector(),
-      now,
-      sleep: noSleep,
-      afterPage: (page) => {
-        if (page === 1) throw new Error('killed between pages');
-      },
-    });
-    expect(crashed.status).toBe('failed');
-    expect(crashed.counts.pages).toBe(2);
-    const resumed = await syncMapSource({ db, orgId: CRASH, connector: connector(), now, sleep: noSleep });
-    expect(resumed.status).toBe('succeeded');
+    const { resumed } = await crashAndResume({ db, orgId: CRASH, connector, now, crashAfterPage: 1 });
     expect(resumed.counts.activities).toBeLessThan(firstPull.counts.activities);
     expect(await hubspotContents(CRASH)).toBe(await hubspotContents(ORG));
   });

@@ -14,12 +14,12 @@ import { syncMapSource, type MapSyncResult } from '../../server/src/sources/map/
 import type { MapConnector } from '../../server/src/sources/map/types';
 import { marketo } from '../../server/src/sources/marketo/connector';
 import { connectSalesforce } from '../../server/src/sources/salesforce/connection';
-import { syncSalesforce } from '../../server/src/sources/salesforce/sync';
 import type { Db } from '../../server/src/store/db';
 import { startMarketoEmulator, type MarketoEmulator } from '../map-emulators/marketo/server';
 import { mapSeed, type MapSeed } from '../map-emulators/seed';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../salesforce-emulator/server';
 import { createTestDb, dropTestDb } from '../support/db';
+import { countRows, crashAndResume, mapContents, pullSalesforce } from './mapE2e';
 
 const ORG = 'mk-e2e';
 const now = new Date('2026-11-24T10:00:00.000Z');
@@ -45,28 +45,11 @@ const connector = (): MapConnector =>
 const noSleep = () => Promise.resolve();
 const id15 = (id: string | null | undefined) => id?.slice(0, 15);
 
-async function syncSf(orgId: string): Promise<void> {
-  const r = await syncSalesforce({ db, orgId, conn, pageSize: 500 });
-  expect(r.status).toBe('succeeded');
-}
+const syncSf = (orgId: string) => pullSalesforce(db, orgId, conn);
 
-/** Everything the Marketo pull stored for an org, without the org id and load times. */
-async function marketoContents(orgId: string): Promise<string> {
-  const q = async (sql: string) => (await db.query(sql, [orgId])).rows;
-  return JSON.stringify({
-    people: await q(
-      `SELECT id, kind, account_id, email, name, title, match_method, merged_into, attributes FROM people
-       WHERE org_id = $1 AND kind = 'marketo' ORDER BY id`,
-    ),
-    events: await q(
-      `SELECT source_id, type, occurred_at, person_id, account_id, url, attributes, excluded_reason, source_person_id
-       FROM events WHERE org_id = $1 AND source = 'marketo' ORDER BY source_id`,
-    ),
-  });
-}
+const marketoContents = (orgId: string) => mapContents(db, orgId, 'marketo');
 
-const count = async (sql: string, params: unknown[] = [ORG]) =>
-  Number((await db.query<{ n: string | number }>(sql, params)).rows[0]!.n);
+const count = (sql: string, params: unknown[] = [ORG]) => countRows(db, sql, params);
 
 beforeAll(async () => {
   gen = generateOrg({ accounts: 120, seed: 23, now });
@@ -204,20 +187,7 @@ describe('Marketo → Pulse', () => {
   it('a pull that crashes after its third page resumes from the checkpoint to the same store', async () => {
     const CRASH = 'mk-crash';
     await syncSf(CRASH);
-    const crashed = await syncMapSource({
-      db,
-      orgId: CRASH,
-      connector: connector(),
-      now,
-      sleep: noSleep,
-      afterPage: (page) => {
-        if (page === 2) throw new Error('killed between pages');
-      },
-    });
-    expect(crashed.status).toBe('failed');
-    expect(crashed.counts.pages).toBe(3);
-    const resumed = await syncMapSource({ db, orgId: CRASH, connector: connector(), now, sleep: noSleep });
-    expect(resumed.status).toBe('succeeded');
+    const { crashed, resumed } = await crashAndResume({ db, orgId: CRASH, connector, now, crashAfterPage: 2 });
     expect(resumed.counts.activities).toBe(firstPull.counts.activities - crashed.counts.activities);
     expect(await marketoContents(CRASH)).toBe(await marketoContents(ORG));
   });

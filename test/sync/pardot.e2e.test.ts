@@ -14,12 +14,12 @@ import { syncMapSource } from '../../server/src/sources/map/sync';
 import type { MapConnector } from '../../server/src/sources/map/types';
 import { pardot } from '../../server/src/sources/pardot/connector';
 import { connectSalesforce } from '../../server/src/sources/salesforce/connection';
-import { syncSalesforce } from '../../server/src/sources/salesforce/sync';
 import type { Db } from '../../server/src/store/db';
 import { startPardotEmulator, type PardotEmulator } from '../map-emulators/pardot/server';
 import { mapSeed, type MapSeed } from '../map-emulators/seed';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../salesforce-emulator/server';
 import { createTestDb, dropTestDb } from '../support/db';
+import { countRows, crashAndResume, mapContents, pullSalesforce } from './mapE2e';
 
 const ORG = 'pd-e2e';
 const now = new Date('2026-11-24T10:00:00.000Z');
@@ -85,25 +85,9 @@ function withMapOnly(s: MapSeed, domain: string): MapSeed {
   };
 }
 
-async function syncSf(orgId: string): Promise<void> {
-  const r = await syncSalesforce({ db, orgId, conn, pageSize: 500 });
-  expect(r.status).toBe('succeeded');
-}
+const syncSf = (orgId: string) => pullSalesforce(db, orgId, conn);
 
-/** Everything the Pardot pull stored for an org, without the org id and load times. */
-async function pardotContents(orgId: string): Promise<string> {
-  const q = async (sql: string) => (await db.query(sql, [orgId])).rows;
-  return JSON.stringify({
-    people: await q(
-      `SELECT id, kind, account_id, email, match_method, attributes FROM people
-       WHERE org_id = $1 AND kind = 'pardot' ORDER BY id`,
-    ),
-    events: await q(
-      `SELECT source_id, type, occurred_at, person_id, account_id, url, attributes, excluded_reason, source_person_id
-       FROM events WHERE org_id = $1 AND source = 'pardot' ORDER BY source_id`,
-    ),
-  });
-}
+const pardotContents = (orgId: string) => mapContents(db, orgId, 'pardot');
 
 beforeAll(async () => {
   gen = generateOrg({ accounts: 120, seed: 11, now });
@@ -128,8 +112,7 @@ afterAll(async () => {
   await dropTestDb(db);
 });
 
-const count = async (sql: string, params: unknown[] = [ORG]) =>
-  Number((await db.query<{ n: string | number }>(sql, params)).rows[0]!.n);
+const count = (sql: string, params: unknown[] = [ORG]) => countRows(db, sql, params);
 
 describe('Pardot → Pulse', () => {
   it('stores every visitor activity of the window, each prospect matched, and reports calls', async () => {
@@ -223,20 +206,7 @@ describe('Pardot → Pulse', () => {
   it('a pull that crashes after its first page resumes from the checkpoint to the same store', async () => {
     const CRASH = 'pd-crash';
     await syncSf(CRASH);
-    const crashed = await syncMapSource({
-      db,
-      orgId: CRASH,
-      connector: connector(),
-      now,
-      sleep: noSleep,
-      afterPage: (page) => {
-        if (page === 0) throw new Error('killed between pages');
-      },
-    });
-    expect(crashed.status).toBe('failed');
-    expect(crashed.counts.pages).toBe(1);
-    const resumed = await syncMapSource({ db, orgId: CRASH, connector: connector(), now, sleep: noSleep });
-    expect(resumed.status).toBe('succeeded');
+    const { resumed } = await crashAndResume({ db, orgId: CRASH, connector, now, crashAfterPage: 0 });
     expect(resumed.counts.activities).toBeLessThan(firstPull.counts.activities);
     expect(await pardotContents(CRASH)).toBe(await pardotContents(ORG));
   });
