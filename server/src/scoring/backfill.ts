@@ -10,9 +10,19 @@ import type { Db } from '../store/db';
 import { isRateKpi, type Decay, type Model } from '../model/schema';
 import { finishCore, finishPlan, withTopLists } from './finish';
 import { personaOf } from './committee';
-import { addDays, countedEventsSql, daysBetween, peopleOf, prepareMultipliers, Params, setWorkMem } from './reduce';
+import {
+  addDays,
+  countedEventsSql,
+  daysBetween,
+  eachAccountBatch,
+  peopleFromRows,
+  prepareMultipliers,
+  Params,
+  setWorkMem,
+  type PersonCols,
+} from './reduce';
 import { clearSnapshots, insertSnapshots, readPastRange, type PastScore, type SnapshotScore } from '../store/snapshots';
-import { ACCOUNT_PAGE, cmp, settle, toFinishPast, type AccountScore } from './engine';
+import { cmp, settle, toFinishPast, type AccountScore } from './engine';
 
 const FLUSH_ROWS = 10_000;
 
@@ -171,23 +181,16 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
     await setWorkMem(tx);
     const p = new Params();
     const counted = countedEventsSql(model, p, orgId, from, toDay);
-    await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pulse_buckets (account_id text NOT NULL, person_id text,
-        kpi int NOT NULL, day date NOT NULL, w float8 NOT NULL, q float8 NOT NULL);
-      TRUNCATE pulse_buckets;`);
-    await tx.query(
-      `INSERT INTO pulse_buckets SELECT account_id, person_id, kpi, day, sum(weighted), sum(quantity)
-       FROM (${counted}) c GROUP BY account_id, person_id, kpi, day`,
-      p.values,
-    );
-    await tx.exec(
-      'CREATE INDEX IF NOT EXISTS pulse_buckets_account ON pulse_buckets (account_id); ANALYZE pulse_buckets',
-    );
+    const org = p.add(orgId);
+    // Daily buckets per (account, person, KPI) stream out of SQL ordered by account, with each person's
+    // attributes joined in: no temp table, no index, no per-page lookups.
+    const sql = `SELECT b.account_id, b.person_id, b.kpi, b.day::text AS day, b.w, b.q,
+        pp.seniority, pp.department, pp.title
+      FROM (SELECT account_id, person_id, kpi, day, sum(weighted) AS w, sum(quantity) AS q
+            FROM (${counted}) c GROUP BY account_id, person_id, kpi, day) b
+      LEFT JOIN people pp ON pp.org_id = ${org} AND pp.id = b.person_id
+      ORDER BY b.account_id COLLATE "C", b.person_id, b.kpi, b.day`;
     if (!opts.onScores) await clearSnapshots(tx, orgId, model.version, start, toDay);
-    const accounts = (
-      await tx.query<{ account_id: string }>(
-        'SELECT account_id FROM pulse_buckets GROUP BY account_id ORDER BY account_id COLLATE "C"',
-      )
-    ).rows.map((r) => r.account_id);
     const dayNames = Array.from({ length: days }, (_, i) => addDays(start, i));
     // Every day of the bucket range by index, so the hot loop never formats dates.
     const rangeDays = Array.from({ length: daysBetween(from, toDay) + 1 }, (_, i) => addDays(from, i));
@@ -211,18 +214,9 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
     const plan = finishPlan(model, references);
     const points = new Float64Array(model.kpis.length);
     const counts = new Float64Array(model.kpis.length);
-    for (let a = 0; a < accounts.length; a += ACCOUNT_PAGE) {
-      const ids = accounts.slice(a, a + ACCOUNT_PAGE);
-      const rows = (
-        await tx.query<BucketRow>(
-          `SELECT account_id, person_id, kpi, day::text AS day, w, q FROM pulse_buckets
-           WHERE account_id = ANY($1::text[]) ORDER BY account_id, person_id NULLS FIRST, kpi, day`,
-          [ids],
-        )
-      ).rows;
-      const people = await peopleOf(tx, orgId, [
-        ...new Set(rows.map((r) => r.person_id).filter((x): x is string => x !== null)),
-      ]);
+    await eachAccountBatch<BucketRow & PersonCols>(tx, 'pulse_fill', sql, p.values, async (rows) => {
+      const people = peopleFromRows(rows);
+      const ids = [...new Set(rows.map((x) => x.account_id))];
       const stored = await readPastRange(tx, orgId, model.version, addDays(start, -trendDays), addDays(start, -1), ids);
       const out: { day: string; score: SnapshotScore }[] = [];
       let r = 0;
@@ -309,10 +303,9 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
         if (out.length >= FLUSH_ROWS) await flush(out.splice(0));
       }
       if (!perDay && out.length) await flush(out.splice(0));
-    }
+    });
     await flush([]);
     if (perDay) perDay.forEach((scores, i) => opts.onScores!(dayNames[i]!, scores));
-    await tx.exec('DROP TABLE IF EXISTS pulse_buckets');
     // ~90 rows per account just changed: fresh statistics keep the next clear a sequential scan instead of
     // an index walk over the whole heap per day (PGlite has no autovacuum to refresh them).
     if (!perDay) await tx.exec('ANALYZE snapshots');

@@ -10,12 +10,15 @@ import { finishAccount, type AccountScore, type FinishInput, type PastScore as F
 import { calibrateReference } from './subscore';
 import {
   addDays,
-  cellAccounts,
-  cellsOf,
-  peopleOf,
+  eachAccountBatch,
+  Params,
+  peopleFromRows,
   prepareMultipliers,
   reduceDay,
+  reduceDaySql,
+  setWorkMem,
   type CellRow,
+  type PersonCols,
   type PersonRow,
 } from './reduce';
 import { readPastScores, writeSnapshots, type PastScore } from '../store/snapshots';
@@ -115,30 +118,34 @@ export async function scoreDay(db: Db, opts: ScoreDayOptions): Promise<AccountSc
   const { orgId, model, references, asOf } = opts;
   return db.transaction(async (tx) => {
     await prepareMultipliers(tx, orgId, model);
-    await reduceDay(tx, orgId, model, asOf);
-    const accounts = await cellAccounts(tx);
+    await setWorkMem(tx);
+    const p = new Params();
+    const reduce = reduceDaySql(model, p, orgId, asOf);
+    const org = p.add(orgId);
+    // The reduction streams straight out of SQL, ordered by account, with each person's attributes
+    // joined in: no temp table, no index, no per-page lookups.
+    const sql = `SELECT c.account_id, c.person_id, c.kpi, c.points, c.n, c.last_day::text AS last_day,
+        pp.seniority, pp.department, pp.title
+      FROM (${reduce}) c LEFT JOIN people pp ON pp.org_id = ${org} AND pp.id = c.person_id
+      ORDER BY c.account_id COLLATE "C"`;
     const pastDay = addDays(asOf, -model.trend.days);
     const out: AccountScore[] = [];
-    for (let i = 0; i < accounts.length; i += ACCOUNT_PAGE) {
-      const ids = accounts.slice(i, i + ACCOUNT_PAGE);
-      const cells = await cellsOf(tx, ids);
-      const people = await peopleOf(tx, orgId, [
-        ...new Set(cells.map((c) => c.person_id).filter((x): x is string => x !== null)),
-      ]);
-      const past = await readPastScores(tx, orgId, model.version, pastDay, ids);
+    await eachAccountBatch<CellRow & PersonCols>(tx, 'pulse_day', sql, p.values, async (cells) => {
+      const people = peopleFromRows(cells);
       const byAccount = new Map<string, CellRow[]>();
       for (const c of cells) {
         const list = byAccount.get(c.account_id);
         if (list) list.push(c);
         else byAccount.set(c.account_id, [c]);
       }
+      const ids = [...byAccount.keys()];
+      const past = await readPastScores(tx, orgId, model.version, pastDay, ids);
       for (const id of ids) {
-        const input = finishInput(model, id, byAccount.get(id) ?? [], people);
+        const input = finishInput(model, id, byAccount.get(id)!, people);
         const score = finishAccount(model, references, input, toFinishPast(past.get(id)));
         if (score) out.push(score);
       }
-    }
-    await tx.exec('DROP TABLE IF EXISTS pulse_cells');
+    });
     return out;
   });
 }

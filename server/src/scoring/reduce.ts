@@ -292,6 +292,19 @@ export async function setWorkMem(tx: Db): Promise<void> {
 export async function reduceDay(tx: Db, orgId: string, model: Model, asOf: string): Promise<void> {
   await setWorkMem(tx);
   const p = new Params();
+  const reduce = reduceDaySql(model, p, orgId, asOf);
+  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pulse_cells (account_id text NOT NULL, person_id text,
+      kpi int NOT NULL, points float8 NOT NULL, n float8 NOT NULL, last_day date NOT NULL);
+    TRUNCATE pulse_cells;`);
+  await tx.query(`INSERT INTO pulse_cells ${reduce}`, p.values);
+  await tx.exec('CREATE INDEX IF NOT EXISTS pulse_cells_account ON pulse_cells (account_id); ANALYZE pulse_cells');
+}
+
+/**
+ * The one-day reduction as a SELECT of (account_id, person_id, kpi, points, n, last_day): per (account,
+ * person or NULL, KPI) the decayed points P, the counted quantity N and the newest counted day.
+ */
+export function reduceDaySql(model: Model, p: Params, orgId: string, asOf: string): string {
   const from = addDays(asOf, -(model.windowDays - 1));
   const counted = countedEventsSql(model, p, orgId, from, asOf);
   const asOfP = p.add(asOf, 'date');
@@ -301,17 +314,67 @@ export async function reduceDay(tx: Db, orgId: string, model: Model, asOf: strin
     arms.push(`WHEN ${i} THEN ${decaySql(kpi.decay, p, 'c.age')}`);
   });
   const decay = arms.length ? `CASE c.kpi ${arms.join(' ')} END` : '0::float8';
-  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pulse_cells (account_id text NOT NULL, person_id text,
-      kpi int NOT NULL, points float8 NOT NULL, n float8 NOT NULL, last_day date NOT NULL);
-    TRUNCATE pulse_cells;`);
-  await tx.query(
-    `INSERT INTO pulse_cells
-     SELECT c.account_id, c.person_id, c.kpi, sum(c.weighted * ${decay}), sum(c.quantity), max(c.day)
+  return `SELECT c.account_id, c.person_id, c.kpi, sum(c.weighted * ${decay}) AS points, sum(c.quantity) AS n,
+       max(c.day) AS last_day
      FROM (SELECT x.*, ${asOfP} - x.day AS age FROM (${counted}) x) c
-     GROUP BY c.account_id, c.person_id, c.kpi`,
-    p.values,
-  );
-  await tx.exec('CREATE INDEX IF NOT EXISTS pulse_cells_account ON pulse_cells (account_id); ANALYZE pulse_cells');
+     GROUP BY c.account_id, c.person_id, c.kpi`;
+}
+
+/** The person columns the account streams carry along (NULL for person-less rows and unknown people). */
+export interface PersonCols {
+  seniority: string | null;
+  department: string | null;
+  title: string | null;
+}
+
+/**
+ * Streams the rows of `sql` (ordered by account first) through a SQL cursor, handing `onBatch` the rows
+ * of whole accounts at a time: nothing is materialized in a temp table and memory is bounded by a fetch.
+ * Runs inside the caller's transaction.
+ */
+export async function eachAccountBatch<R extends { account_id: string }>(
+  tx: Db,
+  cursor: string,
+  sql: string,
+  params: unknown[],
+  onBatch: (rows: R[]) => Promise<void>,
+  fetch = 20_000,
+): Promise<void> {
+  // A cursor is planned for its first rows by default; every row is read here, so plan for all of them.
+  await tx.exec('SET LOCAL cursor_tuple_fraction = 1.0');
+  await tx.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${sql}`, params);
+  let carry: R[] = [];
+  for (;;) {
+    const rows = (await tx.query<R>(`FETCH FORWARD ${fetch} FROM ${cursor}`)).rows;
+    const all = carry.length ? carry.concat(rows) : rows;
+    if (rows.length < fetch) {
+      if (all.length) await onBatch(all);
+      break;
+    }
+    // The last account may go on in the next fetch: hold its rows back.
+    const last = all[all.length - 1]!.account_id;
+    let cut = all.length;
+    while (cut > 0 && all[cut - 1]!.account_id === last) cut--;
+    carry = all.slice(cut);
+    if (cut > 0) await onBatch(all.slice(0, cut));
+  }
+  await tx.exec(`CLOSE ${cursor}`);
+}
+
+/** People by id from streamed rows that carry the person columns. */
+export function peopleFromRows(rows: ({ person_id: string | null } & PersonCols)[]): Map<string, PersonRow> {
+  const out = new Map<string, PersonRow>();
+  for (const r of rows) {
+    if (r.person_id === null || r.seniority === null || out.has(r.person_id)) continue;
+    out.set(r.person_id, {
+      id: r.person_id,
+      account_id: null,
+      seniority: r.seniority,
+      department: r.department ?? 'unknown',
+      title: r.title,
+    });
+  }
+  return out;
 }
 
 /** One row of the reduction, as read back per account page. */
