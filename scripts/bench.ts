@@ -8,6 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Command } from 'commander';
 import { openDb, type Db } from '../server/src/store/db';
 import { migrate } from '../server/src/store/migrate';
@@ -33,6 +34,8 @@ interface Result {
   scoredAccounts: number;
   snapshots: number;
   peakRssMb: number;
+  /** 1-minute load average at the start and end of the timed runs (the machine is shared: read times with it). */
+  loadAvg: [number, number];
 }
 
 function median(xs: number[]): number {
@@ -73,6 +76,7 @@ async function benchOne(
   say(`  ${name}: load ${loadSeconds.toFixed(1)} s`);
   const model = DEFAULT_MODEL;
   const references = await calibrateReferences(db, ORG, model, AS_OF);
+  const loadBefore = loadavg()[0]!;
   const oneDay: number[] = [];
   const fill: number[] = [];
   let scored = 0;
@@ -101,6 +105,7 @@ async function benchOne(
     scoredAccounts: scored,
     snapshots,
     peakRssMb: peakRssMb(),
+    loadAvg: [loadBefore, loadavg()[0]!],
   };
   return result;
 }
@@ -156,12 +161,12 @@ async function main(): Promise<void> {
 
   say('');
   say(
-    '| db | accounts | people | events | one day (median s) | back-fill 90 d (median s) | ratio | scored | peak RSS MB |',
+    '| db | accounts | people | events | one day (median s) | back-fill 90 d (median s) | ratio | scored | peak RSS MB | load avg |',
   );
-  say('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  say('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     say(
-      `| ${r.db} | ${r.accounts} | ${r.people} | ${r.events} | ${r.oneDayMedian.toFixed(2)} | ${r.backfillMedian.toFixed(2)} | ${r.ratio.toFixed(1)} | ${r.scoredAccounts} | ${r.peakRssMb} |`,
+      `| ${r.db} | ${r.accounts} | ${r.people} | ${r.events} | ${r.oneDayMedian.toFixed(2)} | ${r.backfillMedian.toFixed(2)} | ${r.ratio.toFixed(1)} | ${r.scoredAccounts} | ${r.peakRssMb} | ${r.loadAvg.map((l) => l.toFixed(1)).join(' → ')} |`,
     );
   }
   const file = join('.bench', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
