@@ -43,8 +43,6 @@ export const PAGE_LIMIT = 1000;
  * minutes costs little and storing is idempotent.
  */
 export const OVERLAP_MS = 15 * 60_000;
-/** Tries at the Salesforce token endpoint when the connection drops. */
-const SIGN_IN_ATTEMPTS = 3;
 /** Ids further apart than this are fetched by separate id-range queries (one page each). */
 const ID_RANGE_SPAN = PAGE_LIMIT;
 
@@ -171,24 +169,17 @@ export class PardotConnector implements MapConnector {
   }
 
   /**
-   * A Salesforce access token for the Pardot calls. A dropped connection to the token endpoint
-   * (an idle keep-alive socket the server closed, a network blip) is tried again; a refusal is
-   * not, since the same credentials would be refused again.
+   * A Salesforce access token for the Pardot calls. fetchToken itself tries again when the token
+   * request never reached the server; what still fails is unreachable ('http') or refused ('auth').
    */
   private async signIn(ctx: MapPullContext): Promise<string> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await fetchToken(this.salesforce, ctx.fetch)).accessToken;
-      } catch (e) {
-        // fetchToken says "cannot reach" (with the fetch error as cause) only when no answer came.
-        const network = e instanceof Error && e.cause !== undefined && /cannot reach/.test(e.message);
-        if (network && attempt < SIGN_IN_ATTEMPTS) {
-          await ctx.sleep(1000 * 2 ** (attempt - 1));
-          continue;
-        }
-        const message = `Salesforce sign-in for Account Engagement failed: ${e instanceof Error ? e.message : String(e)}`;
-        throw new MapSourceError('pardot', 'SF_AUTH', message, network ? 'http' : 'auth', { cause: e });
-      }
+    try {
+      return (await fetchToken(this.salesforce, ctx.fetch)).accessToken;
+    } catch (e) {
+      // fetchToken says "cannot reach" (with the fetch error as cause) only when no answer came.
+      const network = e instanceof Error && e.cause !== undefined && /cannot reach/.test(e.message);
+      const message = `Salesforce sign-in for Account Engagement failed: ${e instanceof Error ? e.message : String(e)}`;
+      throw new MapSourceError('pardot', 'SF_AUTH', message, network ? 'http' : 'auth', { cause: e });
     }
   }
 

@@ -374,8 +374,8 @@ describe('Salesforce OAuth token and business unit header (auth)', () => {
     expect(pd.calls.map((x) => x.code)).toEqual([184, 184]);
   });
 
-  it('a dropped connection to the Salesforce token endpoint is tried again', async () => {
-    let drops = 1;
+  it('dropped connections to the Salesforce token endpoint are tried again by the sign-in', async () => {
+    let drops = 2;
     const flaky: typeof fetch = (input, init) => {
       if (String(input as string).includes('/services/oauth2/token') && drops-- > 0)
         return Promise.reject(new TypeError('fetch failed'));
@@ -385,7 +385,7 @@ describe('Salesforce OAuth token and business unit header (auth)', () => {
     const pages: MapPage[] = [];
     const ctx = { ...context({ watermark: null, cursor: null }, { n: 0 }, sleeps), fetch: flaky };
     for await (const p of connector().pull(ctx)) pages.push(p);
-    expect(sleeps).toEqual([1000]);
+    expect(drops).toBe(-1);
     expect(activityIds(pages)).toEqual(activityIds(clean.pages));
   });
 
