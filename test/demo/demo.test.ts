@@ -40,6 +40,18 @@ test('every planted story is reported: the cooling account cools, the surging on
   expect(loneWolf?.score?.missingPersonas).toContain('Marketing executive');
 });
 
+test('ad and intent events ingested before the first pull count for their accounts', async () => {
+  const r = await db.query<{ type: string; unresolved: number; resolved: number }>(
+    `SELECT type, count(*) FILTER (WHERE account_id IS NULL) AS unresolved, count(account_id) AS resolved
+     FROM events WHERE org_id = 'demo' AND source = 'api' GROUP BY type ORDER BY type`,
+  );
+  expect(r.rows.map((x) => x.type)).toEqual(['ad_click', 'ad_impression', 'ad_lead', 'intent']);
+  expect(r.rows.every((x) => x.unresolved === 0 && x.resolved > 0)).toBe(true);
+  const company = ['ad_impressions', 'ad_clicks', 'ad_leads', 'intent'];
+  const moved = result.scores.filter((s) => s.topKpis.some((k) => company.includes(k.key) && k.points > 0));
+  expect(moved.length).toBeGreaterThan(0);
+});
+
 test('writes every scored account back, so Salesforce answers list-view queries by trend', async () => {
   expect(result.write.accountsWritten).toBe(result.scores.length);
   expect(result.write.failures).toEqual([]);
@@ -62,6 +74,8 @@ test('the report names the top accounts and the stories; progress shows each sta
   const lines = progress.join('');
   expect(lines).toContain('  pulling Account (');
   expect(lines).toMatch(/Pull {2}pulled marketo: \d+ records with \d+ API calls \(succeeded\)/);
+  expect(lines).toMatch(/Ingested \d+ ad and intent events/);
+  expect(lines).toMatch(/Pull {2}attributed \d+ ingested events to accounts pulled since they arrived/);
   expect(lines).toContain('Score publishing model default-1 and back-filling 90 days of history');
   expect(lines).toMatch(/Write wrote \d+ of \d+ changed accounts/);
   expect(lines).toMatch(/Done {2}run \d+ succeeded/);

@@ -8,6 +8,9 @@ import { listAccountNames } from '../store/accounts';
 import type { AccountScore } from '../scoring/engine';
 import type { SyncResult } from '../sources/salesforce/sync';
 import { PulseError } from '../errors';
+import { ingestEventItems } from '../ingest/events';
+import { ensureOrg } from '../store/orgs';
+import type { MapCompanyActivity } from '../../../scripts/generator/types';
 import { createApp } from '../http/app';
 import { startServer, type RunningServer } from '../http/server';
 import { runDaily, type DailyRunResult, type RunProgress, type RunStage } from '../run/daily';
@@ -63,6 +66,56 @@ interface EmulatorHandle {
 }
 
 type StoryList = DemoResult['stories'];
+
+/** Items per ingestion call (the API's batch limit). */
+const INGEST_BATCH = 1_000;
+
+/**
+ * The generated org's company-level activity (daily ad rows per company domain, intent topics) as the
+ * ingestion API would receive it; it is attributed to accounts when the first pull brings them.
+ */
+async function ingestCompanyActivity(
+  db: Db,
+  orgId: string,
+  rows: Iterable<MapCompanyActivity>,
+  now: Date,
+): Promise<number> {
+  await ensureOrg(db, orgId);
+  let accepted = 0;
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    const r = await ingestEventItems(db, orgId, batch, now);
+    if (r.rejected > 0)
+      throw new PulseError('DEMO_INGEST', `the demo's own ${r.rejected} ad/intent events were refused`);
+    accepted += r.accepted;
+    batch = [];
+  };
+  for (const c of rows) {
+    batch.push(
+      c.type === 'intent'
+        ? {
+            id: c.sourceId,
+            type: 'intent',
+            occurredAt: c.occurredAt,
+            domain: c.domain,
+            topic: c.topic,
+            strength: c.strength,
+          }
+        : {
+            id: c.sourceId,
+            type: c.type,
+            occurredAt: c.occurredAt,
+            domain: c.domain,
+            quantity: c.quantity,
+            ...(c.campaignName ? { campaign: c.campaignName } : {}),
+            platform: 'linkedin',
+          },
+    );
+    if (batch.length === INGEST_BATCH) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return accepted;
+}
 
 /**
  * The first cycle on the embedded defaults: a Salesforce emulator filled with a generated org (unless
@@ -137,6 +190,10 @@ export async function runDemo(
       MARKETO_MAX_CALLS_PER_20S: '0',
     };
     out.write(`Marketo emulator at ${mk.url}\n`);
+    const ingested = await ingestCompanyActivity(db, orgId, org.mapActivity.companies, now());
+    out.write(
+      `Ingested ${ingested} ad and intent events (LinkedIn Ads and Bombora style) through the ingestion API's pipeline\n`,
+    );
   }
 
   const closeAll: Array<() => Promise<void>> = [];

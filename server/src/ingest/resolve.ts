@@ -86,3 +86,70 @@ export async function resolveIdentities(db: Db, orgId: string, items: readonly I
     };
   });
 }
+
+/** Unresolved events re-read per query. */
+const PENDING_BATCH = 5_000;
+
+/**
+ * Gives ingested events that found no account when they arrived (their company was not in
+ * Salesforce yet, the visitor was not identified yet) another chance: run after every pull, with
+ * the same rules as at arrival, for events since `since` (older ones can no longer count).
+ * Returns how many events found an account.
+ */
+export async function resolvePendingEvents(
+  db: Db,
+  orgId: string,
+  sources: readonly string[],
+  since: Date,
+): Promise<number> {
+  let resolvedCount = 0;
+  let after: [string, string] = ['', ''];
+  for (;;) {
+    const r = await db.query<{
+      source: string;
+      sourceId: string;
+      personId: string | null;
+      email: string | null;
+      domain: string | null;
+      anonymousId: string | null;
+      userId: string | null;
+    }>(
+      `SELECT source, source_id AS "sourceId", person_id AS "personId", attributes->>'email' AS email, domain,
+              attributes->>'anonymousId' AS "anonymousId", attributes->>'userId' AS "userId"
+       FROM events
+       WHERE org_id = $1 AND source = ANY($2::text[]) AND account_id IS NULL AND excluded_reason IS NULL
+         AND occurred_at >= $3 AND (source, source_id) > ($4, $5)
+       ORDER BY source, source_id LIMIT $6`,
+      [orgId, sources, since.toISOString(), after[0], after[1], PENDING_BATCH],
+    );
+    if (r.rows.length === 0) return resolvedCount;
+    after = [r.rows.at(-1)!.source, r.rows.at(-1)!.sourceId];
+    const found = await resolveIdentities(
+      db,
+      orgId,
+      r.rows.map((e) => ({
+        email: e.email,
+        domain: e.domain,
+        visitorIds: [...(e.userId ? [`u:${e.userId}`] : []), ...(e.anonymousId ? [`a:${e.anonymousId}`] : [])],
+      })),
+    );
+    const hits = r.rows.flatMap((e, i) => {
+      const f = found[i]!;
+      return f.accountId ? [{ e, f }] : [];
+    });
+    if (hits.length === 0) continue;
+    const u = await db.query(
+      `UPDATE events e SET account_id = t.account_id, person_id = COALESCE(t.person_id, e.person_id)
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(source, source_id, account_id, person_id)
+       WHERE e.org_id = $1 AND e.source = t.source AND e.source_id = t.source_id AND e.account_id IS NULL`,
+      [
+        orgId,
+        hits.map((h) => h.e.source),
+        hits.map((h) => h.e.sourceId),
+        hits.map((h) => h.f.accountId),
+        hits.map((h) => h.f.personId),
+      ],
+    );
+    resolvedCount += u.rowCount;
+  }
+}

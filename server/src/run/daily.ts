@@ -28,6 +28,9 @@ import { writeBack } from '../writeback/writeback';
 import { writeBackLeads, type LeadWriteResult } from '../writeback/leads';
 import type { WriteOptions, WriteResult } from '../writeback/writer';
 import { syncMapSources, type MapSyncResult } from '../sources/map/sync';
+import { API_SOURCE } from '../ingest/events';
+import { resolvePendingEvents } from '../ingest/resolve';
+import { SEGMENT_SOURCE } from '../ingest/segment';
 import { closeInterruptedRuns, findRunningDaily, findScheduledRun, hasSnapshotsOn } from './runRecords';
 
 /** The lock every daily run of an org takes. */
@@ -225,6 +228,9 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
   }
 }
 
+/** Ingested events older than this can no longer count (window plus trend), so are not re-resolved. */
+const PENDING_DAYS = 180;
+
 /** An error that knows which stage it stopped. */
 interface StageError extends Error {
   stage?: RunStage;
@@ -314,6 +320,15 @@ async function stages(
     }
     progress('pull', `pulled ${m.source}: ${mapRecords(m)} records with ${m.apiCalls.total} API calls (${m.status})`);
   }
+  // Web, ad and intent events that arrived before their company or person was in Salesforce.
+  const attributed = await resolvePendingEvents(
+    db,
+    orgId,
+    [API_SOURCE, SEGMENT_SOURCE],
+    new Date(now().getTime() - PENDING_DAYS * 86_400_000),
+  ).catch((e) => inStage('pull', e));
+  if (attributed > 0)
+    progress('pull', `attributed ${attributed} ingested events to accounts pulled since they arrived`);
   await save();
 
   // Score.
