@@ -80,6 +80,9 @@ function summary(org: string, r: SyncResult): string {
     `  API calls: ${r.apiCalls.total} of ${r.apiCalls.allowed} allowed (${r.apiCalls.remainingAtStart} remaining today at start)`,
   ];
   if (r.resolved.matched) lines.push(`  orphan leads matched: ${r.resolved.matched}`);
+  if (r.resolved.deleted) lines.push(`  events set aside or restored for deleted records: ${r.resolved.deleted}`);
+  if (r.resolved.duplicates)
+    lines.push(`  duplicate campaign responses set aside or restored: ${r.resolved.duplicates}`);
   if (r.error) lines.push(`  stopped: ${r.error}`);
   return `${lines.join('\n')}\n`;
 }
