@@ -3,10 +3,13 @@
  * stored, and a pull killed between pages followed by the pull that resumes it.
  */
 import type { Connection } from 'jsforce';
+import type { GeneratedOrg } from '../../scripts/generator/types';
+import { scoreOrg } from '../../server/src/scoring/engine';
 import { syncMapSource, type MapSyncResult } from '../../server/src/sources/map/sync';
 import type { MapConnector, MapSourceName } from '../../server/src/sources/map/types';
 import { syncSalesforce } from '../../server/src/sources/salesforce/sync';
 import type { Db } from '../../server/src/store/db';
+import type { SeedPerson } from '../map-emulators/seed';
 
 /** Pulls the org's Salesforce side; the test fails if the pull does not succeed. */
 export async function pullSalesforce(db: Db, orgId: string, conn: Connection): Promise<void> {
@@ -55,4 +58,72 @@ export async function crashAndResume(opts: {
   const resumed = await syncMapSource({ ...base, connector: opts.connector() });
   expect(resumed.status).toBe('succeeded');
   return { crashed, resumed };
+}
+
+const id15 = (id: string | null | undefined) => id?.slice(0, 15) ?? null;
+
+/** Every stored activity of a seed contact is on that Salesforce contact and its account (most activity is contacts'). */
+export async function expectContactsOnTheirAccounts(
+  db: Db,
+  orgId: string,
+  source: MapSourceName,
+  people: readonly SeedPerson[],
+): Promise<void> {
+  const contacts = new Map(people.filter((p) => p.kind === 'contact').map((p) => [p.email.toLowerCase(), p]));
+  const rows = await db.query<{ email: string; person_id: string; account_id: string | null }>(
+    `SELECT p.email, e.person_id, e.account_id FROM events e JOIN people p
+       ON p.org_id = e.org_id AND p.id = e.source_person_id
+     WHERE e.org_id = $1 AND e.source = $2`,
+    [orgId, source],
+  );
+  let checked = 0;
+  for (const r of rows.rows) {
+    const c = contacts.get(r.email);
+    if (!c) continue;
+    checked++;
+    expect(id15(r.person_id)).toBe(id15(c.salesforceId));
+    expect(id15(r.account_id)).toBe(id15(c.salesforceAccountId));
+  }
+  expect(checked).toBeGreaterThan(rows.rows.length / 2);
+}
+
+/** The planted scanner's opens and clicks are stored on its account, set aside as bot; its sends count as usual. */
+export async function expectScannerSetAside(
+  db: Db,
+  orgId: string,
+  source: MapSourceName,
+  bot: GeneratedOrg['stories']['bot'],
+  pull: MapSyncResult,
+): Promise<void> {
+  expect(bot.accountName).toBe('Ironclad Savings Bank');
+  const rows = await db.query<{ type: string; account_id: string | null; excluded_reason: string | null }>(
+    `SELECT e.type, e.account_id, e.excluded_reason FROM events e JOIN people p
+       ON p.org_id = e.org_id AND p.id = e.source_person_id
+     WHERE e.org_id = $1 AND e.source = $2 AND p.email = $3`,
+    [orgId, source, bot.email.toLowerCase()],
+  );
+  const scanned = rows.rows.filter((r) => r.type === 'email_click' || r.type === 'email_open');
+  expect(scanned.some((r) => r.type === 'email_click')).toBe(true);
+  for (const r of scanned) {
+    expect(r.excluded_reason).toBe('bot');
+    expect(id15(r.account_id)).toBe(id15(bot.accountId));
+  }
+  expect(rows.rows.some((r) => r.type === 'email_sent' && r.excluded_reason === null)).toBe(true);
+  expect(pull.counts.bot).toBeGreaterThanOrEqual(scanned.length);
+}
+
+/** Scoring after the MAP pull lifts the surging account by more than `minRise` points, into the top 5. */
+export async function expectSurgingRises(
+  db: Db,
+  orgId: string,
+  asOf: string,
+  surgingId: string,
+  before: ReadonlyMap<string, number>,
+  minRise: number,
+): Promise<void> {
+  const after = new Map((await scoreOrg(db, { orgId, asOf })).scores.map((s) => [s.accountId, s.score]));
+  const id = [...after.keys()].find((k) => id15(k) === id15(surgingId))!;
+  expect(after.get(id)!).toBeGreaterThan((before.get(id) ?? 0) + minRise);
+  const ranked = [...after.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+  expect(ranked.indexOf(id)).toBeLessThan(5);
 }

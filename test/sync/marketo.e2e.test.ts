@@ -19,7 +19,15 @@ import { startMarketoEmulator, type MarketoEmulator } from '../map-emulators/mar
 import { mapSeed, type MapSeed } from '../map-emulators/seed';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../salesforce-emulator/server';
 import { createTestDb, dropTestDb } from '../support/db';
-import { countRows, crashAndResume, mapContents, pullSalesforce } from './mapE2e';
+import {
+  countRows,
+  crashAndResume,
+  expectContactsOnTheirAccounts,
+  expectScannerSetAside,
+  expectSurgingRises,
+  mapContents,
+  pullSalesforce,
+} from './mapE2e';
 
 const ORG = 'mk-e2e';
 const now = new Date('2026-11-24T10:00:00.000Z');
@@ -111,22 +119,7 @@ describe('Marketo → Pulse', () => {
   });
 
   it('puts each contact’s Marketo activity on that contact and its Salesforce account', async () => {
-    const contacts = new Map(seed.people.filter((p) => p.kind === 'contact').map((p) => [p.email.toLowerCase(), p]));
-    const rows = await db.query<{ email: string; person_id: string; account_id: string | null }>(
-      `SELECT p.email, e.person_id, e.account_id FROM events e JOIN people p
-         ON p.org_id = e.org_id AND p.id = e.source_person_id
-       WHERE e.org_id = $1 AND e.source = 'marketo'`,
-      [ORG],
-    );
-    let checked = 0;
-    for (const r of rows.rows) {
-      const c = contacts.get(r.email);
-      if (!c) continue;
-      checked++;
-      expect(id15(r.person_id)).toBe(id15(c.salesforceId));
-      expect(id15(r.account_id)).toBe(id15(c.salesforceAccountId));
-    }
-    expect(checked).toBeGreaterThan(rows.rows.length / 2);
+    await expectContactsOnTheirAccounts(db, ORG, 'marketo', seed.people);
   });
 
   it('MAP-only people: the company-domain one counts for its account, the gmail one for none', async () => {
@@ -142,31 +135,11 @@ describe('Marketo → Pulse', () => {
   });
 
   it('the scanner’s opens and clicks are stored, attributed to Ironclad Savings Bank, and excluded as bot', async () => {
-    const bot = gen.stories.bot;
-    expect(bot.accountName).toBe('Ironclad Savings Bank');
-    const rows = await db.query<{ type: string; account_id: string | null; excluded_reason: string | null }>(
-      `SELECT e.type, e.account_id, e.excluded_reason FROM events e JOIN people p
-         ON p.org_id = e.org_id AND p.id = e.source_person_id
-       WHERE e.org_id = $1 AND e.source = 'marketo' AND p.email = $2`,
-      [ORG, bot.email.toLowerCase()],
-    );
-    const clicks = rows.rows.filter((r) => r.type === 'email_click');
-    expect(clicks.length).toBeGreaterThan(0);
-    for (const r of rows.rows.filter((x) => x.type === 'email_click' || x.type === 'email_open')) {
-      expect(r.excluded_reason).toBe('bot');
-      expect(id15(r.account_id)).toBe(id15(bot.accountId));
-    }
-    expect(rows.rows.some((r) => r.type === 'email_sent' && r.excluded_reason === null)).toBe(true);
-    expect(firstPull.counts.bot).toBeGreaterThanOrEqual(clicks.length);
+    await expectScannerSetAside(db, ORG, 'marketo', gen.stories.bot, firstPull);
   });
 
   it('the surging account’s score rises with its Marketo activity', async () => {
-    const after = new Map((await scoreOrg(db, { orgId: ORG, asOf })).scores.map((s) => [s.accountId, s.score]));
-    const surging = gen.stories.surging.accountId;
-    const id = [...after.keys()].find((k) => id15(k) === id15(surging))!;
-    expect(after.get(id)!).toBeGreaterThan((before.get(id) ?? 0) + 5);
-    const ranked = [...after.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
-    expect(ranked.indexOf(id)).toBeLessThan(5);
+    await expectSurgingRises(db, ORG, asOf, gen.stories.surging.accountId, before, 5);
   });
 
   it('a second pull is incremental: three calls and nothing new stored', async () => {

@@ -19,7 +19,15 @@ import { startPardotEmulator, type PardotEmulator } from '../map-emulators/pardo
 import { mapSeed, type MapSeed } from '../map-emulators/seed';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../salesforce-emulator/server';
 import { createTestDb, dropTestDb } from '../support/db';
-import { countRows, crashAndResume, mapContents, pullSalesforce } from './mapE2e';
+import {
+  countRows,
+  crashAndResume,
+  expectContactsOnTheirAccounts,
+  expectScannerSetAside,
+  expectSurgingRises,
+  mapContents,
+  pullSalesforce,
+} from './mapE2e';
 
 const ORG = 'pd-e2e';
 const now = new Date('2026-11-24T10:00:00.000Z');
@@ -130,22 +138,7 @@ describe('Pardot → Pulse', () => {
   });
 
   it('puts each contact’s MAP activity on that contact and its Salesforce account', async () => {
-    const bySf = new Map(seed.people.filter((p) => p.kind === 'contact').map((p) => [p.email.toLowerCase(), p]));
-    const rows = await db.query<{ email: string; person_id: string; account_id: string | null }>(
-      `SELECT p.email, e.person_id, e.account_id FROM events e JOIN people p
-         ON p.org_id = e.org_id AND p.id = e.source_person_id
-       WHERE e.org_id = $1 AND e.source = 'pardot'`,
-      [ORG],
-    );
-    let checked = 0;
-    for (const r of rows.rows) {
-      const c = bySf.get(r.email);
-      if (!c) continue;
-      checked++;
-      expect(r.person_id.slice(0, 15)).toBe(c.salesforceId.slice(0, 15));
-      expect(r.account_id?.slice(0, 15)).toBe(c.salesforceAccountId?.slice(0, 15));
-    }
-    expect(checked).toBeGreaterThan(rows.rows.length / 2);
+    await expectContactsOnTheirAccounts(db, ORG, 'pardot', seed.people);
   });
 
   it('MAP-only prospects: the company-domain one counts for its account, the gmail one for none', async () => {
@@ -163,31 +156,11 @@ describe('Pardot → Pulse', () => {
   });
 
   it('the scanner’s opens and clicks are stored, attributed to Ironclad Savings Bank, and excluded as bot', async () => {
-    const bot = gen.stories.bot;
-    expect(bot.accountName).toBe('Ironclad Savings Bank');
-    const rows = await db.query<{ type: string; account_id: string | null; excluded_reason: string | null }>(
-      `SELECT e.type, e.account_id, e.excluded_reason FROM events e JOIN people p
-         ON p.org_id = e.org_id AND p.id = e.source_person_id
-       WHERE e.org_id = $1 AND e.source = 'pardot' AND p.email = $2`,
-      [ORG, bot.email.toLowerCase()],
-    );
-    const clicks = rows.rows.filter((r) => r.type === 'email_click' || r.type === 'email_open');
-    expect(clicks.length).toBeGreaterThan(0);
-    for (const r of clicks) {
-      expect(r.excluded_reason).toBe('bot');
-      expect(r.account_id?.slice(0, 15)).toBe(bot.accountId.slice(0, 15));
-    }
-    expect(rows.rows.some((r) => r.type === 'email_sent')).toBe(true);
-    expect(firstPull.counts.bot).toBeGreaterThanOrEqual(clicks.length);
+    await expectScannerSetAside(db, ORG, 'pardot', gen.stories.bot, firstPull);
   });
 
   it('the surging account’s score rises with its MAP activity', async () => {
-    const after = new Map((await scoreOrg(db, { orgId: ORG, asOf })).scores.map((s) => [s.accountId, s.score]));
-    const surging = gen.stories.surging.accountId;
-    const id = [...after.keys()].find((k) => k.slice(0, 15) === surging.slice(0, 15))!;
-    expect(after.get(id)!).toBeGreaterThan(before.get(id) ?? 0);
-    const ranked = [...after.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
-    expect(ranked.indexOf(id)).toBeLessThan(5);
+    await expectSurgingRises(db, ORG, asOf, gen.stories.surging.accountId, before, 0);
   });
 
   it('a second pull is incremental: a couple of calls and nothing new stored', async () => {
