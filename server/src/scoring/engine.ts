@@ -36,9 +36,6 @@ export interface ScoreDayOptions {
   asOf: string;
 }
 
-/** Accounts per finish page: bounds memory while keeping round trips few. */
-export const ACCOUNT_PAGE = 2_000;
-
 /**
  * Builds the finish input of one account from its reduction cells (any order) and the people rows.
  * Shared by the one-day engine and the back-fill so both feed the finish identically.

@@ -377,7 +377,7 @@ export function peopleFromRows(rows: ({ person_id: string | null } & PersonCols)
   return out;
 }
 
-/** One row of the reduction, as read back per account page. */
+/** One row of the one-day reduction, as streamed per account. */
 export interface CellRow {
   account_id: string;
   person_id: string | null;
@@ -385,33 +385,4 @@ export interface CellRow {
   points: number;
   n: number;
   last_day: string;
-}
-
-/** The scored accounts of the reduction, sorted (byte order), so callers can page through them. */
-export async function cellAccounts(tx: Db): Promise<string[]> {
-  const r = await tx.query<{ account_id: string }>(
-    'SELECT account_id FROM pulse_cells GROUP BY account_id ORDER BY account_id COLLATE "C"',
-  );
-  return r.rows.map((x) => x.account_id);
-}
-
-/** The reduction rows of some accounts. */
-export async function cellsOf(tx: Db, accountIds: string[]): Promise<CellRow[]> {
-  const r = await tx.query<CellRow>(
-    'SELECT account_id, person_id, kpi, points, n, last_day::text AS last_day FROM pulse_cells WHERE account_id = ANY($1::text[])',
-    [accountIds],
-  );
-  return r.rows;
-}
-
-/** People by id (org-scoped), for the committee and top-people parts of the finish. */
-export async function peopleOf(tx: Db, orgId: string, ids: string[]): Promise<Map<string, PersonRow>> {
-  const out = new Map<string, PersonRow>();
-  if (ids.length === 0) return out;
-  const r = await tx.query<PersonRow>(
-    'SELECT id, account_id, seniority, department, title FROM people WHERE org_id = $1 AND id = ANY($2::text[])',
-    [orgId, ids],
-  );
-  for (const row of r.rows) out.set(row.id, row);
-  return out;
 }
