@@ -4,12 +4,15 @@
  */
 import type { Connection } from 'jsforce';
 import type { GeneratedOrg } from '../../scripts/generator/types';
-import { scoreOrg } from '../../server/src/scoring/engine';
+import { DEFAULT_MODEL_DOCUMENT } from '../../server/src/model/defaults';
+import { publishModel, scoreOrg } from '../../server/src/scoring/engine';
 import { syncMapSource, type MapSyncResult } from '../../server/src/sources/map/sync';
 import type { MapConnector, MapSourceName } from '../../server/src/sources/map/types';
+import { connectSalesforce } from '../../server/src/sources/salesforce/connection';
 import { syncSalesforce } from '../../server/src/sources/salesforce/sync';
 import type { Db } from '../../server/src/store/db';
 import type { SeedPerson } from '../map-emulators/seed';
+import type { Emulator } from '../salesforce-emulator/server';
 
 /** Pulls the org's Salesforce side; the test fails if the pull does not succeed. */
 export async function pullSalesforce(db: Db, orgId: string, conn: Connection): Promise<void> {
@@ -126,4 +129,26 @@ export async function expectSurgingRises(
   expect(after.get(id)!).toBeGreaterThan((before.get(id) ?? 0) + minRise);
   const ranked = [...after.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
   expect(ranked.indexOf(id)).toBeLessThan(5);
+}
+
+/** A jsforce connection to the Salesforce emulator, signed in with client credentials. */
+export function connectTo(sf: Emulator): Promise<Connection> {
+  return connectSalesforce({
+    kind: 'client_credentials',
+    loginUrl: sf.loginUrl,
+    clientId: sf.clientId,
+    clientSecret: sf.clientSecret,
+  });
+}
+
+/** Pulls the Salesforce side, publishes the default model and scores: each account's score before any MAP data. */
+export async function scoresBeforeMap(
+  db: Db,
+  orgId: string,
+  conn: Connection,
+  asOf: string,
+): Promise<Map<string, number>> {
+  await pullSalesforce(db, orgId, conn);
+  await publishModel(db, orgId, DEFAULT_MODEL_DOCUMENT, asOf);
+  return new Map((await scoreOrg(db, { orgId, asOf })).scores.map((s) => [s.accountId, s.score]));
 }

@@ -8,18 +8,16 @@
 import type { Connection } from 'jsforce';
 import { generateOrg } from '../../scripts/generator';
 import type { GeneratedOrg } from '../../scripts/generator/types';
-import { DEFAULT_MODEL_DOCUMENT } from '../../server/src/model/defaults';
-import { publishModel, scoreOrg } from '../../server/src/scoring/engine';
 import { syncMapSource, type MapSyncResult } from '../../server/src/sources/map/sync';
 import type { MapConnector } from '../../server/src/sources/map/types';
 import { marketo } from '../../server/src/sources/marketo/connector';
-import { connectSalesforce } from '../../server/src/sources/salesforce/connection';
 import type { Db } from '../../server/src/store/db';
 import { startMarketoEmulator, type MarketoEmulator } from '../map-emulators/marketo/server';
 import { mapSeed, type MapSeed } from '../map-emulators/seed';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../salesforce-emulator/server';
 import { createTestDb, dropTestDb } from '../support/db';
 import {
+  connectTo,
   countRows,
   crashAndResume,
   expectContactsOnTheirAccounts,
@@ -27,6 +25,7 @@ import {
   expectSurgingRises,
   mapContents,
   pullSalesforce,
+  scoresBeforeMap,
 } from './mapE2e';
 
 const ORG = 'mk-e2e';
@@ -85,15 +84,8 @@ beforeAll(async () => {
     ]);
   }
   db = await createTestDb();
-  conn = await connectSalesforce({
-    kind: 'client_credentials',
-    loginUrl: sf.loginUrl,
-    clientId: sf.clientId,
-    clientSecret: sf.clientSecret,
-  });
-  await syncSf(ORG);
-  await publishModel(db, ORG, DEFAULT_MODEL_DOCUMENT, asOf);
-  before = new Map((await scoreOrg(db, { orgId: ORG, asOf })).scores.map((s) => [s.accountId, s.score]));
+  conn = await connectTo(sf);
+  before = await scoresBeforeMap(db, ORG, conn, asOf);
   firstPull = await syncMapSource({ db, orgId: ORG, connector: connector(), now, sleep: noSleep });
 }, 180_000);
 

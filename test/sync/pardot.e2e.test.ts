@@ -8,18 +8,16 @@
 import type { Connection } from 'jsforce';
 import { generateOrg } from '../../scripts/generator';
 import type { GeneratedOrg } from '../../scripts/generator/types';
-import { DEFAULT_MODEL_DOCUMENT } from '../../server/src/model/defaults';
-import { publishModel, scoreOrg } from '../../server/src/scoring/engine';
 import { syncMapSource } from '../../server/src/sources/map/sync';
 import type { MapConnector } from '../../server/src/sources/map/types';
 import { pardot } from '../../server/src/sources/pardot/connector';
-import { connectSalesforce } from '../../server/src/sources/salesforce/connection';
 import type { Db } from '../../server/src/store/db';
 import { startPardotEmulator, type PardotEmulator } from '../map-emulators/pardot/server';
 import { mapSeed, type MapSeed } from '../map-emulators/seed';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../salesforce-emulator/server';
 import { createTestDb, dropTestDb } from '../support/db';
 import {
+  connectTo,
   countRows,
   crashAndResume,
   expectContactsOnTheirAccounts,
@@ -27,6 +25,7 @@ import {
   expectSurgingRises,
   mapContents,
   pullSalesforce,
+  scoresBeforeMap,
 } from './mapE2e';
 
 const ORG = 'pd-e2e';
@@ -103,15 +102,8 @@ beforeAll(async () => {
   sf = await startEmulator({ org: gen as unknown as EmulatorOptions['org'], forceAppDir: null, now: () => now });
   pd = await startPardotEmulator({ seed, now, validateToken: (t) => sf.context.auth.session(t) !== null });
   db = await createTestDb();
-  conn = await connectSalesforce({
-    kind: 'client_credentials',
-    loginUrl: sf.loginUrl,
-    clientId: sf.clientId,
-    clientSecret: sf.clientSecret,
-  });
-  await syncSf(ORG);
-  await publishModel(db, ORG, DEFAULT_MODEL_DOCUMENT, asOf);
-  before = new Map((await scoreOrg(db, { orgId: ORG, asOf })).scores.map((s) => [s.accountId, s.score]));
+  conn = await connectTo(sf);
+  before = await scoresBeforeMap(db, ORG, conn, asOf);
   firstPull = await syncMapSource({ db, orgId: ORG, connector: connector(), now, sleep: noSleep });
 });
 afterAll(async () => {
