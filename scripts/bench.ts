@@ -82,9 +82,9 @@ async function benchOne(
   let scored = 0;
   let snapshots = 0;
   for (let r = 0; r < runs; r++) {
-    const [t1, scores] = await timed(() => scoreAndStoreDay(db, { orgId: ORG, model, references, asOf: AS_OF }));
+    const [t1, accounts] = await timed(() => scoreAndStoreDay(db, { orgId: ORG, model, references, asOf: AS_OF }));
     oneDay.push(t1);
-    scored = scores.length;
+    scored = accounts;
     say(`  ${name}: one day ${t1.toFixed(2)} s (${scored} accounts), rss ${peakRssMb()} MB`);
   }
   for (let r = 0; r < (withBackfill ? runs : 0); r++) {

@@ -25,6 +25,12 @@ import { clearSnapshots, insertSnapshots, readPastRange, type PastScore, type Sn
 import { cmp, settle, toFinishPast, type AccountScore } from './engine';
 
 const FLUSH_ROWS = 10_000;
+const YIELD_ACCOUNTS = 16;
+
+/** Resolves after pending I/O callbacks have run. */
+export function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** What the back-fill needs. */
 export interface BackfillOptions {
@@ -197,6 +203,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
     const dayIndex = new Map(rangeDays.map((d, i) => [d, i]));
     const dayOffset = daysBetween(from, start);
     let written = 0;
+    let sinceYield = 0;
     // Writes overlap the next page's computing: on Postgres the server inserts on its own core while
     // Node finishes accounts. At most one batch is in flight; its error surfaces at the next flush.
     let pending: Promise<void> = Promise.resolve();
@@ -205,7 +212,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
       await pending;
       if (failed) throw failed;
       if (batch.length === 0) return;
-      pending = insertSnapshots(tx, orgId, model.version, batch, false).then(
+      pending = insertSnapshots(tx, orgId, model.version, batch).then(
         (n) => void (written += n),
         (e: unknown) => void (failed = e),
       );
@@ -301,6 +308,12 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
         }
         // Flush often: a page of accounts × 90 days of finished scores would otherwise pile up in memory.
         if (out.length >= FLUSH_ROWS) await flush(out.splice(0));
+        // Let the event loop run between accounts: a write's bytes only reach the database's socket when it
+        // does, and the database would otherwise sit idle while a whole page of accounts is finished.
+        else if (++sinceYield >= YIELD_ACCOUNTS) {
+          sinceYield = 0;
+          await yieldToIo();
+        }
       }
       if (!perDay && out.length) await flush(out.splice(0));
     });

@@ -21,7 +21,7 @@ import {
   type PersonCols,
   type PersonRow,
 } from './reduce';
-import { readPastScores, writeSnapshots, type PastScore } from '../store/snapshots';
+import { clearSnapshots, insertSnapshots, readPastScores, type PastScore } from '../store/snapshots';
 import { activateModel, loadActiveModel, saveModelVersion } from '../store/models';
 import { backfill } from './backfill';
 import { log } from '../log';
@@ -91,8 +91,16 @@ export function finishInput(
  * to one representation keeps the two engines in agreement; 1e-12 is far below anything shown.
  */
 export function settle(points: number): number {
+  if (points === 0 || !Number.isFinite(points)) return points;
+  // Rounding by a power of ten instead of toPrecision: the same 12 significant digits at a tenth of the
+  // cost (the back-fill settles every cell of every day). Powers up to 1e22 are exact doubles.
+  const decimals = 11 - Math.floor(Math.log10(points < 0 ? -points : points));
+  if (decimals >= 0 && decimals <= 22) return Math.round(points * POW10[decimals]!) / POW10[decimals]!;
+  if (decimals < 0 && decimals >= -22) return Math.round(points / POW10[-decimals]!) * POW10[-decimals]!;
   return Number(points.toPrecision(12));
 }
+
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /** Byte-order comparison of ids, the order every engine sums people in. */
 export function cmp(a: string, b: string): number {
@@ -112,6 +120,21 @@ export function toFinishPast(p: PastScore | undefined): FinishPast | null {
  * trend against the stored snapshot `trend.days` earlier. Reads only; see `scoreAndStoreDay` to write.
  */
 export async function scoreDay(db: Db, opts: ScoreDayOptions): Promise<AccountScore[]> {
+  const out: AccountScore[] = [];
+  await eachScoreBatch(db, opts, (scores) => void out.push(...scores));
+  return out;
+}
+
+/**
+ * Scores every account of the org for one day as `scoreDay` does, handing the finished scores to
+ * `onScores` a batch of accounts at a time as they stream out of SQL (memory stays bounded by a batch).
+ * Returns how many accounts were scored.
+ */
+export async function eachScoreBatch(
+  db: Db,
+  opts: ScoreDayOptions,
+  onScores: (scores: AccountScore[]) => Promise<void> | void,
+): Promise<number> {
   const { orgId, model, references, asOf } = opts;
   return db.transaction(async (tx) => {
     await prepareMultipliers(tx, orgId, model);
@@ -126,7 +149,7 @@ export async function scoreDay(db: Db, opts: ScoreDayOptions): Promise<AccountSc
       FROM (${reduce}) c LEFT JOIN people pp ON pp.org_id = ${org} AND pp.id = c.person_id
       ORDER BY c.account_id COLLATE "C"`;
     const pastDay = addDays(asOf, -model.trend.days);
-    const out: AccountScore[] = [];
+    let scored = 0;
     await eachAccountBatch<CellRow & PersonCols>(tx, 'pulse_day', sql, p.values, async (cells) => {
       const people = peopleFromRows(cells);
       const byAccount = new Map<string, CellRow[]>();
@@ -137,22 +160,47 @@ export async function scoreDay(db: Db, opts: ScoreDayOptions): Promise<AccountSc
       }
       const ids = [...byAccount.keys()];
       const past = await readPastScores(tx, orgId, model.version, pastDay, ids);
+      const out: AccountScore[] = [];
       for (const id of ids) {
         const input = finishInput(model, id, byAccount.get(id)!, people);
         const score = finishAccount(model, references, input, toFinishPast(past.get(id)));
         if (score) out.push(score);
       }
+      scored += out.length;
+      if (out.length) await onScores(out);
     });
-    return out;
+    return scored;
   });
 }
 
-/** Scores one day and replaces that day's snapshots, all or nothing. */
-export async function scoreAndStoreDay(db: Db, opts: ScoreDayOptions): Promise<AccountScore[]> {
+/**
+ * Scores one day and replaces that day's snapshots, all or nothing; each batch of scores is written as
+ * it is finished (the write overlaps the next batch's finish) and handed to `onScores` when given.
+ * Returns how many accounts were scored.
+ */
+export async function scoreAndStoreDay(
+  db: Db,
+  opts: ScoreDayOptions,
+  onScores?: (scores: AccountScore[]) => Promise<void> | void,
+): Promise<number> {
+  const { orgId, model, asOf } = opts;
   return db.transaction(async (tx) => {
-    const scores = await scoreDay(tx, opts);
-    await writeSnapshots(tx, opts.orgId, opts.model.version, opts.asOf, scores);
-    return scores;
+    await clearSnapshots(tx, orgId, model.version, asOf, asOf);
+    // One write in flight at a time; a failed write surfaces at the next batch or at the end.
+    let pending: Promise<unknown> = Promise.resolve();
+    const scored = await eachScoreBatch(tx, opts, async (scores) => {
+      await pending;
+      pending = insertSnapshots(
+        tx,
+        orgId,
+        model.version,
+        scores.map((score) => ({ day: asOf, score })),
+      );
+      pending.catch(() => undefined);
+      await onScores?.(scores);
+    });
+    await pending;
+    return scored;
   });
 }
 
@@ -240,8 +288,12 @@ export async function scoreOrg(
       const r = await backfill(tx, { orgId: opts.orgId, model, references, toDay: addDays(opts.asOf, -1), days: 89 });
       snapshots += r.snapshots;
     }
-    const scores = await scoreAndStoreDay(tx, { orgId: opts.orgId, model, references, asOf: opts.asOf });
-    snapshots += scores.length;
+    const scores: AccountScore[] = [];
+    snapshots += await scoreAndStoreDay(
+      tx,
+      { orgId: opts.orgId, model, references, asOf: opts.asOf },
+      (batch) => void scores.push(...batch),
+    );
     return { modelVersion: model.version, asOf: opts.asOf, accounts: scores.length, snapshots, scores };
   });
 }

@@ -343,11 +343,21 @@ export async function eachAccountBatch<R extends { account_id: string }>(
   // A cursor is planned for its first rows by default; every row is read here, so plan for all of them.
   await tx.exec('SET LOCAL cursor_tuple_fraction = 1.0');
   await tx.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${sql}`, params);
+  const fetchPage = () => {
+    const page = tx.query<R>(`FETCH FORWARD ${fetch} FROM ${cursor}`);
+    // Awaited below; a failure while the previous page is still being finished must not go unhandled.
+    page.catch(() => undefined);
+    return page;
+  };
+  let next = fetchPage();
   let carry: R[] = [];
   for (;;) {
-    const rows = (await tx.query<R>(`FETCH FORWARD ${fetch} FROM ${cursor}`)).rows;
+    const rows = (await next).rows;
+    const done = rows.length < fetch;
+    // The next page is asked for before this one is finished, so the database reads it meanwhile.
+    if (!done) next = fetchPage();
     const all = carry.length ? carry.concat(rows) : rows;
-    if (rows.length < fetch) {
+    if (done) {
       if (all.length) await onBatch(all);
       break;
     }

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 
 /** A row set as both drivers return it. */
@@ -18,6 +21,11 @@ export interface Db {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
   /** Runs several `;`-separated statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Loads rows with `COPY table (columns) FROM …` in Postgres' text format (one line per row, tab-separated,
+   * fields escaped by `copyField`): far cheaper for the server than an INSERT of the same rows. Returns the rows copied.
+   */
+  copyFrom(table: string, columns: readonly string[], text: string): Promise<number>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
@@ -67,6 +75,20 @@ class PostgresDb implements Db {
     await this.client.query(sql);
   }
 
+  async copyFrom(table: string, columns: readonly string[], text: string): Promise<number> {
+    const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
+    if (this.client === this.pool) {
+      // A COPY needs one connection for its whole stream: take one for a copy outside a transaction.
+      const conn = await this.pool.connect();
+      try {
+        return await copyOn(conn, sql, text);
+      } finally {
+        conn.release();
+      }
+    }
+    return copyOn(this.client as pg.PoolClient, sql, text);
+  }
+
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     if (this.client !== this.pool) {
       // Already inside a transaction: nest with a savepoint.
@@ -109,6 +131,30 @@ class PostgresDb implements Db {
   }
 }
 
+async function copyOn(conn: pg.PoolClient, sql: string, text: string): Promise<number> {
+  const stream = conn.query(copyFromStdin(sql));
+  await pipeline(Readable.from([text]), stream);
+  return stream.rowCount ?? 0;
+}
+
+/**
+ * One value as a field of Postgres' COPY text format: null as \N; backslash, tab, newline and carriage
+ * return escaped (https://www.postgresql.org/docs/current/sql-copy.html#SQL-COPY-TEXT-FORMAT).
+ */
+export function copyField(value: string | number | boolean | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A text[] literal for COPY's text format: every element double-quoted, `"` and `\` escaped. */
+export function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
 type PGliteTx = Parameters<Parameters<PGliteType['transaction']>[0]>[0];
 
 class PGliteDb implements Db {
@@ -126,6 +172,14 @@ class PGliteDb implements Db {
 
   async exec(sql: string): Promise<void> {
     await this.conn.exec(sql);
+  }
+
+  async copyFrom(table: string, columns: readonly string[], text: string): Promise<number> {
+    // PGlite reads COPY input from the '/dev/blob' device, fed by the query's blob.
+    const r = await this.conn.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
+      blob: new Blob([text]),
+    });
+    return r.affectedRows ?? 0;
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {

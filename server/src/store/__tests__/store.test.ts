@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, type Db } from '../db';
+import { arrayLiteral, copyField, openDb, type Db } from '../db';
 import { migrate } from '../migrate';
 import { createTestDb, dropTestDb } from '../../../../test/support/db';
 
@@ -63,4 +63,46 @@ test('the embedded store creates its data directory, parents included, and keeps
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+describe('copyFrom (COPY text format)', () => {
+  const awkward = ['tab\there', 'new\nline', 'back\\slash', 'quote "q"', 'comma, brace {x}', 'cr\rx', '\\N', ''];
+
+  test('round-trips awkward text, arrays, JSON and nulls on both drivers, inside and outside a transaction', async () => {
+    await db.exec('CREATE TABLE copy_check (t text, a text[], j jsonb, n float8, b bool, d date)');
+    const lines = awkward.map(
+      (t, i) =>
+        [t, arrayLiteral([t, 'plain']), JSON.stringify({ t }), i + 0.25, i % 2 === 0, i ? '2026-11-24' : null]
+          .map(copyField)
+          .join('\t') + '\n',
+    );
+    expect(await db.copyFrom('copy_check', ['t', 'a', 'j', 'n', 'b', 'd'], lines.slice(0, 4).join(''))).toBe(4);
+    await db.transaction(async (tx) => {
+      expect(await tx.copyFrom('copy_check', ['t', 'a', 'j', 'n', 'b', 'd'], lines.slice(4).join(''))).toBe(4);
+    });
+    const r = await db.query<{ t: string; a: string[]; j: { t: string }; n: number; b: boolean; d: string | null }>(
+      'SELECT * FROM copy_check ORDER BY n',
+    );
+    expect(r.rows).toEqual(
+      awkward.map((t, i) => ({
+        t,
+        a: [t, 'plain'],
+        j: { t },
+        n: i + 0.25,
+        b: i % 2 === 0,
+        d: i ? '2026-11-24' : null,
+      })),
+    );
+  });
+
+  test('a bad row fails the COPY with the database message, and a transaction around it keeps nothing', async () => {
+    await db.exec('CREATE TABLE copy_bad (n int NOT NULL)');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.copyFrom('copy_bad', ['n'], '1\n');
+        await tx.copyFrom('copy_bad', ['n'], '2\nnot a number\n');
+      }),
+    ).rejects.toThrow(/invalid input syntax for type integer: "not a number"/);
+    expect((await db.query('SELECT * FROM copy_bad')).rows).toEqual([]);
+  });
 });
