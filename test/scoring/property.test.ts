@@ -9,6 +9,7 @@ import { createTestDb, dropTestDb } from '../support/db';
 import { parseModel, type Model } from '../../server/src/model/schema';
 import { scoreDay, settle } from '../../server/src/scoring/engine';
 import { backfill } from '../../server/src/scoring/backfill';
+import { readSnapshots } from '../../server/src/store/snapshots';
 import { addDays } from '../../server/src/scoring/reduce';
 import { finishAccount, type AccountScore, type FinishInput } from '../../server/src/scoring/finish';
 import { kpiIndexForEvent, basePoints } from '../../server/src/scoring/kpi';
@@ -406,6 +407,26 @@ test('scoreDay and the back-fill agree with a plain-loop reference evaluator', a
         days: BACKFILL_DAYS,
         onScores: (day, scores) => days.set(day, scores),
       });
+      // Stored, the same back-fill's lean rows (encoded straight from the dense finish) hold the same values.
+      await backfill(db, { orgId, model, references: refs, toDay: AS_OF, days: BACKFILL_DAYS });
+      const rows = await readSnapshots(db, orgId, model.version, addDays(AS_OF, -(BACKFILL_DAYS - 1)), AS_OF);
+      const byKey = new Map([...days].flatMap(([day, scores]) => scores.map((x) => [`${day} ${x.accountId}`, x])));
+      expect(rows.map((row) => `${row.day} ${row.account_id}`).sort()).toEqual([...byKey.keys()].sort());
+      for (const row of rows) {
+        const s = byKey.get(`${row.day} ${row.account_id}`)!;
+        const subscores = (k: Record<string, { subscore: number }>) =>
+          Object.fromEntries(Object.entries(k).flatMap(([key, v]) => (v.subscore ? [[key, v.subscore]] : [])));
+        expect([row.score, row.band, row.people_engaged, row.coverage_pct, row.missing_personas, row.mqa]).toEqual([
+          s.scoreExact,
+          s.band,
+          s.peopleEngaged,
+          s.coveragePct,
+          s.missingPersonas,
+          s.mqa,
+        ]);
+        expect([row.last_activity, subscores(row.kpis)]).toEqual([s.lastActivity, subscores(s.kpis)]);
+      }
+
       const history = new Map<string, Map<string, AccountScore>>();
       for (let i = BACKFILL_DAYS - 1; i >= 0; i--) {
         const day = addDays(AS_OF, -i);

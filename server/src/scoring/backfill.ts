@@ -8,7 +8,17 @@
  */
 import type { Db } from '../store/db';
 import { isRateKpi, type Decay, type Model } from '../model/schema';
-import { finishCore, finishPlan, withTopLists } from './finish';
+import {
+  coreOf,
+  finishDense,
+  finishPlan,
+  newDenseScore,
+  withTopLists,
+  type DenseScore,
+  type FinishPlan,
+  type PastScore as FinishPast,
+} from './finish';
+import { bandOf } from './band';
 import { personaOf } from './committee';
 import {
   addDays,
@@ -21,7 +31,7 @@ import {
   setWorkMem,
   type PersonCols,
 } from './reduce';
-import { clearSnapshots, insertSnapshots, readPastRange, type PastScore, type SnapshotScore } from '../store/snapshots';
+import { clearSnapshots, copySnapshots, readPastRange, SnapshotEncoder } from '../store/snapshots';
 import { cmp, settle, toFinishPast, type AccountScore } from './engine';
 
 const FLUSH_ROWS = 10_000;
@@ -204,28 +214,40 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
     const dayOffset = daysBetween(from, start);
     let written = 0;
     let sinceYield = 0;
-    // Writes overlap the next page's computing: on Postgres the server inserts on its own core while
-    // Node finishes accounts. At most one batch is in flight; its error surfaces at the next flush.
+    // Rows go out as COPY text, FLUSH_ROWS at a time. Writes overlap the next accounts' finish: on
+    // Postgres the server inserts on its own core while Node computes. At most one write is in flight;
+    // its error surfaces at the next flush.
     let pending: Promise<void> = Promise.resolve();
     let failed: unknown = null;
-    const flush = async (batch: { day: string; score: SnapshotScore }[]): Promise<void> => {
+    let text = '';
+    let textRows = 0;
+    const flush = async (): Promise<void> => {
       await pending;
       if (failed) throw failed;
-      if (batch.length === 0) return;
-      pending = insertSnapshots(tx, orgId, model.version, batch).then(
-        (n) => void (written += n),
+      if (textRows === 0) return;
+      const n = textRows;
+      pending = copySnapshots(tx, text).then(
+        () => void (written += n),
         (e: unknown) => void (failed = e),
       );
+      text = '';
+      textRows = 0;
     };
+    const encoder = new SnapshotEncoder(orgId, model.version);
     const perDay = opts.onScores ? dayNames.map(() => [] as AccountScore[]) : null;
     const plan = finishPlan(model, references);
+    const dense = newDenseScore(plan);
     const points = new Float64Array(model.kpis.length);
     const counts = new Float64Array(model.kpis.length);
+    // Each filled day's rounded score (NaN: none), for the trend of the day trendDays later.
+    const scores = new Float64Array(days);
+    // The change drivers of a fully written day need the sub-scores of the day trendDays before it.
+    const keepDay = days - 1 - trendDays;
+    const kept = new Map<number, Record<string, number>>();
     await eachAccountBatch<BucketRow & PersonCols>(tx, 'pulse_fill', sql, p.values, async (rows) => {
       const people = peopleFromRows(rows);
       const ids = [...new Set(rows.map((x) => x.account_id))];
       const stored = await readPastRange(tx, orgId, model.version, addDays(start, -trendDays), addDays(start, -1), ids);
-      const out: { day: string; score: SnapshotScore }[] = [];
       let r = 0;
       while (r < rows.length) {
         const accountId = rows[r]!.account_id;
@@ -248,7 +270,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
             cmp(a.person ?? '', b.person ?? '') ||
             a.kpi - b.kpi,
         );
-        // People and personas once per account, not once per day.
+        // People, personas and committee slots once per account, not once per day.
         const personIds: string[] = [];
         const personOf = series.map((s) => {
           if (s.person === null) return -1;
@@ -262,13 +284,17 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
             department: row?.department ?? 'unknown',
             title: row?.title ?? null,
           };
-          return { personId: id, points: 0, persona: personaOf(model, person)?.key ?? null };
+          const persona = personaOf(model, person)?.key ?? null;
+          const slot = persona === null ? -1 : plan.required.findIndex((x) => x.key === persona);
+          return { personId: id, points: 0, persona, slot };
         });
         const pres = series.map((s) => {
           const dk = decays[s.kpi];
           return new Prefix(s, dk && !Array.isArray(dk) ? dk.halfLife : null);
         });
-        const past = new Map<string, PastScore>(stored.get(accountId) ?? []);
+        const past = stored.get(accountId);
+        scores.fill(NaN);
+        kept.clear();
         for (let di = 0; di < days; di++) {
           const d = dayOffset + di;
           points.fill(0);
@@ -289,25 +315,32 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
             if (s.t[j - 1]! > last) last = s.t[j - 1]!;
           }
           if (last < 0) continue;
+          const lastActivity = rangeDays[last]!;
+          if (!finishDense(plan, { accountId, points, counts, people: members, lastActivity }, dense)) continue;
+          scores[di] = dense.score;
           const day = dayNames[di]!;
-          const pastDay = d - trendDays >= 0 ? rangeDays[d - trendDays]! : addDays(day, -trendDays);
-          const full = perDay !== null || di === days - 1;
-          const before = past.get(pastDay);
-          const core = finishCore(
-            plan,
-            { accountId, points, counts, people: members, lastActivity: rangeDays[last]! },
-            before ? (full ? toFinishPast(before) : { score: before.score, subscores: {} }) : null,
-          );
-          if (!core) continue;
-          past.set(day, { score: core.score, scoreExact: core.scoreExact, kpis: core.kpis });
-          // History days keep the core (score, band, KPIs, committee, MQA); the top lists and change
-          // drivers are written for the last day only, as no reader looks at them on older days.
-          const score: SnapshotScore = full ? withTopLists(plan, core, members, toFinishPast(before)) : core;
-          if (perDay) perDay[di]!.push(score as AccountScore);
-          else out.push({ day, score });
+          if (perDay !== null || di === days - 1) {
+            // A fully written day: trend and change drivers against trendDays earlier, top lists.
+            const pi = di - trendDays;
+            let before: FinishPast | null;
+            if (pi >= 0) before = Number.isNaN(scores[pi]!) ? null : { score: scores[pi]!, subscores: kept.get(pi)! };
+            else before = toFinishPast(past?.get(rangeDays[d - trendDays] ?? addDays(day, -trendDays)));
+            const score = withTopLists(plan, coreOf(plan, accountId, dense, before, lastActivity), members, before);
+            if (perDay) perDay[di]!.push(score);
+            else {
+              text += encoder.line(day, score);
+              textRows++;
+            }
+          } else {
+            // History days keep the core (score, band, sub-scores, committee, MQA), encoded straight from
+            // the dense finish: no reader looks at top lists or change drivers of older days.
+            text += encoder.historyLine(day, accountId, bandOf(model, dense.score), dense, plan, lastActivity);
+            textRows++;
+          }
+          if (perDay !== null || di === keepDay) kept.set(di, subscoresOf(plan, dense));
         }
-        // Flush often: a page of accounts × 90 days of finished scores would otherwise pile up in memory.
-        if (out.length >= FLUSH_ROWS) await flush(out.splice(0));
+        // Flush often: a page of accounts × 90 days of rows would otherwise pile up in memory.
+        if (textRows >= FLUSH_ROWS) await flush();
         // Let the event loop run between accounts: a write's bytes only reach the database's socket when it
         // does, and the database would otherwise sit idle while a whole page of accounts is finished.
         else if (++sinceYield >= YIELD_ACCOUNTS) {
@@ -315,13 +348,22 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
           await yieldToIo();
         }
       }
-      if (!perDay && out.length) await flush(out.splice(0));
+      if (textRows) await flush();
     });
-    await flush([]);
+    await flush();
+    await pending;
+    if (failed) throw failed;
     if (perDay) perDay.forEach((scores, i) => opts.onScores!(dayNames[i]!, scores));
     // ~90 rows per account just changed: fresh statistics keep the next clear a sequential scan instead of
     // an index walk over the whole heap per day (PGlite has no autovacuum to refresh them).
     if (!perDay) await tx.exec('ANALYZE snapshots');
     return { days, snapshots: written };
   });
+}
+
+/** The sub-scores of a dense finish by KPI key, as a past day's change drivers read them. */
+function subscoresOf(plan: FinishPlan, dense: DenseScore): Record<string, number> {
+  const out: Record<string, number> = {};
+  plan.enabled.forEach((e, i) => (out[e.key] = dense.subscores[i]!));
+  return out;
 }

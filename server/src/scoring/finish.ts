@@ -1,6 +1,6 @@
 import { isRateKpi, type CountKpi, type Model, type RateKpi } from '../model/schema';
 import { bandOf, roundScore, type Band } from './band';
-import { committeeCoverage, personaOf, type ScoringPerson } from './committee';
+import { personaOf, type ScoringPerson } from './committee';
 import { countSubscore, rateSubscore, rateValue, resolveReference, type References } from './subscore';
 import { trendOf, type Trend } from './trend';
 
@@ -79,6 +79,10 @@ export interface FinishPlan {
     kpi: Model['kpis'][number];
   }[];
   references: References;
+  /** The required personas, in model order: a member's `slot` is its index here. */
+  required: { key: string; label: string }[];
+  /** Missing-persona label lists by bit mask of the required personas nobody engaged (filled as met). */
+  missingByMask: Map<number, readonly string[]>;
 }
 
 const plans = new WeakMap<Model, WeakMap<References, FinishPlan>>();
@@ -90,9 +94,12 @@ export function finishPlan(model: Model, references: References): FinishPlan {
   let plan = byRefs.get(references);
   if (plan) return plan;
   const indexOf = new Map(model.kpis.map((k, i) => [k.key, i]));
+  const required = model.committee.personas.filter((p) => p.required).map((p) => ({ key: p.key, label: p.label }));
   plan = {
     model,
     references,
+    required,
+    missingByMask: new Map(),
     enabled: model.kpis
       .map((k, i) => ({ k, i }))
       .filter(({ k }) => k.enabled)
@@ -163,18 +170,53 @@ export function finishAccount(
 }
 
 /**
- * The finish without the top lists and change drivers: score, band, trend, committee, MQA and the
- * per-KPI points and sub-scores. `finishAccount` is this plus `withTopLists`, so both agree exactly.
+ * A finished account in dense form, filled in place by `finishDense` (no allocation per account): what
+ * `finishCore` returns, without the trend and with the per-KPI values in `plan.enabled` order.
  */
-export function finishCore(plan: FinishPlan, input: DenseInput, past: PastScore | null): CoreScore | null {
-  const { model } = plan;
-  let counted = false;
-  for (const e of plan.enabled) if (e.index >= 0 && input.counts[e.index]! > 0) counted = true;
-  if (!counted) return null;
+export interface DenseScore {
+  score: number;
+  scoreExact: number;
+  peopleEngaged: number;
+  coveragePct: number;
+  /** Labels of the required personas nobody engaged, in model order (shared: do not modify). */
+  missingPersonas: readonly string[];
+  mqa: boolean;
+  points: Float64Array;
+  subscores: Float64Array;
+}
 
-  const kpis: CoreScore['kpis'] = {};
+/** An empty DenseScore sized for the plan. */
+export function newDenseScore(plan: FinishPlan): DenseScore {
+  return {
+    score: 0,
+    scoreExact: 0,
+    peopleEngaged: 0,
+    coveragePct: 0,
+    missingPersonas: [],
+    mqa: false,
+    points: new Float64Array(plan.enabled.length),
+    subscores: new Float64Array(plan.enabled.length),
+  };
+}
+
+/**
+ * The finish's arithmetic into `out`: sub-scores, weighted score, committee and MQA. False (and `out`
+ * untouched) when the account has no counted event in an enabled KPI. People may carry `slot`, the
+ * index of their persona in `plan.required` (-1 for none), to spare the look-up.
+ */
+export function finishDense(
+  plan: FinishPlan,
+  input: Omit<DenseInput, 'people'> & { people: { points: number; persona: string | null; slot?: number }[] },
+  out: DenseScore,
+): boolean {
+  const { model, enabled } = plan;
+  let counted = false;
+  for (const e of enabled) if (e.index >= 0 && input.counts[e.index]! > 0) counted = true;
+  if (!counted) return false;
+
   let scoreExact = 0;
-  for (const e of plan.enabled) {
+  for (let i = 0; i < enabled.length; i++) {
+    const e = enabled[i]!;
     let points: number;
     let subscore: number;
     if (e.rate) {
@@ -187,32 +229,85 @@ export function finishCore(plan: FinishPlan, input: DenseInput, past: PastScore 
       const reference = e.reference ?? resolveReference(model, e.kpi as CountKpi, plan.references);
       subscore = countSubscore(points, reference);
     }
-    kpis[e.key] = { points, subscore };
+    out.points[i] = points;
+    out.subscores[i] = subscore;
     scoreExact += (e.weight * subscore) / 100;
   }
 
+  // The committee as committeeCoverage counts it: engaged = points > 0 and ≥ engagedPoints.
+  const required = plan.required;
+  const threshold = model.committee.engagedPoints;
+  let engaged = 0;
+  let covered = 0;
+  let coveredList: boolean[] | null = required.length > 30 ? required.map(() => false) : null;
+  for (const p of input.people) {
+    if (!(p.points > 0 && p.points >= threshold)) continue;
+    engaged++;
+    const slot = p.slot ?? (p.persona === null ? -1 : required.findIndex((r) => r.key === p.persona));
+    if (slot < 0) continue;
+    if (coveredList) coveredList[slot] = true;
+    else covered |= 1 << slot;
+  }
+  let missing: readonly string[];
+  if (coveredList) {
+    missing = required.filter((_, i) => !coveredList![i]).map((r) => r.label);
+    coveredList = null;
+  } else {
+    const mask = ((1 << required.length) - 1) & ~covered;
+    let cached = plan.missingByMask.get(mask);
+    if (!cached) {
+      cached = required.filter((_, i) => mask & (1 << i)).map((r) => r.label);
+      plan.missingByMask.set(mask, cached);
+    }
+    missing = cached;
+  }
   const score = roundScore(scoreExact);
+  out.score = score;
+  out.scoreExact = scoreExact;
+  out.peopleEngaged = engaged;
+  out.coveragePct = required.length === 0 ? 100 : ((required.length - missing.length) * 100) / required.length;
+  out.missingPersonas = missing;
+  out.mqa =
+    score >= model.mqa.minScore && engaged >= model.mqa.minEngagedPeople && out.coveragePct >= model.mqa.minCoveragePct;
+  return true;
+}
+
+/**
+ * The finish without the top lists and change drivers: score, band, trend, committee, MQA and the
+ * per-KPI points and sub-scores. `finishAccount` is this plus `withTopLists`, so both agree exactly.
+ */
+export function finishCore(plan: FinishPlan, input: DenseInput, past: PastScore | null): CoreScore | null {
+  const dense = newDenseScore(plan);
+  if (!finishDense(plan, input, dense)) return null;
+  return coreOf(plan, input.accountId, dense, past, input.lastActivity);
+}
+
+/** The CoreScore of a dense finish, with the trend against `past`. */
+export function coreOf(
+  plan: FinishPlan,
+  accountId: string,
+  dense: DenseScore,
+  past: PastScore | null,
+  lastActivity: string | null,
+): CoreScore {
+  const kpis: CoreScore['kpis'] = {};
+  plan.enabled.forEach((e, i) => (kpis[e.key] = { points: dense.points[i]!, subscore: dense.subscores[i]! }));
   // Rounded here too, so a stored exact score trends exactly like the shown one.
-  const trend = trendOf(model, score, past ? roundScore(past.score) : null);
-  const committee = committeeCoverage(model, input.people);
-  const mqa =
-    score >= model.mqa.minScore &&
-    committee.peopleEngaged >= model.mqa.minEngagedPeople &&
-    committee.coveragePct >= model.mqa.minCoveragePct;
+  const trend = trendOf(plan.model, dense.score, past ? roundScore(past.score) : null);
   return {
-    accountId: input.accountId,
-    score,
-    scoreExact,
-    band: bandOf(model, score),
+    accountId,
+    score: dense.score,
+    scoreExact: dense.scoreExact,
+    band: bandOf(plan.model, dense.score),
     // trendOf only returns null without a score today, which was ruled out above.
     trend: trend?.trend ?? 'New',
     change30d: trend?.change ?? null,
-    peopleEngaged: committee.peopleEngaged,
-    coveragePct: committee.coveragePct,
-    missingPersonas: committee.missingPersonas,
-    mqa,
+    peopleEngaged: dense.peopleEngaged,
+    coveragePct: dense.coveragePct,
+    missingPersonas: [...dense.missingPersonas],
+    mqa: dense.mqa,
     kpis,
-    lastActivity: input.lastActivity,
+    lastActivity,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { arrayLiteral, copyField, type Db } from './db';
 import { roundScore } from '../scoring/band';
+import type { DenseScore, FinishPlan } from '../scoring/finish';
 
 /** What a snapshot row holds of a finished account score (the finish's output shape). */
 export interface SnapshotScore {
@@ -80,7 +81,7 @@ const COLUMNS = [
 export class SnapshotEncoder {
   private readonly prefix: string;
   private readonly keys = new Map<string, string>();
-  private readonly personas = new Map<string, string>();
+  private readonly personas = new WeakMap<readonly string[], string>();
 
   constructor(orgId: string, modelVersion: string) {
     this.prefix = `${copyField(orgId)}\t${copyField(modelVersion)}\t`;
@@ -123,18 +124,46 @@ export class SnapshotEncoder {
     }\t${this.missing(s.missingPersonas)}\t${s.mqa ? 't' : 'f'}\t${s.lastActivity ?? '\\N'}\t${detail}\n`;
   }
 
+  /**
+   * A lean history row straight from a dense finish (what `line` writes for a score without top lists),
+   * with no score object built: the back-fill writes ~89 of these per account.
+   */
+  historyLine(
+    day: string,
+    accountId: string,
+    band: string,
+    s: DenseScore,
+    plan: FinishPlan,
+    lastActivity: string | null,
+  ): string {
+    let kpis = '';
+    for (let i = 0; i < plan.enabled.length; i++) {
+      const v = s.subscores[i]!;
+      if (v !== 0) kpis += `${kpis ? ',' : '{'}${this.key(plan.enabled[i]!.key)}${v}`;
+    }
+    kpis = kpis ? `${kpis}}` : '{}';
+    return `${this.prefix}${copyField(accountId)}\t${day}\t${s.scoreExact}\t${band}\t${kpis}\t${s.peopleEngaged}\t${
+      s.coveragePct
+    }\t${this.missing(s.missingPersonas)}\t${s.mqa ? 't' : 'f'}\t${lastActivity ?? '\\N'}\t{}\n`;
+  }
+
   private key(key: string): string {
     let k = this.keys.get(key);
     if (k === undefined) this.keys.set(key, (k = `${copyField(JSON.stringify(key))}:`));
     return k;
   }
 
-  private missing(labels: string[]): string {
-    const id = labels.join('\u0000');
-    let literal = this.personas.get(id);
-    if (literal === undefined) this.personas.set(id, (literal = copyField(arrayLiteral(labels))));
+  // Keyed by the list itself: the finish hands out one shared list per combination of missing personas.
+  private missing(labels: readonly string[]): string {
+    let literal = this.personas.get(labels);
+    if (literal === undefined) this.personas.set(labels, (literal = copyField(arrayLiteral(labels))));
     return literal;
   }
+}
+
+/** Copies snapshot rows already encoded by a SnapshotEncoder (none of them may be stored already). */
+export async function copySnapshots(db: Db, text: string): Promise<number> {
+  return db.copyFrom('snapshots', COLUMNS, text);
 }
 
 /**
@@ -153,7 +182,7 @@ export async function insertSnapshots(
   for (let i = 0; i < rows.length; i += BATCH) {
     let text = '';
     for (const { day, score } of rows.slice(i, i + BATCH)) text += encoder.line(day, score);
-    copied += await db.copyFrom('snapshots', COLUMNS, text);
+    copied += await copySnapshots(db, text);
   }
   return copied;
 }
