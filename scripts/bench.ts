@@ -4,11 +4,15 @@
  * then measures, as medians of several runs, one-day scoring (reduce + finish + snapshot write) and the
  * 90-day back-fill on PGlite (on disk) and on Postgres (DATABASE_URL or the local test database, in a
  * throw-away schema), the back-fill ÷ one-day ratio and peak RSS. Prints a table and writes JSON to .bench/.
+ * The timed runs happen in a child process of their own, so its peak RSS is the scoring's, not the
+ * generator's (with PGlite, loading 5M events grows the WASM heap in the loading process).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { openDb, type Db } from '../server/src/store/db';
 import { migrate } from '../server/src/store/migrate';
@@ -60,57 +64,126 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [Number(process.hrtime.bigint() - t) / 1e9, out];
 }
 
-async function benchOne(
-  name: string,
-  db: Db,
-  size: { accounts: number; people: number; events: number },
-  runs: number,
-  withBackfill: boolean,
-) {
-  await migrate(db);
-  const [loadSeconds] = await timed(() =>
-    generateOrg(db, ORG, size, AS_OF, 42, (what, done) => {
-      if (done % 500_000 === 0 || done === size[what as keyof typeof size]) say(`  ${name}: loaded ${done} ${what}`);
-    }),
-  );
-  say(`  ${name}: load ${loadSeconds.toFixed(1)} s`);
-  const model = DEFAULT_MODEL;
-  const references = await calibrateReferences(db, ORG, model, AS_OF);
-  const loadBefore = loadavg()[0]!;
-  const oneDay: number[] = [];
-  const fill: number[] = [];
-  let scored = 0;
-  let snapshots = 0;
-  for (let r = 0; r < runs; r++) {
-    const [t1, accounts] = await timed(() => scoreAndStoreDay(db, { orgId: ORG, model, references, asOf: AS_OF }));
-    oneDay.push(t1);
-    scored = accounts;
-    say(`  ${name}: one day ${t1.toFixed(2)} s (${scored} accounts), rss ${peakRssMb()} MB`);
+type Size = { accounts: number; people: number; events: number };
+
+/** Where a bench database lives: a PGlite directory or a Postgres schema. */
+type Target = { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; schema: string };
+
+function open(target: Target): Promise<Db> {
+  return target.kind === 'pglite'
+    ? openDb({ dataDir: target.dir })
+    : openDb({ url: target.url, schema: target.schema });
+}
+
+/** Generates the org into the target (untimed) and returns the load time. */
+async function load(name: string, target: Target, size: Size): Promise<number> {
+  const db = await open(target);
+  try {
+    await migrate(db);
+    const [seconds] = await timed(() =>
+      generateOrg(db, ORG, size, AS_OF, 42, (what, done) => {
+        if (done % 500_000 === 0 || done === size[what as keyof Size]) say(`  ${name}: loaded ${done} ${what}`);
+      }),
+    );
+    say(`  ${name}: load ${seconds.toFixed(1)} s`);
+    return seconds;
+  } finally {
+    await db.close();
   }
-  for (let r = 0; r < (withBackfill ? runs : 0); r++) {
-    const [t2, out] = await timed(() => backfill(db, { orgId: ORG, model, references, toDay: AS_OF, days: 90 }));
-    fill.push(t2);
-    snapshots = out.snapshots;
-    say(`  ${name}: back-fill ${t2.toFixed(2)} s (${snapshots} snapshots), rss ${peakRssMb()} MB`);
+}
+
+/** The timed runs, in this (child) process: one-day scoring, then the back-fill. */
+async function measure(name: string, target: Target, runs: number, withBackfill: boolean) {
+  const db = await open(target);
+  try {
+    const model = DEFAULT_MODEL;
+    const references = await calibrateReferences(db, ORG, model, AS_OF);
+    const loadBefore = loadavg()[0]!;
+    const oneDay: number[] = [];
+    const fill: number[] = [];
+    let scored = 0;
+    let snapshots = 0;
+    for (let r = 0; r < runs; r++) {
+      const [t1, accounts] = await timed(() => scoreAndStoreDay(db, { orgId: ORG, model, references, asOf: AS_OF }));
+      oneDay.push(t1);
+      scored = accounts;
+      say(`  ${name}: one day ${t1.toFixed(2)} s (${scored} accounts), rss ${peakRssMb()} MB`);
+    }
+    for (let r = 0; r < (withBackfill ? runs : 0); r++) {
+      const [t2, out] = await timed(() => backfill(db, { orgId: ORG, model, references, toDay: AS_OF, days: 90 }));
+      fill.push(t2);
+      snapshots = out.snapshots;
+      say(`  ${name}: back-fill ${t2.toFixed(2)} s (${snapshots} snapshots), rss ${peakRssMb()} MB`);
+    }
+    return {
+      oneDaySeconds: oneDay,
+      backfillSeconds: fill,
+      scoredAccounts: scored,
+      snapshots,
+      peakRssMb: peakRssMb(),
+      loadAvg: [loadBefore, loadavg()[0]!] as [number, number],
+    };
+  } finally {
+    await db.close();
   }
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+
+/** Loads the target, then runs `measure` in a child process and reads its result. */
+async function benchOne(name: string, target: Target, size: Size, runs: number, withBackfill: boolean) {
+  const loadSeconds = await load(name, target, size);
+  const args = [
+    '--expose-gc',
+    '-r',
+    'tsx/cjs',
+    __filename,
+    '--measure',
+    JSON.stringify({ name, target, runs, withBackfill }),
+  ];
+  // The child's progress lines show as they come; its last line is the result.
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let last = '';
+  for await (const line of createInterface({ input: proc.stdout })) {
+    if (last) say(last);
+    last = line;
+  }
+  const code = await new Promise<number | null>((resolve) => {
+    if (proc.exitCode !== null) resolve(proc.exitCode);
+    else proc.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`${name}: the measuring process exited with ${code}`);
+  const m = JSON.parse(last) as Measured;
   const result: Result = {
     db: name,
     ...size,
     loadSeconds,
-    oneDaySeconds: oneDay,
-    backfillSeconds: fill,
-    oneDayMedian: median(oneDay),
-    backfillMedian: fill.length ? median(fill) : NaN,
-    ratio: fill.length ? median(fill) / median(oneDay) : NaN,
-    scoredAccounts: scored,
-    snapshots,
-    peakRssMb: peakRssMb(),
-    loadAvg: [loadBefore, loadavg()[0]!],
+    oneDaySeconds: m.oneDaySeconds,
+    backfillSeconds: m.backfillSeconds,
+    oneDayMedian: median(m.oneDaySeconds),
+    backfillMedian: m.backfillSeconds.length ? median(m.backfillSeconds) : NaN,
+    ratio: m.backfillSeconds.length ? median(m.backfillSeconds) / median(m.oneDaySeconds) : NaN,
+    scoredAccounts: m.scoredAccounts,
+    snapshots: m.snapshots,
+    peakRssMb: m.peakRssMb,
+    loadAvg: m.loadAvg,
   };
   return result;
 }
 
 async function main(): Promise<void> {
+  const child = process.argv.indexOf('--measure');
+  if (child > 0) {
+    const job = JSON.parse(process.argv[child + 1]!) as {
+      name: string;
+      target: Target;
+      runs: number;
+      withBackfill: boolean;
+    };
+    const m = await measure(job.name, job.target, job.runs, job.withBackfill);
+    say(JSON.stringify(m));
+    return;
+  }
   const opts = new Command()
     .option('--accounts <n>', 'accounts', '100000')
     .option('--people <n>', 'people (default 5 × accounts)')
@@ -129,11 +202,9 @@ async function main(): Promise<void> {
   if (opts.only !== 'postgres') {
     const dir = join('.bench', `pglite-${randomBytes(4).toString('hex')}`);
     say(`PGlite (${dir})`);
-    const db = await openDb({ dataDir: dir });
     try {
-      results.push(await benchOne('pglite', db, size, runs, opts.backfill));
+      results.push(await benchOne('pglite', { kind: 'pglite', dir }, size, runs, opts.backfill));
     } finally {
-      await db.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -151,7 +222,7 @@ async function main(): Promise<void> {
     if (db) {
       say(`Postgres (${schema})`);
       try {
-        results.push(await benchOne('postgres', db, size, runs, opts.backfill));
+        results.push(await benchOne('postgres', { kind: 'postgres', url, schema }, size, runs, opts.backfill));
       } finally {
         await db.exec(`DROP SCHEMA ${schema} CASCADE`);
         await db.close();

@@ -59,6 +59,9 @@ const DATE = 1082;
 const parseNumber = (v: string): number => Number(v);
 const parseDate = (v: string): string => v;
 
+/** The last thing asked of each checked-out connection (see PostgresDb.inTurn). */
+const turns = new WeakMap<object, Promise<unknown>>();
+
 class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   constructor(
@@ -67,12 +70,27 @@ class PostgresDb implements Db {
   ) {}
 
   async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
-    const r = await this.client.query(sql, params);
+    const r = await this.inTurn(() => this.client.query(sql, params));
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   }
 
   async exec(sql: string): Promise<void> {
-    await this.client.query(sql);
+    await this.inTurn(() => this.client.query(sql));
+  }
+
+  /**
+   * Runs `fn` on this connection after everything already asked of it. The engine asks for the next page
+   * or write before the last one is done; pg only queues a connection's queries with a deprecation
+   * warning (and pg 9 stops), so the queue is kept here. The pool hands each query a free connection.
+   */
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.client === this.pool) return fn();
+    const run = (turns.get(this.client) ?? Promise.resolve()).then(fn, fn);
+    turns.set(
+      this.client,
+      run.catch(() => undefined),
+    );
+    return run;
   }
 
   async copyFrom(table: string, columns: readonly string[], text: string): Promise<number> {
@@ -86,30 +104,31 @@ class PostgresDb implements Db {
         conn.release();
       }
     }
-    return copyOn(this.client as pg.PoolClient, sql, text);
+    return this.inTurn(() => copyOn(this.client as pg.PoolClient, sql, text));
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     if (this.client !== this.pool) {
       // Already inside a transaction: nest with a savepoint.
-      await this.client.query('SAVEPOINT nested');
+      await this.exec('SAVEPOINT nested');
       try {
         const out = await fn(this);
-        await this.client.query('RELEASE SAVEPOINT nested');
+        await this.exec('RELEASE SAVEPOINT nested');
         return out;
       } catch (e) {
-        await this.client.query('ROLLBACK TO SAVEPOINT nested');
+        await this.exec('ROLLBACK TO SAVEPOINT nested');
         throw e;
       }
     }
     const conn = await this.pool.connect();
+    const tx = new PostgresDb(conn, this.pool);
     try {
-      await conn.query('BEGIN');
-      const out = await fn(new PostgresDb(conn, this.pool));
-      await conn.query('COMMIT');
+      await tx.exec('BEGIN');
+      const out = await fn(tx);
+      await tx.exec('COMMIT');
       return out;
     } catch (e) {
-      await conn.query('ROLLBACK');
+      await tx.exec('ROLLBACK');
       throw e;
     } finally {
       conn.release();
