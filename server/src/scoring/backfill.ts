@@ -6,7 +6,7 @@
  * over an age range is (α + β·d)·Σw − β·Σw·t from two prefix arrays; halfLife uses scaled prefix sums of
  * w·2^(t/h). The finish is the same as the one-day engine's, so results equal `scoreDay` day by day.
  */
-import type { Db } from '../store/db';
+import { CopyBuffer, type Db } from '../store/db';
 import { isRateKpi, type Decay, type Model } from '../model/schema';
 import {
   coreOf,
@@ -205,7 +205,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
       FROM (SELECT account_id, person_id, kpi, day, sum(weighted) AS w, sum(quantity) AS q
             FROM (${counted}) c GROUP BY account_id, person_id, kpi, day) b
       LEFT JOIN people pp ON pp.org_id = ${org} AND pp.id = b.person_id
-      ORDER BY b.account_id COLLATE "C", b.person_id, b.kpi, b.day`;
+      ORDER BY b.account_id COLLATE "C", b.person_id COLLATE "C", b.kpi, b.day`;
     if (!opts.onScores) await clearSnapshots(tx, orgId, model.version, start, toDay);
     const dayNames = Array.from({ length: days }, (_, i) => addDays(start, i));
     // Every day of the bucket range by index, so the hot loop never formats dates.
@@ -214,24 +214,24 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
     const dayOffset = daysBetween(from, start);
     let written = 0;
     let sinceYield = 0;
-    // Rows go out as COPY text, FLUSH_ROWS at a time. Writes overlap the next accounts' finish: on
-    // Postgres the server inserts on its own core while Node computes. At most one write is in flight;
-    // its error surfaces at the next flush.
+    // Rows go out as COPY text, FLUSH_ROWS at a time, gathered in two buffers: one fills while the
+    // other's write is in flight. Writes overlap the next accounts' finish (on Postgres the server inserts
+    // on its own core while Node computes); a failed write surfaces at the next flush.
     let pending: Promise<void> = Promise.resolve();
     let failed: unknown = null;
-    let text = '';
-    let textRows = 0;
+    let buffer = new CopyBuffer();
+    let spare = new CopyBuffer();
     const flush = async (): Promise<void> => {
       await pending;
       if (failed) throw failed;
-      if (textRows === 0) return;
-      const n = textRows;
-      pending = copySnapshots(tx, text).then(
+      if (buffer.lines === 0) return;
+      const n = buffer.lines;
+      pending = copySnapshots(tx, buffer.bytes()).then(
         () => void (written += n),
         (e: unknown) => void (failed = e),
       );
-      text = '';
-      textRows = 0;
+      [buffer, spare] = [spare, buffer];
+      buffer.reset();
     };
     const encoder = new SnapshotEncoder(orgId, model.version);
     const perDay = opts.onScores ? dayNames.map(() => [] as AccountScore[]) : null;
@@ -327,20 +327,16 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
             else before = toFinishPast(past?.get(rangeDays[d - trendDays] ?? addDays(day, -trendDays)));
             const score = withTopLists(plan, coreOf(plan, accountId, dense, before, lastActivity), members, before);
             if (perDay) perDay[di]!.push(score);
-            else {
-              text += encoder.line(day, score);
-              textRows++;
-            }
+            else buffer.add(encoder.line(day, score));
           } else {
             // History days keep the core (score, band, sub-scores, committee, MQA), encoded straight from
             // the dense finish: no reader looks at top lists or change drivers of older days.
-            text += encoder.historyLine(day, accountId, bandOf(model, dense.score), dense, plan, lastActivity);
-            textRows++;
+            buffer.add(encoder.historyLine(day, accountId, bandOf(model, dense.score), dense, plan, lastActivity));
           }
           if (perDay !== null || di === keepDay) kept.set(di, subscoresOf(plan, dense));
         }
         // Flush often: a page of accounts × 90 days of rows would otherwise pile up in memory.
-        if (textRows >= FLUSH_ROWS) await flush();
+        if (buffer.lines >= FLUSH_ROWS) await flush();
         // Let the event loop run between accounts: a write's bytes only reach the database's socket when it
         // does, and the database would otherwise sit idle while a whole page of accounts is finished.
         else if (++sinceYield >= YIELD_ACCOUNTS) {
@@ -348,7 +344,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
           await yieldToIo();
         }
       }
-      if (textRows) await flush();
+      if (buffer.lines) await flush();
     });
     await flush();
     await pending;

@@ -25,7 +25,7 @@ export interface Db {
    * Loads rows with `COPY table (columns) FROM …` in Postgres' text format (one line per row, tab-separated,
    * fields escaped by `copyField`): far cheaper for the server than an INSERT of the same rows. Returns the rows copied.
    */
-  copyFrom(table: string, columns: readonly string[], text: string): Promise<number>;
+  copyFrom(table: string, columns: readonly string[], data: string | Uint8Array): Promise<number>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
@@ -93,18 +93,18 @@ class PostgresDb implements Db {
     return run;
   }
 
-  async copyFrom(table: string, columns: readonly string[], text: string): Promise<number> {
+  async copyFrom(table: string, columns: readonly string[], data: string | Uint8Array): Promise<number> {
     const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
     if (this.client === this.pool) {
       // A COPY needs one connection for its whole stream: take one for a copy outside a transaction.
       const conn = await this.pool.connect();
       try {
-        return await copyOn(conn, sql, text);
+        return await copyOn(conn, sql, data);
       } finally {
         conn.release();
       }
     }
-    return this.inTurn(() => copyOn(this.client as pg.PoolClient, sql, text));
+    return this.inTurn(() => copyOn(this.client as pg.PoolClient, sql, data));
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -150,10 +150,49 @@ class PostgresDb implements Db {
   }
 }
 
-async function copyOn(conn: pg.PoolClient, sql: string, text: string): Promise<number> {
+async function copyOn(conn: pg.PoolClient, sql: string, data: string | Uint8Array): Promise<number> {
   const stream = conn.query(copyFromStdin(sql));
-  await pipeline(Readable.from([text]), stream);
+  await pipeline(Readable.from([data]), stream);
   return stream.rowCount ?? 0;
+}
+
+/**
+ * Lines of COPY text gathered as UTF-8 bytes in a buffer of their own: many rows are written without
+ * piling up strings for the garbage collector. The buffer is handed to `copyFrom` as is, so `reset`
+ * only after that copy is done.
+ */
+export class CopyBuffer {
+  private buf: Buffer;
+  /** Bytes written. */
+  length = 0;
+  /** Lines written. */
+  lines = 0;
+
+  constructor(capacity = 1 << 23) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Appends one line (its fields escaped by `copyField`, ending with a newline). */
+  add(line: string): void {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: grow first when the line might not fit.
+    if (this.length + line.length * 3 > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + line.length * 3));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    this.length += this.buf.write(line, this.length);
+    this.lines++;
+  }
+
+  /** The bytes written so far (a view: valid until the next `add` after a `reset`). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  reset(): void {
+    this.length = 0;
+    this.lines = 0;
+  }
 }
 
 /**
@@ -193,10 +232,10 @@ class PGliteDb implements Db {
     await this.conn.exec(sql);
   }
 
-  async copyFrom(table: string, columns: readonly string[], text: string): Promise<number> {
+  async copyFrom(table: string, columns: readonly string[], data: string | Uint8Array): Promise<number> {
     // PGlite reads COPY input from the '/dev/blob' device, fed by the query's blob.
     const r = await this.conn.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
-      blob: new Blob([text]),
+      blob: new Blob([data]),
     });
     return r.affectedRows ?? 0;
   }

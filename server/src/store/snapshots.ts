@@ -162,8 +162,8 @@ export class SnapshotEncoder {
 }
 
 /** Copies snapshot rows already encoded by a SnapshotEncoder (none of them may be stored already). */
-export async function copySnapshots(db: Db, text: string): Promise<number> {
-  return db.copyFrom('snapshots', COLUMNS, text);
+export async function copySnapshots(db: Db, data: string | Uint8Array): Promise<number> {
+  return db.copyFrom('snapshots', COLUMNS, data);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arrayLiteral, copyField, openDb, type Db } from '../db';
+import { arrayLiteral, copyField, CopyBuffer, openDb, type Db } from '../db';
 import { migrate } from '../migrate';
 import { createTestDb, dropTestDb } from '../../../../test/support/db';
 
@@ -93,6 +93,18 @@ describe('copyFrom (COPY text format)', () => {
         d: i ? '2026-11-24' : null,
       })),
     );
+  });
+
+  test('a CopyBuffer grows past its capacity and keeps multi-byte text intact', async () => {
+    await db.exec('CREATE TABLE copy_buf (t text)');
+    const buffer = new CopyBuffer(8);
+    const texts = ['Zoë', 'Ünïcödé ✓', '👩‍💼 buyer', 'x'.repeat(100)];
+    for (const t of texts) buffer.add(`${copyField(t)}\n`);
+    expect(buffer.lines).toBe(4);
+    expect(await db.copyFrom('copy_buf', ['t'], buffer.bytes())).toBe(4);
+    buffer.reset();
+    expect([buffer.lines, buffer.length]).toEqual([0, 0]);
+    expect((await db.query<{ t: string }>('SELECT t FROM copy_buf')).rows.map((r) => r.t)).toEqual(texts);
   });
 
   test('a bad row fails the COPY with the database message, and a transaction around it keeps nothing', async () => {
