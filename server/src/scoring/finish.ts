@@ -61,7 +61,8 @@ export interface DenseInput {
   accountId: string;
   points: ArrayLike<number>;
   counts: ArrayLike<number>;
-  people: { points: number; persona: string | null }[];
+  /** `slot`: the index of the person's persona in `plan.required` (-1 for none), when already known. */
+  people: { points: number; persona: string | null; slot?: number }[];
   lastActivity: string | null;
 }
 
@@ -201,14 +202,9 @@ export function newDenseScore(plan: FinishPlan): DenseScore {
 
 /**
  * The finish's arithmetic into `out`: sub-scores, weighted score, committee and MQA. False (and `out`
- * untouched) when the account has no counted event in an enabled KPI. People may carry `slot`, the
- * index of their persona in `plan.required` (-1 for none), to spare the look-up.
+ * untouched) when the account has no counted event in an enabled KPI.
  */
-export function finishDense(
-  plan: FinishPlan,
-  input: Omit<DenseInput, 'people'> & { people: { points: number; persona: string | null; slot?: number }[] },
-  out: DenseScore,
-): boolean {
+export function finishDense(plan: FinishPlan, input: DenseInput, out: DenseScore): boolean {
   const { model, enabled } = plan;
   let counted = false;
   for (const e of enabled) if (e.index >= 0 && input.counts[e.index]! > 0) counted = true;
@@ -239,7 +235,8 @@ export function finishDense(
   const threshold = model.committee.engagedPoints;
   let engaged = 0;
   let covered = 0;
-  let coveredList: boolean[] | null = required.length > 30 ? required.map(() => false) : null;
+  // Covered required personas as bits of a number; a committee of more than 30 takes a list.
+  const coveredList: boolean[] | null = required.length > 30 ? required.map(() => false) : null;
   for (const p of input.people) {
     if (!(p.points > 0 && p.points >= threshold)) continue;
     engaged++;
@@ -250,8 +247,7 @@ export function finishDense(
   }
   let missing: readonly string[];
   if (coveredList) {
-    missing = required.filter((_, i) => !coveredList![i]).map((r) => r.label);
-    coveredList = null;
+    missing = required.filter((_, i) => !coveredList[i]).map((r) => r.label);
   } else {
     const mask = ((1 << required.length) - 1) & ~covered;
     let cached = plan.missingByMask.get(mask);

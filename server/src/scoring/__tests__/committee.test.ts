@@ -1,5 +1,6 @@
 import { DEFAULT_MODEL } from '../../model/defaults';
 import { committeeCoverage, personaOf } from '../committee';
+import { finishDense, finishPlan, newDenseScore } from '../finish';
 
 describe('personaOf (default CM Inc. committee)', () => {
   it.each([
@@ -40,5 +41,45 @@ describe('committeeCoverage', () => {
       coveragePct: 100,
       missingPersonas: [],
     });
+  });
+});
+
+describe('finishDense counts the committee as committeeCoverage does', () => {
+  const people = (keys: (string | null)[]) =>
+    keys.map((persona, i) => ({ points: i % 4 === 3 ? 0.5 : 2 + i, persona }));
+  const dense = (model: typeof DEFAULT_MODEL, members: { points: number; persona: string | null }[]) => {
+    const plan = finishPlan(model, { web_visits: 10, emails: 10 });
+    const out = newDenseScore(plan);
+    const points = new Float64Array(model.kpis.length).fill(1);
+    const counted = finishDense(
+      plan,
+      { accountId: 'a', points, counts: points, people: members, lastActivity: null },
+      out,
+    );
+    expect(counted).toBe(true);
+    return {
+      peopleEngaged: out.peopleEngaged,
+      coveragePct: out.coveragePct,
+      missingPersonas: [...out.missingPersonas],
+    };
+  };
+
+  it('with the default committee (bits)', () => {
+    const members = people(['marketing_exec', null, 'finance_approver', 'marketing_ops', 'marketing_analyst']);
+    expect(dense(DEFAULT_MODEL, members)).toEqual(committeeCoverage(DEFAULT_MODEL, members));
+  });
+
+  it('with more than 30 required personas (a list)', () => {
+    const personas = Array.from({ length: 33 }, (_, i) => ({
+      key: `p${i}`,
+      label: `Persona ${i}`,
+      required: i !== 5,
+      when: { department: [`d${i}`] },
+    }));
+    const model = { ...DEFAULT_MODEL, committee: { engagedPoints: 1, personas } };
+    const members = people(['p0', 'p5', 'p31', 'p32', 'p7', null, 'p30']);
+    const want = committeeCoverage(model, members);
+    expect(want.missingPersonas).toHaveLength(32 - 4);
+    expect(dense(model, members)).toEqual(want);
   });
 });
