@@ -89,39 +89,33 @@ export class SnapshotEncoder {
 
   /** One row: a fully written day (with top lists) or a lean history day. */
   line(day: string, s: SnapshotScore): string {
-    const full = s.topPeople !== undefined;
-    // Zero KPIs are left out (readers default to 0). History rows keep only the sub-scores, as plain
-    // numbers (all the trend, change drivers and receipt read of a past day): a third the size to parse.
-    let kpis = '';
-    let detail = '{}';
-    if (full) {
-      const k: Record<string, { points: number; subscore: number }> = {};
-      for (const key in s.kpis) {
-        const v = s.kpis[key]!;
-        if (v.points !== 0 || v.subscore !== 0) k[key] = { points: v.points ?? 0, subscore: v.subscore };
-      }
-      kpis = copyField(JSON.stringify(k));
-      detail = copyField(
-        JSON.stringify({
-          score: s.score,
-          trend: s.trend,
-          change30d: s.change30d,
-          topPeople: s.topPeople,
-          topKpis: s.topKpis ?? [],
-          changeDrivers: s.changeDrivers ?? [],
-        }),
+    if (s.topPeople === undefined) {
+      const keys = Object.keys(s.kpis);
+      return this.row(
+        day,
+        s.accountId,
+        s.band,
+        s,
+        this.leanKpis(keys, (i) => s.kpis[keys[i]!]!.subscore),
+        s,
+        '{}',
       );
-    } else {
-      for (const key in s.kpis) {
-        const v = s.kpis[key]!.subscore;
-        // Sub-scores are finite numbers, whose JSON is their String().
-        if (v !== 0) kpis += `${kpis ? ',' : '{'}${this.key(key)}${v}`;
-      }
-      kpis = kpis ? `${kpis}}` : '{}';
     }
-    return `${this.prefix}${copyField(s.accountId)}\t${day}\t${s.scoreExact}\t${s.band}\t${kpis}\t${s.peopleEngaged}\t${
-      s.coveragePct
-    }\t${this.missing(s.missingPersonas)}\t${s.mqa ? 't' : 'f'}\t${s.lastActivity ?? '\\N'}\t${detail}\n`;
+    // Zero KPIs are left out (readers default to 0).
+    const k: Record<string, { points: number; subscore: number }> = {};
+    for (const key in s.kpis) {
+      const v = s.kpis[key]!;
+      if (v.points !== 0 || v.subscore !== 0) k[key] = { points: v.points ?? 0, subscore: v.subscore };
+    }
+    const detail = JSON.stringify({
+      score: s.score,
+      trend: s.trend,
+      change30d: s.change30d,
+      topPeople: s.topPeople,
+      topKpis: s.topKpis ?? [],
+      changeDrivers: s.changeDrivers ?? [],
+    });
+    return this.row(day, s.accountId, s.band, s, copyField(JSON.stringify(k)), s, copyField(detail));
   }
 
   /**
@@ -136,15 +130,39 @@ export class SnapshotEncoder {
     plan: FinishPlan,
     lastActivity: string | null,
   ): string {
-    let kpis = '';
-    for (let i = 0; i < plan.enabled.length; i++) {
-      const v = s.subscores[i]!;
-      if (v !== 0) kpis += `${kpis ? ',' : '{'}${this.key(plan.enabled[i]!.key)}${v}`;
-    }
-    kpis = kpis ? `${kpis}}` : '{}';
+    const kpis = this.leanKpis(
+      plan.enabled.map((e) => e.key),
+      (i) => s.subscores[i]!,
+    );
+    return this.row(day, accountId, band, s, kpis, { lastActivity }, '{}');
+  }
+
+  private row(
+    day: string,
+    accountId: string,
+    band: string,
+    s: Pick<DenseScore, 'scoreExact' | 'peopleEngaged' | 'coveragePct' | 'missingPersonas' | 'mqa'>,
+    kpis: string,
+    at: { lastActivity: string | null },
+    detail: string,
+  ): string {
     return `${this.prefix}${copyField(accountId)}\t${day}\t${s.scoreExact}\t${band}\t${kpis}\t${s.peopleEngaged}\t${
       s.coveragePct
-    }\t${this.missing(s.missingPersonas)}\t${s.mqa ? 't' : 'f'}\t${lastActivity ?? '\\N'}\t{}\n`;
+    }\t${this.missing(s.missingPersonas)}\t${s.mqa ? 't' : 'f'}\t${at.lastActivity ?? '\\N'}\t${detail}\n`;
+  }
+
+  /**
+   * A history row's KPIs: the non-zero sub-scores as a JSON object of plain numbers (all the trend,
+   * change drivers and receipt read of a past day), a third the size of full KPIs to parse.
+   */
+  private leanKpis(keys: readonly string[], subscore: (i: number) => number): string {
+    let kpis = '';
+    for (let i = 0; i < keys.length; i++) {
+      const v = subscore(i);
+      // Sub-scores are finite numbers, whose JSON is their String().
+      if (v !== 0) kpis += `${kpis ? ',' : '{'}${this.key(keys[i]!)}${v}`;
+    }
+    return kpis ? `${kpis}}` : '{}';
   }
 
   private key(key: string): string {

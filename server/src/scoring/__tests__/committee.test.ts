@@ -74,7 +74,7 @@ describe('finishDense counts the committee as committeeCoverage does', () => {
       key: `p${i}`,
       label: `Persona ${i}`,
       required: i !== 5,
-      when: { department: [`d${i}`] },
+      when: { titleMatches: `^Title ${i}$` },
     }));
     const model = { ...DEFAULT_MODEL, committee: { engagedPoints: 1, personas } };
     const members = people(['p0', 'p5', 'p31', 'p32', 'p7', null, 'p30']);
