@@ -150,6 +150,7 @@ export async function eachScoreBatch(
       ORDER BY c.account_id COLLATE "C"`;
     const pastDay = addDays(asOf, -model.trend.days);
     let scored = 0;
+    let ready: AccountScore[] = [];
     await eachAccountBatch<CellRow & PersonCols>(tx, 'pulse_day', sql, p.values, async (cells) => {
       const people = peopleFromRows(cells);
       const byAccount = new Map<string, CellRow[]>();
@@ -159,16 +160,21 @@ export async function eachScoreBatch(
         else byAccount.set(c.account_id, [c]);
       }
       const ids = [...byAccount.keys()];
-      const past = await readPastScores(tx, orgId, model.version, pastDay, ids);
-      const out: AccountScore[] = [];
+      const reading = readPastScores(tx, orgId, model.version, pastDay, ids);
+      reading.catch(() => undefined);
+      // The previous batch is handed on only now: whatever onScores asks of the connection (a write) then
+      // queues behind this batch's reads, and the database does it while Node finishes this batch.
+      if (ready.length) await onScores(ready);
+      const past = await reading;
+      ready = [];
       for (const id of ids) {
         const input = finishInput(model, id, byAccount.get(id)!, people);
         const score = finishAccount(model, references, input, toFinishPast(past.get(id)));
-        if (score) out.push(score);
+        if (score) ready.push(score);
       }
-      scored += out.length;
-      if (out.length) await onScores(out);
+      scored += ready.length;
     });
+    if (ready.length) await onScores(ready);
     return scored;
   });
 }
