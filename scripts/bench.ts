@@ -22,6 +22,8 @@ import { backfill } from '../server/src/scoring/backfill';
 import { generateOrg } from './bench/generate';
 
 const AS_OF = '2026-11-20';
+/** Marks the measuring child's result line among its progress lines. */
+const RESULT = 'RESULT ';
 const ORG = 'bench';
 
 interface Result {
@@ -141,19 +143,20 @@ async function benchOne(name: string, target: Target, size: Size, runs: number, 
     '--measure',
     JSON.stringify({ name, target, runs, withBackfill }),
   ];
-  // The child's progress lines show as they come; its last line is the result.
+  // The child's progress lines show as they come; its result is the line marked RESULT.
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let last = '';
+  let resultLine = '';
   for await (const line of createInterface({ input: proc.stdout })) {
-    if (last) say(last);
-    last = line;
+    if (line.startsWith(RESULT)) resultLine = line.slice(RESULT.length);
+    else say(line);
   }
   const code = await new Promise<number | null>((resolve) => {
     if (proc.exitCode !== null) resolve(proc.exitCode);
     else proc.on('exit', resolve);
   });
   if (code !== 0) throw new Error(`${name}: the measuring process exited with ${code}`);
-  const m = JSON.parse(last) as Measured;
+  if (!resultLine) throw new Error(`${name}: the measuring process printed no result`);
+  const m = JSON.parse(resultLine) as Measured;
   const result: Result = {
     db: name,
     ...size,
@@ -181,7 +184,7 @@ async function main(): Promise<void> {
       withBackfill: boolean;
     };
     const m = await measure(job.name, job.target, job.runs, job.withBackfill);
-    say(JSON.stringify(m));
+    say(`${RESULT}${JSON.stringify(m)}`);
     return;
   }
   const opts = new Command()
