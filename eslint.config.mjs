@@ -33,7 +33,14 @@ export default tseslint.config(
   },
   {
     // Scripts, tests and the CLI's entry may print; the server logs through pino.
-    files: ['scripts/**', 'test/**', '**/__tests__/**', 'bin/**'],
+    files: [
+      'tools/**',
+      'packages/e2e/**',
+      'packages/sandbox/**',
+      'packages/server/testing/**',
+      '**/__tests__/**',
+      '**/bin/**',
+    ],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

@@ -2,7 +2,7 @@
 const server = {
   displayName: 'server',
   testEnvironment: 'node',
-  roots: ['<rootDir>/server', '<rootDir>/test', '<rootDir>/scripts'],
+  roots: ['<rootDir>/packages', '<rootDir>/tools'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleFileExtensions: ['ts', 'js', 'json'],

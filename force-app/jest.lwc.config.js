@@ -7,7 +7,7 @@ module.exports = {
   displayName: 'lwc',
   rootDir: path.resolve(__dirname, '..'),
   testMatch: ['<rootDir>/force-app/**/lwc/**/__tests__/**/*.test.js'],
-  setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv || []), '<rootDir>/test/support/lwc-setup.js'],
+  setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv || []), '<rootDir>/force-app/jest.lwc.setup.js'],
   modulePathIgnorePatterns: ['<rootDir>/.preview/', '<rootDir>/node_modules/'],
   testPathIgnorePatterns: ['<rootDir>/node_modules/', '<rootDir>/.preview/'],
 };

@@ -1,0 +1,399 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { readConfig, type SalesforceAuth } from '@pulse/server/src/config';
+import type { Db } from '@pulse/server/src/store/db';
+import { openStore } from '@pulse/server/src/store/open';
+import { listAccountNames } from '@pulse/server/src/store/accounts';
+import type { AccountScore } from '@pulse/server/src/engine/engine';
+import type { SyncResult } from '@pulse/server/src/sources/salesforce/sync';
+import { PulseError } from '@pulse/server/src/errors';
+import { ingestEventItems } from '@pulse/server/src/ingest/events';
+import { ensureOrg } from '@pulse/server/src/store/orgs';
+import type { MapCompanyActivity } from '@pulse/sandbox/src/generator/types';
+import { startEmulator } from '@pulse/sandbox/src/salesforce/server';
+import { generateOrg } from '@pulse/sandbox/src/generator';
+import { startMarketoEmulator } from '@pulse/sandbox/src/marketo/server';
+import { mapSeed } from '@pulse/sandbox/src/mapSeed';
+import { createApp } from '@pulse/server/src/http/app';
+import { startServer, type RunningServer } from '@pulse/server/src/http/server';
+import { runDaily, type DailyRunResult, type RunProgress, type RunStage } from '@pulse/server/src/run/daily';
+import type { WriteResult } from '@pulse/server/src/writeback/writer';
+import type { Output } from '@pulse/server/src/cli/model';
+import { startWorker, type Worker } from '@pulse/server/src/cli/run';
+import { resolvePort } from '@pulse/server/src/cli/serve';
+import { quietLogs } from '@pulse/server/src/cli/score';
+
+/** Options of `pulse demo` (what `npm start` runs). */
+export interface DemoOptions {
+  accounts: number;
+  seed: number;
+  /** Emulator port (0 = any free port). */
+  port: number;
+  /** Run one cycle and exit instead of serving the status page and keeping the schedule. */
+  once: boolean;
+  /** The day to score as (default: today, UTC); pins the emulator's and the run's clock to its noon. */
+  asOf?: string;
+  org?: string;
+  /** The status page's port (default: PORT, else 3000; 0 = any free port). */
+  webPort?: number;
+  /** Show a progress bar for the pull (default: when stderr is a terminal). */
+  bar?: boolean;
+}
+
+/** What the demo's first cycle did, and what keeps running after it. */
+export interface DemoResult {
+  orgId: string;
+  asOf: string;
+  run: DailyRunResult;
+  sync: SyncResult;
+  write: WriteResult;
+  modelVersion: string;
+  scores: AccountScore[];
+  stories: { story: string; accountId: string; name: string; score: AccountScore | null }[];
+  /** Account names by id, for the report. */
+  names: Map<string, string>;
+  emulator: { instanceUrl: string; loginUrl: string; clientId: string; clientSecret: string } | null;
+  /** After `serve()`: the status page and the daily schedule. */
+  web: { url: string } | null;
+  /** Starts the web server (status page) and the daily schedule, as `npm start` keeps them. */
+  serve(webPort: number): Promise<{ url: string; worker: Worker }>;
+  close: () => Promise<void>;
+}
+
+interface EmulatorHandle {
+  instanceUrl: string;
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  close(): Promise<void>;
+}
+
+type StoryList = DemoResult['stories'];
+
+/** Items per ingestion call (the API's batch limit). */
+const INGEST_BATCH = 1_000;
+
+/**
+ * The generated org's company-level activity (daily ad rows per company domain, intent topics) as the
+ * ingestion API would receive it; it is attributed to accounts when the first pull brings them.
+ */
+async function ingestCompanyActivity(
+  db: Db,
+  orgId: string,
+  rows: Iterable<MapCompanyActivity>,
+  now: Date,
+): Promise<number> {
+  await ensureOrg(db, orgId);
+  let accepted = 0;
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    const r = await ingestEventItems(db, orgId, batch, now);
+    if (r.rejected > 0)
+      throw new PulseError('DEMO_INGEST', `the demo's own ${r.rejected} ad/intent events were refused`);
+    accepted += r.accepted;
+    batch = [];
+  };
+  for (const c of rows) {
+    batch.push(
+      c.type === 'intent'
+        ? {
+            id: c.sourceId,
+            type: 'intent',
+            occurredAt: c.occurredAt,
+            domain: c.domain,
+            topic: c.topic,
+            strength: c.strength,
+          }
+        : {
+            id: c.sourceId,
+            type: c.type,
+            occurredAt: c.occurredAt,
+            domain: c.domain,
+            quantity: c.quantity,
+            ...(c.campaignName ? { campaign: c.campaignName } : {}),
+            platform: 'linkedin',
+          },
+    );
+    if (batch.length === INGEST_BATCH) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return accepted;
+}
+
+/**
+ * The first cycle on the embedded defaults: a Salesforce emulator filled with a generated org (unless
+ * SF_* variables point at a real org), the embedded database, then the daily run — a first full pull,
+ * the default model published (which back-fills 90 days of history so trends work on day one), today's
+ * scores, and the write-back — with its progress on `out`.
+ */
+export async function runDemo(
+  opts: DemoOptions,
+  out: Output,
+  deps: { db?: Db; env?: NodeJS.ProcessEnv } = {},
+): Promise<DemoResult> {
+  const env = deps.env ?? process.env;
+  const config = readConfig(env);
+  const db = deps.db ?? (await openStore(config));
+  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  // A pinned day gets a pinned clock (tests, reproducible demos); otherwise the real one.
+  const now = opts.asOf ? () => new Date(`${asOf}T12:00:00Z`) : () => new Date();
+
+  let auth: SalesforceAuth;
+  let emulator: EmulatorHandle | null = null;
+  let marketo: { url: string; close(): Promise<void> } | null = null;
+  // The run's environment: the emulated org's marketing automation joins it when there is no real org.
+  let runEnv: NodeJS.ProcessEnv = env;
+  let storyAccounts: { story: string; accountId: string; name: string }[] = [];
+  const orgId = opts.org ?? (config.salesforce ? 'default' : 'demo');
+  if (config.salesforce) {
+    auth = config.salesforce;
+    out.write(`Connecting to Salesforce at ${auth.loginUrl}\n`);
+  } else {
+    out.write(`Generating an org with ${opts.accounts} accounts (seed ${opts.seed}, 180 days of history)…\n`);
+    const org = generateOrg({ accounts: opts.accounts, seed: opts.seed, now: now(), days: 180 });
+    const started = await startEmulator({
+      port: opts.port,
+      org: org as unknown as NonNullable<Parameters<typeof startEmulator>[0]>['org'],
+      now,
+      forceAppDir: resolve(__dirname, '../../../force-app'),
+    });
+    emulator = started;
+    auth = {
+      kind: 'client_credentials',
+      loginUrl: started.loginUrl,
+      clientId: started.clientId,
+      clientSecret: started.clientSecret,
+    };
+    storyAccounts = Object.entries(org.stories).map(([story, s]) => ({
+      story,
+      accountId: s.accountId,
+      name: s.accountName,
+    }));
+    out.write(`Salesforce emulator at ${started.instanceUrl}\n`);
+    // Most of an account's engagement is marketing activity: the generated org's MAP side is served by
+    // a Marketo emulator (without its 100-calls-per-20-s limit, so the demo does not wait on it).
+    const mk = await startMarketoEmulator({ seed: mapSeed(org), now, rateLimit: null });
+    marketo = mk;
+    runEnv = {
+      ...env,
+      MARKETO_BASE_URL: mk.credentials.baseUrl,
+      MARKETO_CLIENT_ID: mk.credentials.clientId,
+      MARKETO_CLIENT_SECRET: mk.credentials.clientSecret,
+      MARKETO_MAX_CALLS_PER_20S: '0',
+    };
+    out.write(`Marketo emulator at ${mk.url}\n`);
+    const ingested = await ingestCompanyActivity(db, orgId, org.mapActivity.companies, now());
+    out.write(
+      `Ingested ${ingested} ad and intent events (LinkedIn Ads and Bombora style) through the ingestion API's pipeline\n`,
+    );
+  }
+
+  const closeAll: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closeAll.reverse()) await c();
+    await marketo?.close();
+    await emulator?.close();
+    if (!deps.db) await db.close();
+  };
+  // Every later cycle (the schedule) runs against the same org with the same sign-in.
+  const cycle = (onProgress?: (p: RunProgress) => void) =>
+    runDaily({ db, orgId, env: runEnv, salesforce: auth, now, onProgress });
+
+  const run = await cycle(demoProgress(out, opts.bar ?? process.stderr.isTTY === true)).catch(async (e) => {
+    await close();
+    throw e;
+  });
+  if (run.status === 'failed' || run.status === 'skipped' || !run.sync || !run.write) {
+    await close();
+    const why = run.failures.map((f) => `${f.stage}: ${f.message}`).join('; ');
+    throw new PulseError(
+      'RUN_FAILED',
+      `the first cycle ${run.status === 'skipped' ? 'was skipped' : 'failed'} (run ${run.runId}): ${why}`,
+      {
+        org: orgId,
+      },
+    );
+  }
+  const byId = new Map(run.scores.map((s) => [s.accountId, s]));
+  const stories: StoryList = storyAccounts.map((s) => ({ ...s, score: byId.get(s.accountId) ?? null }));
+  const names = await listAccountNames(db, orgId);
+
+  const result: DemoResult = {
+    orgId,
+    asOf,
+    run,
+    sync: run.sync,
+    write: run.write,
+    modelVersion: run.modelVersion ?? '',
+    scores: run.scores,
+    stories,
+    names,
+    emulator: emulator
+      ? {
+          instanceUrl: emulator.instanceUrl,
+          loginUrl: emulator.loginUrl,
+          clientId: emulator.clientId,
+          clientSecret: emulator.clientSecret,
+        }
+      : null,
+    web: null,
+    serve: async (webPort) => {
+      const server: RunningServer = await startServer(createApp({ db }), webPort);
+      closeAll.push(() => server.close());
+      const worker = startWorker({
+        db,
+        orgs: [orgId],
+        env: runEnv,
+        run: (d) => runDaily({ ...d, salesforce: auth, now }),
+      });
+      closeAll.push(() => worker.stop());
+      result.web = { url: server.url };
+      return { url: server.url, worker };
+    },
+    close,
+  };
+  return result;
+}
+
+/** The first cycle's progress: a bar for the pull on a terminal, a line per stage on `out`. */
+function demoProgress(out: Output, showBar: boolean): (p: RunProgress) => void {
+  const bar = showBar
+    ? new SingleBar(
+        {
+          format: 'pull {bar} {object} ({objectIndex}/{objects}) | {value} records | {apiCalls} API calls',
+          stream: process.stderr,
+        },
+        Presets.shades_classic,
+      )
+    : null;
+  let barStarted = false;
+  let lastObject = '';
+  return (p) => {
+    if (p.kind === 'pull') {
+      const { object, objectIndex, objects, apiCalls, records } = p.progress;
+      if (bar) {
+        const payload = { object, objectIndex: objectIndex + 1, objects, apiCalls };
+        if (!barStarted) bar.start(Math.max(records, 1), records, payload);
+        barStarted = true;
+        bar.setTotal(Math.max(records, 1));
+        bar.update(records, payload);
+      } else if (object !== lastObject) {
+        lastObject = object;
+        out.write(`  pulling ${object} (${objectIndex + 1}/${objects})\n`);
+      }
+      return;
+    }
+    if (barStarted && p.stage !== 'pull') {
+      bar?.stop();
+      barStarted = false;
+    }
+    if (p.stage === 'pull' && barStarted) return;
+    out.write(`${STAGE_LABEL[p.stage]} ${p.message}\n`);
+  };
+}
+
+const STAGE_LABEL: Record<RunStage | 'done', string> = {
+  lock: 'Start',
+  pull: 'Pull ',
+  score: 'Score',
+  write: 'Write',
+  run: 'Run  ',
+  done: 'Done ',
+};
+
+const pad = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
+
+/** The demo's report: the top accounts and the planted stories, as a rep would read them. */
+export function formatDemo(r: DemoResult): string {
+  const names = r.names;
+  const lines: string[] = [];
+  const top = [...r.scores].sort((a, b) => b.scoreExact - a.scoreExact).slice(0, 10);
+  lines.push(`\nPulse scored ${r.scores.length} accounts as of ${r.asOf} with model ${r.modelVersion}.\n`);
+  lines.push(`${pad('account', 34)} score  band       trend     Δ30d  people  coverage  MQA`);
+  for (const s of top) {
+    lines.push(
+      `${pad(names.get(s.accountId) ?? s.accountId, 34)} ${String(s.score).padStart(5)}  ${pad(s.band, 10)} ${pad(s.trend, 9)} ${String(s.change30d ?? '').padStart(4)}  ${String(s.peopleEngaged).padStart(6)}  ${`${Math.round(s.coveragePct)}%`.padStart(8)}  ${s.mqa ? 'yes' : ''}`,
+    );
+  }
+  if (r.stories.length > 0) {
+    lines.push('\nPlanted stories:');
+    for (const st of r.stories) {
+      const s = st.score;
+      lines.push(
+        `  ${pad(st.story, 12)} ${pad(st.name, 34)} ${s ? `score ${s.score} (${s.band}), trend ${s.trend} (${(s.change30d ?? 0) >= 0 ? '+' : ''}${s.change30d ?? 0}), missing: ${s.missingPersonas.join('; ') || 'none'}` : 'no score'}`,
+      );
+    }
+  }
+  if (r.emulator) {
+    lines.push(
+      `\nSalesforce emulator: ${r.emulator.instanceUrl} (login ${r.emulator.loginUrl}, client id ${r.emulator.clientId}, secret ${r.emulator.clientSecret})`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Registers `pulse demo`. */
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'Run Pulse end to end on the embedded defaults (Salesforce emulator with a generated org, PGlite): the first daily cycle, then the status page and the daily schedule',
+    )
+    .option('--accounts <n>', 'accounts in the generated org', '2000')
+    .option('--seed <n>', 'generator seed', '7')
+    .option('--port <n>', 'emulator port (0 = any free port)', '4010')
+    .option('--web-port <n>', 'status page port (default: PORT, else 3000)')
+    .option('--as-of <date>', 'score as of this day (YYYY-MM-DD, default today)')
+    .option('--org <id>', 'org id in the Pulse store')
+    .option('--once', 'run one cycle and exit')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      quietLogs();
+      const progress: Output = { write: (s) => process.stderr.write(s) };
+      const num = (v: unknown, name: string): number => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0)
+          throw new PulseError('BAD_OPTION', `--${name} must be a whole number, got "${String(v)}"`);
+        return n;
+      };
+      const webPort = resolvePort(typeof o.webPort === 'string' ? o.webPort : undefined, process.env);
+      const r = await runDemo(
+        {
+          accounts: num(o.accounts, 'accounts'),
+          seed: num(o.seed, 'seed'),
+          port: num(o.port, 'port'),
+          once: Boolean(o.once),
+          asOf: typeof o.asOf === 'string' ? o.asOf : undefined,
+          org: typeof o.org === 'string' ? o.org : undefined,
+        },
+        progress,
+      );
+      process.stdout.write(formatDemo(r));
+      if (o.once) {
+        await r.close();
+        return;
+      }
+      try {
+        const { url, worker } = await r.serve(webPort);
+        progress.write(
+          `\nStatus page: ${url}/v1/status · health: ${url}/healthz\n` +
+            `Daily run ${worker.schedule.description}; next at ${worker.task.getNextRun()?.toISOString() ?? '?'} (PULSE_RUN_AT, PULSE_TIMEZONE)\n` +
+            'Pulse is running; press Ctrl-C to stop.\n',
+        );
+      } catch (e) {
+        await r.close();
+        if ((e as { code?: string }).code === 'EADDRINUSE') {
+          throw new PulseError(
+            'PORT_IN_USE',
+            `port ${webPort} is in use: set PORT or pass --web-port (0 picks a free one)`,
+          );
+        }
+        throw e;
+      }
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await r.close();
+    });
+}

@@ -1,0 +1,174 @@
+/**
+ * `npm run test:browser`: builds the LWC preview, opens it in Debian's chromium through
+ * playwright-core, checks the text each state renders and saves screenshots to `screenshots/`.
+ * Not part of `npm test`: it needs /usr/bin/chromium (`apt-get install -y chromium`).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildPreview, servePreview } from '@pulse/tools/preview/preview';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const SCREENSHOTS = path.join(ROOT, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let server: Server;
+let browser: BrowserContext;
+let page: Page;
+let profileDir: string;
+const pageErrors: string[] = [];
+
+/** The visible text of one scenario section, whitespace collapsed. */
+async function sectionText(scenario: string): Promise<string> {
+  const text = await page.locator(`section[data-scenario="${scenario}"]`).innerText();
+  return text.replace(/\s+/g, ' ');
+}
+
+/** Saves a screenshot of one scenario section and returns its path. */
+async function shoot(scenario: string): Promise<string> {
+  const file = path.join(SCREENSHOTS, `card-${scenario}.png`);
+  await page.locator(`section[data-scenario="${scenario}"]`).screenshot({ path: file });
+  return file;
+}
+
+before(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const dir = await buildPreview();
+  ({ server } = await servePreview(dir, 0).then((s) => {
+    process.env.PREVIEW_URL = s.url;
+    return s;
+  }));
+  profileDir = await mkdtemp(path.join(os.tmpdir(), 'pulse-chromium-'));
+  // A fresh profile per run; playwright passes it to chromium as --user-data-dir.
+  browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1000, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  await page.goto(process.env.PREVIEW_URL ?? '');
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('section[data-scenario="surging"] [data-id="score"]').waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+});
+
+describe('engagement components in chromium', () => {
+  it('loads without script errors', async () => {
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'preview-full.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('surging account: score, rising trend chip, top people and KPIs, MQA, missing persona', async () => {
+    const text = await sectionText('surging');
+    assert.match(text, /\b82\b/);
+    assert.match(text, /↑ \+27/);
+    assert.match(text, /Very High engagement/);
+    for (const name of ['Dana Ruiz', 'VP Operations', 'Sam Okafor', 'Pricing page visits', '34%', 'MQA since']) {
+      assert.ok(text.includes(name), `missing "${name}" in: ${text}`);
+    }
+    assert.ok(!text.includes('Ian Moore'), 'only 5 contributors are listed');
+    assert.match(text, /Missing:\s*Legal/);
+    assert.match(text, /Scored 3 h ago/);
+    assert.match(text, /model default-2026\.11/);
+    // Keyboard: the first person's name is a focusable link; Enter on it navigates to the contact.
+    await page.locator('section[data-scenario="surging"] [data-id="people"] a').first().focus();
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator('#navigation-log').innerText(), /003000000000001AAA/);
+    const gaugeLabel = await page
+      .locator('section[data-scenario="surging"] [data-id="gauge"] svg')
+      .getAttribute('aria-label');
+    assert.equal(gaugeLabel, 'Engagement score 82 out of 100, Very High band.');
+    const sparkLabel = await page
+      .locator('section[data-scenario="surging"] [data-id="sparkline"] svg')
+      .getAttribute('aria-label');
+    assert.match(sparkLabel ?? '', /^Score over the last 90 days: from \d+ to \d+/);
+    await shoot('surging');
+  });
+
+  it('lone-wolf account: one person, the missing executives named', async () => {
+    const text = await sectionText('lone-wolf');
+    assert.match(text, /\b58\b/);
+    assert.match(text, /↑ \+9/);
+    assert.match(text, /Alex Chen/);
+    assert.match(text, /Missing:\s*Economic Buyer, Executive Sponsor, Technical Evaluator, Legal/);
+    assert.match(text, /20% covered/);
+    await shoot('lone-wolf');
+  });
+
+  it('narrow region: same account, stacked layout', async () => {
+    const text = await sectionText('narrow');
+    assert.match(text, /\b82\b/);
+    assert.match(text, /Dana Ruiz/);
+    const box = await page.locator('section[data-scenario="narrow"] c-engagement-score-card').boundingBox();
+    assert.ok(box && box.width <= 320, `narrow card is ${box?.width}px wide`);
+    await shoot('narrow');
+  });
+
+  it('never scored: a friendly explanation, no score', async () => {
+    const text = await sectionText('never-scored');
+    assert.match(text, /Not scored yet/);
+    assert.equal(await page.locator('section[data-scenario="never-scored"] [data-id="score"]').count(), 0);
+    await shoot('never-scored');
+  });
+
+  it('stale: a warning with the age, a falling trend chip', async () => {
+    const text = await sectionText('stale');
+    assert.match(text, /This score is 6 days old/);
+    assert.match(text, /↓ −12/);
+    assert.match(text, /Missing:\s*Economic Buyer/);
+    await shoot('stale');
+  });
+
+  it('malformed JSON: the rest of the card and a notice', async () => {
+    const text = await sectionText('malformed');
+    assert.match(text, /Some engagement details could not be read/);
+    assert.match(text, /\b47\b/);
+    assert.match(text, /→ 0/);
+    assert.match(text, /Missing:\s*Economic Buyer, Legal/);
+    await shoot('malformed');
+  });
+
+  it('loading and error states', async () => {
+    assert.equal(await page.locator('section[data-scenario="loading"] [data-id="loading"]').count(), 1);
+    const error = await sectionText('error');
+    assert.match(error, /Engagement data could not be loaded/);
+    assert.match(error, /The requested resource does not exist/);
+    await shoot('loading');
+    await shoot('error');
+  });
+
+  it('leaderboard: ranked, re-sorted by change, filtered by trend, links navigate', async () => {
+    const names = () => page.locator('section[data-scenario="leaderboard"] .account-name').allInnerTexts();
+    assert.deepEqual((await names()).slice(0, 2), ['Northwind Traders', 'Litware Inc']);
+    await shoot('leaderboard');
+    await page.locator('section[data-scenario="leaderboard"] select[data-id="sort"]').selectOption('change');
+    assert.deepEqual((await names()).slice(0, 2), ['Northwind Traders', 'Wide World Importers']);
+    await page.locator('section[data-scenario="leaderboard"] select[data-id="trend"]').selectOption('Cooling');
+    assert.deepEqual(await names(), ['Adventure Works']);
+    await page.locator('section[data-scenario="leaderboard"] .account-name').first().focus();
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator('#navigation-log').innerText(), /001000000000004AAA/);
+  });
+});

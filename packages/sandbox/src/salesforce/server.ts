@@ -1,0 +1,289 @@
+/**
+ * The Salesforce emulator's HTTP server: OAuth, REST, describe, writes, limits, Bulk 2.0
+ * (D2's bulk2.ts when present), with switchable faults and a call log.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { CallLog } from './calllog';
+import { sendError, sendJson, type Clock, type EmulatorContext } from './context';
+import { FieldPermissions } from './describe';
+import { Faults } from './faults';
+import { makeId } from './ids';
+import { createLimits, limitInfoHeader } from './limits';
+import { bearer, oauthRouter, Sessions } from './oauth';
+import { restRouter, supportedVersion, versionsBody } from './rest';
+import { loadCustomFields, Schema } from './schema';
+import { sobjectsRouter } from './sobjects';
+import { OrgStore, type FieldValue } from './store';
+
+/** Minimal structural view of the generator's GeneratedOrg (scripts/generator). */
+export interface GeneratedOrgLike {
+  records: Record<string, Iterable<Record<string, FieldValue>>>;
+  /** One generation pass per account with its people, activity and deals (much cheaper than `records`). */
+  bundles?: () => Iterable<Record<string, unknown>>;
+}
+
+/** Bundle keys in load order (contacts/opportunities before the activities that derive AccountId from them). */
+const BUNDLE_PARTS: Array<[string, string]> = [
+  ['contacts', 'Contact'],
+  ['leads', 'Lead'],
+  ['opportunities', 'Opportunity'],
+  ['tasks', 'Task'],
+  ['events', 'Event'],
+  ['campaignMembers', 'CampaignMember'],
+];
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  clientId?: string;
+  clientSecret?: string;
+  username?: string;
+  password?: string;
+  /** A generated org, or generator options (used when scripts/generator exists). */
+  org?: GeneratedOrgLike | { accounts: number; seed: number; days?: number };
+  /** DailyApiRequests Max (default 100000). */
+  apiDailyLimit?: number;
+  /** Access token lifetime (default 7200 s). */
+  tokenTtlSeconds?: number;
+  now?: () => Date;
+  /** Directory holding `objects/<Obj>/fields/*.field-meta.xml` (default: ./force-app if present). */
+  forceAppDir?: string | null;
+  /** The connected app's certificate or public key (PEM) for the JWT bearer flow. */
+  jwtCertificate?: string;
+}
+
+export interface Emulator {
+  instanceUrl: string;
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+  orgId: string;
+  userId: string;
+  store: OrgStore;
+  schema: Schema;
+  faults: Faults;
+  callLog: CallLog;
+  clock: Clock;
+  permissions: FieldPermissions;
+  context: EmulatorContext;
+  /** Issues an access token directly (as a client-credentials grant would). */
+  issueToken(): string;
+  close(): Promise<void>;
+}
+
+type BulkRouterFactory = (ctx: EmulatorContext) => Router;
+
+/** D2's Bulk 2.0 router, if bulk2.ts is present. */
+function loadBulk2(): BulkRouterFactory | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./bulk2') as { bulk2Router?: BulkRouterFactory };
+    return mod.bulk2Router;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+type GenerateOrg = (o: { accounts: number; seed: number; now: Date; days?: number }) => GeneratedOrgLike;
+
+/** E's generateOrg, if scripts/generator is present. */
+function loadGenerator(): GenerateOrg | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('../generator') as { generateOrg?: GenerateOrg };
+    return mod.generateOrg;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+/** Objects in dependency order so derived fields (Task.AccountId) resolve on load. */
+const LOAD_ORDER = ['User', 'Account', 'Contact', 'Lead', 'Campaign', 'CampaignMember', 'Opportunity', 'Task', 'Event'];
+
+/** Loads a generated org into the store; returns records loaded per object. */
+export function loadOrg(store: OrgStore, org: GeneratedOrgLike): Record<string, number> {
+  const counts: Record<string, number> = {};
+  if (org.bundles) {
+    const add = (o: string, recs: Iterable<Record<string, FieldValue>>) =>
+      (counts[o] = (counts[o] ?? 0) + store.load(o, recs));
+    for (const o of ['User', 'Campaign']) if (org.records[o]) add(o, org.records[o]);
+    for (const b of org.bundles()) {
+      add('Account', [b.account as Record<string, FieldValue>]);
+      for (const [key, o] of BUNDLE_PARTS) add(o, (b[key] as Array<Record<string, FieldValue>> | undefined) ?? []);
+    }
+    return counts;
+  }
+  const objects = [...LOAD_ORDER, ...Object.keys(org.records).filter((o) => !LOAD_ORDER.includes(o))];
+  for (const o of objects) {
+    const recs = org.records[o];
+    if (recs && store.objectName(o)) counts[o] = store.load(o, recs);
+  }
+  return counts;
+}
+
+/** Starts an emulator on `opts.port` (0 = free port). */
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const clock: Clock = { now: opts.now ?? (() => new Date()) };
+  const schema = new Schema();
+  const forceApp = opts.forceAppDir === undefined ? 'force-app' : opts.forceAppDir;
+  if (forceApp) loadCustomFields(forceApp, schema);
+  const store = new OrgStore({ schema, now: () => clock.now() });
+  const orgId = makeId('00D', 1);
+  const username = opts.username ?? 'integration@pulse.local';
+  store.load('User', [
+    {
+      Id: store.userId,
+      Username: username,
+      FirstName: 'Pulse',
+      LastName: 'Integration',
+      Email: username,
+      IsActive: true,
+    },
+  ]);
+  if (opts.org) {
+    if ('records' in opts.org) loadOrg(store, opts.org);
+    else {
+      const generate = loadGenerator();
+      if (generate) loadOrg(store, generate({ ...opts.org, now: clock.now() }));
+    }
+  }
+
+  const faults = new Faults();
+  const callLog = new CallLog();
+  const permissions = new FieldPermissions();
+  const limits = createLimits(store, faults, opts.apiDailyLimit ?? 100_000);
+  const clientId = opts.clientId ?? 'pulse-local';
+  const clientSecret = opts.clientSecret ?? 'pulse-local-secret';
+  const password = opts.password ?? 'pulse-local-password';
+  const ctx: EmulatorContext = {
+    store,
+    schema,
+    limits,
+    faults,
+    clock,
+    auth: { session: () => null },
+    permissions,
+    callLog,
+    instanceUrl: '',
+    orgId,
+  };
+  const sessions = new Sessions(
+    {
+      clientId,
+      clientSecret,
+      username,
+      password,
+      userId: store.userId,
+      orgId,
+      tokenTtlSeconds: opts.tokenTtlSeconds ?? 7200,
+      jwtCertificate: opts.jwtCertificate,
+    },
+    clock,
+    faults,
+  );
+  ctx.auth = sessions;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((req, res, next) => {
+    const path = req.originalUrl.split('?')[0]!;
+    let logged = false;
+    const log = (status: number) => {
+      if (logged) return;
+      logged = true;
+      callLog.add({ method: req.method, path, status, at: Date.now() });
+    };
+    res.on('finish', () => log(res.statusCode));
+    res.on('close', () => log(res.writableFinished ? res.statusCode : 0));
+    next();
+  });
+  app.use(oauthRouter(ctx, sessions));
+
+  app.get(['/services/data', '/services/data/'], (_req, res) => sendJson(res, 200, versionsBody()));
+
+  const api = express.Router({ mergeParams: true });
+  api.use(async (req: Request, res: Response, next: NextFunction) => {
+    if (!supportedVersion(String(req.params.version)))
+      return sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
+    if (faults.takeReset()) {
+      req.socket.destroy();
+      return;
+    }
+    if (faults.slowMs > 0) await new Promise((r) => setTimeout(r, faults.slowMs));
+    if (faults.takeUnavailable()) {
+      if (faults.unavailableHtml)
+        return res.status(503).type('text/html').send('<html><body><h1>Service Unavailable</h1></body></html>');
+      return sendError(res, 503, 'SERVER_UNAVAILABLE', 'Server too busy');
+    }
+    faults.takeExpireOn(req.originalUrl.split('?')[0]!);
+    const token = bearer(req);
+    const session = token ? sessions.session(token) : null;
+    if (!session) return sendError(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    res.locals.session = session;
+    if (!limits.consume(1)) {
+      res.set('Sforce-Limit-Info', limitInfoHeader(limits));
+      return sendError(res, 403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+    }
+    res.set('Sforce-Limit-Info', limitInfoHeader(limits));
+    next();
+  });
+  api.use(express.json({ limit: '50mb' }));
+  const bulk2 = loadBulk2();
+  if (bulk2) api.use('/jobs', bulk2(ctx));
+  api.use(restRouter(ctx));
+  api.use(sobjectsRouter(ctx));
+  api.use((_req: Request, res: Response) => sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist'));
+  app.use('/services/data/:version', api);
+
+  app.use((_req: Request, res: Response) => sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist'));
+  app.use((e: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (e.type === 'entity.parse.failed')
+      return sendError(res, 400, 'JSON_PARSER_ERROR', `Unexpected character: ${e.message}`);
+    if (e.type === 'entity.too.large')
+      return sendError(res, 413, 'REQUEST_ENTITY_TOO_LARGE', 'Request entity too large');
+    sendError(res, 500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred: ${e.message}`);
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(s));
+    s.on('error', reject);
+  });
+  server.keepAliveTimeout = 5000;
+  const addr = server.address() as AddressInfo;
+  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
+  const base = `http://${host}:${addr.port}`;
+  ctx.instanceUrl = base;
+
+  return {
+    instanceUrl: base,
+    loginUrl: base,
+    clientId,
+    clientSecret,
+    username,
+    password,
+    orgId,
+    userId: store.userId,
+    store,
+    schema,
+    faults,
+    callLog,
+    clock,
+    permissions,
+    context: ctx,
+    issueToken: () => sessions.issue(clientId).accessToken,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

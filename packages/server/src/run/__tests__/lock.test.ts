@@ -1,0 +1,57 @@
+/** The org lock the daily run takes: one holder per org, across handles (processes) on Postgres. */
+import { createTestDb, dropTestDb } from '../../../testing/db';
+import { openDb, type Db } from '../../store/db';
+import { tryLock } from '../../store/lock';
+
+let db: Db;
+beforeAll(async () => {
+  db = await createTestDb();
+});
+afterAll(async () => {
+  await dropTestDb(db);
+});
+
+it('one holder per org and lock name; released, it can be taken again', async () => {
+  const a = await tryLock(db, 'daily-run', 'acme');
+  expect(a).not.toBeNull();
+  expect(await tryLock(db, 'daily-run', 'acme')).toBeNull();
+  const other = await tryLock(db, 'daily-run', 'globex');
+  const otherName = await tryLock(db, 'backfill', 'acme');
+  expect(other).not.toBeNull();
+  expect(otherName).not.toBeNull();
+  await a!.release();
+  await a!.release(); // idempotent
+  const again = await tryLock(db, 'daily-run', 'acme');
+  expect(again).not.toBeNull();
+  await Promise.all([again!.release(), other!.release(), otherName!.release()]);
+});
+
+it('two callers at the same moment: exactly one gets it', async () => {
+  const got = await Promise.all([1, 2, 3].map(() => tryLock(db, 'daily-run', 'race')));
+  expect(got.filter((l) => l !== null)).toHaveLength(1);
+  await got.find((l) => l !== null)!.release();
+});
+
+it('holds against another connection pool (another process) on Postgres', async () => {
+  // The embedded database lives in one process, where the in-process guard above is the lock.
+  if (db.kind !== 'postgres') {
+    expect(db.kind).toBe('pglite');
+    return;
+  }
+  const schema = (await db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
+  const other = await openDb({ url: process.env.DATABASE_URL, schema });
+  try {
+    const mine = await tryLock(db, 'daily-run', 'acme');
+    expect(await tryLock(other, 'daily-run', 'acme')).toBeNull();
+    await mine!.release();
+    const theirs = await tryLock(other, 'daily-run', 'acme');
+    expect(theirs).not.toBeNull();
+    expect(await tryLock(db, 'daily-run', 'acme')).toBeNull();
+    await theirs!.release();
+    const after = await tryLock(db, 'daily-run', 'acme');
+    expect(after).not.toBeNull();
+    await after!.release();
+  } finally {
+    await other.close();
+  }
+});

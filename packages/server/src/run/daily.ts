@@ -1,0 +1,536 @@
+/**
+ * The daily run of one org: lock → pull (Salesforce, then every configured MAP) → score today
+ * (publishing the model, with its 90-day back-fill, on the first run or when the model file changed)
+ * → write the changed values back → record the run. Each stage picks up where an interrupted run
+ * stopped (pull watermarks, confirmed written values), so a failed or crashed run is resumed by the
+ * next one rather than repeated.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Connection } from 'jsforce';
+import { readConfig, type Config, type SalesforceAuth } from '../config';
+import { PulseError, ValidationError } from '../errors';
+import { log } from '../log';
+import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
+import { parseModel, type Model } from '../model/schema';
+import { publishModel, scoreOrg, type AccountScore } from '../engine/engine';
+import { addDays } from '../engine/reduce';
+import { connectSalesforce } from '../sources/salesforce/connection';
+import { syncSalesforce, type SyncOptions, type SyncProgress, type SyncResult } from '../sources/salesforce/sync';
+import { loadConnection } from '../store/connections';
+import type { Db } from '../store/db';
+import { tryLock } from '../store/lock';
+import { loadActiveModel } from '../store/models';
+import { ensureOrg } from '../store/orgs';
+import { finishRun, startRun, updateRun } from '../store/runs';
+import { buildAccountOutputs } from '../writeback/context';
+import { writeBack } from '../writeback/writeback';
+import { writeBackLeads, type LeadWriteResult } from '../writeback/leads';
+import type { WriteOptions, WriteResult } from '../writeback/writer';
+import { syncMapSources, type MapSyncResult } from '../sources/map/sync';
+import { API_SOURCE } from '../ingest/events';
+import { resolvePendingEvents } from '../ingest/resolve';
+import { SEGMENT_SOURCE } from '../ingest/segment';
+import { closeInterruptedRuns, findRunningDaily, findScheduledRun, hasSnapshotsOn } from './runRecords';
+
+/** The lock every daily run of an org takes. */
+export const DAILY_LOCK = 'daily-run';
+
+/** Share of the org's remaining daily API requests one run may spend (pull and write together). */
+export const DEFAULT_BUDGET_SHARE = 0.1;
+
+/** Failures kept in the run record and the summary; the rest are counted (write_failures keeps all). */
+const MAX_LISTED_FAILURES = 500;
+
+export type RunStatus = 'succeeded' | 'partial' | 'failed' | 'skipped';
+export type RunStage = 'lock' | 'pull' | 'score' | 'write' | 'run';
+
+/** One problem of a run: a record that failed, or a stage that did. */
+export interface RunFailure {
+  stage: RunStage;
+  code: string;
+  message: string;
+  /** The Salesforce record (account id) for per-record failures. */
+  record?: string;
+  /** The MAP source, for a MAP pull that failed. */
+  source?: string;
+  /** Where a stage failure happened (the error's context: org, object, field…). */
+  context?: Record<string, unknown>;
+}
+
+/** Progress as the run goes: a line per stage, and the pull's per-page progress. */
+export type RunProgress =
+  { kind: 'stage'; stage: RunStage | 'done'; message: string } | { kind: 'pull'; progress: SyncProgress };
+
+/** What a daily run did: the summary `pulse run --json` prints, plus the detail the run record keeps. */
+export interface DailyRunResult {
+  runId: number;
+  status: RunStatus;
+  orgId: string;
+  asOf: string;
+  accountsScored: number;
+  accountsWritten: number;
+  apiCalls: { pull: number; write: number; total: number };
+  failures: RunFailure[];
+  counts: { pulled: number; scored: number; written: number; failed: number; changed: number; pending: number };
+  durationMs: number;
+  modelVersion: string | null;
+  /** Set when the run published the model (first run or a changed model file), with its back-fill. */
+  published: { version: string; snapshots: number } | null;
+  sync: SyncResult | null;
+  maps: MapSyncResult[];
+  write: WriteResult | null;
+  /** The orphan-lead matches written to the Lead fields (after the Accounts), or null when not reached. */
+  leads: LeadWriteResult | null;
+  /** Today's scores (empty when the run stopped before scoring). */
+  scores: AccountScore[];
+  /** The run holding the lock, when this one was skipped because of it. */
+  heldBy: number | null;
+}
+
+/** The edges of a run, injected so tests control them. */
+export interface DailyRunDeps {
+  db: Db;
+  orgId: string;
+  /** The run's clock: the day it scores (UTC) and the scored-at stamp (default: the system clock). */
+  now?: () => Date;
+  /** Environment for Salesforce and MAP configuration and PULSE_MODEL_FILE (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** How to sign in to Salesforce (default: the SF_* variables, else the org's stored connection). */
+  salesforce?: SalesforceAuth;
+  /** Opens the Salesforce connection (default: jsforce via connectSalesforce). */
+  connect?: (auth: SalesforceAuth) => Promise<Connection>;
+  /** Pulls the org's MAP sources (default: every source configured for the org). */
+  syncMaps?: typeof syncMapSources;
+  /** The model document to run with (default: PULSE_MODEL_FILE, else the active model, else the defaults). */
+  model?: unknown;
+  /** Share of the remaining daily API requests this run may spend (default 0.1). */
+  budgetShare?: number;
+  /** The schedule slot that triggered this run ("2026-11-24 06:00"): a second trigger of it does nothing. */
+  scheduledFor?: string;
+  onProgress?: (p: RunProgress) => void;
+  /** Pull knobs (page sizes, test hooks). */
+  sync?: Pick<SyncOptions, 'pageSize' | 'bulkThreshold' | 'bulkPollMs' | 'afterPage' | 'full'>;
+  /** Write knobs (thresholds, test hooks such as a crash after a batch). */
+  write?: Pick<WriteOptions, 'bulkThreshold' | 'lockRetries' | 'pollIntervalMs' | 'sleep' | 'afterBatch'>;
+}
+
+/**
+ * Runs the daily cycle for one org and records it (kind 'daily'). Never throws for a run that went
+ * wrong (only when the store itself fails): the result says what happened, the run record keeps it, and it is logged once. Status:
+ * succeeded; partial (an API budget or Salesforce's limit stopped a stage, a MAP pull failed, or records
+ * failed to write — the next run carries on); failed (a stage could not run); skipped (another run of
+ * this org holds the lock, or the schedule already ran this day).
+ */
+export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
+  const { db, orgId } = deps;
+  const now = deps.now ?? (() => new Date());
+  const t0 = performance.now();
+  const asOf = now().toISOString().slice(0, 10);
+  const progress = (stage: RunStage | 'done', message: string) => deps.onProgress?.({ kind: 'stage', stage, message });
+  const result: DailyRunResult = {
+    runId: 0,
+    status: 'succeeded',
+    orgId,
+    asOf,
+    accountsScored: 0,
+    accountsWritten: 0,
+    apiCalls: { pull: 0, write: 0, total: 0 },
+    failures: [],
+    counts: { pulled: 0, scored: 0, written: 0, failed: 0, changed: 0, pending: 0 },
+    durationMs: 0,
+    modelVersion: null,
+    published: null,
+    sync: null,
+    maps: [],
+    write: null,
+    leads: null,
+    scores: [],
+    heldBy: null,
+  };
+  await ensureOrg(db, orgId);
+
+  const lock = await tryLock(db, DAILY_LOCK, orgId);
+  if (!lock) return skipped(deps, result, t0, await holderMessage(db, orgId, result));
+  try {
+    const interrupted = await closeInterruptedRuns(db, orgId);
+    if (interrupted.length > 0) {
+      log.warn({ org: orgId, runs: interrupted }, 'daily runs left running by a stopped process marked failed');
+    }
+    if (deps.scheduledFor) {
+      const done = await findScheduledRun(db, orgId, deps.scheduledFor);
+      if (done !== null) {
+        return await skipped(
+          deps,
+          result,
+          t0,
+          `run ${done} already ran the schedule slot ${deps.scheduledFor}; nothing to do`,
+        );
+      }
+    }
+    const state = { asOf, pid: process.pid, host: hostname(), scheduledFor: deps.scheduledFor ?? null };
+    result.runId = await startRun(db, orgId, 'daily', state);
+    progress('lock', `run ${result.runId} for org ${orgId}, scoring ${asOf}`);
+    try {
+      await stages(deps, result, now, progress);
+    } catch (e) {
+      // A stage that could not run: recorded with its context, logged once, the run marked failed.
+      result.status = 'failed';
+      result.failures.push(stageFailure(e, (e as StageError).stage ?? 'run'));
+      // Expected failures (configuration, Salesforce refusals) are logged by code and message; only
+      // unexpected ones carry a stack.
+      const failure = result.failures.at(-1)!;
+      log.error(
+        {
+          org: orgId,
+          runId: result.runId,
+          stage: failure.stage,
+          code: failure.code,
+          ...(e instanceof PulseError ? { message: failure.message } : { err: e }),
+        },
+        'daily run failed',
+      );
+    }
+    result.durationMs = Math.round(performance.now() - t0);
+    finalizeTotal(result);
+    const listed = result.failures.slice(0, MAX_LISTED_FAILURES);
+    if (result.failures.length > listed.length) {
+      listed.push({
+        stage: 'write',
+        code: 'MORE_FAILURES',
+        message: `${result.failures.length - listed.length} more failures not listed here (the first ${MAX_LISTED_FAILURES} are); write_failures keeps every one`,
+      });
+    }
+    result.failures = listed;
+    await finishRun(db, orgId, result.runId, result.status, {
+      counts: { ...result.counts },
+      apiCalls: { ...result.apiCalls, ...apiDetail(result) },
+      errors: listed as unknown as Record<string, unknown>[],
+      state: {
+        ...state,
+        durationMs: result.durationMs,
+        modelVersion: result.modelVersion,
+        published: result.published,
+        syncRunId: result.sync?.runId ?? null,
+        pullStatus: result.sync?.status ?? null,
+        mapRuns: result.maps.map((m) => ({ source: m.source, runId: m.runId, status: m.status })),
+        writeStatus: result.write?.status ?? null,
+        writeMode: result.write?.mode ?? null,
+        lockRetries: result.write?.lockRetries ?? 0,
+        leadsWritten: result.leads?.leadsWritten ?? 0,
+      },
+    });
+    progress('done', doneLine(result));
+    if (result.status !== 'failed') log.info({ org: orgId, runId: result.runId, ...result.counts }, 'daily run done');
+    return result;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Ingested events older than this can no longer count (window plus trend), so are not re-resolved. */
+const PENDING_DAYS = 180;
+
+/** An error that knows which stage it stopped. */
+interface StageError extends Error {
+  stage?: RunStage;
+}
+
+function inStage(stage: RunStage, e: unknown): never {
+  const err = (e instanceof Error ? e : new Error(String(e))) as StageError;
+  err.stage ??= stage;
+  throw err;
+}
+
+async function stages(
+  deps: DailyRunDeps,
+  result: DailyRunResult,
+  now: () => Date,
+  progress: (stage: RunStage | 'done', message: string) => void,
+): Promise<void> {
+  const { db, orgId } = deps;
+  const env = deps.env ?? process.env;
+  const share = deps.budgetShare ?? DEFAULT_BUDGET_SHARE;
+  const save = () =>
+    updateRun(db, orgId, result.runId, {
+      counts: { ...result.counts },
+      apiCalls: { ...result.apiCalls, ...apiDetail(result) },
+    });
+
+  // Pull.
+  progress('pull', 'pulling Salesforce');
+  const config = (() => {
+    try {
+      return readConfig(env);
+    } catch (e) {
+      return inStage('pull', e);
+    }
+  })();
+  const auth = deps.salesforce ?? (await salesforceAuth(db, orgId, config).catch((e) => inStage('pull', e)));
+  const conn = await (deps.connect ?? connectSalesforce)(auth).catch((e) => inStage('pull', e));
+  const sync = await syncSalesforce({
+    db,
+    orgId,
+    conn,
+    budgetShare: share,
+    ...deps.sync,
+    onProgress: (p) => deps.onProgress?.({ kind: 'pull', progress: p }),
+  }).catch((e) => inStage('pull', e));
+  result.sync = sync;
+  result.apiCalls.pull = sync.apiCalls.total;
+  result.counts.pulled = sum(sync.counts);
+  if (sync.status === 'failed') {
+    throw Object.assign(
+      new PulseError('PULL_FAILED', `the Salesforce pull failed (sync run ${sync.runId}): ${sync.error ?? 'unknown'}`, {
+        org: orgId,
+      }),
+      { stage: 'pull' as const },
+    );
+  }
+  if (sync.status === 'budget_exhausted') {
+    result.status = 'partial';
+    result.failures.push({
+      stage: 'pull',
+      code: 'SF_BUDGET',
+      message: sync.error ?? 'the pull reached its API budget',
+    });
+  }
+  progress('pull', `pulled ${result.counts.pulled} Salesforce records with ${sync.apiCalls.total} API calls`);
+
+  const maps = await (deps.syncMaps ?? syncMapSources)({
+    db,
+    orgId,
+    env,
+    secretKey: config.secretKey,
+    salesforce: auth,
+    now: now(),
+  }).catch((e) => inStage('pull', e));
+  result.maps = maps;
+  for (const m of maps) {
+    result.apiCalls.pull += m.apiCalls.total;
+    result.counts.pulled += mapRecords(m);
+    if (m.status !== 'succeeded') {
+      result.status = 'partial';
+      result.failures.push({
+        stage: 'pull',
+        source: m.source,
+        code: m.status === 'failed' ? 'MAP_PULL_FAILED' : 'MAP_QUOTA',
+        message: `${m.source} pull ${m.status === 'failed' ? 'failed' : "stopped at the vendor's daily quota"} (run ${m.runId})${m.error ? `: ${m.error}` : ''}`,
+      });
+    }
+    progress('pull', `pulled ${m.source}: ${mapRecords(m)} records with ${m.apiCalls.total} API calls (${m.status})`);
+  }
+  // Web, ad and intent events that arrived before their company or person was in Salesforce.
+  const attributed = await resolvePendingEvents(
+    db,
+    orgId,
+    [API_SOURCE, SEGMENT_SOURCE],
+    new Date(now().getTime() - PENDING_DAYS * 86_400_000),
+  ).catch((e) => inStage('pull', e));
+  if (attributed > 0)
+    progress('pull', `attributed ${attributed} ingested events to accounts pulled since they arrived`);
+  await save();
+
+  // Score.
+  const asOf = result.asOf;
+  const scored = await (async () => {
+    const desired = deps.model !== undefined ? parseModel(deps.model) : modelFromEnv(env);
+    const active = await loadActiveModel(db, orgId);
+    let model: Model | null = active?.model ?? null;
+    if (!active || (desired && JSON.stringify(desired) !== JSON.stringify(active.model))) {
+      const doc = desired ?? parseModel(DEFAULT_MODEL_DOCUMENT);
+      progress('score', `publishing model ${doc.version} and back-filling 90 days of history`);
+      const p = await publishModel(db, orgId, doc, asOf);
+      result.published = { version: p.version, snapshots: p.snapshots };
+      model = doc;
+    }
+    // Days the schedule missed (no snapshot yesterday) are back-filled, so trends never compare with a gap.
+    const history = !result.published && !(await hasSnapshotsOn(db, orgId, model!.version, addDays(asOf, -1)));
+    progress('score', `scoring ${asOf} with model ${model!.version}${history ? ' (back-filling missed days)' : ''}`);
+    const r = await scoreOrg(db, { orgId, asOf, history });
+    return { ...r, model: model! };
+  })().catch((e) => inStage('score', e));
+  result.modelVersion = scored.modelVersion;
+  result.accountsScored = result.counts.scored = scored.scores.length;
+  result.scores = scored.scores;
+  progress('score', `scored ${scored.scores.length} accounts`);
+  await save();
+
+  // Write.
+  const write = await (async () => {
+    const outputs = await buildAccountOutputs(db, {
+      orgId,
+      model: scored.model,
+      scores: scored.scores,
+      asOf,
+      scoredAt: now(),
+    });
+    // One budget for the run: what the pull and the preflight's describe call spent comes off it.
+    const allowed = Math.floor(sync.apiCalls.remainingAtStart * share);
+    const maxApiCalls = Math.max(0, allowed - sync.apiCalls.total - 1);
+    progress('write', `writing changed values of ${outputs.length} accounts to Salesforce`);
+    return writeBack({ db, conn, orgId, outputs, maxApiCalls, ...deps.write });
+  })().catch((e) => inStage('write', e));
+  result.write = write;
+  result.apiCalls.write = write.apiCalls;
+  result.accountsWritten = result.counts.written = write.accountsWritten;
+  result.counts.failed = write.failures.length;
+  result.counts.changed = write.accountsChanged;
+  result.counts.pending = write.pending;
+  for (const f of write.failures) {
+    result.failures.push({ stage: 'write', record: f.accountId, code: f.statusCode, message: f.message });
+  }
+  if (write.status !== 'ok') {
+    result.status = 'partial';
+    result.failures.push({
+      stage: 'write',
+      code: write.status === 'limit' ? 'REQUEST_LIMIT_EXCEEDED' : 'SF_BUDGET',
+      message: `${write.status === 'limit' ? "Salesforce's daily API limit was reached" : "the run's API budget was spent"} with ${write.pending} changed accounts not yet written; the next run writes them`,
+    });
+  }
+  if (write.failures.length > 0) result.status = 'partial';
+  progress(
+    'write',
+    `wrote ${write.accountsWritten} of ${write.accountsChanged} changed accounts (${write.mode}, ${write.apiCalls} API calls, ${write.failures.length} failures)`,
+  );
+  if (write.status === 'ok') await writeLeads(deps, result, conn, sync.apiCalls.remainingAtStart * share, progress);
+}
+
+/**
+ * Orphan-lead matches go to the Lead fields after the Accounts, from what the budget has left. A Lead
+ * field problem (preflight) or a Lead write error makes the run partial: the Account values are written.
+ */
+async function writeLeads(
+  deps: DailyRunDeps,
+  result: DailyRunResult,
+  conn: Connection,
+  allowed: number,
+  progress: (stage: RunStage | 'done', message: string) => void,
+): Promise<void> {
+  const spent = result.apiCalls.pull + result.apiCalls.write + 1;
+  try {
+    const leads = await writeBackLeads({
+      db: deps.db,
+      orgId: deps.orgId,
+      conn,
+      maxApiCalls: Math.max(0, Math.floor(allowed) - spent),
+      ...deps.write,
+    });
+    result.leads = leads;
+    result.apiCalls.write += leads.apiCalls;
+    for (const f of leads.failures) {
+      result.failures.push({ stage: 'write', record: f.leadId, code: f.statusCode, message: f.message });
+    }
+    if (leads.status !== 'ok' || leads.failures.length > 0) result.status = 'partial';
+    if (leads.leadsChanged > 0) {
+      progress('write', `wrote ${leads.leadsWritten} of ${leads.leadsChanged} changed orphan-lead matches to Leads`);
+    }
+  } catch (e) {
+    result.status = 'partial';
+    const err = e as { code?: string; message?: string };
+    result.failures.push({
+      stage: 'write',
+      code: err.code ?? 'LEAD_WRITE_FAILED',
+      message: `lead fields not written: ${err.message ?? String(e)}`,
+    });
+    log.warn({ org: deps.orgId, runId: result.runId, code: err.code, message: err.message }, 'lead write-back refused');
+  }
+}
+
+/** The run's API calls beyond the summary's three: where the pull's went, and the preflight. */
+function apiDetail(r: DailyRunResult): Record<string, unknown> {
+  return {
+    salesforcePull: r.sync?.apiCalls.total ?? 0,
+    preflight: r.write ? 1 : 0,
+    maps: Object.fromEntries(r.maps.map((m) => [m.source, m.apiCalls.total])),
+  };
+}
+
+// The describe call the preflight makes before every write counts in the total.
+function finalizeTotal(r: DailyRunResult): void {
+  r.apiCalls.total = r.apiCalls.pull + r.apiCalls.write + (r.write ? 1 : 0);
+}
+
+function doneLine(r: DailyRunResult): string {
+  return `run ${r.runId} ${r.status}: ${r.accountsScored} scored, ${r.accountsWritten} written, ${r.apiCalls.total} API calls, ${r.failures.length} failures, ${(r.durationMs / 1000).toFixed(1)} s`;
+}
+
+async function holderMessage(db: Db, orgId: string, result: DailyRunResult): Promise<string> {
+  const holder = await findRunningDaily(db, orgId);
+  if (!holder) return `another process holds the daily-run lock of org ${orgId} (its run is not recorded yet)`;
+  result.heldBy = holder.id;
+  const where = holder.state.host ? ` by pid ${String(holder.state.pid)} on ${String(holder.state.host)}` : '';
+  return `run ${holder.id} (started ${new Date(holder.startedAt).toISOString()}${where}) holds the daily-run lock of org ${orgId}; this run did nothing`;
+}
+
+async function skipped(
+  deps: DailyRunDeps,
+  result: DailyRunResult,
+  t0: number,
+  message: string,
+): Promise<DailyRunResult> {
+  result.status = 'skipped';
+  result.failures = [{ stage: 'lock', code: result.heldBy !== null ? 'RUN_LOCKED' : 'RUN_SKIPPED', message }];
+  result.durationMs = Math.round(performance.now() - t0);
+  result.runId = await startRun(deps.db, deps.orgId, 'daily', {
+    asOf: result.asOf,
+    heldBy: result.heldBy,
+    scheduledFor: deps.scheduledFor ?? null,
+  });
+  await finishRun(deps.db, deps.orgId, result.runId, 'skipped', {
+    counts: {},
+    apiCalls: { pull: 0, write: 0, total: 0 },
+    errors: result.failures as unknown as Record<string, unknown>[],
+    state: { durationMs: result.durationMs },
+  });
+  deps.onProgress?.({ kind: 'stage', stage: 'done', message: `run ${result.runId} skipped: ${message}` });
+  log.info({ org: deps.orgId, runId: result.runId, heldBy: result.heldBy }, 'daily run skipped');
+  return result;
+}
+
+function stageFailure(e: unknown, stage: RunStage): RunFailure {
+  const err = e as { errorCode?: string; code?: string; message?: string };
+  const f: RunFailure = { stage, code: err.errorCode ?? err.code ?? 'ERROR', message: err.message ?? String(e) };
+  if (e instanceof PulseError && Object.keys(e.context).length > 0) f.context = { ...e.context };
+  return f;
+}
+
+/** People and activities a MAP pull stored (its other counts are pages and matching results). */
+const mapRecords = (m: MapSyncResult): number => (m.counts.people ?? 0) + (m.counts.activities ?? 0);
+
+const sum = (counts: Record<string, number> | undefined): number =>
+  Object.values(counts ?? {}).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+
+/** The model of PULSE_MODEL_FILE, if set (a bad file stops the score stage with every problem listed). */
+export function modelFromEnv(env: NodeJS.ProcessEnv): Model | null {
+  const file = env.PULSE_MODEL_FILE;
+  if (!file) return null;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ValidationError('PULSE_MODEL_FILE', [
+      { path: file, message: `cannot read: ${(cause as Error).message}` },
+    ]);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (cause) {
+    throw new ValidationError('PULSE_MODEL_FILE', [{ path: file, message: `not JSON: ${(cause as Error).message}` }]);
+  }
+  return parseModel(doc);
+}
+
+/** The Salesforce sign-in of the environment (SF_*), else the one stored for the org. */
+async function salesforceAuth(db: Db, orgId: string, config: Config): Promise<SalesforceAuth> {
+  const auth = config.salesforce ?? (config.secretKey ? await loadConnection(db, orgId, config.secretKey) : null);
+  if (!auth) {
+    throw new PulseError(
+      'SF_NOT_CONFIGURED',
+      `no Salesforce connection for org ${orgId}: set SF_LOGIN_URL and SF_CLIENT_ID with SF_CLIENT_SECRET (client credentials) or SF_USERNAME and SF_PRIVATE_KEY(_FILE) (JWT bearer)`,
+      { org: orgId },
+    );
+  }
+  return auth;
+}

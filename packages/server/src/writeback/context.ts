@@ -1,0 +1,56 @@
+/**
+ * Gathers what the outputs need besides the score itself: names and titles of the people the scores
+ * name, each account's daily history from the snapshots, and when its current MQA period began.
+ */
+import type { Model } from '../model/schema';
+import type { AccountScore } from '../scoring/finish';
+import { addDays } from '../engine/reduce';
+import type { Db } from '../store/db';
+import { listPeopleNames } from '../store/people';
+import { readScoreHistory } from '../store/snapshots';
+import type { AccountOutputKey } from '../contract/fields';
+import { accountOutputs, HISTORY_DAYS, type OutputValue, type PersonInfo } from './outputs';
+
+/** Output values for every scored account as of `asOf`, ready for `writeBack`. */
+export async function buildAccountOutputs(
+  db: Db,
+  opts: { orgId: string; model: Model; scores: readonly AccountScore[]; asOf: string; scoredAt: Date },
+): Promise<{ accountId: string; outputs: Record<AccountOutputKey, OutputValue> }[]> {
+  const { orgId, model, scores, asOf } = opts;
+  const personIds = [...new Set(scores.flatMap((s) => s.topPeople.map((p) => p.personId)))];
+  const people = new Map<string, PersonInfo>(
+    (await listPeopleNames(db, orgId, personIds)).map((p) => [
+      p.id,
+      { name: p.name, title: p.title, salesforceId: p.id },
+    ]),
+  );
+  // Snapshots hold the exact score; the history shows what was written each day, the rounded one.
+  const from = addDays(asOf, -(HISTORY_DAYS - 1));
+  const byAccount = await readScoreHistory(db, orgId, model.version, from, asOf);
+
+  const days = Array.from({ length: HISTORY_DAYS }, (_, i) => addDays(from, i));
+  const kpiLabels = Object.fromEntries(model.kpis.map((k) => [k.key, k.label]));
+  return scores.map((score) => {
+    const series = byAccount.get(score.accountId) ?? new Map<string, { score: number; mqa: boolean }>();
+    const history = days.map((d) =>
+      d === asOf ? score.score : series.has(d) ? Math.round(series.get(d)!.score) : null,
+    );
+    let mqaSince: string | null = null;
+    if (score.mqa) {
+      // Walk back over consecutive MQA days; the period began on the earliest of them.
+      mqaSince = asOf;
+      for (let d = addDays(asOf, -1); series.get(d)?.mqa; d = addDays(d, -1)) mqaSince = d;
+    }
+    return {
+      accountId: score.accountId,
+      outputs: accountOutputs(score, {
+        kpiLabels,
+        people,
+        history,
+        mqaSince,
+        modelVersion: model.version,
+        scoredAt: opts.scoredAt,
+      }),
+    };
+  });
+}
