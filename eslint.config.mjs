@@ -2,6 +2,65 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import lwcRecommended from '@salesforce/eslint-config-lwc/recommended.js';
+import importPlugin from 'eslint-plugin-import';
+import pulse from './tools/eslint/pulse-rules.cjs';
+
+// The server's layers, innermost first (docs/layout.md). Each may import the ones before it, never after.
+const SRC = 'packages/server/src';
+const layer = (names) => names.map((n) => `./${SRC}/${n}`);
+const PURE = ['model', 'identity', 'contract', 'scoring'];
+const OUTER = {
+  store: ['engine', 'sources', 'ingest', 'writeback', 'run', 'http', 'cli'],
+  engine: ['sources', 'ingest', 'writeback', 'run', 'http', 'cli'],
+  sources: ['writeback', 'run', 'http', 'cli'],
+  ingest: ['writeback', 'run', 'http', 'cli'],
+  writeback: ['run', 'http', 'cli'],
+  run: ['http', 'cli'],
+  http: ['cli'],
+};
+const layerZones = [
+  ...PURE.map((name) => ({
+    target: `./${SRC}/${name}`,
+    from: [
+      ...layer(['store', 'engine', 'sources', 'ingest', 'writeback', 'run', 'http', 'cli']),
+      `./${SRC}/config.ts`,
+      `./${SRC}/log.ts`,
+    ],
+    message: `layer rule "pure": ${name}/ is pure domain code; it imports only model/, identity/, contract/, scoring/ and errors.ts.`,
+  })),
+  ...Object.entries(OUTER).map(([name, outer]) => ({
+    target: `./${SRC}/${name}`,
+    from: layer(outer),
+    message: `layer rule "inward": ${name}/ may not import ${outer.join(', ')} (dependencies point inward: pure → store → engine → sources/ingest → writeback → run → http → cli).`,
+  })),
+];
+// What the server may never import: the sandbox, the demo, the tests and the tools.
+const notInServer = ['packages/sandbox', 'packages/demo', 'packages/e2e', 'tools'].map((dir) => ({
+  target: './packages/server',
+  from: `./${dir}`,
+  message: `layer rule "server stands alone": packages/server never imports ${dir} (a production install has only the server).`,
+}));
+// The same by package name (the resolver sees `@pulse/sandbox/...` through node_modules, not as a path).
+const NOT_IN_SERVER = [
+  {
+    group: [
+      '@pulse/sandbox',
+      '@pulse/sandbox/*',
+      '@pulse/demo',
+      '@pulse/demo/*',
+      '@pulse/e2e',
+      '@pulse/e2e/*',
+      '@pulse/tools',
+      '@pulse/tools/*',
+    ],
+    message:
+      'layer rule "server stands alone": packages/server never imports the sandbox, the demo, the tests or the tools (a production install has only the server).',
+  },
+];
+const DRIVERS = ['pg', 'pg-copy-streams', '@electric-sql/pglite', 'jsforce', 'express', 'node-cron'].map((name) => ({
+  name,
+  message: `layer rule "pure": model/, identity/, contract/ and scoring/ use no driver or framework (${name}).`,
+}));
 
 export default tseslint.config(
   {
@@ -30,6 +89,76 @@ export default tseslint.config(
       'no-console': ['error'],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['packages/**/*.ts', 'tools/**/*.ts'],
+    plugins: { import: importPlugin },
+    settings: {
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Third-party code is not ours to check for cycles, and parsing PGlite's bundle overflows the stack.
+      'import/ignore': ['node_modules'],
+    },
+    rules: { 'import/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    files: ['packages/server/**/*.ts'],
+    rules: {
+      'import/no-restricted-paths': ['error', { zones: notInServer }],
+      'no-restricted-imports': ['error', { patterns: NOT_IN_SERVER }],
+    },
+  },
+  {
+    // The layers hold for the server's code; its tests may reach across layers to set a scene.
+    files: [`${SRC}/**/*.ts`],
+    ignores: ['**/__tests__/**'],
+    plugins: { pulse },
+    rules: {
+      'import/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            ...notInServer,
+            ...layerZones,
+            {
+              target: `./${SRC}`,
+              from: './packages/server/testing',
+              message: 'layer rule "server stands alone": testing/ is for tests.',
+            },
+          ],
+        },
+      ],
+      'pulse/sql-in-store': 'error',
+    },
+  },
+  {
+    files: [`${SRC}/store/**/*.ts`, '**/__tests__/**'],
+    rules: { 'pulse/sql-in-store': 'off' },
+  },
+  {
+    // Being moved into store/ in this change (issue 13); this list must be empty before it lands.
+    files: [
+      `${SRC}/engine/*.ts`,
+      `${SRC}/run/runRecords.ts`,
+      `${SRC}/sources/map/load.ts`,
+      `${SRC}/sources/map/resolve.ts`,
+      `${SRC}/sources/salesforce/load.ts`,
+      `${SRC}/sources/salesforce/resolve.ts`,
+      `${SRC}/writeback/leadsStore.ts`,
+      `${SRC}/store/mappings.ts`,
+      `${SRC}/sources/map/__tests__/sync.test.ts`,
+    ],
+    rules: {
+      'pulse/sql-in-store': 'off',
+      'import/no-restricted-paths': 'off',
+      'import/no-cycle': 'off',
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    files: PURE.map((name) => `${SRC}/${name}/**/*.ts`),
+    ignores: ['**/__tests__/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: DRIVERS, patterns: NOT_IN_SERVER }] },
   },
   {
     // Scripts, tests and the CLI's entry may print; the server logs through pino.

@@ -4,7 +4,7 @@ import type { Db } from '../store/db';
 import { upsertEvents, type EventRecord } from '../store/events';
 import { resolveIdentities, type Identity } from './resolve';
 import type { IngestReportBody, ItemReportBody } from './schemas';
-import { upsertVisitorLinks, type VisitorLink } from './visitors';
+import { upsertVisitorLinks, type VisitorLink } from '../store/visitors';
 
 /** A validated item on its way to the store, before its account is resolved. */
 export interface EventDraft extends Identity {

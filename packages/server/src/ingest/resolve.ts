@@ -1,6 +1,7 @@
 import { DomainIndex, domainOfEmail, matchAccountByHost, normalizeDomain, normalizeHost } from '../identity/domain';
 import type { Db } from '../store/db';
-import { findVisitorLinks } from './visitors';
+import { findVisitorLinks } from '../store/visitors';
+import { attributeEvents, findAccountsByDomain, findPeopleByEmail, listPendingEvents } from '../store/resolution';
 
 /** What an event says about who did it. */
 export interface Identity {
@@ -16,12 +17,6 @@ export interface Resolution {
   accountId: string | null;
   email: string | null;
   domain: string | null;
-}
-
-interface PersonRow {
-  id: string;
-  accountId: string | null;
-  email: string;
 }
 
 /**
@@ -48,31 +43,11 @@ export async function resolveIdentities(db: Db, orgId: string, items: readonly I
   });
 
   const emails = [...new Set(filled.map((f) => f.email).filter((e): e is string => e !== null))];
-  const people = new Map<string, PersonRow>();
-  if (emails.length > 0) {
-    // Several records may share an email (a contact and a lead): prefer one with an account, then contacts.
-    const r = await db.query<PersonRow>(
-      `SELECT DISTINCT ON (email) id, account_id AS "accountId", email FROM people
-       WHERE org_id = $1 AND email = ANY($2::text[]) AND NOT is_deleted AND merged_into IS NULL
-       ORDER BY email, (account_id IS NULL), (kind <> 'contact'), id`,
-      [orgId, emails],
-    );
-    for (const p of r.rows) people.set(p.email, p);
-  }
+  const people = await findPeopleByEmail(db, orgId, emails);
 
   const hosts = filled.map((f) => normalizeHost(f.domain) ?? domainOfEmail(f.email));
   const registrable = [...new Set(hosts.map((h) => normalizeDomain(h)).filter((d): d is string => d !== null))];
-  let index: DomainIndex | null = null;
-  if (registrable.length > 0) {
-    const r = await db.query<{ accountId: string; name: string; domain: string; contactCount: number }>(
-      `SELECT a.id AS "accountId", a.name, a.domain,
-              (SELECT count(*) FROM people p WHERE p.org_id = a.org_id AND p.account_id = a.id AND NOT p.is_deleted)
-                AS "contactCount"
-       FROM accounts a WHERE a.org_id = $1 AND a.domain = ANY($2::text[]) AND NOT a.is_deleted`,
-      [orgId, registrable],
-    );
-    index = new DomainIndex(r.rows);
-  }
+  const index = registrable.length > 0 ? new DomainIndex(await findAccountsByDomain(db, orgId, registrable)) : null;
 
   return filled.map((f, i) => {
     const person = f.email ? people.get(f.email) : undefined;
@@ -105,51 +80,24 @@ export async function resolvePendingEvents(
   let resolvedCount = 0;
   let after: [string, string] = ['', ''];
   for (;;) {
-    const r = await db.query<{
-      source: string;
-      sourceId: string;
-      personId: string | null;
-      email: string | null;
-      domain: string | null;
-      anonymousId: string | null;
-      userId: string | null;
-    }>(
-      `SELECT source, source_id AS "sourceId", person_id AS "personId", attributes->>'email' AS email, domain,
-              attributes->>'anonymousId' AS "anonymousId", attributes->>'userId' AS "userId"
-       FROM events
-       WHERE org_id = $1 AND source = ANY($2::text[]) AND account_id IS NULL AND excluded_reason IS NULL
-         AND occurred_at >= $3 AND (source, source_id) > ($4, $5)
-       ORDER BY source, source_id LIMIT $6`,
-      [orgId, sources, since.toISOString(), after[0], after[1], PENDING_BATCH],
-    );
-    if (r.rows.length === 0) return resolvedCount;
-    after = [r.rows.at(-1)!.source, r.rows.at(-1)!.sourceId];
+    const rows = await listPendingEvents(db, orgId, { sources, since, after, limit: PENDING_BATCH });
+    if (rows.length === 0) return resolvedCount;
+    after = [rows.at(-1)!.source, rows.at(-1)!.sourceId];
     const found = await resolveIdentities(
       db,
       orgId,
-      r.rows.map((e) => ({
+      rows.map((e) => ({
         email: e.email,
         domain: e.domain,
         visitorIds: [...(e.userId ? [`u:${e.userId}`] : []), ...(e.anonymousId ? [`a:${e.anonymousId}`] : [])],
       })),
     );
-    const hits = r.rows.flatMap((e, i) => {
+    const hits = rows.flatMap((e, i) => {
       const f = found[i]!;
-      return f.accountId ? [{ e, f }] : [];
+      return f.accountId
+        ? [{ source: e.source, sourceId: e.sourceId, accountId: f.accountId, personId: f.personId }]
+        : [];
     });
-    if (hits.length === 0) continue;
-    const u = await db.query(
-      `UPDATE events e SET account_id = t.account_id, person_id = COALESCE(t.person_id, e.person_id)
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(source, source_id, account_id, person_id)
-       WHERE e.org_id = $1 AND e.source = t.source AND e.source_id = t.source_id AND e.account_id IS NULL`,
-      [
-        orgId,
-        hits.map((h) => h.e.source),
-        hits.map((h) => h.e.sourceId),
-        hits.map((h) => h.f.accountId),
-        hits.map((h) => h.f.personId),
-      ],
-    );
-    resolvedCount += u.rowCount;
+    resolvedCount += await attributeEvents(db, orgId, hits);
   }
 }

@@ -20,7 +20,7 @@ import {
   SegmentTrack,
   type IngestReportBody,
 } from './schemas';
-import type { VisitorLink } from './visitors';
+import type { VisitorLink } from '../store/visitors';
 
 /** The source Segment events are stored under; `messageId` is their id. */
 export const SEGMENT_SOURCE = 'segment';

@@ -15,6 +15,7 @@ import { ensureOrg } from '../../store/orgs';
 import { listAccountDomains, upsertAccounts, type AccountRecord } from '../../store/accounts';
 import { upsertPeople, type PersonRecord } from '../../store/people';
 import { upsertEvents, type EventRecord } from '../../store/events';
+import { listPersonAccounts } from '../../store/resolution';
 import { csvPath, readCsv } from './read';
 import { KNOWN_COLUMNS, REQUIRED_COLUMNS, accountRowSchema, eventRowSchema, personRowSchema } from './rows';
 
@@ -173,12 +174,8 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
     });
   }
   const personAccount = new Map<string, string | null>(people.map((p) => [p.id, p.accountId]));
-  const storedPeople = await db
-    .query<{ id: string; account_id: string | null }>('SELECT id, account_id FROM people WHERE org_id = $1', [
-      opts.orgId,
-    ])
-    .then((r) => r.rows);
-  for (const p of storedPeople) if (!personAccount.has(p.id)) personAccount.set(p.id, p.account_id);
+  for (const [id, accountId] of await listPersonAccounts(db, opts.orgId))
+    if (!personAccount.has(id)) personAccount.set(id, accountId);
 
   const types = knownEventTypes(opts.model);
   const endOfAsOf = Date.parse(`${opts.asOf}T00:00:00Z`) + 86_400_000;

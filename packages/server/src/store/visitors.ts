@@ -1,4 +1,4 @@
-import type { Db } from '../store/db';
+import type { Db } from './db';
 
 /** What an identify or group call taught us: this visitor is this email and/or this company domain. */
 export interface VisitorLink {
