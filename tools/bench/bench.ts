@@ -17,7 +17,8 @@ import { Command } from 'commander';
 import { openDb, type Db } from '@pulse/server/src/store/db';
 import { migrate } from '@pulse/server/src/store/migrate';
 import { DEFAULT_MODEL } from '@pulse/server/src/model/defaults';
-import { calibrateReferences, scoreAndStoreDay } from '@pulse/server/src/engine/engine';
+import { calibrateReferences } from '@pulse/server/src/engine/engine';
+import { scoreAndStoreDay } from '@pulse/server/src/engine/day';
 import { backfill } from '@pulse/server/src/engine/backfill';
 import { generateOrg } from './generate';
 

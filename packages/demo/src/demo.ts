@@ -5,7 +5,7 @@ import { readConfig, type SalesforceAuth } from '@pulse/server/src/config';
 import type { Db } from '@pulse/server/src/store/db';
 import { openStore } from '@pulse/server/src/store/open';
 import { listAccountNames } from '@pulse/server/src/store/accounts';
-import type { AccountScore } from '@pulse/server/src/engine/engine';
+import type { AccountScore } from '@pulse/server/src/scoring/finish';
 import type { SyncResult } from '@pulse/server/src/sources/salesforce/sync';
 import { PulseError } from '@pulse/server/src/errors';
 import { ingestEventItems } from '@pulse/server/src/ingest/events';

@@ -6,7 +6,7 @@ import type { Connection } from 'jsforce';
 import { generateOrg } from '@pulse/sandbox/src/generator';
 import type { GeneratedOrg } from '@pulse/sandbox/src/generator/types';
 import { DEFAULT_MODEL } from '@pulse/server/src/model/defaults';
-import { scoreDay } from '@pulse/server/src/engine/engine';
+import { scoreDay } from '@pulse/server/src/engine/day';
 import { connectSalesforce } from '@pulse/server/src/sources/salesforce/connection';
 import { syncSalesforce } from '@pulse/server/src/sources/salesforce/sync';
 import type { Db } from '@pulse/server/src/store/db';

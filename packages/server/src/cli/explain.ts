@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { PulseError } from '../errors';
 import { isRateKpi, type Model } from '../model/schema';
-import type { AccountScore } from '../engine/engine';
+import type { AccountScore } from '../scoring/finish';
 import { explainEvent, type ReceiptLine } from '../scoring/explain';
-import { addDays } from '../engine/reduce';
+import { addDays } from '../scoring/days';
 import type { Db } from '../store/db';
 import { getAccount } from '../store/accounts';
 import { listAccountEvents } from '../store/events';
@@ -121,7 +121,7 @@ export async function buildReceipt(
       ? (opts.score?.kpis[k.key]?.points ?? 0)
       : lines.filter((l) => l.kpi === k.key).reduce((s, l) => s + l.contribution, 0);
     const subscore = opts.score?.kpis[k.key]?.subscore ?? 0;
-    const pastSubscore = past ? (past.kpis[k.key]?.subscore ?? 0) : null;
+    const pastSubscore = past ? (past.subscores[k.key] ?? 0) : null;
     const weight = k.enabled ? k.weight : 0;
     return {
       key: k.key,

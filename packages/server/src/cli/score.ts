@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { PulseError } from '../errors';
-import type { AccountScore } from '../engine/engine';
+import type { AccountScore } from '../scoring/finish';
+import { cmp } from '../scoring/sum';
 import type { Db } from '../store/db';
 import { log } from '../log';
 import { scoreOffline } from '../sources/csv/offline';
@@ -16,53 +17,11 @@ export interface ScoreCommandOptions {
   org?: string;
 }
 
-/** One account in `pulse score --format json`: the public output contract (keys in this order). */
-export interface ScoreOutputAccount {
-  accountId: string;
-  score: number;
-  scoreExact: number;
-  band: string;
-  trend: string;
-  change30d: number | null;
-  peopleEngaged: number;
-  coveragePct: number;
-  missingPersonas: string[];
-  mqa: boolean;
-  kpis: Record<string, { points: number; subscore: number }>;
-  topPeople: { personId: string; points: number; share: number }[];
-  topKpis: { key: string; points: number; share: number }[];
-}
-
-/** The whole JSON document `pulse score` prints. */
-export interface ScoreOutput {
-  asOf: string;
-  modelVersion: string;
-  accounts: ScoreOutputAccount[];
-}
-
-/** Accounts with a score, highest first, ties by account id; only the contract's keys. */
-export function toScoreOutput(asOf: string, modelVersion: string, scores: readonly AccountScore[]): ScoreOutput {
-  const accounts = [...scores]
-    .sort((a, b) => b.score - a.score || (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
-    .map((s) => ({
-      accountId: s.accountId,
-      score: s.score,
-      scoreExact: s.scoreExact,
-      band: s.band,
-      trend: s.trend,
-      change30d: s.change30d,
-      peopleEngaged: s.peopleEngaged,
-      coveragePct: s.coveragePct,
-      missingPersonas: s.missingPersonas,
-      mqa: s.mqa,
-      kpis: s.kpis,
-      topPeople: s.topPeople,
-      topKpis: s.topKpis,
-    }));
-  return { asOf, modelVersion, accounts };
-}
-
-const CSV_COLUMNS = [
+/**
+ * The keys of one account in `pulse score --format json`, in this order: the public output contract,
+ * taken from the AccountScore as they are. The scalar ones (up to `mqa`) are the CSV's columns.
+ */
+const OUTPUT_KEYS = [
   'accountId',
   'score',
   'scoreExact',
@@ -73,13 +32,40 @@ const CSV_COLUMNS = [
   'coveragePct',
   'missingPersonas',
   'mqa',
-] as const;
+  'kpis',
+  'topPeople',
+  'topKpis',
+] as const satisfies readonly (keyof AccountScore)[];
+
+type OutputKey = (typeof OUTPUT_KEYS)[number];
+
+const CSV_COLUMNS = OUTPUT_KEYS.slice(0, OUTPUT_KEYS.indexOf('mqa') + 1);
+
+/** The whole JSON document `pulse score` prints. */
+export interface ScoreOutput {
+  asOf: string;
+  modelVersion: string;
+  accounts: Pick<AccountScore, OutputKey>[];
+}
+
+/** An account's score as the output contract has it: only the contract's keys, in its order. */
+function outputAccount(score: AccountScore): Pick<AccountScore, OutputKey> {
+  const out: Partial<Record<OutputKey, unknown>> = {};
+  for (const key of OUTPUT_KEYS) out[key] = score[key];
+  return out as Pick<AccountScore, OutputKey>;
+}
+
+/** Accounts with a score, highest first, ties by account id; only the contract's keys. */
+export function toScoreOutput(asOf: string, modelVersion: string, scores: readonly AccountScore[]): ScoreOutput {
+  const accounts = [...scores].sort((a, b) => b.score - a.score || cmp(a.accountId, b.accountId)).map(outputAccount);
+  return { asOf, modelVersion, accounts };
+}
 
 /** One CSV row per account with the scalar columns; missing personas joined with "; ". */
 export function scoreOutputCsv(out: ScoreOutput): string {
   return stringify(
     out.accounts.map((a) => ({ ...a, missingPersonas: a.missingPersonas.join('; '), change30d: a.change30d ?? '' })),
-    { header: true, columns: [...CSV_COLUMNS], cast: { boolean: (b) => (b ? 'true' : 'false') } },
+    { header: true, columns: CSV_COLUMNS, cast: { boolean: (b) => (b ? 'true' : 'false') } },
   );
 }
 

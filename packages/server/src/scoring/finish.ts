@@ -3,6 +3,7 @@ import { bandOf, roundScore, type Band } from './band';
 import { personaOf, type ScoringPerson } from './committee';
 import { countSubscore, rateSubscore, rateValue, resolveReference, type References } from './subscore';
 import { trendOf, type Trend } from './trend';
+import { cmp } from './sum';
 
 /** One person's reduced points at the account. */
 export interface FinishPerson extends ScoringPerson {
@@ -21,14 +22,12 @@ export interface FinishInput {
   lastActivity: string | null;
 }
 
-/** The account's state `trend.days` earlier: score (rounded or exact; the trend rounds it) and per-KPI sub-scores. */
-export interface PastScore {
-  score: number;
-  subscores: Record<string, number>;
-}
-
-/** One account's score without the top lists: what a history snapshot keeps. */
-export interface CoreScore {
+/**
+ * One account's score of one day: what the finish returns, a fully written snapshot day holds and the
+ * write-back sends to Salesforce. `score` is the rounded score shown everywhere, `scoreExact` the weighted
+ * sum it is rounded from; per KPI key, `points` is P for a count KPI and the observed rate for a rate KPI.
+ */
+export interface AccountScore {
   accountId: string;
   score: number;
   scoreExact: number;
@@ -41,13 +40,30 @@ export interface CoreScore {
   mqa: boolean;
   kpis: Record<string, { points: number; subscore: number }>;
   lastActivity: string | null;
-}
-
-/** One account's finished score. */
-export interface AccountScore extends CoreScore {
   topPeople: { personId: string; points: number; share: number }[];
   topKpis: { key: string; points: number; share: number }[];
   changeDrivers: { key: string; change: number }[];
+}
+
+/**
+ * One account's lean history row: what a back-filled snapshot day holds of its score (no trend, top lists
+ * or change drivers; sub-scores without points). The trend and change drivers of a later day read
+ * `score` and `subscores` of the row `trend.days` before it.
+ */
+export interface HistoryRow extends Pick<
+  AccountScore,
+  | 'accountId'
+  | 'score'
+  | 'scoreExact'
+  | 'band'
+  | 'peopleEngaged'
+  | 'coveragePct'
+  | 'missingPersonas'
+  | 'mqa'
+  | 'lastActivity'
+> {
+  /** Sub-score per enabled KPI key; a key left out is 0. */
+  subscores: Record<string, number>;
 }
 
 const TOP = 5;
@@ -145,7 +161,7 @@ export function finishAccount(
   model: Model,
   references: References,
   input: FinishInput,
-  past: PastScore | null = null,
+  past: Pick<HistoryRow, 'score' | 'subscores'> | null = null,
 ): AccountScore | null {
   const plan = finishPlan(model, references);
   const n = model.kpis.length;
@@ -162,19 +178,20 @@ export function finishAccount(
     points: p.points,
     persona: p.persona !== undefined ? p.persona : (personaOf(model, p)?.key ?? null),
   }));
-  const core = finishCore(
+  const dense = newDenseFinish(plan);
+  const counted = finishDense(
     plan,
     { accountId: input.accountId, points, counts, people, lastActivity: input.lastActivity },
-    past,
+    dense,
   );
-  return core && withTopLists(plan, core, input.people, past);
+  return counted ? accountScoreOf(plan, dense, input, past) : null;
 }
 
 /**
- * A finished account in dense form, filled in place by `finishDense` (no allocation per account): what
- * `finishCore` returns, without the trend and with the per-KPI values in `plan.enabled` order.
+ * The buffers `finishDense` fills in place (no allocation per account): the finish's arithmetic before
+ * it becomes an AccountScore, with the per-KPI values in `plan.enabled` order.
  */
-export interface DenseScore {
+export interface DenseFinish {
   score: number;
   scoreExact: number;
   peopleEngaged: number;
@@ -186,8 +203,8 @@ export interface DenseScore {
   subscores: Float64Array;
 }
 
-/** An empty DenseScore sized for the plan. */
-export function newDenseScore(plan: FinishPlan): DenseScore {
+/** Empty DenseFinish buffers sized for the plan. */
+export function newDenseFinish(plan: FinishPlan): DenseFinish {
   return {
     score: 0,
     scoreExact: 0,
@@ -204,7 +221,7 @@ export function newDenseScore(plan: FinishPlan): DenseScore {
  * The finish's arithmetic into `out`: sub-scores, weighted score, committee and MQA. False (and `out`
  * untouched) when the account has no counted event in an enabled KPI.
  */
-export function finishDense(plan: FinishPlan, input: DenseInput, out: DenseScore): boolean {
+export function finishDense(plan: FinishPlan, input: DenseInput, out: DenseFinish): boolean {
   const { model, enabled } = plan;
   let counted = false;
   for (const e of enabled) if (e.index >= 0 && input.counts[e.index]! > 0) counted = true;
@@ -269,33 +286,25 @@ export function finishDense(plan: FinishPlan, input: DenseInput, out: DenseScore
 }
 
 /**
- * The finish without the top lists and change drivers: score, band, trend, committee, MQA and the
- * per-KPI points and sub-scores. `finishAccount` is this plus `withTopLists`, so both agree exactly.
+ * The AccountScore of a dense finish: band, trend against `past`, the per-KPI points and sub-scores, top
+ * people, top KPIs and change drivers. `people` are the account's people with their points (any order).
  */
-export function finishCore(plan: FinishPlan, input: DenseInput, past: PastScore | null): CoreScore | null {
-  const dense = newDenseScore(plan);
-  if (!finishDense(plan, input, dense)) return null;
-  return coreOf(plan, input.accountId, dense, past, input.lastActivity);
-}
-
-/** The CoreScore of a dense finish, with the trend against `past`. */
-export function coreOf(
+export function accountScoreOf(
   plan: FinishPlan,
-  accountId: string,
-  dense: DenseScore,
-  past: PastScore | null,
-  lastActivity: string | null,
-): CoreScore {
-  const kpis: CoreScore['kpis'] = {};
+  dense: DenseFinish,
+  account: { accountId: string; lastActivity: string | null; people: readonly { personId: string; points: number }[] },
+  past: Pick<HistoryRow, 'score' | 'subscores'> | null,
+): AccountScore {
+  const kpis: AccountScore['kpis'] = {};
   plan.enabled.forEach((e, i) => (kpis[e.key] = { points: dense.points[i]!, subscore: dense.subscores[i]! }));
   // Rounded here too, so a stored exact score trends exactly like the shown one.
   const trend = trendOf(plan.model, dense.score, past ? roundScore(past.score) : null);
   return {
-    accountId,
+    accountId: account.accountId,
     score: dense.score,
     scoreExact: dense.scoreExact,
     band: bandOf(plan.model, dense.score),
-    // trendOf only returns null without a score today, which was ruled out above.
+    // trendOf only returns null without a score today, which finishDense ruled out.
     trend: trend?.trend ?? 'New',
     change30d: trend?.change ?? null,
     peopleEngaged: dense.peopleEngaged,
@@ -303,47 +312,61 @@ export function coreOf(
     missingPersonas: [...dense.missingPersonas],
     mqa: dense.mqa,
     kpis,
-    lastActivity,
+    lastActivity: account.lastActivity,
+    topPeople: topPeopleOf(plan, kpis, account.people),
+    topKpis: topKpisOf(plan, kpis, dense.scoreExact),
+    changeDrivers: past ? changeDriversOf(plan, kpis, past.subscores) : [],
   };
 }
 
-/** Adds the top people, top KPIs and change drivers (against `past`) to a core score. */
-export function withTopLists(
+/** The sub-scores of a dense finish by KPI key, as a later day's change drivers read them. */
+export function subscoresOf(plan: FinishPlan, dense: DenseFinish): Record<string, number> {
+  const out: Record<string, number> = {};
+  plan.enabled.forEach((e, i) => (out[e.key] = dense.subscores[i]!));
+  return out;
+}
+
+/** The TOP people by points; a share is the person's points ÷ the account's P over enabled count KPIs. */
+function topPeopleOf(
   plan: FinishPlan,
-  core: CoreScore,
-  people: { personId: string; points: number }[],
-  past: PastScore | null,
-): AccountScore {
+  kpis: AccountScore['kpis'],
+  people: readonly { personId: string; points: number }[],
+): AccountScore['topPeople'] {
   let totalPoints = 0;
-  for (const e of plan.enabled) if (!e.rate) totalPoints += core.kpis[e.key]!.points;
-  const topPeople = people
+  for (const e of plan.enabled) if (!e.rate) totalPoints += kpis[e.key]!.points;
+  return people
     .filter((p) => p.points > 0)
     .sort((a, b) => b.points - a.points || cmp(a.personId, b.personId))
     .slice(0, TOP)
     .map((p) => ({ personId: p.personId, points: p.points, share: totalPoints > 0 ? p.points / totalPoints : 0 }));
-  const topKpis = plan.enabled
+}
+
+/** The TOP KPIs by weighted sub-score; a share is the weighted sub-score ÷ the exact score. */
+function topKpisOf(plan: FinishPlan, kpis: AccountScore['kpis'], scoreExact: number): AccountScore['topKpis'] {
+  return plan.enabled
     .map((e) => ({
       key: e.key,
-      points: core.kpis[e.key]!.points,
-      value: (e.weight * core.kpis[e.key]!.subscore) / 100,
+      points: kpis[e.key]!.points,
+      value: (e.weight * kpis[e.key]!.subscore) / 100,
     }))
     .filter((w) => w.value > 0)
     .sort((a, b) => b.value - a.value || cmp(a.key, b.key))
     .slice(0, TOP)
-    .map((w) => ({ key: w.key, points: w.points, share: w.value / core.scoreExact }));
-  const changeDrivers = past
-    ? plan.enabled
-        .map((e) => {
-          const now = core.kpis[e.key]?.subscore ?? 0;
-          const then = past.subscores[e.key] ?? 0;
-          return { key: e.key, change: (e.weight * (now - then)) / 100 };
-        })
-        .filter((d) => d.change !== 0)
-        .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || cmp(a.key, b.key))
-    : [];
-  return { ...core, topPeople, topKpis, changeDrivers };
+    .map((w) => ({ key: w.key, points: w.points, share: w.value / scoreExact }));
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Each enabled KPI's weighted sub-score change against the past day, largest first; unchanged ones left out. */
+function changeDriversOf(
+  plan: FinishPlan,
+  kpis: AccountScore['kpis'],
+  pastSubscores: Record<string, number>,
+): AccountScore['changeDrivers'] {
+  return plan.enabled
+    .map((e) => {
+      const now = kpis[e.key]?.subscore ?? 0;
+      const then = pastSubscores[e.key] ?? 0;
+      return { key: e.key, change: (e.weight * (now - then)) / 100 };
+    })
+    .filter((d) => d.change !== 0)
+    .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || cmp(a.key, b.key));
 }

@@ -5,46 +5,40 @@
  */
 import { arrayLiteral, copyField, type Db } from './db';
 import { roundScore } from '../scoring/band';
-import type { DenseScore, FinishPlan } from '../scoring/finish';
-
-/** What a snapshot row holds of a finished account score (the finish's output shape). */
-export interface SnapshotScore {
-  accountId: string;
-  score: number;
-  scoreExact: number;
-  band: string;
-  trend: string;
-  change30d: number | null;
-  peopleEngaged: number;
-  coveragePct: number;
-  missingPersonas: string[];
-  mqa: boolean;
-  kpis: Record<string, { points: number; subscore: number }>;
-  /** Top lists and change drivers: absent on lean history rows, which keep score, trend and change only. */
-  topPeople?: unknown[];
-  topKpis?: unknown[];
-  changeDrivers?: unknown[];
-  lastActivity: string | null;
-}
-
-/** A stored day of one account, as the trend and change drivers need it. */
-export interface PastScore {
-  score: number;
-  scoreExact: number;
-  /** Points are stored on fully written days only; history days keep the sub-scores. */
-  kpis: Record<string, { points?: number; subscore: number }>;
-}
+import type { AccountScore, DenseFinish, FinishPlan, HistoryRow } from '../scoring/finish';
 
 type StoredKpis = Record<string, number | { points?: number; subscore: number }>;
 
 /** Stored KPIs as readers see them: a history row's plain sub-score becomes `{ subscore }`. */
-function kpisOf(stored: StoredKpis): PastScore['kpis'] {
-  const out: PastScore['kpis'] = {};
+function kpisOf(stored: StoredKpis): SnapshotRow['kpis'] {
+  const out: SnapshotRow['kpis'] = {};
   for (const key in stored) {
     const v = stored[key]!;
     out[key] = typeof v === 'number' ? { subscore: v } : v;
   }
   return out;
+}
+
+/** The sub-scores of stored KPIs, from a history row (plain numbers) or a fully written day (objects). */
+function subscoresOf(stored: StoredKpis): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key in stored) {
+    const v = stored[key]!;
+    out[key] = typeof v === 'number' ? v : v.subscore;
+  }
+  return out;
+}
+
+/**
+ * A stored row as a later day's trend and change drivers read it: the shown score (a fully written day
+ * keeps it in `detail` as `rounded`), the exact score and the sub-scores.
+ */
+function pastDayOf(row: {
+  score: number;
+  kpis: StoredKpis;
+  rounded: number | null;
+}): Pick<HistoryRow, 'score' | 'scoreExact' | 'subscores'> {
+  return { score: row.rounded ?? roundScore(row.score), scoreExact: row.score, subscores: subscoresOf(row.kpis) };
 }
 
 const BATCH = 5_000;
@@ -87,16 +81,16 @@ export class SnapshotEncoder {
     this.prefix = `${copyField(orgId)}\t${copyField(modelVersion)}\t`;
   }
 
-  /** One row: a fully written day (with top lists) or a lean history day. */
-  line(day: string, s: SnapshotScore): string {
-    if (s.topPeople === undefined) {
-      const keys = Object.keys(s.kpis);
+  /** One row: a fully written day (an AccountScore, with top lists) or a lean history day. */
+  line(day: string, s: AccountScore | HistoryRow): string {
+    if (!('topPeople' in s)) {
+      const keys = Object.keys(s.subscores);
       return this.row(
         day,
         s.accountId,
         s.band,
         s,
-        this.leanKpis(keys, (i) => s.kpis[keys[i]!]!.subscore),
+        this.leanKpis(keys, (i) => s.subscores[keys[i]!]!),
         s,
         '{}',
       );
@@ -105,28 +99,28 @@ export class SnapshotEncoder {
     const k: Record<string, { points: number; subscore: number }> = {};
     for (const key in s.kpis) {
       const v = s.kpis[key]!;
-      if (v.points !== 0 || v.subscore !== 0) k[key] = { points: v.points ?? 0, subscore: v.subscore };
+      if (v.points !== 0 || v.subscore !== 0) k[key] = { points: v.points, subscore: v.subscore };
     }
     const detail = JSON.stringify({
       score: s.score,
       trend: s.trend,
       change30d: s.change30d,
       topPeople: s.topPeople,
-      topKpis: s.topKpis ?? [],
-      changeDrivers: s.changeDrivers ?? [],
+      topKpis: s.topKpis,
+      changeDrivers: s.changeDrivers,
     });
     return this.row(day, s.accountId, s.band, s, copyField(JSON.stringify(k)), s, copyField(detail));
   }
 
   /**
-   * A lean history row straight from a dense finish (what `line` writes for a score without top lists),
-   * with no score object built: the back-fill writes ~89 of these per account.
+   * A lean history row straight from a dense finish (what `line` writes for a HistoryRow), with no
+   * object built: the back-fill writes ~89 of these per account.
    */
   historyLine(
     day: string,
     accountId: string,
     band: string,
-    s: DenseScore,
+    s: DenseFinish,
     plan: FinishPlan,
     lastActivity: string | null,
   ): string {
@@ -141,7 +135,7 @@ export class SnapshotEncoder {
     day: string,
     accountId: string,
     band: string,
-    s: Pick<DenseScore, 'scoreExact' | 'peopleEngaged' | 'coveragePct' | 'missingPersonas' | 'mqa'>,
+    s: Pick<DenseFinish, 'scoreExact' | 'peopleEngaged' | 'coveragePct' | 'missingPersonas' | 'mqa'>,
     kpis: string,
     at: { lastActivity: string | null },
     detail: string,
@@ -179,6 +173,14 @@ export class SnapshotEncoder {
   }
 }
 
+/**
+ * Refreshes the planner's statistics of `snapshots` after a bulk write: they keep the next clear a
+ * sequential scan instead of an index walk over the whole heap per day (PGlite has no autovacuum).
+ */
+export async function analyzeSnapshots(db: Db): Promise<void> {
+  await db.exec('ANALYZE snapshots');
+}
+
 /** Copies snapshot rows already encoded by a SnapshotEncoder (none of them may be stored already). */
 export async function copySnapshots(db: Db, data: string | Uint8Array): Promise<number> {
   return db.copyFrom('snapshots', COLUMNS, data);
@@ -193,7 +195,7 @@ export async function insertSnapshots(
   db: Db,
   orgId: string,
   modelVersion: string,
-  rows: { day: string; score: SnapshotScore }[],
+  rows: { day: string; score: AccountScore | HistoryRow }[],
 ): Promise<number> {
   let copied = 0;
   const encoder = new SnapshotEncoder(orgId, modelVersion);
@@ -212,20 +214,14 @@ export async function readPastScores(
   modelVersion: string,
   day: string,
   accountIds: string[],
-): Promise<Map<string, PastScore>> {
+): Promise<Map<string, Pick<HistoryRow, 'score' | 'scoreExact' | 'subscores'>>> {
   const r = await db.query<{ account_id: string; score: number; kpis: StoredKpis; rounded: number | null }>(
     `SELECT account_id, score, kpis, (detail->>'score')::float8 AS rounded FROM snapshots
      WHERE org_id = $1 AND model_version = $2 AND day = $3::date AND account_id = ANY($4::text[])`,
     [orgId, modelVersion, day, accountIds],
   );
-  const out = new Map<string, PastScore>();
-  for (const row of r.rows) {
-    out.set(row.account_id, {
-      score: row.rounded ?? roundScore(row.score),
-      scoreExact: row.score,
-      kpis: kpisOf(row.kpis),
-    });
-  }
+  const out = new Map<string, Pick<HistoryRow, 'score' | 'scoreExact' | 'subscores'>>();
+  for (const row of r.rows) out.set(row.account_id, pastDayOf(row));
   return out;
 }
 
@@ -235,7 +231,7 @@ export interface SnapshotRow {
   day: string;
   score: number;
   band: string;
-  /** Points on fully written days only (see PastScore). */
+  /** Points are stored on fully written days only; history days keep the sub-scores. */
   kpis: Record<string, { points?: number; subscore: number }>;
   people_engaged: number;
   coverage_pct: number;
@@ -271,7 +267,7 @@ export async function readPastRange(
   from: string,
   to: string,
   accountIds: string[],
-): Promise<Map<string, Map<string, PastScore>>> {
+): Promise<Map<string, Map<string, Pick<HistoryRow, 'score' | 'scoreExact' | 'subscores'>>>> {
   const r = await db.query<{
     account_id: string;
     day: string;
@@ -283,11 +279,11 @@ export async function readPastRange(
      WHERE org_id = $1 AND model_version = $2 AND day BETWEEN $3::date AND $4::date AND account_id = ANY($5::text[])`,
     [orgId, modelVersion, from, to, accountIds],
   );
-  const out = new Map<string, Map<string, PastScore>>();
+  const out = new Map<string, Map<string, Pick<HistoryRow, 'score' | 'scoreExact' | 'subscores'>>>();
   for (const row of r.rows) {
     let m = out.get(row.account_id);
     if (!m) out.set(row.account_id, (m = new Map()));
-    m.set(row.day, { score: row.rounded ?? roundScore(row.score), scoreExact: row.score, kpis: kpisOf(row.kpis) });
+    m.set(row.day, pastDayOf(row));
   }
   return out;
 }

@@ -4,7 +4,7 @@
  */
 import type { Model } from '../model/schema';
 import type { AccountScore } from '../scoring/finish';
-import { addDays } from '../engine/reduce';
+import { addDays } from '../scoring/days';
 import type { Db } from '../store/db';
 import { listPeopleNames } from '../store/people';
 import { readScoreHistory } from '../store/snapshots';

@@ -1,9 +1,11 @@
 import type { Db } from '../../store/db';
 import { createTestDb, dropTestDb } from '../../../testing/db';
 import { parseModel, type ModelInput } from '../../model/schema';
-import { publishModel, scoreDay, scoreOrg, type AccountScore } from '../engine';
+import { publishModel, scoreOrg } from '../engine';
+import { scoreDay } from '../day';
+import type { AccountScore } from '../../scoring/finish';
 import { backfill } from '../backfill';
-import { addDays } from '../reduce';
+import { addDays } from '../../scoring/days';
 import { readSnapshots } from '../../store/snapshots';
 import { activateModel, listModelVersions, loadActiveModel } from '../../store/models';
 import { ValidationError } from '../../errors';

@@ -1,6 +1,6 @@
 import { DEFAULT_MODEL } from '../../model/defaults';
 import { committeeCoverage, personaOf } from '../committee';
-import { finishDense, finishPlan, newDenseScore } from '../finish';
+import { finishDense, finishPlan, newDenseFinish } from '../finish';
 
 describe('personaOf (default CM Inc. committee)', () => {
   it.each([
@@ -49,7 +49,7 @@ describe('finishDense counts the committee as committeeCoverage does', () => {
     keys.map((persona, i) => ({ points: i % 4 === 3 ? 0.5 : 2 + i, persona }));
   const dense = (model: typeof DEFAULT_MODEL, members: { points: number; persona: string | null }[]) => {
     const plan = finishPlan(model, { web_visits: 10, emails: 10 });
-    const out = newDenseScore(plan);
+    const out = newDenseFinish(plan);
     const points = new Float64Array(model.kpis.length).fill(1);
     const counted = finishDense(
       plan,

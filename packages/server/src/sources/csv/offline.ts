@@ -3,7 +3,8 @@ import { DEFAULT_MODEL } from '../../model/defaults';
 import type { Model } from '../../model/schema';
 import { openDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
-import { publishModel, scoreOrg, type AccountScore } from '../../engine/engine';
+import { publishModel, scoreOrg } from '../../engine/engine';
+import type { AccountScore } from '../../scoring/finish';
 import { loadCsvDir, type CsvLoadSummary } from './load';
 
 /** What scoring a CSV export offline needs. */

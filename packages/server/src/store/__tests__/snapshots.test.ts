@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { ensureOrg } from '../orgs';
-import { insertSnapshots, readPastScores, readSnapshots, type SnapshotScore } from '../snapshots';
+import { insertSnapshots, readPastScores, readSnapshots } from '../snapshots';
+import type { AccountScore, HistoryRow } from '../../scoring/finish';
 import { createTestDb, dropTestDb } from '../../../testing/db';
 
 let db: Db;
@@ -15,26 +16,28 @@ afterAll(async () => {
 // Labels, keys and ids a model or an org may well contain, and that COPY's text format must escape.
 const awkward = ['Security "approver"', 'Ops\\Finance', 'tab\there', 'a, b {c}'];
 
-const lean: SnapshotScore = {
+const lean: HistoryRow = {
   accountId: 'acct\t1',
   score: 42,
   scoreExact: 41.87654321098765,
   band: 'Medium',
-  trend: 'Neutral',
-  change30d: 3,
   peopleEngaged: 2,
   coveragePct: 50,
   missingPersonas: awkward,
   mqa: false,
-  kpis: { 'web "visits"': { points: 3.5, subscore: 12.345678901234567 }, emails: { points: 0, subscore: 0 } },
+  subscores: { 'web "visits"': 12.345678901234567, emails: 0 },
   lastActivity: '2026-11-20',
 };
-const full: SnapshotScore = {
-  ...lean,
+const { subscores: _, ...shared } = lean;
+const full: AccountScore = {
+  ...shared,
   accountId: 'acct\\2',
+  trend: 'Neutral',
+  change30d: 3,
   missingPersonas: [],
   lastActivity: null,
   mqa: true,
+  kpis: { 'web "visits"': { points: 3.5, subscore: 12.345678901234567 }, emails: { points: 0, subscore: 0 } },
   topPeople: [{ personId: 'p\n1', points: 3.5, share: 1 }],
   topKpis: [{ key: 'web "visits"', points: 3.5, share: 1 }],
   changeDrivers: [{ key: 'web "visits"', change: 1.5 }],
@@ -83,7 +86,7 @@ test('snapshot rows keep every value through COPY: lean history days and fully w
   expect(past.get('acct\t1')).toEqual({
     score: 42,
     scoreExact: lean.scoreExact,
-    kpis: { 'web "visits"': { subscore: 12.345678901234567 } },
+    subscores: { 'web "visits"': 12.345678901234567 },
   });
 });
 

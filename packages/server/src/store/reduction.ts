@@ -2,38 +2,26 @@
  * The heavy reduction in SQL: events → (account, person, KPI) points for one as-of day, and
  * events → daily (account, person, KPI) buckets for the history back-fill. KPI assignment, base
  * points and decay are SQL CASE expressions built from the model in model order, every model
- * value passed as a `$n` parameter. Multipliers are evaluated in TypeScript (the same rule code
- * the receipt uses) and joined in from temp tables. Everything is per org, set-based, and runs
- * unchanged on PGlite and Postgres. Callers run these inside one transaction: temp tables live
- * on the transaction's connection and are dropped at commit.
+ * value passed as a `$n` parameter. Multipliers are joined in from the temp tables of
+ * multipliers.ts. Everything is per org, set-based, and runs unchanged on PGlite and Postgres.
+ * Callers run these inside one transaction: temp tables and cursors live on the transaction's
+ * connection and are dropped at commit. The engine (engine/) orchestrates; only SQL lives here.
  */
-import type { Db } from '../store/db';
+import type { Db } from './db';
 import type { Decay, Model } from '../model/schema';
 import { isRateKpi } from '../model/schema';
 import { globToLike } from '../scoring/kpi';
-import { multiplier, type ScoringAccount } from '../scoring/multiplier';
-import type { ScoringPerson } from '../scoring/committee';
+import { addDays } from '../scoring/days';
+import { hasMultipliers } from './multipliers';
 
 /** Collects positional parameters while SQL text is built, so no value is ever pasted in. */
-export class Params {
+class Params {
   readonly values: unknown[] = [];
   /** Adds a value and returns its placeholder, with an optional cast. */
   add(value: unknown, cast?: string): string {
     this.values.push(value);
     return `$${this.values.length}${cast ? `::${cast}` : ''}`;
   }
-}
-
-/** One day as 'YYYY-MM-DD' plus `n` days. */
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Whole days from `a` to `b` (both 'YYYY-MM-DD'). */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
 /** The SQL CASE giving each event's KPI index (position in model.kpis), first match in model order. */
@@ -68,7 +56,7 @@ function pointsCase(model: Model, p: Params): string {
 }
 
 /** The SQL expression of one decay kind at integer age `age` (0 ≤ age < windowDays is filtered elsewhere). */
-export function decaySql(decay: Decay, p: Params, age = 'age'): string {
+function decaySql(decay: Decay, p: Params, age = 'age'): string {
   switch (decay.kind) {
     case 'linear':
       return `GREATEST(0::float8, 1 - ${age}::float8 / ${p.add(decay.lifespanDays, 'float8')})`;
@@ -99,155 +87,12 @@ export function decaySql(decay: Decay, p: Params, age = 'age'): string {
   }
 }
 
-/** Whether person/account multiplier tables are needed at all. */
-function hasMultipliers(model: Model): boolean {
-  return model.multipliers.length > 0;
-}
-
-/** A person as the multiplier and committee rules see them. */
-export interface PersonRow {
-  id: string;
-  account_id: string | null;
-  seniority: string;
-  department: string;
-  title: string | null;
-}
-
-/** An account as the multiplier rules see it. */
-export interface AccountRow {
-  id: string;
-  industry: string | null;
-  employees: number | null;
-}
-
-/** Which attributes the model's rules and personas look at, so equal profiles are evaluated once. */
-function signatureColumns(model: Model): { title: boolean; industry: boolean; employees: boolean } {
-  const whens = [...model.multipliers.map((r) => r.when), ...model.committee.personas.map((p) => p.when)];
-  const usesPersona = model.multipliers.some((r) => r.when.persona !== undefined);
-  return {
-    title:
-      whens.some((w) => w.titleMatches !== undefined) &&
-      (usesPersona || model.multipliers.some((r) => r.when.titleMatches !== undefined)),
-    industry: model.multipliers.some((r) => r.when.accountIndustry !== undefined),
-    employees: model.multipliers.some(
-      (r) => r.when.accountMinEmployees !== undefined || r.when.accountMaxEmployees !== undefined,
-    ),
-  };
-}
-
-interface Signature {
-  seniority: string;
-  department: string;
-  title: string | null;
-  industry: string | null;
-  employees: number | null;
-}
-
-/**
- * Fills the temp tables `pulse_person_mult(person_id, factor)` and `pulse_account_mult(account_id, factor)`
- * with the multiplier factor of every person of the org (against their own account) and of person-less
- * events (against the account). Rules are evaluated in TypeScript once per distinct profile (only the
- * attributes the rules look at), then spread to people and accounts by a set-based join. Skipped when the
- * model has no rules (factor 1 everywhere).
- */
-export async function prepareMultipliers(tx: Db, orgId: string, model: Model): Promise<void> {
-  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS pulse_person_mult (person_id text PRIMARY KEY, factor float8 NOT NULL);
-    CREATE TEMP TABLE IF NOT EXISTS pulse_account_mult (account_id text PRIMARY KEY, factor float8 NOT NULL);
-    CREATE TEMP TABLE IF NOT EXISTS pulse_sig (seniority text, department text, title text, industry text,
-      employees int, factor float8 NOT NULL);
-    TRUNCATE pulse_person_mult; TRUNCATE pulse_account_mult; TRUNCATE pulse_sig;`);
-  if (!hasMultipliers(model)) return;
-  const cols = signatureColumns(model);
-  // NULL-safe join keys: '\u0001' / -1 stand for "unknown" and match no real value.
-  const title = cols.title ? `COALESCE(p.title, chr(1))` : `chr(1)`;
-  const industry = cols.industry ? `COALESCE(a.industry, chr(1))` : `chr(1)`;
-  const employees = cols.employees ? `COALESCE(a.employees, -1)` : `-1`;
-  const sigs = await tx.query<{
-    seniority: string;
-    department: string;
-    title: string;
-    industry: string;
-    employees: number;
-  }>(
-    `SELECT DISTINCT p.seniority, p.department, ${title} AS title, ${industry} AS industry, ${employees} AS employees
-     FROM people p LEFT JOIN accounts a ON a.org_id = p.org_id AND a.id = p.account_id WHERE p.org_id = $1`,
-    [orgId],
-  );
-  const fromKey = (sig: {
-    seniority: string;
-    department: string;
-    title: string;
-    industry: string;
-    employees: number;
-  }): Signature => ({
-    seniority: sig.seniority,
-    department: sig.department,
-    title: sig.title === '\u0001' ? null : sig.title,
-    industry: sig.industry === '\u0001' ? null : sig.industry,
-    employees: sig.employees === -1 ? null : sig.employees,
-  });
-  const factors = sigs.rows.map((row) => {
-    const sig = fromKey(row);
-    return multiplier(model, { seniority: sig.seniority, department: sig.department, title: sig.title }, sig).factor;
-  });
-  await tx.query(
-    'INSERT INTO pulse_sig SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::float8[])',
-    [
-      sigs.rows.map((r) => r.seniority),
-      sigs.rows.map((r) => r.department),
-      sigs.rows.map((r) => r.title),
-      sigs.rows.map((r) => r.industry),
-      sigs.rows.map((r) => r.employees),
-      factors,
-    ],
-  );
-  await tx.query(
-    `INSERT INTO pulse_person_mult
-     SELECT p.id, s.factor FROM people p LEFT JOIN accounts a ON a.org_id = p.org_id AND a.id = p.account_id
-     JOIN pulse_sig s ON s.seniority = p.seniority AND s.department = p.department AND s.title = ${title}
-       AND s.industry = ${industry} AND s.employees = ${employees}
-     WHERE p.org_id = $1`,
-    [orgId],
-  );
-  // Person-less events: only account conditions can match.
-  const accs = await tx.query<{ industry: string; employees: number }>(
-    `SELECT DISTINCT ${industry} AS industry, ${employees} AS employees FROM accounts a WHERE a.org_id = $1`,
-    [orgId],
-  );
-  const accFactors = accs.rows.map(
-    (r) =>
-      multiplier(model, null, {
-        industry: r.industry === '\u0001' ? null : r.industry,
-        employees: r.employees === -1 ? null : r.employees,
-      }).factor,
-  );
-  await tx.query(
-    `INSERT INTO pulse_account_mult
-     SELECT a.id, s.f FROM accounts a
-     JOIN unnest($2::text[], $3::int[], $4::float8[]) AS s(industry, employees, f)
-       ON s.industry = ${industry} AND s.employees = ${employees}
-     WHERE a.org_id = $1`,
-    [orgId, accs.rows.map((r) => r.industry), accs.rows.map((r) => r.employees), accFactors],
-  );
-  await tx.exec('ANALYZE pulse_person_mult; ANALYZE pulse_account_mult');
-}
-
-/** The person shape A's multiplier/committee code takes. */
-export function toPerson(p: PersonRow): ScoringPerson {
-  return { seniority: p.seniority, department: p.department, title: p.title };
-}
-
-/** The account shape A's multiplier code takes. */
-export function toAccount(a: AccountRow): ScoringAccount {
-  return { industry: a.industry, employees: a.employees };
-}
-
 /**
  * The SELECT of counted events between two UTC days (inclusive) with their KPI index, UTC day and
  * weighted base points (base × multiplier): not excluded, in an enabled count KPI, factor > 0.
  * Columns: account_id, person_id, kpi, day, quantity, weighted.
  */
-export function countedEventsSql(model: Model, p: Params, orgId: string, fromDay: string, toDay: string): string {
+function countedEventsSql(model: Model, p: Params, orgId: string, fromDay: string, toDay: string): string {
   const mult = hasMultipliers(model)
     ? `LEFT JOIN pulse_person_mult pm ON pm.person_id = e.person_id
        LEFT JOIN pulse_account_mult am ON am.account_id = e.account_id`
@@ -287,7 +132,7 @@ export async function setWorkMem(tx: Db): Promise<void> {
 /**
  * Reduces the org's events for one as-of day into temp table `pulse_cells(account_id, person_id, kpi,
  * points, n, last_day)`: per (account, person or NULL, KPI) the decayed points P, the counted quantity N
- * and the newest counted day. Call `prepareMultipliers` first in the same transaction.
+ * and the newest counted day. Fill the multiplier tables first in the same transaction.
  */
 export async function reduceDay(tx: Db, orgId: string, model: Model, asOf: string): Promise<void> {
   await setWorkMem(tx);
@@ -301,10 +146,25 @@ export async function reduceDay(tx: Db, orgId: string, model: Model, asOf: strin
 }
 
 /**
+ * Per KPI index, every account's positive P in `pulse_cells` (what `reduceDay` left), for calibrating
+ * "auto" references; drops the cells after.
+ */
+export async function positivePointsByKpi(tx: Db): Promise<Map<number, number[]>> {
+  const r = await tx.query<{ kpi: number; ps: number[] }>(
+    `SELECT kpi, array_agg(p) AS ps FROM (
+       SELECT account_id, kpi, sum(points) AS p FROM pulse_cells GROUP BY account_id, kpi
+     ) t WHERE p > 0 GROUP BY kpi`,
+  );
+  const byKpi = new Map(r.rows.map((x) => [x.kpi, x.ps.map(Number)]));
+  await tx.exec('DROP TABLE IF EXISTS pulse_cells');
+  return byKpi;
+}
+
+/**
  * The one-day reduction as a SELECT of (account_id, person_id, kpi, points, n, last_day): per (account,
  * person or NULL, KPI) the decayed points P, the counted quantity N and the newest counted day.
  */
-export function reduceDaySql(model: Model, p: Params, orgId: string, asOf: string): string {
+function reduceDaySql(model: Model, p: Params, orgId: string, asOf: string): string {
   const from = addDays(asOf, -(model.windowDays - 1));
   const counted = countedEventsSql(model, p, orgId, from, asOf);
   const asOfP = p.add(asOf, 'date');
@@ -320,6 +180,15 @@ export function reduceDaySql(model: Model, p: Params, orgId: string, asOf: strin
      GROUP BY c.account_id, c.person_id, c.kpi`;
 }
 
+/** A person as the multiplier and committee rules see them. */
+export interface PersonRow {
+  id: string;
+  account_id: string | null;
+  seniority: string;
+  department: string;
+  title: string | null;
+}
+
 /** The person columns the account streams carry along (NULL for person-less rows and unknown people). */
 export interface PersonCols {
   seniority: string | null;
@@ -332,7 +201,7 @@ export interface PersonCols {
  * of whole accounts at a time: nothing is materialized in a temp table and memory is bounded by a fetch.
  * Runs inside the caller's transaction.
  */
-export async function eachAccountBatch<R extends { account_id: string }>(
+async function eachAccountBatch<R extends { account_id: string }>(
   tx: Db,
   cursor: string,
   sql: string,
@@ -395,4 +264,62 @@ export interface CellRow {
   points: number;
   n: number;
   last_day: string;
+}
+
+/** One bucket of the back-fill stream: an (account, person, KPI, day)'s weighted base points and quantity. */
+export interface BucketRow {
+  account_id: string;
+  person_id: string | null;
+  kpi: number;
+  day: string;
+  w: number;
+  q: number;
+}
+
+/**
+ * Streams the one-day reduction of `asOf` (see `reduceDaySql`) straight out of SQL, ordered by account,
+ * with each person's attributes joined in: no temp table, no index, no per-page lookups. `onBatch` gets
+ * the cells of whole accounts at a time. Fill the multiplier tables first in the same transaction.
+ */
+export async function eachDayCellBatch(
+  tx: Db,
+  orgId: string,
+  model: Model,
+  asOf: string,
+  onBatch: (rows: (CellRow & PersonCols)[]) => Promise<void>,
+): Promise<void> {
+  const p = new Params();
+  const reduce = reduceDaySql(model, p, orgId, asOf);
+  const org = p.add(orgId);
+  const sql = `SELECT c.account_id, c.person_id, c.kpi, c.points, c.n, c.last_day::text AS last_day,
+        pp.seniority, pp.department, pp.title
+      FROM (${reduce}) c LEFT JOIN people pp ON pp.org_id = ${org} AND pp.id = c.person_id
+      ORDER BY c.account_id COLLATE "C"`;
+  await eachAccountBatch<CellRow & PersonCols>(tx, 'pulse_day', sql, p.values, onBatch);
+}
+
+/**
+ * Streams the daily buckets per (account, person, KPI) of the counted events from `fromDay` to `toDay`
+ * (inclusive) straight out of SQL, ordered by account, person (byte order), KPI and day, with each
+ * person's attributes joined in. `onBatch` gets the buckets of whole accounts at a time. Fill the
+ * multiplier tables first in the same transaction.
+ */
+export async function eachBucketBatch(
+  tx: Db,
+  orgId: string,
+  model: Model,
+  fromDay: string,
+  toDay: string,
+  onBatch: (rows: (BucketRow & PersonCols)[]) => Promise<void>,
+): Promise<void> {
+  const p = new Params();
+  const counted = countedEventsSql(model, p, orgId, fromDay, toDay);
+  const org = p.add(orgId);
+  const sql = `SELECT b.account_id, b.person_id, b.kpi, b.day::text AS day, b.w, b.q,
+        pp.seniority, pp.department, pp.title
+      FROM (SELECT account_id, person_id, kpi, day, sum(weighted) AS w, sum(quantity) AS q
+            FROM (${counted}) c GROUP BY account_id, person_id, kpi, day) b
+      LEFT JOIN people pp ON pp.org_id = ${org} AND pp.id = b.person_id
+      ORDER BY b.account_id COLLATE "C", b.person_id COLLATE "C", b.kpi, b.day`;
+  await eachAccountBatch<BucketRow & PersonCols>(tx, 'pulse_fill', sql, p.values, onBatch);
 }
