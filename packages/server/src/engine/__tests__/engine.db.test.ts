@@ -1,6 +1,7 @@
 import type { Db } from '../../store/db';
 import { createTestDb, dropTestDb } from '../../../testing/db';
 import { parseModel, type ModelInput } from '../../model/schema';
+import { HIGH_INTENT_PAGES, MEETINGS } from '../../../testing/workedExample';
 import { publishModel, scoreOrg } from '../engine';
 import { scoreDay } from '../day';
 import type { AccountScore } from '../../scoring/finish';
@@ -12,34 +13,13 @@ import { ValidationError } from '../../errors';
 
 const AS_OF = '2026-06-30';
 
+// The worked example's two KPIs, meetings at 9 points and pricing pages only; one persona.
 const MODEL: ModelInput = {
   version: 'worked-1',
   windowDays: 90,
   kpis: [
-    {
-      key: 'meetings',
-      label: 'Meetings',
-      weight: 60,
-      activities: { meeting: 9 },
-      decay: { kind: 'linear', lifespanDays: 90 },
-      reference: 10,
-    },
-    {
-      key: 'web_high_intent',
-      label: 'High-intent pages',
-      weight: 40,
-      activities: { web_visit: 1 },
-      urls: ['*/pricing*'],
-      decay: {
-        kind: 'piecewise',
-        points: [
-          [0, 1],
-          [60, 0.5],
-          [180, 0],
-        ],
-      },
-      reference: 'auto',
-    },
+    { ...MEETINGS, activities: { meeting: 9 } },
+    { ...HIGH_INTENT_PAGES, urls: ['*/pricing*'] },
   ],
   multipliers: [{ when: { titleMatches: 'intern' }, factor: 0, label: 'intern' }],
   committee: {

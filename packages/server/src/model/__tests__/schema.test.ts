@@ -1,35 +1,14 @@
 import { ValidationError } from '../../errors';
 import { DEFAULT_MODEL, DEFAULT_MODEL_DOCUMENT } from '../defaults';
 import { parseModel, type ModelInput } from '../schema';
+import { HIGH_INTENT_PAGES, MARKETING_EXEC, MEETINGS, workedExample } from '../../../testing/workedExample';
 
+// The worked example with a disabled-by-weight rate KPI, bands, trend and one persona: every section once.
 const issueExample: ModelInput = {
-  version: 'acme-2026-11',
-  windowDays: 90,
+  ...workedExample(),
   kpis: [
-    {
-      key: 'meetings',
-      label: 'Meetings',
-      weight: 60,
-      activities: { meeting: 5 },
-      decay: { kind: 'linear', lifespanDays: 90 },
-      reference: 10,
-    },
-    {
-      key: 'web_high_intent',
-      label: 'High-intent pages',
-      weight: 40,
-      activities: { web_visit: 1 },
-      urls: ['*/pricing*', '*/demo*'],
-      decay: {
-        kind: 'piecewise',
-        points: [
-          [0, 1],
-          [60, 0.5],
-          [180, 0],
-        ],
-      },
-      reference: 'auto',
-    },
+    MEETINGS,
+    HIGH_INTENT_PAGES,
     {
       key: 'ad_ctr',
       label: 'Ad click-through rate',
@@ -37,25 +16,9 @@ const issueExample: ModelInput = {
       rate: { numerator: 'ad_clicks', denominator: 'ad_impressions', minDenominator: 100, target: 0.02 },
     },
   ],
-  multipliers: [
-    { when: { seniority: ['vp', 'cxo'], department: ['it'] }, factor: 1.2 },
-    { when: { seniority: ['manager', 'individual'] }, factor: 0.5 },
-    { when: { titleMatches: 'student|intern' }, factor: 0 },
-  ],
   bands: { medium: 25, high: 50, veryHigh: 75 },
   trend: { days: 30, cooling: -10, heating: 10, surging: 25 },
-  committee: {
-    engagedPoints: 1,
-    personas: [
-      {
-        key: 'marketing_exec',
-        label: 'Marketing executive',
-        when: { department: ['marketing'], seniority: ['cxo', 'vp'] },
-        required: true,
-      },
-    ],
-  },
-  mqa: { minScore: 60, minEngagedPeople: 2, minCoveragePct: 50 },
+  committee: { engagedPoints: 1, personas: [MARKETING_EXEC] },
 };
 
 function issuesOf(doc: unknown): { path: string; message: string }[] {

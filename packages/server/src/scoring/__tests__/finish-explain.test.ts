@@ -1,34 +1,13 @@
 import { parseModel } from '../../model/schema';
+import { HIGH_INTENT_PAGES, MARKETING_EXEC, MEETINGS } from '../../../testing/workedExample';
 import { explainEvent } from '../explain';
 import { finishAccount, type FinishInput } from '../finish';
 
 const model = parseModel({
   version: 'worked-1',
   kpis: [
-    {
-      key: 'meetings',
-      label: 'Meetings',
-      weight: 60,
-      activities: { meeting: 5 },
-      decay: { kind: 'linear', lifespanDays: 90 },
-      reference: 10,
-    },
-    {
-      key: 'web',
-      label: 'Pricing pages',
-      weight: 40,
-      activities: { web_visit: 1 },
-      urls: ['*/pricing*'],
-      decay: {
-        kind: 'piecewise',
-        points: [
-          [0, 1],
-          [60, 0.5],
-          [180, 0],
-        ],
-      },
-      reference: 'auto',
-    },
+    MEETINGS,
+    { ...HIGH_INTENT_PAGES, key: 'web', label: 'Pricing pages', urls: ['*/pricing*'] },
     { key: 'ads', label: 'Ad clicks', weight: 0, enabled: false, activities: { ad_click: 1 } },
   ],
   multipliers: [
@@ -38,12 +17,7 @@ const model = parseModel({
   committee: {
     engagedPoints: 1,
     personas: [
-      {
-        key: 'exec',
-        label: 'Marketing executive',
-        when: { department: ['marketing'], seniority: ['cxo', 'vp'] },
-        required: true,
-      },
+      { ...MARKETING_EXEC, key: 'exec' },
       { key: 'ops', label: 'Marketing operations', when: { titleMatches: 'ops|operations' }, required: true },
       { key: 'cfo', label: 'Finance approver', when: { department: ['finance'] }, required: false },
     ],

@@ -1,57 +1,11 @@
 // The worked example of docs/scoring-model.md: if this fails, the document is wrong too.
 import { parseModel } from '../../model/schema';
+import { workedExample } from '../../../testing/workedExample';
 import type { ScoringPerson } from '../committee';
 import { explainEvent } from '../explain';
 import { finishAccount, type FinishPerson } from '../finish';
 
-const model = parseModel({
-  version: 'acme-2026-11',
-  windowDays: 90,
-  kpis: [
-    {
-      key: 'meetings',
-      label: 'Meetings',
-      weight: 60,
-      activities: { meeting: 5 },
-      decay: { kind: 'linear', lifespanDays: 90 },
-      reference: 10,
-    },
-    {
-      key: 'web_high_intent',
-      label: 'High-intent pages',
-      weight: 40,
-      activities: { web_visit: 1 },
-      urls: ['*/pricing*', '*/demo*'],
-      decay: {
-        kind: 'piecewise',
-        points: [
-          [0, 1],
-          [60, 0.5],
-          [180, 0],
-        ],
-      },
-      reference: 'auto',
-    },
-  ],
-  multipliers: [
-    { when: { seniority: ['vp', 'cxo'], department: ['it'] }, factor: 1.2 },
-    { when: { seniority: ['manager', 'individual'] }, factor: 0.5 },
-    { when: { titleMatches: 'student|intern' }, factor: 0 },
-  ],
-  committee: {
-    engagedPoints: 1,
-    personas: [
-      {
-        key: 'marketing_exec',
-        label: 'Marketing executive',
-        when: { department: ['marketing'], seniority: ['cxo', 'vp'] },
-        required: true,
-      },
-      { key: 'marketing_ops', label: 'Marketing operations', when: { titleMatches: 'marketing op' }, required: true },
-    ],
-  },
-  mqa: { minScore: 60, minEngagedPeople: 2, minCoveragePct: 50 },
-});
+const model = parseModel(workedExample());
 const references = { web_high_intent: 2 };
 const people: Record<string, ScoringPerson> = {
   dana: { seniority: 'cxo', department: 'marketing', title: 'Chief Marketing Officer' },
