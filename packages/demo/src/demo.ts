@@ -154,7 +154,7 @@ export async function runDemo(
     const org = generateOrg({ accounts: opts.accounts, seed: opts.seed, now: now(), days: 180 });
     const started = await startEmulator({
       port: opts.port,
-      org: org as unknown as NonNullable<Parameters<typeof startEmulator>[0]>['org'],
+      org: org,
       now,
       forceAppDir: resolve(__dirname, '../../../force-app'),
     });

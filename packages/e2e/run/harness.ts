@@ -38,7 +38,7 @@ export async function startScenario(orgId = 'e2e', accounts = ACCOUNTS): Promise
   const clock = { now: new Date(START) };
   const org = generateOrg({ accounts, seed: SEED, now: START, days: 180 });
   const emu = await startEmulator({
-    org: org as unknown as NonNullable<Parameters<typeof startEmulator>[0]>['org'],
+    org: org,
     now: () => clock.now,
     forceAppDir: resolve(__dirname, '../../../force-app'),
   });

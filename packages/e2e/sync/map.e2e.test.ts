@@ -9,12 +9,11 @@
 import type { Connection } from 'jsforce';
 import { generateOrg } from '@pulse/sandbox/src/generator';
 import type { GeneratedOrg } from '@pulse/sandbox/src/generator/types';
-import { startEmulator, type Emulator, type EmulatorOptions } from '@pulse/sandbox/src/salesforce/server';
+import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 import { syncMapSource, type MapSyncResult } from '@pulse/server/src/sources/map/sync';
 import type { Db } from '@pulse/server/src/store/db';
-import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { closeScene, openScene } from '../support/scene';
 import {
-  connectTo,
   countRows,
   crashAndResume,
   expectContactsOnTheirAccounts,
@@ -49,18 +48,15 @@ describe.each([MARKETO, HUBSPOT, PARDOT])('$name → Pulse', (vendor: MapVendor)
 
   beforeAll(async () => {
     gen = generateOrg({ accounts: 120, seed: vendor.seed, now });
-    sf = await startEmulator({ org: gen as unknown as EmulatorOptions['org'], forceAppDir: null, now: () => now });
+    ({ emu: sf, db, conn } = await openScene({ org: gen, now: () => now }));
     run = await vendor.start(gen, sf, now);
-    db = await createTestDb();
-    conn = await connectTo(sf);
     before = await scoresBeforeMap(db, ORG, conn, asOf);
     firstPull = await pull(ORG);
   }, 180_000);
 
   afterAll(async () => {
     await run?.close();
-    await sf?.close();
-    if (db) await dropTestDb(db);
+    await closeScene({ emu: sf, db });
   });
 
   it('stores every activity of the window, counts matches and reports API calls', async () => {

@@ -8,11 +8,9 @@ import { DEFAULT_MODEL_DOCUMENT } from '@pulse/server/src/model/defaults';
 import { publishModel, scoreOrg } from '@pulse/server/src/engine/engine';
 import { syncMapSource, type MapSyncResult } from '@pulse/server/src/sources/map/sync';
 import type { MapConnector, MapSourceName } from '@pulse/server/src/sources/map/types';
-import { connectSalesforce } from '@pulse/server/src/sources/salesforce/connection';
 import { syncSalesforce } from '@pulse/server/src/sources/salesforce/sync';
 import type { Db } from '@pulse/server/src/store/db';
 import type { SeedPerson } from '@pulse/sandbox/src/mapSeed';
-import type { Emulator } from '@pulse/sandbox/src/salesforce/server';
 
 /** Pulls the org's Salesforce side; the test fails if the pull does not succeed. */
 export async function pullSalesforce(db: Db, orgId: string, conn: Connection): Promise<void> {
@@ -131,16 +129,6 @@ export async function expectSurgingRises(
   expect(ranked.indexOf(id)).toBeLessThan(5);
 }
 
-/** A jsforce connection to the Salesforce emulator, signed in with client credentials. */
-export function connectTo(sf: Emulator): Promise<Connection> {
-  return connectSalesforce({
-    kind: 'client_credentials',
-    loginUrl: sf.loginUrl,
-    clientId: sf.clientId,
-    clientSecret: sf.clientSecret,
-  });
-}
-
 /** Pulls the Salesforce side, publishes the default model and scores: each account's score before any MAP data. */
 export async function scoresBeforeMap(
   db: Db,
@@ -152,3 +140,5 @@ export async function scoresBeforeMap(
   await publishModel(db, orgId, DEFAULT_MODEL_DOCUMENT, asOf);
   return new Map((await scoreOrg(db, { orgId, asOf })).scores.map((s) => [s.accountId, s.score]));
 }
+
+export { connectTo } from '../support/scene';

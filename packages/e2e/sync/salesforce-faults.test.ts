@@ -4,13 +4,13 @@
  * Every scenario pulls the same emulated org into its own Pulse org, which also shows that
  * orgs never mix. Bad configuration fails fast and names the fix.
  */
+import { closeScene, openScene } from '../support/scene';
 import type { Connection } from 'jsforce';
 import { connectSalesforce } from '@pulse/server/src/sources/salesforce/connection';
 import { syncSalesforce, type SyncOptions } from '@pulse/server/src/sources/salesforce/sync';
 import type { Db } from '@pulse/server/src/store/db';
 import { listRuns } from '@pulse/server/src/store/runs';
-import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
-import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 
 const now = new Date('2026-11-24T10:00:00.000Z');
 let emu: Emulator;
@@ -48,17 +48,12 @@ const pull = (orgId: string, extra: Partial<SyncOptions> = {}) =>
   syncSalesforce({ db, orgId, conn, pageSize: 200, ...extra });
 
 beforeAll(async () => {
-  emu = await startEmulator({ org: { accounts: 60, seed: 5 }, forceAppDir: null, now: () => now });
-  db = await createTestDb();
-  conn = await connectSalesforce(auth());
+  ({ emu, db, conn } = await openScene({ org: { accounts: 60, seed: 5 }, now: () => now }));
   const r = await pull('clean');
   expect(r.status).toBe('succeeded');
   clean = await contents('clean');
 });
-afterAll(async () => {
-  await emu.close();
-  await dropTestDb(db);
-});
+afterAll(() => closeScene({ emu, db }));
 afterEach(() => {
   emu.faults.clear();
   emu.permissions.clear();

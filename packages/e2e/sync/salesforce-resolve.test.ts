@@ -3,12 +3,11 @@
  * count one campaign response, and events of deleted accounts and people stop counting until
  * the record is undeleted — across incremental and full re-pulls.
  */
+import { closeScene, openScene } from '../support/scene';
 import type { Connection } from 'jsforce';
-import { connectSalesforce } from '@pulse/server/src/sources/salesforce/connection';
 import { syncSalesforce } from '@pulse/server/src/sources/salesforce/sync';
 import type { Db } from '@pulse/server/src/store/db';
-import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
-import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 
 const ORG = 'org-resolve';
 let now = new Date('2026-11-24T10:00:00.000Z');
@@ -17,20 +16,10 @@ let db: Db;
 let conn: Connection;
 
 beforeAll(async () => {
-  emu = await startEmulator({ org: { accounts: 50, seed: 21 }, forceAppDir: null, now: () => now });
-  db = await createTestDb();
-  conn = await connectSalesforce({
-    kind: 'client_credentials',
-    loginUrl: emu.loginUrl,
-    clientId: emu.clientId,
-    clientSecret: emu.clientSecret,
-  });
+  ({ emu, db, conn } = await openScene({ org: { accounts: 50, seed: 21 }, now: () => now }));
   expect((await pull()).status).toBe('succeeded');
 });
-afterAll(async () => {
-  await emu.close();
-  await dropTestDb(db);
-});
+afterAll(() => closeScene({ emu, db }));
 
 /** One pull a minute after the last, so every change in the emulator is newer than the watermark. */
 async function pull(full = false) {

@@ -2,17 +2,16 @@
  * The Salesforce pull against the in-process emulator with a generated org: first pull,
  * planted stories, then changes in the org arriving through the next incremental pull.
  */
+import { closeScene, openScene } from '../support/scene';
 import type { Connection } from 'jsforce';
 import { generateOrg } from '@pulse/sandbox/src/generator';
 import type { GeneratedOrg } from '@pulse/sandbox/src/generator/types';
 import { DEFAULT_MODEL } from '@pulse/server/src/model/defaults';
 import { scoreDay } from '@pulse/server/src/engine/day';
-import { connectSalesforce } from '@pulse/server/src/sources/salesforce/connection';
 import { syncSalesforce } from '@pulse/server/src/sources/salesforce/sync';
 import type { Db } from '@pulse/server/src/store/db';
 import { listRuns } from '@pulse/server/src/store/runs';
-import { startEmulator, type Emulator, type EmulatorOptions } from '@pulse/sandbox/src/salesforce/server';
-import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 
 const ORG = 'org-prod';
 let now = new Date('2026-11-24T10:00:00.000Z');
@@ -23,20 +22,9 @@ let conn: Connection;
 
 beforeAll(async () => {
   gen = generateOrg({ accounts: 60, seed: 11, now });
-  // The emulator's structural org type moves with its author; the generated org is what it loads.
-  emu = await startEmulator({ org: gen as unknown as EmulatorOptions['org'], forceAppDir: null, now: () => now });
-  db = await createTestDb();
-  conn = await connectSalesforce({
-    kind: 'client_credentials',
-    loginUrl: emu.loginUrl,
-    clientId: emu.clientId,
-    clientSecret: emu.clientSecret,
-  });
+  ({ emu, db, conn } = await openScene({ org: gen, now: () => now }));
 });
-afterAll(async () => {
-  await emu.close();
-  await dropTestDb(db);
-});
+afterAll(() => closeScene({ emu, db }));
 
 const one = async <T>(sql: string, params: unknown[]): Promise<T | undefined> =>
   (await db.query<T>(sql, params)).rows[0];

@@ -4,16 +4,15 @@
  * preflight gate names what is wrong, and Bulk, lock retries, failures and the budget behave as
  * for Accounts.
  */
+import { closeScene, openScene } from '../support/scene';
 import type { Connection } from 'jsforce';
 import { generateOrg } from '@pulse/sandbox/src/generator';
 import type { GeneratedOrg } from '@pulse/sandbox/src/generator/types';
-import { connectSalesforce } from '@pulse/server/src/sources/salesforce/connection';
 import { syncSalesforce } from '@pulse/server/src/sources/salesforce/sync';
 import type { Db } from '@pulse/server/src/store/db';
 import { checkLeadFields, leadValues, writeBackLeads } from '@pulse/server/src/writeback/leads';
 import { listLeadFailures } from '@pulse/server/src/writeback/leadsStore';
-import { startEmulator, type Emulator, type EmulatorOptions } from '@pulse/sandbox/src/salesforce/server';
-import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 
 const ACCOUNT = 'Engagement_Matched_Account__c';
 const METHOD = 'Engagement_Match_Method__c';
@@ -27,19 +26,9 @@ let conn: Connection;
 
 beforeAll(async () => {
   gen = generateOrg({ accounts: 50, seed: 11, now });
-  emu = await startEmulator({ org: gen as unknown as EmulatorOptions['org'], now: () => now });
-  db = await createTestDb();
-  conn = await connectSalesforce({
-    kind: 'client_credentials',
-    loginUrl: emu.loginUrl,
-    clientId: emu.clientId,
-    clientSecret: emu.clientSecret,
-  });
+  ({ emu, db, conn } = await openScene({ org: gen, now: () => now, forceAppDir: 'force-app' }));
 });
-afterAll(async () => {
-  await emu.close();
-  await dropTestDb(db);
-});
+afterAll(() => closeScene({ emu, db }));
 afterEach(() => {
   emu.faults.clear();
   emu.permissions.clear();

@@ -15,17 +15,24 @@ import { bearer, oauthRouter, Sessions } from './oauth';
 import { restRouter, supportedVersion, versionsBody } from './rest';
 import { loadCustomFields, Schema } from './schema';
 import { sobjectsRouter } from './sobjects';
-import { OrgStore, type FieldValue } from './store';
+import { OrgStore } from './store';
+import { generateOrg } from '../generator/generateOrg';
+import type { AccountBundle, GenerateOptions, SfRecord } from '../generator/types';
 
-/** Minimal structural view of the generator's GeneratedOrg (scripts/generator). */
-export interface GeneratedOrgLike {
-  records: Record<string, Iterable<Record<string, FieldValue>>>;
-  /** One generation pass per account with its people, activity and deals (much cheaper than `records`). */
-  bundles?: () => Iterable<Record<string, unknown>>;
+/**
+ * What the emulator loads: the generator's org (its `bundles()` pass is much cheaper than `records`),
+ * or just the records, for tests that plant their own.
+ */
+export interface OrgToLoad {
+  records: Partial<Record<string, Iterable<SfRecord>>>;
+  bundles?: () => Iterable<AccountBundle>;
 }
 
+/** The record lists of an account bundle. */
+type BundlePart = 'contacts' | 'leads' | 'opportunities' | 'tasks' | 'events' | 'campaignMembers';
+
 /** Bundle keys in load order (contacts/opportunities before the activities that derive AccountId from them). */
-const BUNDLE_PARTS: Array<[string, string]> = [
+const BUNDLE_PARTS: Array<[BundlePart, string]> = [
   ['contacts', 'Contact'],
   ['leads', 'Lead'],
   ['opportunities', 'Opportunity'],
@@ -42,8 +49,8 @@ export interface EmulatorOptions {
   clientSecret?: string;
   username?: string;
   password?: string;
-  /** A generated org, or generator options (used when scripts/generator exists). */
-  org?: GeneratedOrgLike | { accounts: number; seed: number; days?: number };
+  /** A generated org, or the generator's options (the org is generated as of the emulator's clock). */
+  org?: OrgToLoad | Omit<GenerateOptions, 'now'>;
   /** DailyApiRequests Max (default 100000). */
   apiDailyLimit?: number;
   /** Access token lifetime (default 7200 s). */
@@ -90,33 +97,19 @@ function loadBulk2(): BulkRouterFactory | undefined {
   }
 }
 
-type GenerateOrg = (o: { accounts: number; seed: number; now: Date; days?: number }) => GeneratedOrgLike;
-
-/** E's generateOrg, if scripts/generator is present. */
-function loadGenerator(): GenerateOrg | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('../generator') as { generateOrg?: GenerateOrg };
-    return mod.generateOrg;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
-    throw e;
-  }
-}
-
 /** Objects in dependency order so derived fields (Task.AccountId) resolve on load. */
 const LOAD_ORDER = ['User', 'Account', 'Contact', 'Lead', 'Campaign', 'CampaignMember', 'Opportunity', 'Task', 'Event'];
 
 /** Loads a generated org into the store; returns records loaded per object. */
-export function loadOrg(store: OrgStore, org: GeneratedOrgLike): Record<string, number> {
+export function loadOrg(store: OrgStore, org: OrgToLoad): Record<string, number> {
   const counts: Record<string, number> = {};
   if (org.bundles) {
-    const add = (o: string, recs: Iterable<Record<string, FieldValue>>) =>
+    const add = (o: string, recs: Iterable<SfRecord>) =>
       (counts[o] = (counts[o] ?? 0) + store.load(o, recs));
     for (const o of ['User', 'Campaign']) if (org.records[o]) add(o, org.records[o]);
     for (const b of org.bundles()) {
-      add('Account', [b.account as Record<string, FieldValue>]);
-      for (const [key, o] of BUNDLE_PARTS) add(o, (b[key] as Array<Record<string, FieldValue>> | undefined) ?? []);
+      add('Account', [b.account]);
+      for (const [key, o] of BUNDLE_PARTS) add(o, b[key]);
     }
     return counts;
   }
@@ -148,11 +141,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
   ]);
   if (opts.org) {
-    if ('records' in opts.org) loadOrg(store, opts.org);
-    else {
-      const generate = loadGenerator();
-      if (generate) loadOrg(store, generate({ ...opts.org, now: clock.now() }));
-    }
+    loadOrg(store, 'records' in opts.org ? opts.org : generateOrg({ ...opts.org, now: clock.now() }));
   }
 
   const faults = new Faults();
