@@ -145,7 +145,6 @@ export default tseslint.config(
       `${SRC}/sources/salesforce/resolve.ts`,
       `${SRC}/writeback/leadsStore.ts`,
       `${SRC}/store/mappings.ts`,
-      `${SRC}/sources/map/__tests__/sync.db.test.ts`,
     ],
     rules: {
       'pulse/sql-in-store': 'off',

@@ -1,11 +1,12 @@
 /**
- * Salesforce record ids: 15-char case-sensitive ids and their 18-char case-safe form.
- * Checksum per https://help.salesforce.com/s/articleView?id=000385203 (reference §10).
+ * The emulator's record ids: key prefixes and minting. The 15/18-character forms and the checksum
+ * are the server's (identity/salesforceId), so Pulse and the emulator cannot disagree on an id.
  */
+import { idChecksum, isValidId, toId15, toId18 } from '@pulse/server/src/identity/salesforceId';
 
-const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+export { idChecksum, isValidId, toId15, toId18 };
+
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const ID_CHARS = /^[0-9A-Za-z]+$/;
 
 /** Key prefixes of the objects the emulator knows (case-sensitive: `00v` is not `00V`). */
 export const KEY_PREFIXES: Record<string, string> = {
@@ -22,40 +23,6 @@ export const KEY_PREFIXES: Record<string, string> = {
   BulkJob: '750',
   QueryCursor: '01g',
 };
-
-/** The 3-char checksum Salesforce appends to a 15-char id. */
-export function idChecksum(id15: string): string {
-  let out = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let j = 0; j < 5; j++) {
-      const c = id15.charCodeAt(chunk * 5 + j);
-      if (c >= 65 && c <= 90) bits |= 1 << j;
-    }
-    out += CHECKSUM_ALPHABET[bits];
-  }
-  return out;
-}
-
-/** The 18-char form of a 15- or 18-char id; throws on anything else. */
-export function toId18(id: string): string {
-  if (id.length === 18 && ID_CHARS.test(id)) return id.slice(0, 15) + idChecksum(id.slice(0, 15));
-  if (id.length === 15 && ID_CHARS.test(id)) return id + idChecksum(id);
-  throw new Error(`Not a Salesforce id: ${JSON.stringify(id)}`);
-}
-
-/** The 15-char (case-sensitive) form of an id. */
-export function toId15(id: string): string {
-  return toId18(id).slice(0, 15);
-}
-
-/** Whether `id` is a well-formed 15- or 18-char id (an 18-char id must carry a matching checksum, ignoring case). */
-export function isValidId(id: unknown): id is string {
-  if (typeof id !== 'string' || !ID_CHARS.test(id)) return false;
-  if (id.length === 15) return true;
-  if (id.length !== 18) return false;
-  return id.slice(15).toUpperCase() === idChecksum(id.slice(0, 15));
-}
 
 /**
  * Normalises user input (15 or 18 chars) to the canonical 18-char id, or returns null

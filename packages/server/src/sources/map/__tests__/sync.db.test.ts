@@ -4,7 +4,7 @@ import { upsertAccounts } from '../../../store/accounts';
 import { upsertPeople, type PersonRecord } from '../../../store/people';
 import { ensureOrg } from '../../../store/orgs';
 import { listRuns } from '../../../store/runs';
-import { toId18 } from '@pulse/sandbox/src/salesforce/ids';
+import { toId18 } from '../../../identity/salesforceId';
 import { toSalesforceId18 } from '../../../identity/salesforceId';
 import { syncMapSource, checkpointKey } from '../sync';
 import { MapSourceError, type MapActivity, type MapConnector, type MapPage, type MapPerson } from '../types';
