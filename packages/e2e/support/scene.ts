@@ -2,7 +2,7 @@
  * The scene most end-to-end tests start from: the Salesforce emulator holding an org, a fresh test
  * database and a jsforce connection signed in with client credentials (as `pulse sync` signs in).
  */
-import type { Connection } from 'jsforce';
+import { Connection } from 'jsforce';
 import { startEmulator, type Emulator, type EmulatorOptions } from '@pulse/sandbox/src/salesforce/server';
 import { connectSalesforce } from '@pulse/server/src/sources/salesforce/connection';
 import type { Db } from '@pulse/server/src/store/db';
@@ -25,11 +25,22 @@ export function connectTo(sf: Emulator): Promise<Connection> {
   });
 }
 
-/** Starts the emulator (no package fields unless `forceAppDir` says where), a test database and a connection. */
-export async function openScene(opts: EmulatorOptions): Promise<Scene> {
+/**
+ * Starts the emulator (no package fields unless `forceAppDir` says where), a test database and a
+ * connection: signed in as `pulse sync` does (client credentials), or with a token the emulator
+ * issues directly, for tests that count every call from the first.
+ */
+export async function openScene(
+  opts: EmulatorOptions,
+  signIn: 'client_credentials' | 'token' = 'client_credentials',
+): Promise<Scene> {
   const emu = await startEmulator({ forceAppDir: null, ...opts });
   const db = await createTestDb();
-  return { emu, db, conn: await connectTo(emu) };
+  const conn =
+    signIn === 'token'
+      ? new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' })
+      : await connectTo(emu);
+  return { emu, db, conn };
 }
 
 /** Stops what `openScene` started (whatever of it was started). */

@@ -1,10 +1,10 @@
 /** `pulse mapping` and `pulse preflight` with an injected database and emulator connection. */
+import { closeScene, openScene } from '../support/scene';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'jsforce';
-import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
-import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 import type { Db } from '@pulse/server/src/store/db';
 import { runMappingLoad, runMappingSet, runMappingShow } from '@pulse/server/src/cli/mapping';
 import { runPreflight } from '@pulse/server/src/cli/preflight';
@@ -14,14 +14,9 @@ let emu: Emulator;
 let conn: Connection;
 let db: Db;
 beforeAll(async () => {
-  emu = await startEmulator();
-  conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
-  db = await createTestDb();
+  ({ emu, db, conn } = await openScene({ forceAppDir: 'force-app' }, 'token'));
 });
-afterAll(async () => {
-  await emu.close();
-  await dropTestDb(db);
-});
+afterAll(() => closeScene({ emu, db }));
 
 function collector() {
   const chunks: string[] = [];

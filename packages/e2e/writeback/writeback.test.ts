@@ -1,7 +1,7 @@
 /** writeBack: the org's mapping, the preflight gate, outputs to fields, scored-at riding along. */
+import { closeScene, openScene } from '../support/scene';
 import { Connection } from 'jsforce';
-import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
-import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 import type { Db } from '@pulse/server/src/store/db';
 import { ensureOrg } from '@pulse/server/src/store/orgs';
 import { setMapping } from '@pulse/server/src/store/mappings';
@@ -13,15 +13,10 @@ let emu: Emulator;
 let conn: Connection;
 let db: Db;
 beforeAll(async () => {
-  emu = await startEmulator();
-  conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
-  db = await createTestDb();
+  ({ emu, db, conn } = await openScene({ forceAppDir: 'force-app' }, 'token'));
   await ensureOrg(db, 'acme');
 });
-afterAll(async () => {
-  await emu.close();
-  await dropTestDb(db);
-});
+afterAll(() => closeScene({ emu, db }));
 
 function scoreOf(accountId: string, score: number, trend: AccountScore['trend']): AccountScore {
   return {

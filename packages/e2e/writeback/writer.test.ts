@@ -1,7 +1,7 @@
 /** The writer end to end on the emulator: only changes, both transports, locks, limits, crashes. */
+import { closeScene, openScene } from '../support/scene';
 import { Connection } from 'jsforce';
-import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
-import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 import type { Db } from '@pulse/server/src/store/db';
 import { ensureOrg } from '@pulse/server/src/store/orgs';
 import { listFailures } from '@pulse/server/src/store/writes';
@@ -13,14 +13,9 @@ let db: Db;
 let orgSeq = 0;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
-  db = await createTestDb();
+  ({ emu, db, conn } = await openScene({ forceAppDir: 'force-app' }, 'token'));
 });
-afterAll(async () => {
-  await emu.close();
-  await dropTestDb(db);
-});
+afterAll(() => closeScene({ emu, db }));
 beforeEach(() => {
   emu.faults.clear();
   emu.callLog.clear();
