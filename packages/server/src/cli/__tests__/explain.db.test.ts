@@ -1,12 +1,12 @@
-import { join } from 'node:path';
 import type { Db } from '../../store/db';
 import { createTestDb, dropTestDb } from '../../../testing/db';
+import { BASIC_AS_OF, BASIC_EXPORT, BASIC_MODEL, collector, saturation } from '../../../testing/basicExport';
 import { runExplain, type Receipt } from '../explain';
 
-const DATA = join(__dirname, '../../../fixtures/csv/basic');
-const MODEL = join(DATA, 'model.json');
-const AS_OF = '2026-03-31';
-const S = (points: number, reference: number) => 100 * (1 - Math.exp(-points / reference));
+const DATA = BASIC_EXPORT;
+const MODEL = BASIC_MODEL;
+const AS_OF = BASIC_AS_OF;
+const S = saturation;
 
 let db: Db;
 beforeAll(async () => {
@@ -15,11 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dropTestDb(db);
 });
-
-function collector() {
-  let text = '';
-  return { write: (s: string) => void (text += s), text: () => text };
-}
 
 describe('pulse explain on the basic fixture', () => {
   let receipt: Receipt;

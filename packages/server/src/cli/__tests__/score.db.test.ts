@@ -1,34 +1,27 @@
 import { join } from 'node:path';
-import { mkdtempSync, cpSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import type { Db } from '../../store/db';
 import { createTestDb, dropTestDb } from '../../../testing/db';
+import { BASIC_AS_OF, BASIC_EXPORT, BASIC_MODEL, collector, saturation, tempDirs } from '../../../testing/basicExport';
 import { ValidationError } from '../../errors';
 import type { AccountScore } from '../../scoring/finish';
 import { main } from '../main';
 import { runScore, toScoreOutput, type ScoreOutput } from '../score';
 
-const DATA = join(__dirname, '../../../fixtures/csv/basic');
-const MODEL = join(DATA, 'model.json');
-const AS_OF = '2026-03-31';
-
-/** Saturation 100 × (1 − e^(−P/reference)). */
-const S = (points: number, reference: number) => 100 * (1 - Math.exp(-points / reference));
+const DATA = BASIC_EXPORT;
+const MODEL = BASIC_MODEL;
+const AS_OF = BASIC_AS_OF;
+const S = saturation;
 
 let db: Db;
-const tmp: string[] = [];
+const tmp = tempDirs('pulse-score-');
 beforeAll(async () => {
   db = await createTestDb();
 });
 afterAll(async () => {
   await dropTestDb(db);
-  for (const d of tmp) rmSync(d, { recursive: true, force: true });
+  tmp.removeAll();
 });
-
-function collector() {
-  let text = '';
-  return { write: (s: string) => void (text += s), text: () => text };
-}
 
 describe('pulse score on the basic fixture', () => {
   let out: ScoreOutput;
@@ -127,8 +120,7 @@ describe('toScoreOutput', () => {
 
 describe('pulse score errors', () => {
   it('reports bad CSV rows by file, line and column and scores nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pulse-score-'));
-    tmp.push(dir);
+    const dir = tmp.make();
     cpSync(DATA, dir, { recursive: true });
     writeFileSync(join(dir, 'events.csv'), 'id,type,occurredAt,personId\ne1,meeting,2026-04-02,p1\n');
     const e: unknown = await runScore({ data: dir, model: MODEL, asOf: AS_OF, org: 'score-bad' }, collector(), {

@@ -1,30 +1,29 @@
-import { mkdtempSync, readFileSync, writeFileSync, cpSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../../store/db';
 import { createTestDb, dropTestDb } from '../../../../testing/db';
+import { BASIC_AS_OF, BASIC_EXPORT, BASIC_MODEL, tempDirs } from '../../../../testing/basicExport';
 import { parseModel } from '../../../model/schema';
 import { ValidationError } from '../../../errors';
 import { loadCsvDir } from '../load';
 
-const FIXTURE = join(__dirname, '../../../../fixtures/csv/basic');
-const model = parseModel(JSON.parse(readFileSync(join(FIXTURE, 'model.json'), 'utf8')));
-const AS_OF = '2026-03-31';
+const FIXTURE = BASIC_EXPORT;
+const model = parseModel(JSON.parse(readFileSync(BASIC_MODEL, 'utf8')));
+const AS_OF = BASIC_AS_OF;
 
 let db: Db;
-const tmp: string[] = [];
+const tmp = tempDirs('pulse-csv-');
 beforeAll(async () => {
   db = await createTestDb();
 });
 afterAll(async () => {
   await dropTestDb(db);
-  for (const d of tmp) rmSync(d, { recursive: true, force: true });
+  tmp.removeAll();
 });
 
 /** A copy of the fixture with some files replaced. */
 function dataDir(files: Partial<Record<'accounts' | 'people' | 'events', string>>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pulse-csv-'));
-  tmp.push(dir);
+  const dir = tmp.make();
   cpSync(FIXTURE, dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, `${name}.csv`), text);
   return dir;
