@@ -56,8 +56,8 @@ it('publishes (and back-fills) the model of PULSE_MODEL_FILE when it changed, an
   expect(bad.failures).toEqual([
     expect.objectContaining({
       stage: 'score',
-      code: 'VALIDATION_FAILED',
-      message: expect.stringContaining('not JSON'),
+      code: 'MODEL_FILE_NOT_JSON',
+      message: expect.stringContaining('is not valid JSON'),
     }),
   ]);
 });

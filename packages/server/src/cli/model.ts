@@ -1,36 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { PulseError } from '../errors';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
-import { parseModel, type Model } from '../model/schema';
+import type { Model } from '../model/schema';
+import { readModelFile } from '../modelFile';
 
 /** Where command output goes; tests pass a collector. */
 export interface Output {
   write(text: string): void;
 }
 
-/** Reads and validates a model file; a missing file or bad JSON is a PulseError naming the file. */
+/** Reads and validates a model file (see modelFile.ts: one reader, one set of error codes). */
 export async function loadModelFile(file: string): Promise<Model> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
-    throw new PulseError('MODEL_FILE_UNREADABLE', `model file ${file}: ${why}`, { file }, { cause: e });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new PulseError(
-      'MODEL_FILE_NOT_JSON',
-      `model file ${file} is not valid JSON: ${(e as Error).message}`,
-      { file },
-      { cause: e },
-    );
-  }
-  return parseModel(json, file);
+  return readModelFile(file);
 }
 
 /** `pulse model defaults`: prints the default model document as JSON. */

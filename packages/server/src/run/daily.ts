@@ -5,11 +5,11 @@
  * stopped (pull watermarks, confirmed written values), so a failed or crashed run is resumed by the
  * next one rather than repeated.
  */
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Connection } from 'jsforce';
 import { readConfig, type Config, type SalesforceAuth } from '../config';
-import { PulseError, ValidationError } from '../errors';
+import { readModelFile } from '../modelFile';
+import { PulseError } from '../errors';
 import { log } from '../log';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
 import { parseModel, type Model } from '../model/schema';
@@ -505,22 +505,7 @@ const sum = (counts: Record<string, number> | undefined): number =>
 /** The model of PULSE_MODEL_FILE, if set (a bad file stops the score stage with every problem listed). */
 export function modelFromEnv(env: NodeJS.ProcessEnv): Model | null {
   const file = env.PULSE_MODEL_FILE;
-  if (!file) return null;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new ValidationError('PULSE_MODEL_FILE', [
-      { path: file, message: `cannot read: ${(cause as Error).message}` },
-    ]);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (cause) {
-    throw new ValidationError('PULSE_MODEL_FILE', [{ path: file, message: `not JSON: ${(cause as Error).message}` }]);
-  }
-  return parseModel(doc);
+  return file ? readModelFile(file) : null;
 }
 
 /** The Salesforce sign-in of the environment (SF_*), else the one stored for the org. */
