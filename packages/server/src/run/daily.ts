@@ -32,7 +32,7 @@ import { syncMapSources, type MapSyncResult } from '../sources/map/sync';
 import { API_SOURCE } from '../ingest/events';
 import { resolvePendingEvents } from '../ingest/resolve';
 import { SEGMENT_SOURCE } from '../ingest/segment';
-import { closeInterruptedRuns, findRunningDaily, findScheduledRun, hasSnapshotsOn } from './runRecords';
+import { closeInterruptedRuns, findRunningDaily, findScheduledRun, hasSnapshotsOn } from '../store/dailyRuns';
 
 /** The lock every daily run of an org takes. */
 export const DAILY_LOCK = 'daily-run';

@@ -1,8 +1,8 @@
 /**
  * The daily run's questions to the store: who is running now, what a schedule already ran, whether
- * history has a gap. (Queries only the daily run asks; the generic ones are in store/runs.ts.)
+ * history has a gap. (Queries only the daily run asks; the generic ones are in runs.ts.)
  */
-import type { Db } from '../store/db';
+import type { Db } from './db';
 
 /** A daily run still marked running. */
 export interface RunningRun {
