@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { Db } from '@pulse/server/src/store/db';
-import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { withTestDb } from '@pulse/server/testing/db';
 import { parseModel, type Model } from '@pulse/server/src/model/schema';
 import { scoreDay } from '@pulse/server/src/engine/day';
 import { settle } from '@pulse/server/src/scoring/sum';
@@ -328,12 +328,7 @@ function expectSame(got: AccountScore[], want: AccountScore[], what: string): vo
 let db: Db;
 let run = 0;
 
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => {
-  await dropTestDb(db);
-});
+withTestDb((d) => (db = d));
 
 async function load(orgId: string, data: Data): Promise<void> {
   await db.query('INSERT INTO orgs (id, name) VALUES ($1, $1)', [orgId]);

@@ -23,3 +23,19 @@ export async function dropTestDb(db: Db): Promise<void> {
   if (schema) await db.exec(`DROP SCHEMA ${schema} CASCADE`);
   await db.close();
 }
+
+/**
+ * A fresh database for the test file, handed to `use` before its tests and dropped after them
+ * (with `cleanup`, if given): `let db: Db; withTestDb((d) => (db = d));`.
+ */
+export function withTestDb(use: (db: Db) => void, cleanup?: () => void): void {
+  let db: Db | undefined;
+  beforeAll(async () => {
+    db = await createTestDb();
+    use(db);
+  });
+  afterAll(async () => {
+    if (db) await dropTestDb(db);
+    cleanup?.();
+  });
+}

@@ -1,5 +1,5 @@
 import type { Db } from '../../store/db';
-import { createTestDb, dropTestDb } from '../../../testing/db';
+import { withTestDb } from '../../../testing/db';
 import { BASIC_AS_OF, BASIC_EXPORT, BASIC_MODEL, collector, saturation } from '../../../testing/basicExport';
 import { runExplain, type Receipt } from '../explain';
 
@@ -9,12 +9,7 @@ const AS_OF = BASIC_AS_OF;
 const S = saturation;
 
 let db: Db;
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => {
-  await dropTestDb(db);
-});
+withTestDb((d) => (db = d));
 
 describe('pulse explain on the basic fixture', () => {
   let receipt: Receipt;

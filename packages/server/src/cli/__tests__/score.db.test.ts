@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { cpSync, writeFileSync } from 'node:fs';
 import type { Db } from '../../store/db';
-import { createTestDb, dropTestDb } from '../../../testing/db';
+import { withTestDb } from '../../../testing/db';
 import { BASIC_AS_OF, BASIC_EXPORT, BASIC_MODEL, collector, saturation, tempDirs } from '../../../testing/basicExport';
 import { ValidationError } from '../../errors';
 import type { AccountScore } from '../../scoring/finish';
@@ -15,13 +15,10 @@ const S = saturation;
 
 let db: Db;
 const tmp = tempDirs('pulse-score-');
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => {
-  await dropTestDb(db);
-  tmp.removeAll();
-});
+withTestDb(
+  (d) => (db = d),
+  () => tmp.removeAll(),
+);
 
 describe('pulse score on the basic fixture', () => {
   let out: ScoreOutput;

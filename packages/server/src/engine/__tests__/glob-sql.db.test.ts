@@ -2,16 +2,11 @@
 // and the receipt would otherwise put the same event in different KPIs.
 import fc from 'fast-check';
 import type { Db } from '../../store/db';
-import { createTestDb, dropTestDb } from '../../../testing/db';
+import { withTestDb } from '../../../testing/db';
 import { globToLike, globToRegExp } from '../../scoring/kpi';
 
 let db: Db;
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => {
-  await dropTestDb(db);
-});
+withTestDb((d) => (db = d));
 
 // Small alphabets so globs and urls often overlap, with every character that is special somewhere.
 const chars = fc.constantFrom('a', 'B', 'b', '/', '.', '%', '_', '\\', '*', '?', '-', '(', '[', 'é', 'É');

@@ -1,15 +1,10 @@
 /** The org lock the daily run takes: one holder per org, across handles (processes) on Postgres. */
-import { createTestDb, dropTestDb } from '../../../testing/db';
+import { withTestDb } from '../../../testing/db';
 import { openDb, type Db } from '../../store/db';
 import { tryLock } from '../../store/lock';
 
 let db: Db;
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => {
-  await dropTestDb(db);
-});
+withTestDb((d) => (db = d));
 
 it('one holder per org and lock name; released, it can be taken again', async () => {
   const a = await tryLock(db, 'daily-run', 'acme');

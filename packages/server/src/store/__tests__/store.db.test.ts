@@ -3,15 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arrayLiteral, copyField, CopyBuffer, openDb, type Db } from '../db';
 import { migrate } from '../migrate';
-import { createTestDb, dropTestDb } from '../../../testing/db';
+import { withTestDb } from '../../../testing/db';
 
 let db: Db;
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => {
-  await dropTestDb(db);
-});
+withTestDb((d) => (db = d));
 
 test('migrations are recorded and safe to run twice', async () => {
   expect(await migrate(db)).toEqual([]);

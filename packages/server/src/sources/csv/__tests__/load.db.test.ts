@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../../store/db';
-import { createTestDb, dropTestDb } from '../../../../testing/db';
+import { withTestDb } from '../../../../testing/db';
 import { BASIC_AS_OF, BASIC_EXPORT, BASIC_MODEL, tempDirs } from '../../../../testing/basicExport';
 import { parseModel } from '../../../model/schema';
 import { ValidationError } from '../../../errors';
@@ -13,13 +13,10 @@ const AS_OF = BASIC_AS_OF;
 
 let db: Db;
 const tmp = tempDirs('pulse-csv-');
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => {
-  await dropTestDb(db);
-  tmp.removeAll();
-});
+withTestDb(
+  (d) => (db = d),
+  () => tmp.removeAll(),
+);
 
 /** A copy of the fixture with some files replaced. */
 function dataDir(files: Partial<Record<'accounts' | 'people' | 'events', string>>): string {
