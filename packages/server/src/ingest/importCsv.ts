@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
-import { parse, type CsvError } from 'csv-parse';
+import { csvParser } from '../sources/csv/read';
 import { PulseError } from '../errors';
 import type { Db } from '../store/db';
 import { API_SOURCE, checkEventItem } from './events';
@@ -117,27 +117,19 @@ export async function importCsv(
   const parser = createReadStream(path)
     .pipe(counter)
     .pipe(
-      parse({
-        bom: true,
-        info: true,
-        skip_empty_lines: true,
-        skip_records_with_error: true,
-        columns: (header: string[]) => {
-          const names = header.map((h) => h.trim());
+      csvParser(
+        (names) => {
           const missing = required.filter((r) => !names.includes(r));
           if (missing.length > 0) {
             headerProblem = `a ${kind} file needs the columns ${required.join(', ')}; missing: ${missing.join(', ')} (header has: ${names.join(', ')})`;
           }
           return names;
         },
-        on_skip: (err: CsvError | undefined) => {
-          if (err) {
-            result.rows++;
-            reject([{ line: Number(err.lines), id: null, column: '', message: `malformed row: ${err.message}` }]);
-          }
-          return undefined;
+        (err) => {
+          result.rows++;
+          reject([{ line: Number(err.lines), id: null, column: '', message: `malformed row: ${err.message}` }]);
         },
-      }),
+      ),
     );
 
   const seen = new Map<string, number>();

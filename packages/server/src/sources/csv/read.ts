@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { parse, type CsvError } from 'csv-parse';
+import { parse, type CsvError, type Parser } from 'csv-parse';
 import { PulseError, type Issue } from '../../errors';
 
 /** A data row with the 1-based line it ends on (the header is line 1). */
@@ -12,6 +12,26 @@ export interface CsvRow {
 /** Where a CSV problem is: `events.csv line 12, column occurredAt`. */
 export function csvPath(file: string, line?: number, column?: string): string {
   return `${file}${line !== undefined ? ` line ${line}` : ''}${column ? `, column ${column}` : ''}`;
+}
+
+/**
+ * A csv-parse stream as Pulse reads every CSV file (exports, `pulse import`): BOM stripped, empty
+ * lines skipped, header names trimmed and handed to `onHeader` (which returns the column names),
+ * and a malformed record handed to `onSkip` instead of stopping the parse, so one pass reports
+ * every bad line.
+ */
+export function csvParser(onHeader: (names: string[]) => string[], onSkip: (err: CsvError) => void): Parser {
+  return parse({
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    columns: (header: string[]) => onHeader(header.map((h) => h.trim())),
+    on_skip: (err: CsvError | undefined) => {
+      if (err) onSkip(err);
+      return undefined;
+    },
+  });
 }
 
 /**
@@ -32,13 +52,8 @@ export async function* readCsv(
   }
   let headerOk = true;
   const parser = createReadStream(path).pipe(
-    parse({
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      columns: (header: string[]) => {
-        const names = header.map((h) => h.trim());
+    csvParser(
+      (names) => {
         const missing = required.filter((r) => !names.includes(r));
         if (missing.length > 0) {
           headerOk = false;
@@ -54,11 +69,8 @@ export async function* readCsv(
         }
         return names;
       },
-      on_skip: (err: CsvError | undefined) => {
-        if (err) issues.push({ path: csvPath(file, Number(err.lines)), message: `malformed row: ${err.message}` });
-        return undefined;
-      },
-    }),
+      (err) => issues.push({ path: csvPath(file, Number(err.lines)), message: `malformed row: ${err.message}` }),
+    ),
   );
   for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     // Rows are still drained after a header problem so malformed-row issues are reported too.
