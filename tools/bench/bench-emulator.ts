@@ -8,6 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { Connection } from 'jsforce';
 import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
+import { SOBJECTS } from '@pulse/sandbox/src/generator/types';
 
 interface Ready {
   type: 'ready';
@@ -85,17 +86,7 @@ async function serveOrg(accounts: number): Promise<void> {
     emu.store.load('Account', batch);
   }
   const records: Record<string, number> = {};
-  for (const o of [
-    'Account',
-    'Contact',
-    'Lead',
-    'Task',
-    'Event',
-    'Campaign',
-    'CampaignMember',
-    'Opportunity',
-    'User',
-  ]) {
+  for (const o of SOBJECTS) {
     records[o] = emu.store.count(o, { includeDeleted: true });
   }
   await announce(emu, Date.now() - t0, records);
