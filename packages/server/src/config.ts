@@ -8,12 +8,41 @@ const EnvSchema = z.object({
   SF_CLIENT_SECRET: z.string().min(1).optional(),
   SF_USERNAME: z.string().min(1).optional(),
   SF_PRIVATE_KEY: z.string().min(1).optional(),
-  SF_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   SF_REFRESH_TOKEN: z.string().min(1).optional(),
   PULSE_SECRET_KEY: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).optional(),
   PULSE_DATA_DIR: z.string().min(1).default('.pulse'),
 });
+
+/**
+ * Variables that hold secrets. Each may instead name a file with `X_FILE` (a mounted secret, a
+ * Docker or Kubernetes secret file), so the value never sits in the process environment listing.
+ */
+export const SECRET_VARIABLES = [
+  'SF_CLIENT_SECRET',
+  'SF_PRIVATE_KEY',
+  'SF_REFRESH_TOKEN',
+  'PULSE_SECRET_KEY',
+  'DATABASE_URL',
+  'MARKETO_CLIENT_SECRET',
+  'HUBSPOT_ACCESS_TOKEN',
+  'HUBSPOT_CLIENT_SECRET',
+  'HUBSPOT_REFRESH_TOKEN',
+] as const;
+
+/**
+ * The environment with every `X_FILE` of a secret variable read into `X` (when `X` itself is not
+ * set; a trailing newline is dropped). A file that cannot be read stops start-up naming the variable.
+ */
+export function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const fromFiles: Record<string, string> = {};
+  for (const name of SECRET_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (file && !env[name]) fromFiles[name] = readSecretFile(`${name}_FILE`, file).replace(/\r?\n$/, '');
+  }
+  // The environment itself when no file is named: readers see (and tests can probe) the real one.
+  return Object.keys(fromFiles).length > 0 ? { ...env, ...fromFiles } : env;
+}
 
 /** How Pulse signs in to Salesforce, decided by which variables are set. */
 export type SalesforceAuth =
@@ -34,7 +63,7 @@ export interface Config {
  * then a stored refresh token, then client credentials; no client id means no Salesforce.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse(withSecretFiles(env));
   if (!parsed.success) {
     throw new ValidationError(
       'environment',
@@ -53,7 +82,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function salesforceAuth(e: z.infer<typeof EnvSchema>): SalesforceAuth | null {
   const loginUrl = e.SF_LOGIN_URL.replace(/\/+$/, '');
   if (!e.SF_CLIENT_ID) return null;
-  const privateKey = e.SF_PRIVATE_KEY ?? (e.SF_PRIVATE_KEY_FILE ? readKeyFile(e.SF_PRIVATE_KEY_FILE) : undefined);
+  const privateKey = e.SF_PRIVATE_KEY;
   if (e.SF_USERNAME && privateKey) {
     return { kind: 'jwt', loginUrl, clientId: e.SF_CLIENT_ID, username: e.SF_USERNAME, privateKey };
   }
@@ -77,12 +106,12 @@ function salesforceAuth(e: z.infer<typeof EnvSchema>): SalesforceAuth | null {
   ]);
 }
 
-function readKeyFile(path: string): string {
+function readSecretFile(variable: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (cause) {
     throw new ValidationError('environment', [
-      { path: 'SF_PRIVATE_KEY_FILE', message: `cannot read ${path}: ${(cause as Error).message}` },
+      { path: variable, message: `cannot read ${path}: ${(cause as Error).message}` },
     ]);
   }
 }

@@ -9,6 +9,7 @@ import { getAccount } from '../store/accounts';
 import { listAccountEvents } from '../store/events';
 import { getPerson, listAccountPeople } from '../store/people';
 import { readPastScores } from '../store/snapshots';
+import { readConfig } from '../config';
 import { scoreOffline } from '../sources/csv/offline';
 import { loadModelFile, type Output } from './model';
 import { parseFormat, quietLogs } from './score';
@@ -225,7 +226,14 @@ export function receiptText(r: Receipt): string {
 export async function runExplain(opts: ExplainCommandOptions, out: Output, deps: { db?: Db } = {}): Promise<Receipt> {
   const format = parseFormat(opts.format, ['text', 'json'] as const, 'text');
   const model = opts.model ? await loadModelFile(opts.model) : undefined;
-  const session = await scoreOffline({ data: opts.data, model, asOf: opts.asOf, orgId: opts.org, db: deps.db });
+  const session = await scoreOffline({
+    data: opts.data,
+    model,
+    asOf: opts.asOf,
+    orgId: opts.org,
+    db: deps.db,
+    databaseUrl: deps.db ? null : readConfig().databaseUrl,
+  });
   try {
     const receipt = await buildReceipt(session.db, {
       orgId: session.orgId,

@@ -5,6 +5,7 @@ import type { AccountScore } from '../scoring/finish';
 import { cmp } from '../scoring/sum';
 import type { Db } from '../store/db';
 import { log } from '../log';
+import { readConfig } from '../config';
 import { scoreOffline } from '../sources/csv/offline';
 import { loadModelFile, type Output } from './model';
 
@@ -82,7 +83,14 @@ export function parseFormat<T extends string>(value: string | undefined, choices
 export async function runScore(opts: ScoreCommandOptions, out: Output, deps: { db?: Db } = {}): Promise<ScoreOutput> {
   const format = parseFormat(opts.format, ['json', 'csv'] as const, 'json');
   const model = opts.model ? await loadModelFile(opts.model) : undefined;
-  const session = await scoreOffline({ data: opts.data, model, asOf: opts.asOf, orgId: opts.org, db: deps.db });
+  const session = await scoreOffline({
+    data: opts.data,
+    model,
+    asOf: opts.asOf,
+    orgId: opts.org,
+    db: deps.db,
+    databaseUrl: deps.db ? null : readConfig().databaseUrl,
+  });
   try {
     const result = toScoreOutput(opts.asOf, session.model.version, session.scores);
     out.write(format === 'csv' ? scoreOutputCsv(result) : `${JSON.stringify(result, null, 2)}\n`);

@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import type { Connection } from 'jsforce';
-import { readConfig, type Config, type SalesforceAuth } from '../config';
+import { readConfig, withSecretFiles, type Config, type SalesforceAuth } from '../config';
 import { readModelFile } from '../modelFile';
 import { PulseError } from '../errors';
 import { log } from '../log';
@@ -250,7 +250,7 @@ async function stages(
   progress: (stage: RunStage | 'done', message: string) => void,
 ): Promise<void> {
   const { db, orgId } = deps;
-  const env = deps.env ?? process.env;
+  const env = withSecretFiles(deps.env ?? process.env);
   const share = deps.budgetShare ?? DEFAULT_BUDGET_SHARE;
   const save = () =>
     updateRun(db, orgId, result.runId, {

@@ -16,8 +16,10 @@ export interface OfflineOptions {
   asOf: string;
   /** Org id the data is stored under (default "local"). */
   orgId?: string;
-  /** A database to use (tests); otherwise DATABASE_URL's Postgres, else an in-memory PGlite. */
+  /** A database to use (tests); otherwise the Postgres at `databaseUrl`, else an in-memory PGlite. */
   db?: Db;
+  /** The configuration's DATABASE_URL (the CLI passes it; this module reads no environment). */
+  databaseUrl?: string | null;
 }
 
 /** A scored offline session; `close()` releases the database when the session opened it. */
@@ -49,7 +51,7 @@ export async function scoreOffline(opts: OfflineOptions): Promise<OfflineSession
   const orgId = opts.orgId ?? 'local';
   const model = opts.model ?? DEFAULT_MODEL;
   const own = !opts.db;
-  const url = process.env.DATABASE_URL;
+  const url = opts.databaseUrl;
   const db = opts.db ?? (await openDb(url ? { url } : { dataDir: 'memory' }));
   try {
     if (own) await migrate(db);
