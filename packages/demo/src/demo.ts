@@ -121,6 +121,69 @@ async function ingestCompanyActivity(
   return accepted;
 }
 
+/** The org a demo runs against: how to sign in, the run's environment, its planted stories. */
+interface DemoOrg {
+  auth: SalesforceAuth;
+  /** The daily run's environment: with a sandbox org, its Marketo emulator joins it. */
+  runEnv: NodeJS.ProcessEnv;
+  storyAccounts: { story: string; accountId: string; name: string }[];
+  emulator: EmulatorHandle | null;
+  close(): Promise<void>;
+}
+
+/** A real org, named by the SF_* variables: nothing to start, no planted stories. */
+function realOrg(auth: SalesforceAuth, env: NodeJS.ProcessEnv, out: Output): DemoOrg {
+  out.write(`Connecting to Salesforce at ${auth.loginUrl}\n`);
+  return { auth, runEnv: env, storyAccounts: [], emulator: null, close: async () => {} };
+}
+
+/**
+ * A generated org in the sandbox: its Salesforce side in the Salesforce emulator, its MAP side in a
+ * Marketo emulator, its ad and intent rows fed through the ingestion pipeline.
+ */
+async function sandboxOrg(s: {
+  opts: DemoOptions;
+  db: Db;
+  orgId: string;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  out: Output;
+}): Promise<DemoOrg> {
+  const { opts, out, now } = s;
+  out.write(`Generating an org with ${opts.accounts} accounts (seed ${opts.seed}, 180 days of history)…\n`);
+  const org = generateOrg({ accounts: opts.accounts, seed: opts.seed, now: now(), days: 180 });
+  const sf = await startEmulator({ port: opts.port, org, now, forceAppDir: resolve(__dirname, '../../../force-app') });
+  out.write(`Salesforce emulator at ${sf.instanceUrl}\n`);
+  // Most of an account's engagement is marketing activity: the generated org's MAP side is served by
+  // a Marketo emulator (without its 100-calls-per-20-s limit, so the demo does not wait on it).
+  const mk = await startMarketoEmulator({ seed: mapSeed(org), now, rateLimit: null });
+  out.write(`Marketo emulator at ${mk.url}\n`);
+  const ingested = await ingestCompanyActivity(s.db, s.orgId, org.mapActivity.companies, now());
+  out.write(
+    `Ingested ${ingested} ad and intent events (LinkedIn Ads and Bombora style) through the ingestion API's pipeline\n`,
+  );
+  return {
+    auth: { kind: 'client_credentials', loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret },
+    runEnv: {
+      ...s.env,
+      MARKETO_BASE_URL: mk.credentials.baseUrl,
+      MARKETO_CLIENT_ID: mk.credentials.clientId,
+      MARKETO_CLIENT_SECRET: mk.credentials.clientSecret,
+      MARKETO_MAX_CALLS_PER_20S: '0',
+    },
+    storyAccounts: Object.entries(org.stories).map(([story, st]) => ({
+      story,
+      accountId: st.accountId,
+      name: st.accountName,
+    })),
+    emulator: sf,
+    close: async () => {
+      await mk.close();
+      await sf.close();
+    },
+  };
+}
+
 /**
  * The first cycle on the embedded defaults: a Salesforce emulator filled with a generated org (unless
  * SF_* variables point at a real org), the embedded database, then the daily run — a first full pull,
@@ -139,66 +202,20 @@ export async function runDemo(
   // A pinned day gets a pinned clock (tests, reproducible demos); otherwise the real one.
   const now = opts.asOf ? () => new Date(`${asOf}T12:00:00Z`) : () => new Date();
 
-  let auth: SalesforceAuth;
-  let emulator: EmulatorHandle | null = null;
-  let marketo: { url: string; close(): Promise<void> } | null = null;
-  // The run's environment: the emulated org's marketing automation joins it when there is no real org.
-  let runEnv: NodeJS.ProcessEnv = env;
-  let storyAccounts: { story: string; accountId: string; name: string }[] = [];
   const orgId = opts.org ?? (config.salesforce ? 'default' : 'demo');
-  if (config.salesforce) {
-    auth = config.salesforce;
-    out.write(`Connecting to Salesforce at ${auth.loginUrl}\n`);
-  } else {
-    out.write(`Generating an org with ${opts.accounts} accounts (seed ${opts.seed}, 180 days of history)…\n`);
-    const org = generateOrg({ accounts: opts.accounts, seed: opts.seed, now: now(), days: 180 });
-    const started = await startEmulator({
-      port: opts.port,
-      org: org,
-      now,
-      forceAppDir: resolve(__dirname, '../../../force-app'),
-    });
-    emulator = started;
-    auth = {
-      kind: 'client_credentials',
-      loginUrl: started.loginUrl,
-      clientId: started.clientId,
-      clientSecret: started.clientSecret,
-    };
-    storyAccounts = Object.entries(org.stories).map(([story, s]) => ({
-      story,
-      accountId: s.accountId,
-      name: s.accountName,
-    }));
-    out.write(`Salesforce emulator at ${started.instanceUrl}\n`);
-    // Most of an account's engagement is marketing activity: the generated org's MAP side is served by
-    // a Marketo emulator (without its 100-calls-per-20-s limit, so the demo does not wait on it).
-    const mk = await startMarketoEmulator({ seed: mapSeed(org), now, rateLimit: null });
-    marketo = mk;
-    runEnv = {
-      ...env,
-      MARKETO_BASE_URL: mk.credentials.baseUrl,
-      MARKETO_CLIENT_ID: mk.credentials.clientId,
-      MARKETO_CLIENT_SECRET: mk.credentials.clientSecret,
-      MARKETO_MAX_CALLS_PER_20S: '0',
-    };
-    out.write(`Marketo emulator at ${mk.url}\n`);
-    const ingested = await ingestCompanyActivity(db, orgId, org.mapActivity.companies, now());
-    out.write(
-      `Ingested ${ingested} ad and intent events (LinkedIn Ads and Bombora style) through the ingestion API's pipeline\n`,
-    );
-  }
+  const org: DemoOrg = config.salesforce
+    ? realOrg(config.salesforce, env, out)
+    : await sandboxOrg({ opts, db, orgId, env, now, out });
 
   const closeAll: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const c of closeAll.reverse()) await c();
-    await marketo?.close();
-    await emulator?.close();
+    await org.close();
     if (!deps.db) await db.close();
   };
   // Every later cycle (the schedule) runs against the same org with the same sign-in.
   const cycle = (onProgress?: (p: RunProgress) => void) =>
-    runDaily({ db, orgId, env: runEnv, salesforce: auth, now, onProgress });
+    runDaily({ db, orgId, env: org.runEnv, salesforce: org.auth, now, onProgress });
 
   const run = await cycle(demoProgress(out, opts.bar ?? process.stderr.isTTY === true)).catch(async (e) => {
     await close();
@@ -216,7 +233,7 @@ export async function runDemo(
     );
   }
   const byId = new Map(run.scores.map((s) => [s.accountId, s]));
-  const stories: StoryList = storyAccounts.map((s) => ({ ...s, score: byId.get(s.accountId) ?? null }));
+  const stories: StoryList = org.storyAccounts.map((s) => ({ ...s, score: byId.get(s.accountId) ?? null }));
   const names = await listAccountNames(db, orgId);
 
   const result: DemoResult = {
@@ -229,12 +246,12 @@ export async function runDemo(
     scores: run.scores,
     stories,
     names,
-    emulator: emulator
+    emulator: org.emulator
       ? {
-          instanceUrl: emulator.instanceUrl,
-          loginUrl: emulator.loginUrl,
-          clientId: emulator.clientId,
-          clientSecret: emulator.clientSecret,
+          instanceUrl: org.emulator.instanceUrl,
+          loginUrl: org.emulator.loginUrl,
+          clientId: org.emulator.clientId,
+          clientSecret: org.emulator.clientSecret,
         }
       : null,
     web: null,
@@ -244,8 +261,8 @@ export async function runDemo(
       const worker = startWorker({
         db,
         orgs: [orgId],
-        env: runEnv,
-        run: (d) => runDaily({ ...d, salesforce: auth, now }),
+        env: org.runEnv,
+        run: (d) => runDaily({ ...d, salesforce: org.auth, now }),
       });
       closeAll.push(() => worker.stop());
       result.web = { url: server.url };
