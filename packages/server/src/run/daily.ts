@@ -177,7 +177,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     } catch (e) {
       // A stage that could not run: recorded with its context, logged once, the run marked failed.
       result.status = 'failed';
-      result.failures.push(stageFailure(e, (e as StageError).stage ?? 'run'));
+      result.failures.push(e instanceof StageFailed ? stageFailure(e.cause, e.stage) : stageFailure(e, 'run'));
       // Expected failures (configuration, Salesforce refusals) are logged by code and message; only
       // unexpected ones carry a stack.
       const failure = result.failures.at(-1)!;
@@ -187,7 +187,9 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
           runId: result.runId,
           stage: failure.stage,
           code: failure.code,
-          ...(e instanceof PulseError ? { message: failure.message } : { err: e }),
+          ...((e instanceof StageFailed ? e.cause : e) instanceof PulseError
+            ? { message: failure.message }
+            : { err: e instanceof StageFailed ? e.cause : e }),
         },
         'daily run failed',
       );
@@ -232,15 +234,47 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
 /** Ingested events older than this can no longer count (window plus trend), so are not re-resolved. */
 const PENDING_DAYS = 180;
 
-/** An error that knows which stage it stopped. */
-interface StageError extends Error {
-  stage?: RunStage;
+/** A stage that could not finish: which one, and why (the cause is the error it met). */
+class StageFailed extends Error {
+  constructor(
+    readonly stage: RunStage,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
 }
 
-function inStage(stage: RunStage, e: unknown): never {
-  const err = (e instanceof Error ? e : new Error(String(e))) as StageError;
-  err.stage ??= stage;
-  throw err;
+/** Runs one stage; whatever it throws is recorded as that stage's failure. */
+async function inStage<T>(stage: RunStage, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw e instanceof StageFailed ? e : new StageFailed(stage, e);
+  }
+}
+
+/** What one daily run carries from stage to stage. */
+interface RunState {
+  deps: DailyRunDeps;
+  result: DailyRunResult;
+  now: () => Date;
+  progress: (stage: RunStage | 'done', message: string) => void;
+  /** The environment, secrets read from their files. */
+  env: NodeJS.ProcessEnv;
+  /** The share of the org's remaining daily API calls this run may spend. */
+  share: number;
+}
+
+/** What the pull leaves for the later stages. */
+interface Pulled {
+  conn: Connection;
+  sync: SyncResult;
+}
+
+/** What the score stage leaves for the write. */
+interface Scored {
+  model: Model;
+  scores: AccountScore[];
 }
 
 async function stages(
@@ -249,43 +283,49 @@ async function stages(
   now: () => Date,
   progress: (stage: RunStage | 'done', message: string) => void,
 ): Promise<void> {
-  const { db, orgId } = deps;
-  const env = withSecretFiles(deps.env ?? process.env);
-  const share = deps.budgetShare ?? DEFAULT_BUDGET_SHARE;
-  const save = () =>
-    updateRun(db, orgId, result.runId, {
-      counts: { ...result.counts },
-      apiCalls: { ...result.apiCalls, ...apiDetail(result) },
-    });
+  const env = await inStage('pull', async () => withSecretFiles(deps.env ?? process.env));
+  const run: RunState = { deps, result, now, progress, env, share: deps.budgetShare ?? DEFAULT_BUDGET_SHARE };
+  const pulled = await inStage('pull', () => pull(run));
+  await saveProgress(run);
+  const scored = await inStage('score', () => score(run));
+  await saveProgress(run);
+  const written = await inStage('write', () => write(run, pulled, scored));
+  if (written.status === 'ok')
+    await writeLeads(deps, result, pulled.conn, pulled.sync.apiCalls.remainingAtStart * run.share, progress);
+}
 
-  // Pull.
+/** Records the counts and API calls so far on the run row (a crash later still shows them). */
+function saveProgress({ deps, result }: RunState): Promise<void> {
+  return updateRun(deps.db, deps.orgId, result.runId, {
+    counts: { ...result.counts },
+    apiCalls: { ...result.apiCalls, ...apiDetail(result) },
+  });
+}
+
+/** Pull: Salesforce, then every configured MAP source, then ingested events that can now find their account. */
+async function pull(run: RunState): Promise<Pulled> {
+  const { deps, result, progress } = run;
+  const { db, orgId } = deps;
   progress('pull', 'pulling Salesforce');
-  const config = (() => {
-    try {
-      return readConfig(env);
-    } catch (e) {
-      return inStage('pull', e);
-    }
-  })();
-  const auth = deps.salesforce ?? (await salesforceAuth(db, orgId, config).catch((e) => inStage('pull', e)));
-  const conn = await (deps.connect ?? connectSalesforce)(auth).catch((e) => inStage('pull', e));
+  const config = readConfig(run.env);
+  const auth = deps.salesforce ?? (await salesforceAuth(db, orgId, config));
+  const conn = await (deps.connect ?? connectSalesforce)(auth);
   const sync = await syncSalesforce({
     db,
     orgId,
     conn,
-    budgetShare: share,
+    budgetShare: run.share,
     ...deps.sync,
     onProgress: (p) => deps.onProgress?.({ kind: 'pull', progress: p }),
-  }).catch((e) => inStage('pull', e));
+  });
   result.sync = sync;
   result.apiCalls.pull = sync.apiCalls.total;
   result.counts.pulled = sum(sync.counts);
   if (sync.status === 'failed') {
-    throw Object.assign(
-      new PulseError('PULL_FAILED', `the Salesforce pull failed (sync run ${sync.runId}): ${sync.error ?? 'unknown'}`, {
-        org: orgId,
-      }),
-      { stage: 'pull' as const },
+    throw new PulseError(
+      'PULL_FAILED',
+      `the Salesforce pull failed (sync run ${sync.runId}): ${sync.error ?? 'unknown'}`,
+      { org: orgId },
     );
   }
   if (sync.status === 'budget_exhausted') {
@@ -297,15 +337,26 @@ async function stages(
     });
   }
   progress('pull', `pulled ${result.counts.pulled} Salesforce records with ${sync.apiCalls.total} API calls`);
+  await pullMaps(run, config, auth);
+  // Web, ad and intent events that arrived before their company or person was in Salesforce.
+  const since = new Date(run.now().getTime() - PENDING_DAYS * 86_400_000);
+  const attributed = await resolvePendingEvents(db, orgId, [API_SOURCE, SEGMENT_SOURCE], since);
+  if (attributed > 0)
+    progress('pull', `attributed ${attributed} ingested events to accounts pulled since they arrived`);
+  return { conn, sync };
+}
 
+/** Every configured MAP source; one that fails or hits its quota makes the run partial, not failed. */
+async function pullMaps(run: RunState, config: Config, auth: SalesforceAuth): Promise<void> {
+  const { deps, result, progress } = run;
   const maps = await (deps.syncMaps ?? syncMapSources)({
-    db,
-    orgId,
-    env,
+    db: deps.db,
+    orgId: deps.orgId,
+    env: run.env,
     secretKey: config.secretKey,
     salesforce: auth,
-    now: now(),
-  }).catch((e) => inStage('pull', e));
+    now: run.now(),
+  });
   result.maps = maps;
   for (const m of maps) {
     result.apiCalls.pull += m.apiCalls.total;
@@ -321,80 +372,76 @@ async function stages(
     }
     progress('pull', `pulled ${m.source}: ${mapRecords(m)} records with ${m.apiCalls.total} API calls (${m.status})`);
   }
-  // Web, ad and intent events that arrived before their company or person was in Salesforce.
-  const attributed = await resolvePendingEvents(
-    db,
-    orgId,
-    [API_SOURCE, SEGMENT_SOURCE],
-    new Date(now().getTime() - PENDING_DAYS * 86_400_000),
-  ).catch((e) => inStage('pull', e));
-  if (attributed > 0)
-    progress('pull', `attributed ${attributed} ingested events to accounts pulled since they arrived`);
-  await save();
+}
 
-  // Score.
+/**
+ * Score: publishes the model when it is new or changed (which back-fills 90 days), back-fills days
+ * the schedule missed, and scores today.
+ */
+async function score(run: RunState): Promise<Scored> {
+  const { deps, result, progress } = run;
+  const { db, orgId } = deps;
   const asOf = result.asOf;
-  const scored = await (async () => {
-    const desired = deps.model !== undefined ? parseModel(deps.model) : modelFromEnv(env);
-    const active = await loadActiveModel(db, orgId);
-    let model: Model | null = active?.model ?? null;
-    if (!active || (desired && JSON.stringify(desired) !== JSON.stringify(active.model))) {
-      const doc = desired ?? parseModel(DEFAULT_MODEL_DOCUMENT);
-      progress('score', `publishing model ${doc.version} and back-filling 90 days of history`);
-      const p = await publishModel(db, orgId, doc, asOf);
-      result.published = { version: p.version, snapshots: p.snapshots };
-      model = doc;
-    }
-    // Days the schedule missed (no snapshot yesterday) are back-filled, so trends never compare with a gap.
-    const history = !result.published && !(await hasSnapshotsOn(db, orgId, model!.version, addDays(asOf, -1)));
-    progress('score', `scoring ${asOf} with model ${model!.version}${history ? ' (back-filling missed days)' : ''}`);
-    const r = await scoreOrg(db, { orgId, asOf, history });
-    return { ...r, model: model! };
-  })().catch((e) => inStage('score', e));
+  const desired = deps.model !== undefined ? parseModel(deps.model) : modelFromEnv(run.env);
+  const active = await loadActiveModel(db, orgId);
+  let model: Model | null = active?.model ?? null;
+  if (!active || (desired && JSON.stringify(desired) !== JSON.stringify(active.model))) {
+    const doc = desired ?? parseModel(DEFAULT_MODEL_DOCUMENT);
+    progress('score', `publishing model ${doc.version} and back-filling 90 days of history`);
+    const p = await publishModel(db, orgId, doc, asOf);
+    result.published = { version: p.version, snapshots: p.snapshots };
+    model = doc;
+  }
+  // Days the schedule missed (no snapshot yesterday) are back-filled, so trends never compare with a gap.
+  const history = !result.published && !(await hasSnapshotsOn(db, orgId, model!.version, addDays(asOf, -1)));
+  progress('score', `scoring ${asOf} with model ${model!.version}${history ? ' (back-filling missed days)' : ''}`);
+  const scored = await scoreOrg(db, { orgId, asOf, history });
   result.modelVersion = scored.modelVersion;
   result.accountsScored = result.counts.scored = scored.scores.length;
   result.scores = scored.scores;
   progress('score', `scored ${scored.scores.length} accounts`);
-  await save();
+  return { model: model!, scores: scored.scores };
+}
 
-  // Write.
-  const write = await (async () => {
-    const outputs = await buildAccountOutputs(db, {
-      orgId,
-      model: scored.model,
-      scores: scored.scores,
-      asOf,
-      scoredAt: now(),
-    });
-    // One budget for the run: what the pull and the preflight's describe call spent comes off it.
-    const allowed = Math.floor(sync.apiCalls.remainingAtStart * share);
-    const maxApiCalls = Math.max(0, allowed - sync.apiCalls.total - 1);
-    progress('write', `writing changed values of ${outputs.length} accounts to Salesforce`);
-    return writeBack({ db, conn, orgId, outputs, maxApiCalls, ...deps.write });
-  })().catch((e) => inStage('write', e));
-  result.write = write;
-  result.apiCalls.write = write.apiCalls;
-  result.accountsWritten = result.counts.written = write.accountsWritten;
-  result.counts.failed = write.failures.length;
-  result.counts.changed = write.accountsChanged;
-  result.counts.pending = write.pending;
-  for (const f of write.failures) {
+/** Write: the changed Account values, within what the pull left of the run's API budget. */
+async function write(run: RunState, pulled: Pulled, scored: Scored): Promise<WriteResult> {
+  const { deps, result, progress } = run;
+  const { db, orgId } = deps;
+  const outputs = await buildAccountOutputs(db, {
+    orgId,
+    model: scored.model,
+    scores: scored.scores,
+    asOf: result.asOf,
+    scoredAt: run.now(),
+  });
+  // One budget for the run: what the pull and the preflight's describe call spent comes off it.
+  const allowed = Math.floor(pulled.sync.apiCalls.remainingAtStart * run.share);
+  const maxApiCalls = Math.max(0, allowed - pulled.sync.apiCalls.total - 1);
+  progress('write', `writing changed values of ${outputs.length} accounts to Salesforce`);
+  const w = await writeBack({ db, conn: pulled.conn, orgId, outputs, maxApiCalls, ...deps.write });
+  result.write = w;
+  result.apiCalls.write = w.apiCalls;
+  result.accountsWritten = result.counts.written = w.accountsWritten;
+  result.counts.failed = w.failures.length;
+  result.counts.changed = w.accountsChanged;
+  result.counts.pending = w.pending;
+  for (const f of w.failures) {
     result.failures.push({ stage: 'write', record: f.accountId, code: f.statusCode, message: f.message });
   }
-  if (write.status !== 'ok') {
+  if (w.status !== 'ok') {
     result.status = 'partial';
     result.failures.push({
       stage: 'write',
-      code: write.status === 'limit' ? 'REQUEST_LIMIT_EXCEEDED' : 'SF_BUDGET',
-      message: `${write.status === 'limit' ? "Salesforce's daily API limit was reached" : "the run's API budget was spent"} with ${write.pending} changed accounts not yet written; the next run writes them`,
+      code: w.status === 'limit' ? 'REQUEST_LIMIT_EXCEEDED' : 'SF_BUDGET',
+      message: `${w.status === 'limit' ? "Salesforce's daily API limit was reached" : "the run's API budget was spent"} with ${w.pending} changed accounts not yet written; the next run writes them`,
     });
   }
-  if (write.failures.length > 0) result.status = 'partial';
+  if (w.failures.length > 0) result.status = 'partial';
   progress(
     'write',
-    `wrote ${write.accountsWritten} of ${write.accountsChanged} changed accounts (${write.mode}, ${write.apiCalls} API calls, ${write.failures.length} failures)`,
+    `wrote ${w.accountsWritten} of ${w.accountsChanged} changed accounts (${w.mode}, ${w.apiCalls} API calls, ${w.failures.length} failures)`,
   );
-  if (write.status === 'ok') await writeLeads(deps, result, conn, sync.apiCalls.remainingAtStart * share, progress);
+  return w;
 }
 
 /**
