@@ -123,12 +123,20 @@ export function diffAccounts(
   return out;
 }
 
+/** One write in progress: its options, what is pending by id, the result so far, and its one call gate. */
+interface Write {
+  opts: WriteOptions;
+  byId: Map<string, Pending>;
+  result: WriteResult;
+  call: Call;
+  sleep: (ms: number) => Promise<void>;
+  sobject: string;
+  ledger: WriteLedger;
+}
+
 /** Writes the changed values of `accounts` to Salesforce; see the module comment. */
 export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
-  const { db, conn, orgId } = opts;
-  const maxCalls = opts.maxApiCalls ?? Infinity;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const sobject = opts.sobject ?? 'Account';
+  const { db, orgId } = opts;
   const ledger = opts.ledger ?? ACCOUNT_LEDGER;
   const written = await ledger.load(
     db,
@@ -136,7 +144,6 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     opts.accounts.map((a) => a.accountId),
   );
   const pending = diffAccounts(opts.accounts, written, opts.rideAlong);
-  const byId = new Map(pending.map((p) => [p.accountId, p]));
   const result: WriteResult = {
     status: 'ok',
     mode: pending.length === 0 ? 'none' : pending.length > (opts.bulkThreshold ?? 2000) ? 'bulk' : 'collections',
@@ -150,114 +157,29 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     pending: pending.length,
   };
   if (pending.length === 0) return result;
-
-  const call: Call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      if (result.apiCalls >= maxCalls) throw new Stop('budget');
-      result.apiCalls++;
-      const t0 = performance.now();
-      try {
-        return await fn();
-      } catch (e) {
-        const code = (e as { errorCode?: string; name?: string }).errorCode ?? (e as { name?: string }).name;
-        if (code === 'REQUEST_LIMIT_EXCEEDED') throw new Stop('limit');
-        // A kept-alive socket the server closed while we stored results: the request never ran; send it again.
-        if (attempt < 3 && isNetworkError(e)) {
-          await sleep(100 * attempt);
-          continue;
-        }
-        throw e;
-      } finally {
-        result.apiMs += performance.now() - t0;
-      }
-    }
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const w: Write = {
+    opts,
+    byId: new Map(pending.map((p) => [p.accountId, p])),
+    result,
+    call: callGate(result, opts.maxApiCalls ?? Infinity, sleep),
+    sleep,
+    sobject: opts.sobject ?? 'Account',
+    ledger,
   };
-
-  /** Stores a batch's outcomes; returns the ids that failed to lock. */
-  const settle = async (outcomes: RecordOutcome[], mode: 'collections' | 'bulk' | 'serial', last: boolean) => {
-    opts.onSettle?.();
-    const ok: { accountId: string; field: string; value: string }[] = [];
-    const failed: WriteFailure[] = [];
-    const locked: string[] = [];
-    for (const o of outcomes) {
-      const p = byId.get(o.accountId);
-      if (!p) continue;
-      if (o.ok) {
-        for (const [field, value] of Object.entries(p.fields))
-          ok.push({ accountId: p.accountId, field, value: JSON.stringify(value) });
-        result.accountsWritten++;
-        result.fieldsWritten += Object.keys(p.fields).length;
-        result.pending--;
-      } else if (o.statusCode === LOCK && !last) {
-        locked.push(o.accountId);
-      } else {
-        failed.push({
-          accountId: o.accountId,
-          statusCode: o.statusCode ?? 'UNKNOWN',
-          message: o.message ?? '',
-          fields: Object.keys(p.fields),
-        });
-        result.pending--;
-      }
-    }
-    await ledger.mark(db, orgId, ok);
-    await ledger.recordFailures(db, orgId, failed);
-    result.failures.push(...failed);
-    await opts.afterBatch?.({ mode, records: outcomes.length });
-    return locked;
-  };
-
-  const viaCollections = async (ids: string[], size: number, mode: 'collections' | 'serial', last: boolean) => {
-    const locked: string[] = [];
-    for (let i = 0; i < ids.length; i += size) {
-      const chunk = ids.slice(i, i + size).map((id) => byId.get(id)!);
-      const outcomes = await call(() => sendCollection(conn, chunk, sobject));
-      locked.push(...(await settle(outcomes, mode, last)));
-    }
-    return locked;
-  };
-
   try {
-    let locked: string[];
-    if (result.mode === 'bulk') {
-      // Every job is opened first so Salesforce works on them in parallel, then each is read.
-      const jobs: { id: string; records: Pending[]; closedAt: number }[] = [];
-      for (const g of bulkCsvs(pending, opts.maxJobBytes ?? MAX_JOB_BYTES)) {
-        jobs.push({
-          id: await openBulkJob(conn, g.csv, call, sobject),
-          records: g.records,
-          closedAt: performance.now(),
-        });
-      }
-      locked = [];
-      for (const j of jobs) {
-        const outcomes = await finishBulkJob(
-          conn,
-          j.id,
-          j.closedAt,
-          j.records,
-          call,
-          sleep,
-          opts.pollIntervalMs ?? 2000,
-        );
-        locked.push(...(await settle(outcomes, 'bulk', false)));
-      }
-    } else {
-      locked = await viaCollections(
-        pending.map((p) => p.accountId),
-        COLLECTION_SIZE,
-        'collections',
-        false,
-      );
-    }
+    let locked =
+      result.mode === 'bulk'
+        ? await viaBulk(w, pending)
+        : await viaCollections(w, [...w.byId.keys()], COLLECTION_SIZE, 'collections', false);
     for (let round = 0; round < (opts.lockRetries ?? 2) && locked.length > 0; round++) {
       result.lockRetries += locked.length;
-      locked = await viaCollections(locked, COLLECTION_SIZE, 'collections', false);
+      locked = await viaCollections(w, locked, COLLECTION_SIZE, 'collections', false);
     }
     if (locked.length > 0) {
       result.lockRetries += locked.length;
       // One record per call: a lock that persists there is a real conflict, recorded as a failure.
-      await viaCollections(locked, 1, 'serial', true);
+      await viaCollections(w, locked, 1, 'serial', true);
     }
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
@@ -268,6 +190,119 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     );
   }
   return result;
+}
+
+/**
+ * Every API call of a write goes through here: counted against the budget (a spent budget or
+ * Salesforce's REQUEST_LIMIT_EXCEEDED stops the write), timed, and sent again when a kept-alive
+ * socket the server closed means the request never ran.
+ */
+function callGate(result: WriteResult, maxCalls: number, sleep: (ms: number) => Promise<void>): Call {
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      if (result.apiCalls >= maxCalls) throw new Stop('budget');
+      result.apiCalls++;
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } catch (e) {
+        const code = (e as { errorCode?: string; name?: string }).errorCode ?? (e as { name?: string }).name;
+        if (code === 'REQUEST_LIMIT_EXCEEDED') throw new Stop('limit');
+        if (attempt < 3 && isNetworkError(e)) {
+          await sleep(100 * attempt);
+          continue;
+        }
+        throw e;
+      } finally {
+        result.apiMs += performance.now() - t0;
+      }
+    }
+  };
+}
+
+/** Stores a batch's outcomes in the ledger and the result; returns the ids that failed to lock. */
+async function settle(
+  w: Write,
+  outcomes: RecordOutcome[],
+  mode: 'collections' | 'bulk' | 'serial',
+  last: boolean,
+): Promise<string[]> {
+  const { opts, result } = w;
+  opts.onSettle?.();
+  const ok: { accountId: string; field: string; value: string }[] = [];
+  const failed: WriteFailure[] = [];
+  const locked: string[] = [];
+  for (const o of outcomes) {
+    const p = w.byId.get(o.accountId);
+    if (!p) continue;
+    if (o.ok) {
+      for (const [field, value] of Object.entries(p.fields))
+        ok.push({ accountId: p.accountId, field, value: JSON.stringify(value) });
+      result.accountsWritten++;
+      result.fieldsWritten += Object.keys(p.fields).length;
+      result.pending--;
+    } else if (o.statusCode === LOCK && !last) {
+      locked.push(o.accountId);
+    } else {
+      failed.push({
+        accountId: o.accountId,
+        statusCode: o.statusCode ?? 'UNKNOWN',
+        message: o.message ?? '',
+        fields: Object.keys(p.fields),
+      });
+      result.pending--;
+    }
+  }
+  await w.ledger.mark(opts.db, opts.orgId, ok);
+  await w.ledger.recordFailures(opts.db, opts.orgId, failed);
+  result.failures.push(...failed);
+  await opts.afterBatch?.({ mode, records: outcomes.length });
+  return locked;
+}
+
+/** Sends `ids` in sObject collections of `size`; returns the ids that failed to lock. */
+async function viaCollections(
+  w: Write,
+  ids: string[],
+  size: number,
+  mode: 'collections' | 'serial',
+  last: boolean,
+): Promise<string[]> {
+  const locked: string[] = [];
+  for (let i = 0; i < ids.length; i += size) {
+    const chunk = ids.slice(i, i + size).map((id) => w.byId.get(id)!);
+    const outcomes = await w.call(() => sendCollection(w.opts.conn, chunk, w.sobject));
+    locked.push(...(await settle(w, outcomes, mode, last)));
+  }
+  return locked;
+}
+
+/** Sends everything through Bulk API 2.0 jobs; returns the ids that failed to lock. */
+async function viaBulk(w: Write, pending: readonly Pending[]): Promise<string[]> {
+  const { opts } = w;
+  // Every job is opened first so Salesforce works on them in parallel, then each is read.
+  const jobs: { id: string; records: Pending[]; closedAt: number }[] = [];
+  for (const g of bulkCsvs(pending, opts.maxJobBytes ?? MAX_JOB_BYTES)) {
+    jobs.push({
+      id: await openBulkJob(opts.conn, g.csv, w.call, w.sobject),
+      records: g.records,
+      closedAt: performance.now(),
+    });
+  }
+  const locked: string[] = [];
+  for (const j of jobs) {
+    const outcomes = await finishBulkJob(
+      opts.conn,
+      j.id,
+      j.closedAt,
+      j.records,
+      w.call,
+      w.sleep,
+      opts.pollIntervalMs ?? 2000,
+    );
+    locked.push(...(await settle(w, outcomes, 'bulk', false)));
+  }
+  return locked;
 }
 
 function isNetworkError(e: unknown): boolean {
