@@ -4,7 +4,7 @@ import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/serv
 import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
 import type { Db } from '@pulse/server/src/store/db';
 import { ensureOrg } from '@pulse/server/src/store/orgs';
-import { setMapping } from '@pulse/server/src/store/mappings';
+import { setMapping } from '@pulse/server/src/store/fieldMappings';
 import { accountOutputs } from '@pulse/server/src/writeback/outputs';
 import { writeBack } from '@pulse/server/src/writeback/writeback';
 import type { AccountScore } from '@pulse/server/src/scoring/finish';

@@ -5,7 +5,7 @@ import { PulseError } from '../errors';
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
 import { ensureOrg } from '../store/orgs';
-import { loadMappingOverrides, setMapping } from '../store/mappings';
+import { loadMappingOverrides, setMapping } from '../store/fieldMappings';
 import { effectiveMapping, parseMappingArg, parseMappingFile, OUTPUT_KEYS } from '../writeback/mapping';
 import type { AccountOutputKey } from '../contract/fields';
 import type { Output } from './model';

@@ -5,7 +5,7 @@ import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
-import { loadMappingOverrides } from '../store/mappings';
+import { loadMappingOverrides } from '../store/fieldMappings';
 import { effectiveMapping } from '../writeback/mapping';
 import { preflight, type PreflightProblem } from '../writeback/preflight';
 import type { Output } from './model';

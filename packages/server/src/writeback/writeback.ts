@@ -5,7 +5,7 @@
 import type { Connection } from 'jsforce';
 import type { AccountOutputKey } from '../contract/fields';
 import type { Db } from '../store/db';
-import { loadMappingOverrides } from '../store/mappings';
+import { loadMappingOverrides } from '../store/fieldMappings';
 import { effectiveMapping, type Mapping } from './mapping';
 import type { OutputValue } from './outputs';
 import { assertPreflight, preflight } from './preflight';

@@ -11,7 +11,7 @@ import type { Db } from '../../store/db';
 import { listMapSources, loadMapConnection } from '../../store/mapConnections';
 import { ensureOrg } from '../../store/orgs';
 import { finishRun, startRun, updateRun } from '../../store/runs';
-import { getCheckpoint, resetCheckpoint, saveCheckpoint } from '../../store/watermarks';
+import { getCheckpoint, resetCheckpoint, saveCheckpoint } from '../../store/checkpoints';
 import { storeMapPage } from './load';
 import { MAP_CONNECTORS } from './registry';
 import { resolveMapPeople, type MapResolution } from './resolve';

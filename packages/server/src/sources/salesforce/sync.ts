@@ -10,7 +10,7 @@ import { log } from '../../log';
 import type { Db } from '../../store/db';
 import { ensureOrg } from '../../store/orgs';
 import { finishRun, startRun, updateRun } from '../../store/runs';
-import { advanceWatermark, getWatermark, resetWatermarks } from '../../store/watermarks';
+import { advanceWatermark, getWatermark, resetWatermarks } from '../../store/checkpoints';
 import { bulkQueryPages } from './bulk';
 import { ApiBudget, BudgetExhausted, queryPages } from './extract';
 import { applyPage, loadLookups, type LoadContext } from './load';
