@@ -171,7 +171,7 @@ describe('Marketo → Pulse', () => {
         if (++pages === 2) mk.faults.dailyQuotaReached();
       },
     });
-    expect(partial.status).toBe('partial');
+    expect(partial).toMatchObject({ status: 'partial', reason: 'quota' });
     expect(partial.error).toMatch(/607|quota/);
     mk.faults.clear();
     const rest = await syncMapSource({ db, orgId: QUOTA, connector: connector(), now, sleep: noSleep });

@@ -287,7 +287,7 @@ async function stages(
       { stage: 'pull' as const },
     );
   }
-  if (sync.status === 'budget_exhausted') {
+  if (sync.status === 'partial') {
     result.status = 'partial';
     result.failures.push({
       stage: 'pull',

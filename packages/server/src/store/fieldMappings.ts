@@ -1,27 +1,32 @@
-/** Per-org write-back mapping overrides (output → Account field, or null for off). */
+/** Per-org field mapping overrides (output → Account field, or null for off). */
 import type { AccountOutputKey } from '../contract/fields';
+import type { FieldMappingOverrides } from '../contract/fieldMapping';
 import type { Db } from './db';
-import type { MappingOverrides } from '../writeback/mapping';
 
 /** The org's overrides; outputs without a row keep the contract default. */
-export async function loadMappingOverrides(db: Db, orgId: string): Promise<MappingOverrides> {
+export async function loadFieldMappingOverrides(db: Db, orgId: string): Promise<FieldMappingOverrides> {
   const r = await db.query<{ output: AccountOutputKey; field: string | null }>(
-    'SELECT output, field FROM writeback_mappings WHERE org_id = $1 ORDER BY output',
+    'SELECT output, field FROM field_mappings WHERE org_id = $1 ORDER BY output',
     [orgId],
   );
-  return Object.fromEntries(r.rows.map((row) => [row.output, row.field])) as MappingOverrides;
+  return Object.fromEntries(r.rows.map((row) => [row.output, row.field])) as FieldMappingOverrides;
 }
 
 /** Sets one output's field (null = off). */
-export async function setMapping(db: Db, orgId: string, output: AccountOutputKey, field: string | null): Promise<void> {
+export async function setFieldMapping(
+  db: Db,
+  orgId: string,
+  output: AccountOutputKey,
+  field: string | null,
+): Promise<void> {
   await db.query(
-    `INSERT INTO writeback_mappings (org_id, output, field) VALUES ($1, $2, $3)
+    `INSERT INTO field_mappings (org_id, output, field) VALUES ($1, $2, $3)
      ON CONFLICT (org_id, output) DO UPDATE SET field = EXCLUDED.field, updated_at = now()`,
     [orgId, output, field],
   );
 }
 
 /** Drops an override so the output falls back to its default field. */
-export async function resetMapping(db: Db, orgId: string, output: AccountOutputKey): Promise<void> {
-  await db.query('DELETE FROM writeback_mappings WHERE org_id = $1 AND output = $2', [orgId, output]);
+export async function resetFieldMapping(db: Db, orgId: string, output: AccountOutputKey): Promise<void> {
+  await db.query('DELETE FROM field_mappings WHERE org_id = $1 AND output = $2', [orgId, output]);
 }
