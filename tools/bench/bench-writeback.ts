@@ -14,7 +14,7 @@ import { openDb } from '@pulse/server/src/store/db';
 import { migrate } from '@pulse/server/src/store/migrate';
 import { ensureOrg } from '@pulse/server/src/store/orgs';
 import { accountOutputs } from '@pulse/server/src/writeback/outputs';
-import { defaultMapping } from '@pulse/server/src/writeback/mapping';
+import { defaultFieldMapping } from '@pulse/server/src/contract/fieldMapping';
 import { accountValues } from '@pulse/server/src/writeback/writeback';
 import { writeAccounts, type AccountValues } from '@pulse/server/src/writeback/writer';
 import type { AccountScore } from '@pulse/server/src/scoring/finish';
@@ -36,7 +36,7 @@ async function child(n: number): Promise<void> {
 
 /** Realistic values of every output for account i (`salt` makes every field change between modes). */
 function values(ids: string[], salt: number): AccountValues[] {
-  const mapping = defaultMapping();
+  const mapping = defaultFieldMapping();
   const people = new Map(
     Array.from({ length: 5 }, (_, k) => [`p${k}`, { name: `Person ${k} Example`, title: `VP Function ${k}` }]),
   );

@@ -156,7 +156,7 @@ describe.each([MARKETO, HUBSPOT, PARDOT])('$name → Pulse', (vendor: MapVendor)
           if (++pages === 2) run.quota!.spend();
         },
       });
-      expect(partial.status).toBe('partial');
+      expect(partial).toMatchObject({ status: 'partial', reason: 'quota' });
       expect(partial.error).toMatch(/607|quota/);
       run.quota!.restore();
       expect((await pull(QUOTA)).status).toBe('succeeded');

@@ -98,7 +98,7 @@ it('rides out 503s (jsforce retries GETs)', async () => {
   expect(await contents('unavailable')).toBe(clean);
 });
 
-it('resumes after a crash between batches from the watermark, counting nothing twice', async () => {
+it('resumes after a crash between batches from the checkpoints, counting nothing twice', async () => {
   const crash = await pull('crashed', {
     afterPage: (object, page) => {
       if (object === 'Task' && page === 0) throw new Error('killed');
@@ -120,9 +120,14 @@ it('stays inside its share of the daily API calls and finishes over several runs
   for (let i = 0; i < 15 && statuses.at(-1) !== 'succeeded'; i++) {
     const r = await pull('budget', { budgetShare: share });
     expect(r.apiCalls.total).toBeLessThanOrEqual(r.apiCalls.allowed);
-    statuses.push(r.status);
+    statuses.push(r.reason ? `${r.status}:${r.reason}` : r.status);
   }
-  expect(statuses[0]).toBe('budget_exhausted');
+  expect(statuses[0]).toBe('partial:budget');
+  expect((await listRuns(db, 'budget')).at(-1)).toMatchObject({
+    status: 'partial',
+    state: { full: false, reason: 'budget' },
+    errors: [expect.objectContaining({ code: 'SF_BUDGET' })],
+  });
   expect(statuses.at(-1)).toBe('succeeded');
   expect(await contents('budget')).toBe(clean);
 });

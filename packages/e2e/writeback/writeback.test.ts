@@ -1,10 +1,10 @@
-/** writeBack: the org's mapping, the preflight gate, outputs to fields, scored-at riding along. */
+/** writeBack: the org's field mapping, the write preflight gate, outputs to fields, scored-at riding along. */
 import { closeScene, openScene } from '../support/scene';
 import { Connection } from 'jsforce';
 import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 import type { Db } from '@pulse/server/src/store/db';
 import { ensureOrg } from '@pulse/server/src/store/orgs';
-import { setMapping } from '@pulse/server/src/store/mappings';
+import { setFieldMapping } from '@pulse/server/src/store/fieldMappings';
 import { accountOutputs } from '@pulse/server/src/writeback/outputs';
 import { writeBack } from '@pulse/server/src/writeback/writeback';
 import type { AccountScore } from '@pulse/server/src/scoring/finish';
@@ -54,8 +54,8 @@ function outputsOf(ids: string[], day: number, scores: number[]) {
 
 it('writes every mapped output, remapped and switched-off ones as the org says, and is list-view queryable', async () => {
   const ids = [0, 1].map((i) => emu.store.insert('Account', { Name: `WB ${i}` }).Id);
-  await setMapping(db, 'acme', 'peopleEngaged', 'NumberOfEmployees');
-  await setMapping(db, 'acme', 'summary', null);
+  await setFieldMapping(db, 'acme', 'peopleEngaged', 'NumberOfEmployees');
+  await setFieldMapping(db, 'acme', 'summary', null);
   const r = await writeBack({ db, conn, orgId: 'acme', outputs: outputsOf(ids, 1, [80, 30]) });
   expect(r).toMatchObject({ status: 'ok', accountsWritten: 2 });
   const a = emu.store.get('Account', ids[0]!)!;
@@ -85,7 +85,7 @@ it('writes every mapped output, remapped and switched-off ones as the org says, 
   expect(emu.callLog.filter('composite/sobjects')).toHaveLength(0);
 });
 
-it('refuses to write while preflight fails, sending nothing', async () => {
+it('refuses to write while the write preflight fails, sending nothing', async () => {
   const ids = [emu.store.insert('Account', { Name: 'WB refused' }).Id];
   emu.permissions.set('Account.Engagement_Trend__c', { read: true, edit: false });
   emu.callLog.clear();

@@ -104,8 +104,7 @@ const LOAD_ORDER = ['User', 'Account', 'Contact', 'Lead', 'Campaign', 'CampaignM
 export function loadOrg(store: OrgStore, org: OrgToLoad): Record<string, number> {
   const counts: Record<string, number> = {};
   if (org.bundles) {
-    const add = (o: string, recs: Iterable<SfRecord>) =>
-      (counts[o] = (counts[o] ?? 0) + store.load(o, recs));
+    const add = (o: string, recs: Iterable<SfRecord>) => (counts[o] = (counts[o] ?? 0) + store.load(o, recs));
     for (const o of ['User', 'Campaign']) if (org.records[o]) add(o, org.records[o]);
     for (const b of org.bundles()) {
       add('Account', [b.account]);

@@ -10,6 +10,7 @@ import { openStore } from '../store/open';
 import { loadConnection } from '../store/connections';
 import { parseMapSource, syncMapSources, type MapSyncResult } from '../sources/map/sync';
 import type { MapSourceName } from '../sources/map/types';
+import { formatPullStatus } from '../sources/pull';
 import type { Output } from './model';
 
 /** Options of `pulse sync`. */
@@ -75,7 +76,7 @@ export async function runSync(opts: SyncCliOptions, deps: SyncCliDeps): Promise<
 
 function summary(org: string, r: SyncResult): string {
   const lines = [
-    `sync ${org}: ${r.status} (run ${r.runId})`,
+    `sync ${org}: ${formatPullStatus(r)} (run ${r.runId})`,
     ...Object.entries(r.counts).map(([o, n]) => `  ${o.padEnd(15)} ${String(n).padStart(9)} records`),
     `  API calls: ${r.apiCalls.total} of ${r.apiCalls.allowed} allowed (${r.apiCalls.remainingAtStart} remaining today at start)`,
   ];
@@ -131,7 +132,7 @@ export async function runMapSync(
 function mapSummary(org: string, r: MapSyncResult): string {
   const c = r.counts;
   const lines = [
-    `sync ${r.source} ${org}: ${r.status} (run ${r.runId})`,
+    `sync ${r.source} ${org}: ${formatPullStatus(r)} (run ${r.runId})`,
     `  pages ${c.pages} · people ${c.people} · activities ${c.activities} · API calls ${r.apiCalls.total}`,
     `  people matched: ${c.matchedByCrmId} by CRM id, ${c.matchedByEmail} by email, ${c.matchedByDomain} by domain; ${c.unmatched} unmatched`,
     `  bot opens/clicks set aside: ${c.bot}`,
@@ -140,14 +141,19 @@ function mapSummary(org: string, r: MapSyncResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Registers `pulse sync [--org ID] [--source NAME] [--full] [--json] [--budget-share N]`. */
+/**
+ * Registers `pulse sync [--org ID] [--source NAME] [--full] [--json] [--budget-share N]`; every pull ends
+ * succeeded, partial (with its reason: budget or quota) or failed.
+ */
 export function registerSync(program: Command): void {
   program
     .command('sync')
-    .description('pull accounts, people and activity into the store (incremental unless --full)')
+    .description(
+      'pull accounts, people and activity into the store (incremental from the checkpoints unless --full); ends succeeded, partial (budget or quota: the next run resumes) or failed',
+    )
     .option('--org <id>', 'the Pulse org to store the data under', 'default')
     .option('--source <name>', 'salesforce, marketo, hubspot or pardot', 'salesforce')
-    .option('--full', 'forget the watermarks and pull everything again')
+    .option('--full', 'forget the checkpoints and pull everything again')
     .option('--json', 'print the result as JSON')
     .option('--budget-share <share>', 'share of the remaining daily API calls this run may use', parseFloat, 0.1)
     .action(async (o: { org: string; source: string; full?: boolean; json?: boolean; budgetShare: number }) => {

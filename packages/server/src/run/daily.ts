@@ -328,7 +328,7 @@ async function pull(run: RunState): Promise<Pulled> {
       { org: orgId },
     );
   }
-  if (sync.status === 'budget_exhausted') {
+  if (sync.status === 'partial') {
     result.status = 'partial';
     result.failures.push({
       stage: 'pull',

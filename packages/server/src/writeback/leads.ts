@@ -10,7 +10,13 @@ import { LEAD_FIELDS, type LeadOutputKey } from '../contract/fields';
 import type { Db } from '../store/db';
 import { LEAD_LEDGER, listLeadMatches, type LeadMatchRow, type LeadWriteFailure } from './leadsStore';
 import type { OutputValue } from './outputs';
-import { assertPreflight, PERMSET, typeProblems, type DescribedField, type PreflightProblem } from './preflight';
+import {
+  assertWritePreflight,
+  PERMSET,
+  typeProblems,
+  type DescribedField,
+  type WritePreflightProblem,
+} from './writePreflight';
 import { apiBudget } from './writeback';
 import { diffAccounts, writeAccounts, type AccountValues, type WriteOptions } from './writer';
 
@@ -33,12 +39,12 @@ export function leadValues(m: LeadMatchRow): Record<string, OutputValue> {
 }
 
 /** Checks the Lead describe for the package's three fields; pure. Every problem, in contract order. */
-export function checkLeadFields(fields: readonly DescribedField[]): PreflightProblem<LeadOutputKey>[] {
+export function checkLeadFields(fields: readonly DescribedField[]): WritePreflightProblem<LeadOutputKey>[] {
   const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  const problems: PreflightProblem<LeadOutputKey>[] = [];
+  const problems: WritePreflightProblem<LeadOutputKey>[] = [];
   for (const spec of LEAD_FIELDS) {
     const field = spec.apiName;
-    const add = (kind: PreflightProblem['kind'], text: string) =>
+    const add = (kind: WritePreflightProblem['kind'], text: string) =>
       problems.push({ output: spec.output, field, kind, message: `${field}: ${text}` });
     const d = byName.get(field.toLowerCase());
     if (!d) {
@@ -54,8 +60,8 @@ export function checkLeadFields(fields: readonly DescribedField[]): PreflightPro
   return problems;
 }
 
-/** Describes Lead on `conn` (one API call) and checks the package's Lead fields. */
-export async function preflightLeads(conn: Connection): Promise<PreflightProblem<LeadOutputKey>[]> {
+/** The write preflight of the Lead fields: describes Lead on `conn` (one API call) and checks the package's three. */
+export async function writePreflightLeads(conn: Connection): Promise<WritePreflightProblem<LeadOutputKey>[]> {
   const d = await conn.sobject('Lead').describe();
   return checkLeadFields(d.fields as unknown as DescribedField[]);
 }
@@ -122,7 +128,7 @@ export async function writeBackLeads(opts: LeadWriteBackOptions): Promise<LeadWr
       pending: 0,
     };
   }
-  assertPreflight(await preflightLeads(conn), orgId, 'Lead');
+  assertWritePreflight(await writePreflightLeads(conn), orgId, 'Lead');
   const maxApiCalls = knobs.maxApiCalls ?? (budgetShare !== undefined ? await apiBudget(conn, budgetShare) : undefined);
   const r = await writeAccounts({
     ...knobs,

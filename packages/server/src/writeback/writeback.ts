@@ -1,19 +1,19 @@
 /**
- * Write-back glue: the org's mapping applied to output values, preflight, then the writer. The
+ * Write-back glue: the org's field mapping applied to output values, the write preflight, then the writer. The
  * daily run calls `writeBack`; everything it composes is tested on its own.
  */
 import type { Connection } from 'jsforce';
 import type { AccountOutputKey } from '../contract/fields';
 import type { Db } from '../store/db';
-import { loadMappingOverrides } from '../store/mappings';
-import { effectiveMapping, type Mapping } from './mapping';
+import { effectiveFieldMapping, type FieldMapping } from '../contract/fieldMapping';
+import { loadFieldMappingOverrides } from '../store/fieldMappings';
 import type { OutputValue } from './outputs';
-import { assertPreflight, preflight } from './preflight';
+import { assertWritePreflight, writePreflight } from './writePreflight';
 import { writeAccounts, type AccountValues, type WriteOptions, type WriteResult } from './writer';
 
 /** Output values → field values under `mapping` (outputs switched off are dropped). */
 export function accountValues(
-  mapping: Mapping,
+  mapping: FieldMapping,
   outputs: Record<AccountOutputKey, OutputValue>,
 ): Record<string, OutputValue> {
   const out: Record<string, OutputValue> = {};
@@ -34,7 +34,7 @@ export async function apiBudget(conn: Connection, share: number): Promise<number
   return Math.max(0, Math.floor((limits.DailyApiRequests?.Remaining ?? 0) * share));
 }
 
-/** Loads the org's mapping, refuses to write while preflight fails, then writes only what changed. */
+/** Loads the org's field mapping, refuses to write while the write preflight fails, then writes only what changed. */
 export async function writeBack(
   opts: Omit<WriteOptions, 'accounts' | 'rideAlong'> & {
     conn: Connection;
@@ -44,8 +44,8 @@ export async function writeBack(
     budgetShare?: number;
   },
 ): Promise<WriteResult> {
-  const mapping = effectiveMapping(await loadMappingOverrides(opts.db, opts.orgId));
-  assertPreflight(await preflight(opts.conn, mapping), opts.orgId);
+  const mapping = effectiveFieldMapping(await loadFieldMappingOverrides(opts.db, opts.orgId));
+  assertWritePreflight(await writePreflight(opts.conn, mapping), opts.orgId);
   const accounts: AccountValues[] = opts.outputs.map((a) => ({
     accountId: a.accountId,
     values: accountValues(mapping, a.outputs),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ValidationError, type Issue } from '../../errors';
 import type { MapConnectionConfig } from '../map/types';
 import type { HubspotAuth } from './client';
-import { DEFAULT_DOWNLOAD_FORM_PATTERN } from './mapping';
+import { DEFAULT_DOWNLOAD_FORM_PATTERN } from './activities';
 
 /** Every key with a one-line description (shown by `pulse connect --help` and in errors). */
 export const HUBSPOT_KEYS = {

@@ -39,7 +39,7 @@ import {
   webActivity,
   webEventsSchema,
   type CrmRecord,
-} from './mapping';
+} from './activities';
 
 /** Page sizes: the documented maximum of each endpoint (the Events API's is undocumented; 100 is safe). */
 const EMAIL_EVENTS_LIMIT = 1000;

@@ -10,8 +10,9 @@ import { log } from '../../log';
 import type { Db } from '../../store/db';
 import { listMapSources, loadMapConnection } from '../../store/mapConnections';
 import { ensureOrg } from '../../store/orgs';
-import { finishRun, startRun, updateRun } from '../../store/runs';
-import { getCheckpoint, resetCheckpoint, saveCheckpoint } from '../../store/watermarks';
+import { getCheckpoint, resetCheckpoint, saveCheckpoint } from '../../store/checkpoints';
+import { startRun, updateRun } from '../../store/runs';
+import { finishPull, type PullOutcome } from '../pull';
 import { storeMapPage } from './load';
 import { MAP_CONNECTORS } from './registry';
 import { resolveMapPeople, type MapResolution } from './resolve';
@@ -35,18 +36,16 @@ export interface MapSyncOptions {
   onProgress?: (p: { source: MapSourceName; pages: number; activities: number; apiCalls: number }) => void;
 }
 
-/** What one MAP pull did. */
-export interface MapSyncResult {
+/** What one MAP pull did; a `partial` pull has reason `quota` (the vendor's daily allowance was spent). */
+export interface MapSyncResult extends PullOutcome {
   runId: number;
   source: MapSourceName;
-  /** 'partial': the vendor's daily quota stopped it; the next run resumes. */
-  status: 'succeeded' | 'partial' | 'failed';
   counts: { pages: number; people: number; activities: number } & Omit<MapResolution, 'eventsRepointed'>;
   apiCalls: { total: number };
   error?: string;
 }
 
-/** The sync_state object a source's checkpoint is kept under. */
+/** The stream a source's checkpoint is kept under. */
 export function checkpointKey(source: MapSourceName): string {
   return `map:${source}`;
 }
@@ -58,7 +57,8 @@ export async function syncMapSource(opts: MapSyncOptions): Promise<MapSyncResult
   const { db, orgId, connector } = opts;
   const source = connector.source;
   await ensureOrg(db, orgId);
-  const runId = await startRun(db, orgId, `sync:${source}`, { full: opts.full ?? false });
+  const start = { full: opts.full ?? false };
+  const runId = await startRun(db, orgId, `sync:${source}`, start);
   let calls = 0;
   const counts: MapSyncResult['counts'] = {
     pages: 0,
@@ -70,7 +70,7 @@ export async function syncMapSource(opts: MapSyncOptions): Promise<MapSyncResult
     unmatched: 0,
     bot: 0,
   };
-  let status: MapSyncResult['status'] = 'succeeded';
+  let outcome: PullOutcome = { status: 'succeeded' };
   let error: string | undefined;
   const errors: Array<Record<string, unknown>> = [];
   try {
@@ -103,7 +103,7 @@ export async function syncMapSource(opts: MapSyncOptions): Promise<MapSyncResult
     } catch (e) {
       if (!(e instanceof MapSourceError && e.kind === 'quota')) throw e;
       // The vendor's daily allowance is spent: keep what was stored, resume from the checkpoint.
-      status = 'partial';
+      outcome = { status: 'partial', reason: 'quota' };
       error = e.message;
       errors.push({ code: e.code, kind: e.kind, message: e.message });
     }
@@ -111,13 +111,13 @@ export async function syncMapSource(opts: MapSyncOptions): Promise<MapSyncResult
     const { eventsRepointed: _repointed, ...resolution } = await resolveMapPeople(db, orgId);
     Object.assign(counts, resolution);
   } catch (e) {
-    status = 'failed';
+    outcome = { status: 'failed' };
     error = e instanceof Error ? e.message : String(e);
     errors.push(errorEntry(e));
     log.warn({ org: orgId, source, runId, err: error }, 'MAP sync failed');
   }
-  await finishRun(db, orgId, runId, status, { counts, apiCalls: { total: calls }, errors });
-  return { runId, source, status, counts, apiCalls: { total: calls }, ...(error ? { error } : {}) };
+  await finishPull(db, orgId, { id: runId, state: start }, outcome, { counts, apiCalls: { total: calls }, errors });
+  return { runId, source, ...outcome, counts, apiCalls: { total: calls }, ...(error ? { error } : {}) };
 }
 
 function errorEntry(e: unknown): Record<string, unknown> {

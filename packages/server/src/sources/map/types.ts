@@ -6,6 +6,7 @@
  */
 import type { SalesforceAuth } from '../../config';
 import type { ActivityType } from '../../model/schema';
+import type { Checkpoint } from '../../store/checkpoints';
 
 /** The marketing-automation platforms Pulse pulls from. */
 export const MAP_SOURCES = ['marketo', 'hubspot', 'pardot'] as const;
@@ -44,11 +45,8 @@ export interface MapActivity {
   assetName?: string | null;
 }
 
-/** Where a pull stands: the newest activity time fully stored and an opaque vendor cursor. */
-export interface MapCheckpoint {
-  watermark: Date | null;
-  cursor: string | null;
-}
+/** Where a MAP pull resumes: the newest activity time fully stored and an opaque vendor cursor. */
+export type MapCheckpoint = Checkpoint;
 
 /** One page a connector hands over; stored, with its checkpoint, in one transaction. */
 export interface MapPage {

@@ -31,7 +31,7 @@ import {
   toMapActivity,
   toMapPerson,
   type VisitorActivity,
-} from './mapping';
+} from './activities';
 
 /** Production host; developer orgs and sandboxes use https://pi.demo.pardot.com. */
 export const DEFAULT_BASE_URL = 'https://pi.pardot.com';

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { PulseError } from '../../errors';
 import { API_VERSION } from './connection';
 import type { ApiBudget } from './extract';
-import type { SfRow } from './mapping';
+import type { SfRow } from './records';
 
 const BOOLEAN_FIELDS = new Set(['IsDeleted', 'IsActive', 'IsConverted', 'IsClosed', 'IsWon', 'HasResponded']);
 const NUMBER_FIELDS = new Set(['NumberOfEmployees', 'Amount', 'CallDurationInSeconds', 'DurationInMinutes']);

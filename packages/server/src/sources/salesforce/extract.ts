@@ -1,13 +1,13 @@
 import type { Connection } from 'jsforce';
 import { PulseError } from '../../errors';
-import type { SfRow } from './mapping';
+import type { SfRow } from './records';
 
 /** Thrown before a call that would pass the run's API budget; the run stops cleanly. */
 export class BudgetExhausted extends PulseError {
   constructor(used: number, allowed: number) {
     super(
       'SF_BUDGET',
-      `API budget reached: ${used} of ${allowed} calls used; the next run resumes from the watermark`,
+      `API budget reached: ${used} of ${allowed} calls used; the next run resumes from the checkpoints`,
       {
         used,
         allowed,

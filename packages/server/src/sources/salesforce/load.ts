@@ -8,23 +8,23 @@ import { upsertAccounts } from '../../store/accounts';
 import { upsertEvents, type EventRecord } from '../../store/events';
 import { upsertPeople } from '../../store/people';
 import {
-  mapAccount,
-  mapCampaignMember,
-  mapContact,
-  mapEvent,
-  mapLead,
-  mapOpportunity,
-  mapTask,
+  toAccount,
+  campaignMemberActivity,
+  toContact,
+  meetingActivity,
+  toLead,
+  toOpportunity,
+  taskActivity,
   SOURCE,
-  type ActivityMapping,
+  type ActivityRules,
   type CampaignInfo,
   type SfRow,
-} from './mapping';
+} from './records';
 
-/** Lookups the mapping needs, loaded from the store once per run. */
+/** The activity rules and the lookups the translation needs, loaded from the store once per run. */
 export interface LoadContext {
   orgId: string;
-  mapping: ActivityMapping;
+  activityRules: ActivityRules;
   ownerNames: Map<string, string>;
   campaigns: Map<string, CampaignInfo>;
 }
@@ -48,16 +48,16 @@ export async function applyPage(db: Db, object: string, rows: readonly SfRow[], 
       await upsertAccounts(
         db,
         ctx.orgId,
-        live.map((r) => mapAccount(r, ctx.ownerNames)),
+        live.map((r) => toAccount(r, ctx.ownerNames)),
       );
       await markDeleted(db, ctx.orgId, 'accounts', deleted);
       break;
     case 'Contact':
-      await upsertPeople(db, ctx.orgId, live.map(mapContact));
+      await upsertPeople(db, ctx.orgId, live.map(toContact));
       await markDeleted(db, ctx.orgId, 'people', deleted);
       break;
     case 'Lead': {
-      const leads = live.map(mapLead);
+      const leads = live.map(toLead);
       await upsertPeople(db, ctx.orgId, leads);
       await setMergedInto(
         db,
@@ -79,10 +79,10 @@ export async function applyPage(db: Db, object: string, rows: readonly SfRow[], 
       for (const r of live) {
         const e =
           object === 'Task'
-            ? mapTask(r, ctx.mapping)
+            ? taskActivity(r, ctx.activityRules)
             : object === 'Event'
-              ? mapEvent(r)
-              : mapCampaignMember(r, ctx.campaigns, ctx.mapping);
+              ? meetingActivity(r)
+              : campaignMemberActivity(r, ctx.campaigns, ctx.activityRules);
         if (e) events.push(e);
         else gone.push(r.Id);
       }
@@ -149,7 +149,7 @@ async function setMergedInto(db: Db, orgId: string, pairs: ReadonlyArray<[string
 
 async function upsertOpportunities(db: Db, orgId: string, rows: readonly SfRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const o = rows.map(mapOpportunity);
+  const o = rows.map(toOpportunity);
   await db.query(
     `INSERT INTO opportunities (org_id, id, account_id, name, stage, amount, is_closed, is_won, created_at, close_date)
      SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::boolean[],

@@ -6,7 +6,7 @@
  */
 import { domainOfEmail, matchAccountByDomain, normalizeDomain, type AccountCandidate } from '../../identity/domain';
 import type { Db } from '../../store/db';
-import { SOURCE } from './mapping';
+import { SOURCE } from './records';
 
 /** Re-points events of converted leads and merged-away people to the surviving person. */
 export async function followMergedPeople(db: Db, orgId: string): Promise<number> {

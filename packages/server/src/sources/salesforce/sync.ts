@@ -1,22 +1,23 @@
 /**
- * One Salesforce pull for one org: read /limits, check field access on first pull, stream
- * every object from its SystemModstamp watermark (minus an overlap) page by page, store each
- * page and advance the watermark in one transaction, then resolve people and accounts.
- * A run stopped anywhere (crash, budget, API error) resumes from the watermarks next time.
+ * One Salesforce pull for one org: read /limits, run the read preflight on first pull, stream
+ * every object from its checkpoint (the SystemModstamp watermark, minus an overlap) page by page,
+ * store each page and advance its checkpoint in one transaction, then resolve people and accounts.
+ * A run stopped anywhere (crash, budget, API error) resumes from the checkpoints next time.
  */
 import type { Connection } from 'jsforce';
 import { PulseError } from '../../errors';
 import { log } from '../../log';
 import type { Db } from '../../store/db';
 import { ensureOrg } from '../../store/orgs';
-import { finishRun, startRun, updateRun } from '../../store/runs';
-import { advanceWatermark, getWatermark, resetWatermarks } from '../../store/watermarks';
+import { startRun, updateRun } from '../../store/runs';
+import { getCheckpoint, resetSalesforceCheckpoints, saveCheckpoint } from '../../store/checkpoints';
+import { finishPull, type PullOutcome } from '../pull';
 import { bulkQueryPages } from './bulk';
 import { ApiBudget, BudgetExhausted, queryPages } from './extract';
 import { applyPage, loadLookups, type LoadContext } from './load';
-import { DEFAULT_MAPPING, parseSfDate, type ActivityMapping, type SfRow } from './mapping';
+import { DEFAULT_ACTIVITY_RULES, parseSfDate, type ActivityRules, type SfRow } from './records';
 import { buildStreamQuery, countQuery, streamsWith, type SalesforceStream } from './objects';
-import { checkFieldAccess } from './preflight';
+import { readPreflight } from './readPreflight';
 import { resolveAll } from './resolve';
 
 /** Progress as a run reports it after every page. */
@@ -33,11 +34,11 @@ export interface SyncOptions {
   db: Db;
   orgId: string;
   conn: Connection;
-  /** Forget the watermarks and pull everything. */
+  /** Forget the checkpoints and pull everything. */
   full?: boolean;
   /** Share of the remaining daily API calls this run may use (default 0.1). */
   budgetShare?: number;
-  /** Re-read this much before each watermark to catch clock skew (default 5 minutes). */
+  /** Re-read this much before each checkpoint's watermark to catch clock skew (default 5 minutes). */
   overlapMs?: number;
   /** Records per query page (Salesforce: 200–2000; default 2000). */
   pageSize?: number;
@@ -47,7 +48,8 @@ export interface SyncOptions {
   bulkPageSize?: number;
   /** First wait before polling a Bulk job again (doubles up to 5 s; default 250 ms). */
   bulkPollMs?: number;
-  mapping?: ActivityMapping;
+  /** Rules for the activity type of Tasks and CampaignMembers (default DEFAULT_ACTIVITY_RULES). */
+  activityRules?: ActivityRules;
   /** Extra fields per object, stored in the record's attributes. */
   extraFields?: Record<string, readonly string[]>;
   onProgress?: (p: SyncProgress) => void;
@@ -55,10 +57,9 @@ export interface SyncOptions {
   afterPage?: (object: string, page: number) => void | Promise<void>;
 }
 
-/** What a run did. */
-export interface SyncResult {
+/** What a run did; a `partial` run has reason `budget` (its share of the API calls was spent). */
+export interface SyncResult extends PullOutcome {
   runId: number;
-  status: 'succeeded' | 'budget_exhausted' | 'failed';
   counts: Record<string, number>;
   apiCalls: { total: number; allowed: number; remainingAtStart: number; byObject: Record<string, number> };
   resolved: Record<string, number>;
@@ -73,12 +74,13 @@ interface LimitsBody {
 export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
   const { db, orgId, conn } = opts;
   await ensureOrg(db, orgId);
-  const runId = await startRun(db, orgId, 'sync', { full: opts.full ?? false });
+  const start = { full: opts.full ?? false };
+  const runId = await startRun(db, orgId, 'sync', start);
   const budget = new ApiBudget(1);
   const counts: Record<string, number> = {};
   let remainingAtStart = 0;
   const apiCalls = () => ({ total: budget.used, allowed: budget.allowed, remainingAtStart, byObject: budget.byObject });
-  let status: SyncResult['status'] = 'succeeded';
+  let outcome: PullOutcome = { status: 'succeeded' };
   let error: string | undefined;
   let resolved: Record<string, number> = {};
   try {
@@ -86,14 +88,18 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
     const limits = await conn.request<LimitsBody>('/limits');
     remainingAtStart = limits.DailyApiRequests?.Remaining ?? 0;
     budget.allowed = Math.max(1, Math.floor(remainingAtStart * (opts.budgetShare ?? 0.1)));
-    if (opts.full) await resetWatermarks(db, orgId);
+    if (opts.full) await resetSalesforceCheckpoints(db, orgId);
 
     const streams = streamsWith(opts.extraFields);
     const firstPull: SalesforceStream[] = [];
-    for (const s of streams) if ((await getWatermark(db, orgId, s.object)) === null) firstPull.push(s);
-    await checkFieldAccess(conn, orgId, firstPull, budget);
+    for (const s of streams) if ((await getCheckpoint(db, orgId, s.object)).watermark === null) firstPull.push(s);
+    await readPreflight(conn, orgId, firstPull, budget);
 
-    const ctx: LoadContext = { orgId, mapping: opts.mapping ?? DEFAULT_MAPPING, ...(await loadLookups(db, orgId)) };
+    const ctx: LoadContext = {
+      orgId,
+      activityRules: opts.activityRules ?? DEFAULT_ACTIVITY_RULES,
+      ...(await loadLookups(db, orgId)),
+    };
     try {
       for (const [i, stream] of streams.entries()) {
         const t0 = Date.now();
@@ -111,7 +117,7 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
       }
     } catch (e) {
       if (!(e instanceof BudgetExhausted)) throw e;
-      status = 'budget_exhausted';
+      outcome = { status: 'partial', reason: 'budget' };
       error = e.message;
     }
     // Local and idempotent: run even after a budget stop so what was stored is consistent.
@@ -119,19 +125,24 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
     resolved = await resolveAll(db, orgId);
     log.debug({ org: orgId, ...resolved, ms: Date.now() - t1 }, 'resolved people and accounts');
   } catch (e) {
-    status = 'failed';
+    outcome = { status: 'failed' };
     error = e instanceof Error ? e.message : String(e);
-    await finishRun(db, orgId, runId, status, { counts, apiCalls: apiCalls(), errors: [errorEntry(e)] });
-    log.warn({ org: orgId, runId, err: error }, 'salesforce sync failed');
+    await finishPull(db, orgId, { id: runId, state: start }, outcome, {
+      counts,
+      apiCalls: apiCalls(),
+      errors: [errorEntry(e)],
+    });
+    log.warn({ org: orgId, runId, status: outcome.status, err: error }, 'salesforce sync failed');
     if (e instanceof PulseError && (e.code === 'SF_PERMISSION' || e.code === 'SF_AUTH')) throw e;
-    return { runId, status, counts, apiCalls: apiCalls(), resolved, error };
+    return { runId, ...outcome, counts, apiCalls: apiCalls(), resolved, error };
   }
-  await finishRun(db, orgId, runId, status, {
+  await finishPull(db, orgId, { id: runId, state: start }, outcome, {
     counts,
     apiCalls: apiCalls(),
     errors: error ? [{ code: 'SF_BUDGET', message: error }] : [],
   });
-  return { runId, status, counts, apiCalls: apiCalls(), resolved, error };
+  if (outcome.status === 'partial') log.info({ org: orgId, runId, ...outcome, err: error }, 'salesforce sync stopped');
+  return { runId, ...outcome, counts, apiCalls: apiCalls(), resolved, error };
 }
 
 function errorEntry(e: unknown): Record<string, unknown> {
@@ -139,7 +150,7 @@ function errorEntry(e: unknown): Record<string, unknown> {
   return { code: err.errorCode ?? err.code ?? 'ERROR', message: err.message ?? String(e), context: err.context };
 }
 
-/** Pulls one object from its watermark; returns records stored. */
+/** Pulls one object from its checkpoint; returns records stored. */
 async function pullStream(
   opts: SyncOptions,
   stream: SalesforceStream,
@@ -148,14 +159,14 @@ async function pullStream(
   progress: (records: number) => void,
 ): Promise<number> {
   const { db, orgId } = opts;
-  const wm = await getWatermark(db, orgId, stream.object);
+  const wm = (await getCheckpoint(db, orgId, stream.object)).watermark;
   const since = wm ? new Date(wm.getTime() - (opts.overlapMs ?? 5 * 60_000)) : null;
   const soql = buildStreamQuery(stream, since);
   let records = 0;
   let page = 0;
   progress(0);
   if (!wm && (await countRecords(opts.conn, stream.object, budget)) >= (opts.bulkThreshold ?? 50_000)) {
-    // Bulk results come unordered, so the watermark moves once, after the last page: a run
+    // Bulk results come unordered, so the checkpoint moves once, after the last page: a run
     // killed mid-way re-reads this object (idempotently) instead of skipping records.
     let newest: Date | null = null;
     for await (const rows of bulkQueryPages(opts.conn, soql.replace(/ ORDER BY .*$/, ''), {
@@ -171,7 +182,7 @@ async function pullStream(
       progress(records);
       await opts.afterPage?.(stream.object, page++);
     }
-    if (newest) await advanceWatermark(db, orgId, stream.object, newest, records);
+    if (newest) await saveCheckpoint(db, orgId, stream.object, { watermark: newest, cursor: null }, records);
     return records;
   }
   for await (const rows of queryPages(opts.conn, soql, {
@@ -182,14 +193,14 @@ async function pullStream(
     const newest = maxModstamp(rows);
     await db.transaction(async (tx) => {
       await applyPage(tx, stream.object, rows, ctx);
-      if (newest) await advanceWatermark(tx, orgId, stream.object, newest, rows.length);
+      if (newest) await saveCheckpoint(tx, orgId, stream.object, { watermark: newest, cursor: null }, rows.length);
     });
     records += rows.length;
     progress(records);
     await opts.afterPage?.(stream.object, page++);
   }
-  // An object with no rows still gets a watermark row, so its field check is not repeated.
-  if (!wm && records === 0) await advanceWatermark(db, orgId, stream.object, new Date(0), 0);
+  // An object with no rows still gets a checkpoint, so its read preflight is not repeated.
+  if (!wm && records === 0) await saveCheckpoint(db, orgId, stream.object, { watermark: new Date(0), cursor: null }, 0);
   return records;
 }
 

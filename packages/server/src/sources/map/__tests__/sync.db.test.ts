@@ -3,6 +3,7 @@ import type { Db } from '../../../store/db';
 import { upsertAccounts } from '../../../store/accounts';
 import { upsertPeople, type PersonRecord } from '../../../store/people';
 import { ensureOrg } from '../../../store/orgs';
+import { getCheckpoint } from '../../../store/checkpoints';
 import { listRuns } from '../../../store/runs';
 import { toId18 } from '../../../identity/salesforceId';
 import { toSalesforceId18 } from '../../../identity/salesforceId';
@@ -221,11 +222,7 @@ describe('syncMapSource', () => {
         },
       });
       expect(crash.status).toBe('failed');
-      const cp = await db.query('SELECT cursor FROM sync_state WHERE org_id = $1 AND object = $2', [
-        ORG,
-        checkpointKey('marketo'),
-      ]);
-      expect(cp.rows).toEqual([{ cursor: '0' }]);
+      expect((await getCheckpoint(db, ORG, checkpointKey('marketo'))).cursor).toBe('0');
       const resumed = new FixedConnector(pages());
       const r = await syncMapSource({ db, orgId: ORG, connector: resumed, now: NOW });
       expect(r.counts.pages).toBe(1);
@@ -244,8 +241,12 @@ describe('syncMapSource', () => {
       connector: new FixedConnector(pages(), { page: 1, error: quota }),
       now: NOW,
     });
-    expect(r).toMatchObject({ status: 'partial', counts: { pages: 1, activities: 5, bot: 2 } });
+    expect(r).toMatchObject({ status: 'partial', reason: 'quota', counts: { pages: 1, activities: 5, bot: 2 } });
     expect(r.error).toContain('Daily quota reached');
+    expect((await listRuns(db, ORG, 'sync:marketo'))[0]).toMatchObject({
+      status: 'partial',
+      state: { full: false, reason: 'quota' },
+    });
 
     const auth = new MapSourceError('marketo', '601', 'Access token invalid', 'auth');
     const f = await syncMapSource({

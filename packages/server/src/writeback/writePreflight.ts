@@ -1,12 +1,14 @@
 /**
- * Preflight: describe Account as the integration user and check every mapped field — it exists, its
- * type fits the output (number digits, every picklist value, text length, long text for JSON), and the
- * integration user may edit it. Every problem at once, each with its fix. Writing is refused on any.
+ * The write preflight: describe Account as the integration user and check every field of the field
+ * mapping — it exists, its type fits the output (number digits, every picklist value, text length, long
+ * text for JSON), and the integration user may edit it. Every problem at once, each with its fix.
+ * Writing is refused on any. (The read preflight, sources/salesforce/readPreflight.ts, checks what the
+ * pull reads.)
  */
 import type { Connection } from 'jsforce';
 import type { AccountOutputKey, FieldSpec } from '../contract/fields';
 import { PulseError } from '../errors';
-import { specOf, type Mapping } from './mapping';
+import { specOf, type FieldMapping } from '../contract/fieldMapping';
 
 /** The part of a describe field result the checks read. */
 export interface DescribedField {
@@ -24,7 +26,7 @@ export interface DescribedField {
 }
 
 /** One problem: the field, the output, what is wrong and the fix, as one message. */
-export interface PreflightProblem<K extends string = AccountOutputKey> {
+export interface WritePreflightProblem<K extends string = AccountOutputKey> {
   output: K;
   field: string;
   kind: 'missing' | 'type' | 'precision' | 'picklist' | 'length' | 'not-editable' | 'duplicate';
@@ -48,14 +50,14 @@ const ACCEPTS: Record<string, readonly string[]> = {
   Lookup: ['reference'],
 };
 
-/** Checks a describe result against a mapping; pure. Returns every problem, in contract order. */
-export function checkFields(fields: readonly DescribedField[], mapping: Mapping): PreflightProblem[] {
+/** Checks a describe result against a field mapping; pure. Returns every problem, in contract order. */
+export function checkFields(fields: readonly DescribedField[], mapping: FieldMapping): WritePreflightProblem[] {
   const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  const problems: PreflightProblem[] = [];
+  const problems: WritePreflightProblem[] = [];
   const seen = new Map<string, AccountOutputKey>();
   for (const [output, field] of Object.entries(mapping) as [AccountOutputKey, string | null][]) {
     if (!field) continue;
-    const add = (kind: PreflightProblem['kind'], text: string) =>
+    const add = (kind: WritePreflightProblem['kind'], text: string) =>
       problems.push({ output, field, kind, message: `${field}: ${text}` });
     const other = seen.get(field.toLowerCase());
     if (other) {
@@ -83,7 +85,7 @@ export function typeProblems(
   spec: FieldSpec,
   d: DescribedField,
   object = 'Account',
-): [PreflightProblem['kind'], string][] {
+): [WritePreflightProblem['kind'], string][] {
   const SETUP = setup(object);
   const lengthText = (have: number, need: number) =>
     `holds ${have} characters but needs ${need} — raise its length in ${SETUP}`;
@@ -93,7 +95,7 @@ export function typeProblems(
     const fix = object === 'Account' ? 'remap it to a field of that type' : 'reinstall or upgrade the Pulse package';
     return [['type', `is ${d.type} but ${spec.output} needs ${describeWanted(spec)} — ${fix}`]];
   }
-  const out: [PreflightProblem['kind'], string][] = [];
+  const out: [WritePreflightProblem['kind'], string][] = [];
   if (spec.type === 'Lookup' && spec.referenceTo && !(d.referenceTo ?? []).includes(spec.referenceTo)) {
     out.push([
       'type',
@@ -143,14 +145,14 @@ function describeWanted(spec: FieldSpec): string {
   }
 }
 
-/** Describes Account on `conn` and checks the mapping against it. */
-export async function preflight(conn: Connection, mapping: Mapping): Promise<PreflightProblem[]> {
+/** The write preflight of the Account outputs: describes Account on `conn` and checks the field mapping against it. */
+export async function writePreflight(conn: Connection, mapping: FieldMapping): Promise<WritePreflightProblem[]> {
   const d = await conn.sobject('Account').describe();
   return checkFields(d.fields as unknown as DescribedField[], mapping);
 }
 
-/** Throws PREFLIGHT_FAILED listing every problem, when there is one. */
-export function assertPreflight(
+/** Throws PREFLIGHT_FAILED listing every write preflight problem, when there is one. */
+export function assertWritePreflight(
   problems: readonly { message: string }[],
   orgId: string,
   object: 'Account' | 'Lead' = 'Account',

@@ -1,6 +1,6 @@
 /**
- * Pure mapping from Salesforce records to Pulse accounts, people, opportunities and events.
- * Activity types follow the issue's defaults; every rule can be overridden by configuration.
+ * Salesforce records → Pulse accounts, people, opportunities and events (pure). Activity types
+ * follow the issue's defaults; every activity rule can be overridden by configuration.
  */
 import { normalizeDomain } from '../../identity/domain';
 import { personAttributes } from '../../identity/title';
@@ -14,8 +14,8 @@ export type SfRow = Record<string, unknown> & { Id: string };
 /** The `source` of every event Pulse pulls from Salesforce. */
 export const SOURCE = 'salesforce';
 
-/** Configurable activity mapping. */
-export interface ActivityMapping {
+/** Configurable rules that decide a Task's or CampaignMember's Pulse activity type. */
+export interface ActivityRules {
   /** Campaign types whose responded members attended something (→ event_attended). */
   attendedCampaignTypes: string[];
   /** A Task email whose Subject matches is a reply from the person (→ email_reply). */
@@ -26,8 +26,8 @@ export interface ActivityMapping {
   unansweredDisposition: RegExp;
 }
 
-/** The default mapping: webinars and events attended; "Re:"-style subjects are replies. */
-export const DEFAULT_MAPPING: ActivityMapping = {
+/** The default rules: webinars and events attended; "Re:"-style subjects are replies. */
+export const DEFAULT_ACTIVITY_RULES: ActivityRules = {
   attendedCampaignTypes: ['Webinar', 'Event', 'Conference', 'Trade Show', 'Seminar / Conference', 'Seminar'],
   replySubject: /^(email:\s*)?(re|aw|sv|antw|réf)\s*:/i,
   inboundDescription: /\binbound\b/i,
@@ -47,7 +47,7 @@ export function parseSfDate(v: unknown): Date | null {
 }
 
 /** Account → Pulse account; the owner's name comes from the User lookup. */
-export function mapAccount(r: SfRow, ownerNames: ReadonlyMap<string, string>): AccountRecord {
+export function toAccount(r: SfRow, ownerNames: ReadonlyMap<string, string>): AccountRecord {
   const ownerId = str(r.OwnerId);
   return {
     id: r.Id,
@@ -84,7 +84,7 @@ function extraAttributes(r: SfRow, known: ReadonlySet<string>): Record<string, u
 }
 
 /** Contact → person (kind 'contact'), with title normalized by identity/. */
-export function mapContact(r: SfRow): PersonRecord {
+export function toContact(r: SfRow): PersonRecord {
   const attrs = personAttributes(str(r.Title), str(r.Department));
   return {
     id: r.Id,
@@ -107,7 +107,7 @@ export function mapContact(r: SfRow): PersonRecord {
  * its contact (`convertedContactId`), so its history is counted once, on the contact; an
  * unconverted lead gets its account later from orphan matching.
  */
-export function mapLead(r: SfRow): PersonRecord & { convertedContactId: string | null } {
+export function toLead(r: SfRow): PersonRecord & { convertedContactId: string | null } {
   const converted = r.IsConverted === true;
   const attrs = personAttributes(str(r.Title), null);
   const accountId = converted ? str(r.ConvertedAccountId) : null;
@@ -142,7 +142,7 @@ export interface OpportunityRow {
 }
 
 /** Opportunity → store row. */
-export function mapOpportunity(r: SfRow): OpportunityRow {
+export function toOpportunity(r: SfRow): OpportunityRow {
   return {
     id: r.Id,
     accountId: str(r.AccountId),
@@ -171,7 +171,7 @@ function explicitAccount(r: SfRow): string | null {
  * Task → call / email_sent / email_reply, or null for other tasks (to-dos are not engagement).
  * Zero-duration or unanswered calls are kept with `excludedReason` so the receipt shows them.
  */
-export function mapTask(r: SfRow, m: ActivityMapping = DEFAULT_MAPPING): EventRecord | null {
+export function taskActivity(r: SfRow, m: ActivityRules = DEFAULT_ACTIVITY_RULES): EventRecord | null {
   const subtype = str(r.TaskSubtype);
   const type = str(r.Type);
   const subject = str(r.Subject) ?? '';
@@ -199,7 +199,7 @@ export function mapTask(r: SfRow, m: ActivityMapping = DEFAULT_MAPPING): EventRe
 }
 
 /** Event → meeting, at its start. */
-export function mapEvent(r: SfRow): EventRecord | null {
+export function meetingActivity(r: SfRow): EventRecord | null {
   const occurredAt =
     parseSfDate(r.ActivityDateTime) ?? parseSfDate(r.StartDateTime) ?? parseSfDate(r.CreatedDate) ?? null;
   if (!occurredAt) return null;
@@ -246,10 +246,10 @@ export interface CampaignInfo {
  * CampaignMember → campaign_response or event_attended (by campaign type), dated by
  * FirstRespondedDate; a member who has not responded is no event (null).
  */
-export function mapCampaignMember(
+export function campaignMemberActivity(
   r: SfRow,
   campaigns: ReadonlyMap<string, CampaignInfo>,
-  m: ActivityMapping = DEFAULT_MAPPING,
+  m: ActivityRules = DEFAULT_ACTIVITY_RULES,
 ): EventRecord | null {
   if (r.HasResponded !== true) return null;
   const occurredAt = parseSfDate(r.FirstRespondedDate) ?? parseSfDate(r.SystemModstamp);

@@ -9,7 +9,7 @@ import {
   submissionActivity,
   toPerson,
   webActivity,
-} from '../mapping';
+} from '../activities';
 
 describe('type table', () => {
   it('maps every vendor type to a Pulse activity type', () => {

@@ -8,10 +8,11 @@ interface DescribeBody {
 }
 
 /**
- * Describes each object about to be pulled for the first time and fails fast, naming every
- * object and field the integration user cannot read and the fix.
+ * The read preflight: describes each object about to be pulled for the first time and fails fast
+ * (SF_PERMISSION), naming every object and field the integration user cannot read and the fix.
+ * (The write preflight, writeback/writePreflight.ts, checks the mapped fields Pulse writes.)
  */
-export async function checkFieldAccess(
+export async function readPreflight(
   conn: Connection,
   orgId: string,
   streams: readonly SalesforceStream[],

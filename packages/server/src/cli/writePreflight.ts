@@ -5,21 +5,25 @@ import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
-import { loadMappingOverrides } from '../store/mappings';
-import { effectiveMapping } from '../writeback/mapping';
-import { preflight, type PreflightProblem } from '../writeback/preflight';
+import { effectiveFieldMapping } from '../contract/fieldMapping';
+import { loadFieldMappingOverrides } from '../store/fieldMappings';
+import { writePreflight, type WritePreflightProblem } from '../writeback/writePreflight';
 import type { Output } from './model';
 
 /** Injected edges: tests pass a database, a connection and a collector. */
-export interface PreflightCliDeps {
+export interface WritePreflightCliDeps {
   out: Output;
   db?: Db;
   conn?: Connection;
   env?: NodeJS.ProcessEnv;
 }
 
-/** `pulse preflight`: checks the org's mapped Account fields; returns the problems (exit 1 when any). */
-export async function runPreflight(org: string, json: boolean, deps: PreflightCliDeps): Promise<PreflightProblem[]> {
+/** `pulse preflight`: the write preflight of the org's field mapping; returns the problems (exit 1 when any). */
+export async function runWritePreflight(
+  org: string,
+  json: boolean,
+  deps: WritePreflightCliDeps,
+): Promise<WritePreflightProblem[]> {
   const config = deps.db && deps.conn ? null : readConfig(deps.env);
   const db = deps.db ?? (await openStore(config!));
   try {
@@ -33,15 +37,15 @@ export async function runPreflight(org: string, json: boolean, deps: PreflightCl
       }
       conn = await connectSalesforce(config.salesforce);
     }
-    const mapping = effectiveMapping(await loadMappingOverrides(db, org));
-    const problems = await preflight(conn, mapping);
+    const mapping = effectiveFieldMapping(await loadFieldMappingOverrides(db, org));
+    const problems = await writePreflight(conn, mapping);
     if (json) deps.out.write(`${JSON.stringify({ ok: problems.length === 0, problems })}\n`);
     else if (problems.length === 0) {
       const n = Object.values(mapping).filter(Boolean).length;
-      deps.out.write(`preflight ${org}: ok — ${n} mapped Account fields exist, fit and are editable\n`);
+      deps.out.write(`write preflight ${org}: ok — ${n} mapped Account fields exist, fit and are editable\n`);
     } else {
       deps.out.write(
-        `preflight ${org}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; writing is refused until fixed:\n${problems.map((p) => `  - ${p.message}`).join('\n')}\n`,
+        `write preflight ${org}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; writing is refused until fixed:\n${problems.map((p) => `  - ${p.message}`).join('\n')}\n`,
       );
     }
     return problems;
@@ -50,15 +54,17 @@ export async function runPreflight(org: string, json: boolean, deps: PreflightCl
   }
 }
 
-/** Registers `pulse preflight [--org ID] [--json]`. */
-export function registerPreflight(program: Command): void {
+/** Registers `pulse preflight [--org ID] [--json]` (the write preflight). */
+export function registerWritePreflight(program: Command): void {
   program
     .command('preflight')
-    .description('check the mapped Account fields in Salesforce: exist, right type, editable by the integration user')
+    .description(
+      'write preflight: check the field mapping in Salesforce (each mapped Account field exists, has the right type and is editable by the integration user); the pull runs its own read preflight',
+    )
     .option('--org <id>', 'the Pulse org', 'default')
     .option('--json', 'print the problems as JSON')
     .action(async (o: { org: string; json?: boolean }) => {
-      const problems = await runPreflight(o.org, o.json ?? false, { out: process.stdout });
+      const problems = await runWritePreflight(o.org, o.json ?? false, { out: process.stdout });
       if (problems.length) process.exitCode = 1;
     });
 }

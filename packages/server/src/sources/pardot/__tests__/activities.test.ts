@@ -1,5 +1,5 @@
 /** The visitor-activity type table (docs/pardot.md) and prospect → person mapping. */
-import { pulseType, toMapActivity, toMapPerson, type VisitorActivity } from '../mapping';
+import { pulseType, toMapActivity, toMapPerson, type VisitorActivity } from '../activities';
 
 const activity = (over: Partial<VisitorActivity>): VisitorActivity => ({
   id: 7,

@@ -1,9 +1,10 @@
 /**
- * Output → Account field mapping: the contract's default field per output, overridden per org
- * (remapped to another field, or switched off with null). Validated with zod at every boundary.
+ * The field mapping: which Account field receives which Pulse output. The contract's default field
+ * per output, overridden per org (remapped to another field, or switched off with null). Pure and
+ * validated with zod at every boundary; the store keeps the overrides, the write-back applies them.
  */
 import { z } from 'zod';
-import { ACCOUNT_FIELDS, type AccountOutputKey, type FieldSpec } from '../contract/fields';
+import { ACCOUNT_FIELDS, type AccountOutputKey, type FieldSpec } from './fields';
 import { ValidationError } from '../errors';
 
 /** Every output key, in contract order. */
@@ -18,21 +19,21 @@ export const fieldNameSchema = z
 export const outputKeySchema = z.enum(OUTPUT_KEYS);
 
 /** Overrides as a mapping file holds them: `{ "score": "Score__c", "summary": null }`. */
-export const mappingOverridesSchema = z.record(outputKeySchema, fieldNameSchema.nullable());
+export const fieldMappingOverridesSchema = z.record(outputKeySchema, fieldNameSchema.nullable());
 /** Per-org overrides: output → field, or null for off. Outputs absent keep the default. */
-export type MappingOverrides = Partial<Record<AccountOutputKey, string | null>>;
+export type FieldMappingOverrides = Partial<Record<AccountOutputKey, string | null>>;
 
 /** The effective mapping: output → field, or null when switched off. */
-export type Mapping = Record<AccountOutputKey, string | null>;
+export type FieldMapping = Record<AccountOutputKey, string | null>;
 
 /** The contract's default mapping: each output to the package field that holds it. */
-export function defaultMapping(): Mapping {
-  return Object.fromEntries(ACCOUNT_FIELDS.map((f) => [f.output, f.apiName])) as Mapping;
+export function defaultFieldMapping(): FieldMapping {
+  return Object.fromEntries(ACCOUNT_FIELDS.map((f) => [f.output, f.apiName])) as FieldMapping;
 }
 
 /** Default mapping with the org's overrides applied. */
-export function effectiveMapping(overrides: MappingOverrides = {}): Mapping {
-  return { ...defaultMapping(), ...overrides };
+export function effectiveFieldMapping(overrides: FieldMappingOverrides = {}): FieldMapping {
+  return { ...defaultFieldMapping(), ...overrides };
 }
 
 /** The contract spec of an output (type, length, picklist values). */
@@ -41,25 +42,28 @@ export function specOf(output: AccountOutputKey): FieldSpec<AccountOutputKey> {
 }
 
 /** Parses a mapping file's JSON text; every problem at once. */
-export function parseMappingFile(text: string, file = '<mapping>'): MappingOverrides {
+export function parseFieldMappingFile(text: string, file = '<mapping>'): FieldMappingOverrides {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
     throw new ValidationError(file, [{ path: '', message: `not JSON: ${(e as Error).message}` }]);
   }
-  const r = mappingOverridesSchema.safeParse(raw);
+  const r = fieldMappingOverridesSchema.safeParse(raw);
   if (!r.success) {
     throw new ValidationError(
       file,
       r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     );
   }
-  return r.data as MappingOverrides;
+  return r.data as FieldMappingOverrides;
 }
 
 /** Parses `OUTPUT FIELD|off` as the CLI takes it. */
-export function parseMappingArg(output: string, field: string): { output: AccountOutputKey; field: string | null } {
+export function parseFieldMappingArg(
+  output: string,
+  field: string,
+): { output: AccountOutputKey; field: string | null } {
   const o = outputKeySchema.safeParse(output);
   const issues: { path: string; message: string }[] = [];
   if (!o.success)

@@ -1,13 +1,13 @@
 import {
-  DEFAULT_MAPPING,
-  mapAccount,
-  mapCampaignMember,
-  mapContact,
-  mapEvent,
-  mapLead,
-  mapTask,
+  DEFAULT_ACTIVITY_RULES,
+  toAccount,
+  campaignMemberActivity,
+  toContact,
+  meetingActivity,
+  toLead,
+  taskActivity,
   parseSfDate,
-} from '../mapping';
+} from '../records';
 import { buildStreamQuery, STREAMS, streamsWith } from '../objects';
 
 const task = (f: Record<string, unknown>) => ({
@@ -20,29 +20,31 @@ const task = (f: Record<string, unknown>) => ({
   ...f,
 });
 
-describe('activity mapping', () => {
+describe('activity types', () => {
   it('maps answered calls to call and zero-duration calls to call with a reason', () => {
-    const answered = mapTask(task({ TaskSubtype: 'Call', CallDurationInSeconds: 300 }));
+    const answered = taskActivity(task({ TaskSubtype: 'Call', CallDurationInSeconds: 300 }));
     expect(answered).toMatchObject({ type: 'call', excludedReason: null, personId: '003000000000001AAA' });
     expect(answered?.accountId).toBe('001000000000001AAA');
     expect(answered?.occurredAt.toISOString()).toBe('2026-11-20T00:00:00.000Z');
-    expect(mapTask(task({ Type: 'Call', CallDurationInSeconds: 0 }))?.excludedReason).toBe('call_zero_duration');
+    expect(taskActivity(task({ Type: 'Call', CallDurationInSeconds: 0 }))?.excludedReason).toBe('call_zero_duration');
     expect(
-      mapTask(task({ Type: 'Call', CallDurationInSeconds: null, CallDisposition: 'No Answer' }))?.excludedReason,
+      taskActivity(task({ Type: 'Call', CallDurationInSeconds: null, CallDisposition: 'No Answer' }))?.excludedReason,
     ).toBe('call_unanswered');
   });
 
   it('tells outbound emails from replies and inbound mail', () => {
-    expect(mapTask(task({ TaskSubtype: 'Email', Subject: 'Email: Pricing' }))?.type).toBe('email_sent');
-    expect(mapTask(task({ TaskSubtype: 'Email', Subject: 'Email: Re: Pricing' }))?.type).toBe('email_reply');
-    expect(mapTask(task({ Type: 'Email', Subject: 'Hello', Description: 'Inbound reply' }))?.type).toBe('email_reply');
-    const custom = { ...DEFAULT_MAPPING, replySubject: /^answer:/i };
-    expect(mapTask(task({ Type: 'Email', Subject: 'Answer: yes' }), custom)?.type).toBe('email_reply');
+    expect(taskActivity(task({ TaskSubtype: 'Email', Subject: 'Email: Pricing' }))?.type).toBe('email_sent');
+    expect(taskActivity(task({ TaskSubtype: 'Email', Subject: 'Email: Re: Pricing' }))?.type).toBe('email_reply');
+    expect(taskActivity(task({ Type: 'Email', Subject: 'Hello', Description: 'Inbound reply' }))?.type).toBe(
+      'email_reply',
+    );
+    const custom = { ...DEFAULT_ACTIVITY_RULES, replySubject: /^answer:/i };
+    expect(taskActivity(task({ Type: 'Email', Subject: 'Answer: yes' }), custom)?.type).toBe('email_reply');
   });
 
   it('ignores to-do tasks and maps events to meetings at their start', () => {
-    expect(mapTask(task({ Type: 'Other', Subject: 'Send contract' }))).toBeNull();
-    const m = mapEvent({
+    expect(taskActivity(task({ Type: 'Other', Subject: 'Send contract' }))).toBeNull();
+    const m = meetingActivity({
       Id: '00U000000000001AAA',
       WhoId: '00Q000000000001AAA',
       StartDateTime: '2026-11-21T15:30:00.000+0000',
@@ -65,19 +67,19 @@ describe('activity mapping', () => {
       HasResponded: responded,
       FirstRespondedDate: responded ? '2026-11-02' : null,
     });
-    expect(mapCampaignMember(cm('701A', true), campaigns)).toMatchObject({
+    expect(campaignMemberActivity(cm('701A', true), campaigns)).toMatchObject({
       type: 'event_attended',
       personId: '00Q000000000001AAA',
       attributes: { campaignType: 'Webinar' },
     });
-    expect(mapCampaignMember(cm('701B', true), campaigns)?.type).toBe('campaign_response');
-    expect(mapCampaignMember(cm('701B', false), campaigns)).toBeNull();
+    expect(campaignMemberActivity(cm('701B', true), campaigns)?.type).toBe('campaign_response');
+    expect(campaignMemberActivity(cm('701B', false), campaigns)).toBeNull();
   });
 });
 
 describe('records', () => {
   it('normalizes account domains and fills owner names', () => {
-    const a = mapAccount(
+    const a = toAccount(
       { Id: '001A', Name: 'Acme', Website: 'https://www.Acme.com/about', OwnerId: '005A', NumberOfEmployees: 40 },
       new Map([['005A', 'Ria Rep']]),
     );
@@ -85,12 +87,12 @@ describe('records', () => {
   });
 
   it('normalizes people titles and sends converted leads to their contact', () => {
-    expect(mapContact({ Id: '003A', AccountId: '001A', Title: 'VP Marketing', Email: 'A@Acme.com' })).toMatchObject({
+    expect(toContact({ Id: '003A', AccountId: '001A', Title: 'VP Marketing', Email: 'A@Acme.com' })).toMatchObject({
       seniority: 'vp',
       department: 'marketing',
       email: 'a@acme.com',
     });
-    const lead = mapLead({
+    const lead = toLead({
       Id: '00QA',
       IsConverted: true,
       ConvertedAccountId: '001A',
@@ -98,7 +100,7 @@ describe('records', () => {
       Company: 'Acme',
     });
     expect(lead).toMatchObject({ accountId: '001A', convertedContactId: '003A', matchMethod: 'lead_conversion' });
-    expect(mapLead({ Id: '00QB', IsConverted: false, ConvertedAccountId: null }).accountId).toBeNull();
+    expect(toLead({ Id: '00QB', IsConverted: false, ConvertedAccountId: null }).accountId).toBeNull();
   });
 
   it('parses Salesforce datetimes and dates as UTC', () => {
@@ -109,7 +111,7 @@ describe('records', () => {
 });
 
 describe('stream queries', () => {
-  it('reads from the watermark in SystemModstamp order and refuses non-identifiers', () => {
+  it('reads from the checkpoint in SystemModstamp order and refuses non-identifiers', () => {
     const task = STREAMS.find((s) => s.object === 'Task')!;
     expect(buildStreamQuery(task, new Date('2026-11-24T10:00:00.500Z'))).toMatch(
       /FROM Task WHERE SystemModstamp >= 2026-11-24T10:00:00Z ORDER BY SystemModstamp, Id$/,

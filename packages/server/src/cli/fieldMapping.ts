@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { readConfig } from '../config';
+import { PulseError } from '../errors';
+import type { Db } from '../store/db';
+import { openStore } from '../store/open';
+import { ensureOrg } from '../store/orgs';
+import { loadFieldMappingOverrides, setFieldMapping } from '../store/fieldMappings';
+import {
+  effectiveFieldMapping,
+  parseFieldMappingArg,
+  parseFieldMappingFile,
+  OUTPUT_KEYS,
+} from '../contract/fieldMapping';
+import type { AccountOutputKey } from '../contract/fields';
+import type { Output } from './model';
+
+/** Injected edges: tests pass a database and a collector. */
+export interface FieldMappingCliDeps {
+  out: Output;
+  db?: Db;
+  env?: NodeJS.ProcessEnv;
+}
+
+async function withDb<T>(deps: FieldMappingCliDeps, fn: (db: Db) => Promise<T>): Promise<T> {
+  if (deps.db) return fn(deps.db);
+  const config = readConfig(deps.env);
+  const db = await openStore(config);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `pulse mapping set OUTPUT FIELD|off`: remaps one output of the org's field mapping (or switches it off). */
+export async function runFieldMappingSet(
+  org: string,
+  output: string,
+  field: string,
+  deps: FieldMappingCliDeps,
+): Promise<void> {
+  const m = parseFieldMappingArg(output, field);
+  await withDb(deps, async (db) => {
+    await ensureOrg(db, org);
+    await setFieldMapping(db, org, m.output, m.field);
+  });
+  deps.out.write(`${org}: ${m.output} → ${m.field ?? 'off'}\n`);
+}
+
+/** `pulse mapping load FILE`: applies every override of a JSON field mapping file at once (all or nothing). */
+export async function runFieldMappingLoad(org: string, file: string, deps: FieldMappingCliDeps): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new PulseError('MAPPING_FILE_UNREADABLE', `mapping file ${file} cannot be read`, { file }, { cause: e });
+  }
+  const overrides = parseFieldMappingFile(text, file);
+  await withDb(deps, async (db) => {
+    await ensureOrg(db, org);
+    await db.transaction(async (tx) => {
+      for (const [output, field] of Object.entries(overrides))
+        await setFieldMapping(tx, org, output as AccountOutputKey, field);
+    });
+  });
+  deps.out.write(`${org}: ${Object.keys(overrides).length} outputs mapped from ${file}\n`);
+}
+
+/** `pulse mapping show`: the effective field mapping, marking overrides. */
+export async function runFieldMappingShow(org: string, json: boolean, deps: FieldMappingCliDeps): Promise<void> {
+  const overrides = await withDb(deps, (db) => loadFieldMappingOverrides(db, org));
+  const mapping = effectiveFieldMapping(overrides);
+  if (json) {
+    deps.out.write(`${JSON.stringify(mapping)}\n`);
+    return;
+  }
+  const width = Math.max(...OUTPUT_KEYS.map((k) => k.length));
+  const lines = OUTPUT_KEYS.map(
+    (k) => `  ${k.padEnd(width)}  ${mapping[k] ?? 'off'}${k in overrides ? '  (set for this org)' : ''}`,
+  );
+  deps.out.write(`field mapping of ${org}:\n${lines.join('\n')}\n`);
+}
+
+/** Registers `pulse mapping set|load|show` (the field mapping). */
+export function registerFieldMapping(program: Command): void {
+  const cmd = program
+    .command('mapping')
+    .description('the field mapping: which Account field receives which Pulse output');
+  cmd
+    .command('set <output> <field>')
+    .description(`map an output to an Account field, or "off"; outputs: ${OUTPUT_KEYS.join(', ')}`)
+    .option('--org <id>', 'the Pulse org', 'default')
+    .action((output: string, field: string, o: { org: string }) =>
+      runFieldMappingSet(o.org, output, field, { out: process.stdout }),
+    );
+  cmd
+    .command('load <file>')
+    .description('apply a JSON field mapping file: {"score": "Score__c", "summary": null}')
+    .option('--org <id>', 'the Pulse org', 'default')
+    .action((file: string, o: { org: string }) => runFieldMappingLoad(o.org, file, { out: process.stdout }));
+  cmd
+    .command('show')
+    .description('print the effective field mapping')
+    .option('--org <id>', 'the Pulse org', 'default')
+    .option('--json', 'print as JSON')
+    .action((o: { org: string; json?: boolean }) =>
+      runFieldMappingShow(o.org, o.json ?? false, { out: process.stdout }),
+    );
+}
