@@ -11,7 +11,7 @@ import type { GeneratedOrg } from '@pulse/sandbox/src/generator/types';
 import { syncSalesforce } from '@pulse/server/src/sources/salesforce/sync';
 import type { Db } from '@pulse/server/src/store/db';
 import { checkLeadFields, leadValues, writeBackLeads } from '@pulse/server/src/writeback/leads';
-import { listLeadFailures } from '@pulse/server/src/writeback/leadsStore';
+import { listLeadFailures } from '@pulse/server/src/store/leads';
 import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
 
 const ACCOUNT = 'Engagement_Matched_Account__c';

@@ -119,3 +119,24 @@ export async function listPersonAccounts(db: Db, orgId: string): Promise<Map<str
   );
   return new Map(r.rows.map((p) => [p.id, p.account_id]));
 }
+
+/** Where a person's events count: the person a merge kept (or the person), and that person's account. */
+export interface EventOwner {
+  personId: string;
+  accountId: string | null;
+}
+
+/** The owner of each of these people's events, by person id (merged people resolve to who they were merged into). */
+export async function findEventOwners(
+  db: Db,
+  orgId: string,
+  personIds: readonly string[],
+): Promise<Map<string, EventOwner>> {
+  const r = await db.query<{ id: string; personId: string; accountId: string | null }>(
+    `SELECT m.id, COALESCE(t.id, m.id) AS "personId", COALESCE(t.account_id, m.account_id) AS "accountId"
+     FROM people m LEFT JOIN people t ON t.org_id = m.org_id AND t.id = m.merged_into
+     WHERE m.org_id = $1 AND m.id = ANY($2::text[])`,
+    [orgId, personIds],
+  );
+  return new Map(r.rows.map((x) => [x.id, { personId: x.personId, accountId: x.accountId }]));
+}

@@ -8,7 +8,7 @@
 import type { Connection } from 'jsforce';
 import { LEAD_FIELDS, type LeadOutputKey } from '../contract/fields';
 import type { Db } from '../store/db';
-import { LEAD_LEDGER, listLeadMatches, type LeadMatchRow, type LeadWriteFailure } from './leadsStore';
+import { LEAD_LEDGER, listLeadMatches, type LeadMatchRow, type LeadWriteFailure } from '../store/leads';
 import type { OutputValue } from './outputs';
 import {
   assertWritePreflight,

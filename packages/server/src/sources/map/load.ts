@@ -3,6 +3,7 @@
  * activities as events keyed by (source, activity id). A person seen before keeps the match the
  * last resolve gave it, so re-pulled events land on the matched person and account at once.
  */
+import { findEventOwners } from '../../store/resolution';
 import { personAttributes } from '../../identity/title';
 import { toSalesforceId18 } from '../../identity/salesforceId';
 import type { Db } from '../../store/db';
@@ -77,13 +78,7 @@ export async function storeMapPage(db: Db, orgId: string, source: MapSourceName,
   }
   if (page.activities.length === 0) return;
   const ids = [...new Set(page.activities.map((a) => mapPersonId(source, a.personId)))];
-  const r = await db.query<{ id: string; personId: string; accountId: string | null }>(
-    `SELECT m.id, COALESCE(t.id, m.id) AS "personId", COALESCE(t.account_id, m.account_id) AS "accountId"
-     FROM people m LEFT JOIN people t ON t.org_id = m.org_id AND t.id = m.merged_into
-     WHERE m.org_id = $1 AND m.id = ANY($2::text[])`,
-    [orgId, ids],
-  );
-  const resolved = new Map(r.rows.map((x) => [x.id, { personId: x.personId, accountId: x.accountId }]));
+  const resolved = await findEventOwners(db, orgId, ids);
   await upsertEvents(
     db,
     orgId,

@@ -1,11 +1,10 @@
 /**
  * SQL of the lead write-back: which unconverted leads have a match to write, and the lead ledger
  * (confirmed values, permanent failures) the writer reads and updates — the Lead counterpart of
- * store/writes.ts, on the tables of migration 064_leads.sql.
+ * writes.ts, on the tables of migration 064_leads.sql.
  */
-import type { Db } from '../store/db';
-import { writeLedgerStore } from '../store/writes';
-import type { WriteLedger } from './writer';
+import type { Db } from './db';
+import { writeLedgerStore, type WriteLedgerStore } from './writes';
 
 /** One unconverted lead as the matcher left it (account null when unmatched or the account is deleted). */
 export interface LeadMatchRow {
@@ -46,7 +45,7 @@ const LEAD_WRITES = writeLedgerStore({
 });
 
 /** The writer's ledger for Lead: lead_written_values and lead_write_failures. */
-export const LEAD_LEDGER: WriteLedger = LEAD_WRITES;
+export const LEAD_LEDGER: WriteLedgerStore = LEAD_WRITES;
 
 /** A permanent write failure of one lead. */
 export interface LeadWriteFailure {
