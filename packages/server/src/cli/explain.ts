@@ -9,10 +9,8 @@ import { getAccount } from '../store/accounts';
 import { listAccountEvents } from '../store/events';
 import { getPerson, listAccountPeople } from '../store/people';
 import { readPastScores } from '../store/snapshots';
-import { readConfig } from '../config';
-import { scoreOffline } from '../sources/csv/offline';
-import { loadModelFile, type Output } from './model';
-import { parseFormat, quietLogs } from './score';
+import { type Output } from './model';
+import { openOfflineSession, parseFormat, quietLogs } from './score';
 
 /** Options of `pulse explain`. */
 export interface ExplainCommandOptions {
@@ -225,15 +223,7 @@ export function receiptText(r: Receipt): string {
 /** `pulse explain`: loads DIR, scores it and writes one account's receipt as text or JSON. */
 export async function runExplain(opts: ExplainCommandOptions, out: Output, deps: { db?: Db } = {}): Promise<Receipt> {
   const format = parseFormat(opts.format, ['text', 'json'] as const, 'text');
-  const model = opts.model ? await loadModelFile(opts.model) : undefined;
-  const session = await scoreOffline({
-    data: opts.data,
-    model,
-    asOf: opts.asOf,
-    orgId: opts.org,
-    db: deps.db,
-    databaseUrl: deps.db ? null : readConfig().databaseUrl,
-  });
+  const session = await openOfflineSession(opts, deps);
   try {
     const receipt = await buildReceipt(session.db, {
       orgId: session.orgId,

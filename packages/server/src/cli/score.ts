@@ -6,7 +6,7 @@ import { cmp } from '../scoring/sum';
 import type { Db } from '../store/db';
 import { log } from '../log';
 import { readConfig } from '../config';
-import { scoreOffline } from '../sources/csv/offline';
+import { scoreOffline, type OfflineSession } from '../sources/csv/offline';
 import { loadModelFile, type Output } from './model';
 
 /** Options of `pulse score`. */
@@ -79,18 +79,28 @@ export function parseFormat<T extends string>(value: string | undefined, choices
   });
 }
 
-/** `pulse score`: loads DIR, scores it as of the date and writes JSON or CSV to `out`. */
-export async function runScore(opts: ScoreCommandOptions, out: Output, deps: { db?: Db } = {}): Promise<ScoreOutput> {
-  const format = parseFormat(opts.format, ['json', 'csv'] as const, 'json');
-  const model = opts.model ? await loadModelFile(opts.model) : undefined;
-  const session = await scoreOffline({
+/**
+ * What `pulse score` and `pulse explain` start from: the export in `data` loaded and scored as of
+ * the date, with the `--model` file (else the default model), on the given database or the config's.
+ */
+export async function openOfflineSession(
+  opts: { data: string; model?: string; asOf: string; org?: string },
+  deps: { db?: Db },
+): Promise<OfflineSession> {
+  return scoreOffline({
     data: opts.data,
-    model,
+    model: opts.model ? await loadModelFile(opts.model) : undefined,
     asOf: opts.asOf,
     orgId: opts.org,
     db: deps.db,
     databaseUrl: deps.db ? null : readConfig().databaseUrl,
   });
+}
+
+/** `pulse score`: loads DIR, scores it as of the date and writes JSON or CSV to `out`. */
+export async function runScore(opts: ScoreCommandOptions, out: Output, deps: { db?: Db } = {}): Promise<ScoreOutput> {
+  const format = parseFormat(opts.format, ['json', 'csv'] as const, 'json');
+  const session = await openOfflineSession(opts, deps);
   try {
     const result = toScoreOutput(opts.asOf, session.model.version, session.scores);
     out.write(format === 'csv' ? scoreOutputCsv(result) : `${JSON.stringify(result, null, 2)}\n`);

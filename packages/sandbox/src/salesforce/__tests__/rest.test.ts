@@ -1,6 +1,6 @@
 /**
  * Contract tests for the emulator's REST API, driven through jsforce 3 (unmodified).
- * Doc links per test; the wire summary is ../../shared/reference/salesforce-wire-format.md.
+ * Doc links per test; the wire summary is the design's reference salesforce-wire-format.md.
  */
 import { Connection } from 'jsforce';
 import { startEmulator, type Emulator } from '../server';

@@ -2,6 +2,7 @@
  * Salesforce records → Pulse accounts, people, opportunities and events (pure). Activity types
  * follow the issue's defaults; every activity rule can be overridden by configuration.
  */
+import type { OpportunityRecord } from '../../store/salesforceRecords';
 import { normalizeDomain } from '../../identity/domain';
 import { personAttributes } from '../../identity/title';
 import type { AccountRecord } from '../../store/accounts';
@@ -129,17 +130,7 @@ export function toLead(r: SfRow): PersonRecord & { convertedContactId: string | 
 }
 
 /** An opportunity row as the store keeps it. */
-export interface OpportunityRow {
-  id: string;
-  accountId: string | null;
-  name: string;
-  stage: string | null;
-  amount: number | null;
-  isClosed: boolean;
-  isWon: boolean;
-  createdAt: Date;
-  closeDate: string | null;
-}
+export type OpportunityRow = OpportunityRecord;
 
 /** Opportunity → store row. */
 export function toOpportunity(r: SfRow): OpportunityRow {
