@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { readConfig, type SalesforceAuth } from '@pulse/server/src/config';
+import { readConfig, type Config, type SalesforceAuth } from '@pulse/server/src/config';
 import type { Db } from '@pulse/server/src/store/db';
 import { openStore } from '@pulse/server/src/store/open';
 import { listAccountNames } from '@pulse/server/src/store/accounts';
@@ -121,20 +121,20 @@ async function ingestCompanyActivity(
   return accepted;
 }
 
-/** The org a demo runs against: how to sign in, the run's environment, its planted stories. */
+/** The org a demo runs against: how to sign in, the run's configuration, its planted stories. */
 interface DemoOrg {
   auth: SalesforceAuth;
-  /** The daily run's environment: with a sandbox org, its Marketo emulator joins it. */
-  runEnv: NodeJS.ProcessEnv;
+  /** The daily run's configuration: with a sandbox org, its Marketo emulator joins it. */
+  runConfig: Config;
   storyAccounts: { story: string; accountId: string; name: string }[];
   emulator: EmulatorHandle | null;
   close(): Promise<void>;
 }
 
 /** A real org, named by the SF_* variables: nothing to start, no planted stories. */
-function realOrg(auth: SalesforceAuth, env: NodeJS.ProcessEnv, out: Output): DemoOrg {
+function realOrg(auth: SalesforceAuth, config: Config, out: Output): DemoOrg {
   out.write(`Connecting to Salesforce at ${auth.loginUrl}\n`);
-  return { auth, runEnv: env, storyAccounts: [], emulator: null, close: async () => {} };
+  return { auth, runConfig: config, storyAccounts: [], emulator: null, close: async () => {} };
 }
 
 /**
@@ -145,7 +145,7 @@ async function sandboxOrg(s: {
   opts: DemoOptions;
   db: Db;
   orgId: string;
-  env: NodeJS.ProcessEnv;
+  config: Config;
   now: () => Date;
   out: Output;
 }): Promise<DemoOrg> {
@@ -164,12 +164,15 @@ async function sandboxOrg(s: {
   );
   return {
     auth: { kind: 'client_credentials', loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret },
-    runEnv: {
-      ...s.env,
-      MARKETO_BASE_URL: mk.credentials.baseUrl,
-      MARKETO_CLIENT_ID: mk.credentials.clientId,
-      MARKETO_CLIENT_SECRET: mk.credentials.clientSecret,
-      MARKETO_MAX_CALLS_PER_20S: '0',
+    runConfig: {
+      ...s.config,
+      maps: {
+        ...s.config.maps,
+        MARKETO_BASE_URL: mk.credentials.baseUrl,
+        MARKETO_CLIENT_ID: mk.credentials.clientId,
+        MARKETO_CLIENT_SECRET: mk.credentials.clientSecret,
+        MARKETO_MAX_CALLS_PER_20S: '0',
+      },
     },
     storyAccounts: Object.entries(org.stories).map(([story, st]) => ({
       story,
@@ -193,10 +196,9 @@ async function sandboxOrg(s: {
 export async function runDemo(
   opts: DemoOptions,
   out: Output,
-  deps: { db?: Db; env?: NodeJS.ProcessEnv } = {},
+  deps: { db?: Db; config?: Config } = {},
 ): Promise<DemoResult> {
-  const env = deps.env ?? process.env;
-  const config = readConfig(env);
+  const config = deps.config ?? readConfig();
   const db = deps.db ?? (await openStore(config));
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
   // A pinned day gets a pinned clock (tests, reproducible demos); otherwise the real one.
@@ -204,8 +206,8 @@ export async function runDemo(
 
   const orgId = opts.org ?? (config.salesforce ? 'default' : 'demo');
   const org: DemoOrg = config.salesforce
-    ? realOrg(config.salesforce, env, out)
-    : await sandboxOrg({ opts, db, orgId, env, now, out });
+    ? realOrg(config.salesforce, config, out)
+    : await sandboxOrg({ opts, db, orgId, config, now, out });
 
   const closeAll: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -215,7 +217,7 @@ export async function runDemo(
   };
   // Every later cycle (the schedule) runs against the same org with the same sign-in.
   const cycle = (onProgress?: (p: RunProgress) => void) =>
-    runDaily({ db, orgId, env: org.runEnv, salesforce: org.auth, now, onProgress });
+    runDaily({ db, orgId, config: org.runConfig, salesforce: org.auth, now, onProgress });
 
   const run = await cycle(demoProgress(out, opts.bar ?? process.stderr.isTTY === true)).catch(async (e) => {
     await close();
@@ -261,7 +263,7 @@ export async function runDemo(
       const worker = startWorker({
         db,
         orgs: [orgId],
-        env: org.runEnv,
+        config: org.runConfig,
         run: (d) => runDaily({ ...d, salesforce: org.auth, now }),
       });
       closeAll.push(() => worker.stop());
@@ -373,7 +375,8 @@ export function registerDemo(program: Command): void {
           throw new PulseError('BAD_OPTION', `--${name} must be a whole number, got "${String(v)}"`);
         return n;
       };
-      const webPort = resolvePort(typeof o.webPort === 'string' ? o.webPort : undefined, process.env);
+      const config = readConfig();
+      const webPort = resolvePort(typeof o.webPort === 'string' ? o.webPort : undefined, config);
       const r = await runDemo(
         {
           accounts: num(o.accounts, 'accounts'),
@@ -384,6 +387,7 @@ export function registerDemo(program: Command): void {
           org: typeof o.org === 'string' ? o.org : undefined,
         },
         progress,
+        { config },
       );
       process.stdout.write(formatDemo(r));
       if (o.once) {

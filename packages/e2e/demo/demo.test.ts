@@ -1,6 +1,7 @@
 import type { Db } from '@pulse/server/src/store/db';
 import { runDemo, formatDemo, type DemoResult } from '@pulse/demo/src/demo';
 import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { readConfig } from '@pulse/server/src/config';
 
 // `npm start`, on a small org: the first daily run (pull → publish with back-fill → score → write back),
 // then the status page and the daily schedule.
@@ -13,7 +14,7 @@ beforeAll(async () => {
   result = await runDemo(
     { accounts: 80, seed: 7, port: 0, once: true, asOf: '2026-11-24' },
     { write: (s) => progress.push(s) },
-    { db, env: {} },
+    { db, config: readConfig({}) },
   );
 }, 180_000);
 

@@ -13,6 +13,7 @@ import type { MapSyncResult } from '@pulse/server/src/sources/map/sync';
 import { loadActiveModel } from '@pulse/server/src/store/models';
 import { listRuns } from '@pulse/server/src/store/runs';
 import { startScenario, type Scenario } from './harness';
+import { readConfig } from '@pulse/server/src/config';
 
 let s: Scenario;
 let first: DailyRunResult;
@@ -121,7 +122,7 @@ it('pulls every MAP source after Salesforce: their calls count in the pull, a fa
 });
 
 it('with no Salesforce connection the run fails at the pull, saying what to set', async () => {
-  const r = await runDaily({ db: s.db, orgId: 'nowhere', env: {} });
+  const r = await runDaily({ db: s.db, orgId: 'nowhere', config: readConfig({}) });
   expect(r.status).toBe('failed');
   expect(r.failures).toEqual([
     expect.objectContaining({
@@ -139,7 +140,10 @@ it('pulse run --json: stage lines on stderr, the summary as the last line of std
   const o = out();
   const e = out();
   const env = { SF_LOGIN_URL: s.emu.loginUrl, SF_CLIENT_ID: s.emu.clientId, SF_CLIENT_SECRET: s.emu.clientSecret };
-  const r = await runNow({ org: 'small', json: true }, { out: o, err: e, db: s.db, env, now: () => s.clock.now });
+  const r = await runNow(
+    { org: 'small', json: true },
+    { out: o, err: e, db: s.db, config: readConfig(env), now: () => s.clock.now },
+  );
   const lines = o.text().trim().split('\n');
   const summary = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
   expect(Object.keys(summary)).toEqual([
@@ -162,7 +166,7 @@ it('the worker runs every org at each trigger, recording the schedule slot', asy
   const worker = startWorker({
     db: s.db,
     orgs: ['small'],
-    env: { PULSE_RUN_AT: '23:30', PULSE_TIMEZONE: 'Pacific/Auckland' },
+    config: readConfig({ PULSE_RUN_AT: '23:30', PULSE_TIMEZONE: 'Pacific/Auckland' }),
     run: (deps) => s.run({ ...deps }),
     onRun: (r) => runs.push(r),
   });

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProgram } from '@pulse/server/src/cli/main';
 import { readConfig } from '@pulse/server/src/config';
-import { modelFromEnv } from '@pulse/server/src/run/daily';
 import { readSchedule } from '@pulse/server/src/run/schedule';
 import { MAP_CONNECTORS } from '@pulse/server/src/sources/map/registry';
 
@@ -64,11 +63,10 @@ it('the Procfile runs web, worker and release through commands the CLI has', () 
   expect(procs.get('release')![2]).toBe('migrate');
 });
 
-it('app.json describes every variable the config, the daily run and the MAP pulls read', () => {
+it('app.json describes every variable the config and the MAP pulls read', () => {
   const read = variablesRead([
     (env) => readConfig(env),
     (env) => readSchedule(env),
-    (env) => modelFromEnv(env),
     ...Object.values(MAP_CONNECTORS).map((c) => (env: NodeJS.ProcessEnv) => c.fromEnv(env)),
   ]);
   // The probe sees what it should (an empty set would make the check below pass vacuously).

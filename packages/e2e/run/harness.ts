@@ -12,6 +12,7 @@ import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/serv
 import { startMarketoEmulator, type MarketoEmulator } from '@pulse/sandbox/src/marketo/server';
 import { mapSeed } from '@pulse/sandbox/src/mapSeed';
 import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { readConfig } from '@pulse/server/src/config';
 
 export const ACCOUNTS = 150;
 export const SEED = 11;
@@ -29,7 +30,8 @@ export interface Scenario {
   conn: Connection;
   /** Account ids of the generated org. */
   accountIds: string[];
-  run(extra?: Partial<DailyRunDeps>): Promise<DailyRunResult>;
+  /** A daily run; `env` adds variables to the configuration it is given (the Marketo emulator's are there). */
+  run(extra?: Partial<DailyRunDeps> & { env?: NodeJS.ProcessEnv }): Promise<DailyRunResult>;
   close(): Promise<void>;
 }
 
@@ -69,7 +71,7 @@ export async function startScenario(orgId = 'e2e', accounts = ACCOUNTS): Promise
     conn,
     accountIds,
     // Only the Marketo emulator is configured; an explicit env keeps the machine's SF_* out.
-    run: (extra = {}) =>
+    run: ({ env, ...extra } = {}) =>
       runDaily({
         db,
         orgId,
@@ -77,7 +79,7 @@ export async function startScenario(orgId = 'e2e', accounts = ACCOUNTS): Promise
         now: () => clock.now,
         write: { sleep: async () => undefined },
         ...extra,
-        env: { ...mapEnv, ...extra.env },
+        config: readConfig({ ...mapEnv, ...env }),
       }),
     close: async () => {
       await marketo.close();

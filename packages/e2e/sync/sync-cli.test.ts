@@ -2,6 +2,7 @@ import { runSync } from '@pulse/server/src/cli/sync';
 import type { Db } from '@pulse/server/src/store/db';
 import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
 import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { readConfig } from '@pulse/server/src/config';
 
 let emu: Emulator;
 let db: Db;
@@ -19,7 +20,10 @@ afterAll(async () => {
 describe('pulse sync', () => {
   it('pulls with the environment configuration and prints a summary with the API calls', async () => {
     let text = '';
-    const r = await runSync({ org: 'cli' }, { out: { write: (t) => (text += t) }, db, env: env(), progress: false });
+    const r = await runSync(
+      { org: 'cli' },
+      { out: { write: (t) => (text += t) }, db, config: readConfig(env()), progress: false },
+    );
     expect(r.status).toBe('succeeded');
     expect(text).toContain('sync cli: succeeded');
     expect(text).toMatch(new RegExp(`Account\\s+${emu.store.count('Account')} records`));
@@ -28,11 +32,16 @@ describe('pulse sync', () => {
 
   it('prints JSON for machines', async () => {
     let text = '';
-    await runSync({ org: 'cli', json: true }, { out: { write: (t) => (text += t) }, db, env: env(), progress: false });
+    await runSync(
+      { org: 'cli', json: true },
+      { out: { write: (t) => (text += t) }, db, config: readConfig(env()), progress: false },
+    );
     expect(JSON.parse(text)).toMatchObject({ status: 'succeeded', apiCalls: { total: 10 } });
   });
 
   it('says which variables to set when Salesforce is not configured', async () => {
-    await expect(runSync({ org: 'cli' }, { out: { write: () => {} }, db, env: {} })).rejects.toThrow(/SF_CLIENT_ID/);
+    await expect(runSync({ org: 'cli' }, { out: { write: () => {} }, db, config: readConfig({}) })).rejects.toThrow(
+      /SF_CLIENT_ID/,
+    );
   });
 });

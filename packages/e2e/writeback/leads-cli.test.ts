@@ -5,6 +5,7 @@ import { buildProgram } from '@pulse/server/src/cli/main';
 import type { Db } from '@pulse/server/src/store/db';
 import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
 import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
+import { readConfig } from '@pulse/server/src/config';
 
 let emu: Emulator;
 let db: Db;
@@ -13,7 +14,7 @@ const env = () => ({ SF_LOGIN_URL: emu.loginUrl, SF_CLIENT_ID: emu.clientId, SF_
 beforeAll(async () => {
   emu = await startEmulator({ org: { accounts: 50, seed: 4 } });
   db = await createTestDb();
-  await runSync({ org: 'cli' }, { out: { write: () => {} }, db, env: env(), progress: false });
+  await runSync({ org: 'cli' }, { out: { write: () => {} }, db, config: readConfig(env()), progress: false });
 });
 afterAll(async () => {
   await emu.close();
@@ -22,7 +23,10 @@ afterAll(async () => {
 
 it('writes the matches, then says nothing changed', async () => {
   let text = '';
-  const r = await runWritebackLeads({ org: 'cli' }, { out: { write: (t) => (text += t) }, db, env: env() });
+  const r = await runWritebackLeads(
+    { org: 'cli' },
+    { out: { write: (t) => (text += t) }, db, config: readConfig(env()) },
+  );
   expect(r.leadsWritten).toBeGreaterThan(0);
   expect(text).toContain(`writeback-leads cli: ok (collections)`);
   expect(text).toContain(`written: ${r.leadsWritten} (${3 * r.leadsWritten} fields)`);
@@ -30,14 +34,17 @@ it('writes the matches, then says nothing changed', async () => {
   expect(held).toHaveLength(r.leadsWritten);
 
   let again = '';
-  await runWritebackLeads({ org: 'cli', json: true }, { out: { write: (t) => (again += t) }, db, env: env() });
+  await runWritebackLeads(
+    { org: 'cli', json: true },
+    { out: { write: (t) => (again += t) }, db, config: readConfig(env()) },
+  );
   expect(JSON.parse(again)).toMatchObject({ status: 'ok', mode: 'none', apiCalls: 0 });
 });
 
 it('says which variables to set when Salesforce is not configured', async () => {
-  await expect(runWritebackLeads({ org: 'cli' }, { out: { write: () => {} }, db, env: {} })).rejects.toThrow(
-    /SF_CLIENT_ID/,
-  );
+  await expect(
+    runWritebackLeads({ org: 'cli' }, { out: { write: () => {} }, db, config: readConfig({}) }),
+  ).rejects.toThrow(/SF_CLIENT_ID/);
 });
 
 it('is a command of the pulse program', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from './errors';
+import { readSchedule, type RunSchedule } from './run/schedule';
 
 const EnvSchema = z.object({
   SF_LOGIN_URL: z.string().url().default('https://login.salesforce.com'),
@@ -12,7 +13,20 @@ const EnvSchema = z.object({
   PULSE_SECRET_KEY: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).optional(),
   PULSE_DATA_DIR: z.string().min(1).default('.pulse'),
+  PULSE_MODEL_FILE: z.string().min(1).optional(),
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a port number (0–65535)')
+    .transform(Number)
+    .refine((n) => n <= 65535, 'must be a port number (0–65535)')
+    .optional(),
 });
+
+/** The prefixes of the MAP vendors' variables; each vendor's `fromEnv` reads its own from `Config.maps`. */
+const MAP_PREFIXES = ['MARKETO_', 'HUBSPOT_', 'PARDOT_'];
+
+/** The MAP variables as set at start-up, secret files read. */
+export type MapVariables = Readonly<Record<string, string | undefined>>;
 
 /**
  * Variables that hold secrets. Each may instead name a file with `X_FILE` (a mounted secret, a
@@ -50,12 +64,23 @@ export type SalesforceAuth =
   | { kind: 'jwt'; loginUrl: string; clientId: string; username: string; privateKey: string }
   | { kind: 'refresh_token'; loginUrl: string; clientId: string; clientSecret?: string; refreshToken: string };
 
-/** The process configuration, read once from the environment. */
+/**
+ * The process configuration, read once from the environment at start-up: nothing below the CLI
+ * reads `process.env` (the logger's LOG_LEVEL aside, which is set before any module logs).
+ */
 export interface Config {
   salesforce: SalesforceAuth | null;
   secretKey: string | null;
   databaseUrl: string | null;
   dataDir: string;
+  /** PORT: where `pulse serve` listens when `--port` is not given (null: its default). */
+  port: number | null;
+  /** PULSE_RUN_AT in PULSE_TIMEZONE: when `pulse worker` runs the daily cycle. */
+  schedule: RunSchedule;
+  /** PULSE_MODEL_FILE: the model document each daily run publishes when it changed (read at each run). */
+  modelFile: string | null;
+  /** MARKETO_*, HUBSPOT_* and PARDOT_* (each vendor's `fromEnv` reads its own). */
+  maps: MapVariables;
 }
 
 /**
@@ -63,7 +88,8 @@ export interface Config {
  * then a stored refresh token, then client credentials; no client id means no Salesforce.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(withSecretFiles(env));
+  const withSecrets = withSecretFiles(env);
+  const parsed = EnvSchema.safeParse(withSecrets);
   if (!parsed.success) {
     throw new ValidationError(
       'environment',
@@ -76,6 +102,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: e.PULSE_SECRET_KEY ?? null,
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.PULSE_DATA_DIR,
+    port: e.PORT ?? null,
+    schedule: readSchedule(withSecrets),
+    modelFile: e.PULSE_MODEL_FILE ?? null,
+    maps: Object.fromEntries(
+      Object.entries(withSecrets).filter(([name]) => MAP_PREFIXES.some((prefix) => name.startsWith(prefix))),
+    ),
   };
 }
 

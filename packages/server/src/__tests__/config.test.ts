@@ -48,6 +48,43 @@ describe('readConfig', () => {
   it('names a bad value', () => {
     expect(() => readConfig({ SF_LOGIN_URL: 'not a url' })).toThrow(/SF_LOGIN_URL/);
   });
+
+  it('reads what the edges need at start-up: the port, the schedule, the model file', () => {
+    const config = readConfig({
+      PORT: '8080',
+      PULSE_RUN_AT: '05:30',
+      PULSE_TIMEZONE: 'Europe/Paris',
+      PULSE_MODEL_FILE: '/app/model.json',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      schedule: { expression: '30 5 * * *', timezone: 'Europe/Paris' },
+      modelFile: '/app/model.json',
+    });
+    expect(readConfig({})).toMatchObject({ port: null, schedule: { expression: '0 6 * * *', timezone: 'UTC' } });
+  });
+
+  it('stops at start-up on a bad port or schedule, naming the variable', () => {
+    expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT: must be a port number/);
+    expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT: must be a port number/);
+    expect(() => readConfig({ PULSE_RUN_AT: '25:00' })).toThrow(/PULSE_RUN_AT/);
+  });
+
+  it('keeps the MAP variables, secrets read from their files, and nothing else', () => {
+    const config = readConfig({
+      MARKETO_BASE_URL: 'https://123-abc-456.mktorest.com',
+      MARKETO_CLIENT_SECRET_FILE: secretFile('mk', 'mk-secret'),
+      HUBSPOT_ACCESS_TOKEN: 'pat',
+      SF_CLIENT_ID: 'app',
+      SF_CLIENT_SECRET: 'sf',
+    });
+    expect(config.maps).toEqual({
+      MARKETO_BASE_URL: 'https://123-abc-456.mktorest.com',
+      MARKETO_CLIENT_SECRET_FILE: expect.stringContaining('mk'),
+      MARKETO_CLIENT_SECRET: 'mk-secret',
+      HUBSPOT_ACCESS_TOKEN: 'pat',
+    });
+  });
 });
 
 describe('withSecretFiles', () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { PulseError, ValidationError, type Issue } from '../errors';
 import { MAP_CONNECTORS } from '../sources/map/registry';
 import { parseMapSource } from '../sources/map/sync';
@@ -22,7 +22,8 @@ export interface ConnectOptions {
 export interface ConnectDeps {
   out: Output;
   db?: Db;
-  env?: NodeJS.ProcessEnv;
+  /** The configuration (default: read from the environment as the command starts). */
+  config?: Config;
   connectors?: Readonly<Record<MapSourceName, MapConnectorFactory>>;
 }
 
@@ -50,7 +51,7 @@ export function parsePairs(
 
 /** Stores, shows or removes an org's connection to a MAP; secrets are encrypted with PULSE_SECRET_KEY. */
 export async function runConnect(opts: ConnectOptions, deps: ConnectDeps): Promise<void> {
-  const config = readConfig(deps.env);
+  const config = deps.config ?? readConfig();
   const factory = (deps.connectors ?? MAP_CONNECTORS)[opts.source];
   if (!config.secretKey) {
     throw new PulseError(

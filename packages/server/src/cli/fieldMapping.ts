@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { PulseError } from '../errors';
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
@@ -19,12 +19,13 @@ import type { Output } from './model';
 export interface FieldMappingCliDeps {
   out: Output;
   db?: Db;
-  env?: NodeJS.ProcessEnv;
+  /** The configuration (default: read from the environment as the command starts). */
+  config?: Config;
 }
 
 async function withDb<T>(deps: FieldMappingCliDeps, fn: (db: Db) => Promise<T>): Promise<T> {
   if (deps.db) return fn(deps.db);
-  const config = readConfig(deps.env);
+  const config = deps.config ?? readConfig();
   const db = await openStore(config);
   try {
     return await fn(db);

@@ -2,7 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { PulseError } from '../errors';
 import { IMPORT_KINDS, importCsv, type ImportKind, type ImportResult, type RowError } from '../ingest/importCsv';
 import type { Db } from '../store/db';
@@ -23,7 +23,8 @@ export interface ImportCliDeps {
   out: Output;
   err: Output;
   db?: Db;
-  env?: NodeJS.ProcessEnv;
+  /** The configuration (default: read from the environment as the command starts). */
+  config?: Config;
   now?: () => Date;
   /** Show a progress bar on stderr (default: when stderr is a terminal and not --json). */
   progress?: boolean;
@@ -38,7 +39,7 @@ export async function runImport(file: string, opts: ImportCliOptions, deps: Impo
     throw new PulseError('IMPORT_KIND', `--kind must be one of ${IMPORT_KINDS.join(', ')} (got "${opts.kind}")`);
   }
   const kind = opts.kind as ImportKind;
-  const db = deps.db ?? (await openStore(readConfig(deps.env)));
+  const db = deps.db ?? (await openStore(deps.config ?? readConfig()));
   let errorsOut: { csv: ReturnType<typeof stringify>; file: WriteStream } | null = null;
   try {
     const orgId = await resolveOrg(db, opts.org);

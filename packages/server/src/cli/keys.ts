@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { PulseError } from '../errors';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../store/apiKeys';
 import type { Db } from '../store/db';
@@ -11,11 +11,12 @@ import type { Output } from './model';
 export interface KeysDeps {
   out: Output;
   db?: Db;
-  env?: NodeJS.ProcessEnv;
+  /** The configuration (default: read from the environment as the command starts). */
+  config?: Config;
 }
 
 async function withStore<T>(deps: KeysDeps, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = deps.db ?? (await openStore(readConfig(deps.env)));
+  const db = deps.db ?? (await openStore(deps.config ?? readConfig()));
   try {
     return await fn(db);
   } finally {

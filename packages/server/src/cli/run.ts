@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import type { ScheduledTask } from 'node-cron';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { log } from '../log';
 import { runDaily, type DailyRunDeps, type DailyRunResult, type RunFailure, type RunProgress } from '../run/daily';
-import { readSchedule, startSchedule, type RunSchedule } from '../run/schedule';
+import { startSchedule, type RunSchedule } from '../run/schedule';
 import { openDb, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
 import { openStore } from '../store/open';
@@ -55,12 +55,12 @@ export function progressLines(err: Output): (p: RunProgress) => void {
 /** Runs the daily cycle for `--org` now; prints progress on `err` and the result on `out`. */
 export async function runNow(
   opts: { org: string; json?: boolean },
-  deps: { out: Output; err: Output; db?: Db; env?: NodeJS.ProcessEnv } & Partial<DailyRunDeps>,
+  deps: { out: Output; err: Output; db?: Db } & Partial<DailyRunDeps>,
 ): Promise<DailyRunResult> {
-  const env = deps.env ?? process.env;
-  const db = deps.db ?? (await openStore(readConfig(env)));
+  const config = deps.config ?? readConfig();
+  const db = deps.db ?? (await openStore(config));
   try {
-    const r = await runDaily({ ...deps, db, env, orgId: opts.org, onProgress: progressLines(deps.err) });
+    const r = await runDaily({ ...deps, db, config, orgId: opts.org, onProgress: progressLines(deps.err) });
     deps.out.write(opts.json ? `${JSON.stringify(summaryOf(r))}\n` : formatResult(r));
     return r;
   } finally {
@@ -120,11 +120,11 @@ export interface Worker {
 export function startWorker(opts: {
   db: Db;
   orgs: readonly string[];
-  env?: NodeJS.ProcessEnv;
+  config: Config;
   run?: (deps: DailyRunDeps) => Promise<DailyRunResult>;
   onRun?: (r: DailyRunResult) => void;
 }): Worker {
-  const schedule = readSchedule(opts.env);
+  const { schedule } = opts.config;
   const run = opts.run ?? runDaily;
   let current: Promise<void> = Promise.resolve();
   const task = startSchedule(
@@ -133,7 +133,7 @@ export function startWorker(opts: {
       const job = (async () => {
         for (const orgId of opts.orgs) {
           try {
-            const r = await run({ db: opts.db, orgId, env: opts.env, scheduledFor });
+            const r = await run({ db: opts.db, orgId, config: opts.config, scheduledFor });
             opts.onRun?.(r);
             log.info({ org: orgId, runId: r.runId, status: r.status, scheduledFor }, 'scheduled run finished');
           } catch (e) {
@@ -204,11 +204,11 @@ export function registerRun(program: Command): void {
     .description('run the daily cycle on a schedule: PULSE_RUN_AT ("06:00" or cron) in PULSE_TIMEZONE')
     .option('--org <id...>', 'the Pulse orgs to run', ['default'])
     .action(async (o: { org: string[] }) => {
-      const schedule = readSchedule();
-      const db = await openStore(readConfig());
-      const worker = startWorker({ db, orgs: o.org });
+      const config = readConfig();
+      const db = await openStore(config);
+      const worker = startWorker({ db, orgs: o.org, config });
       log.info(
-        { schedule: schedule.description, nextRun: worker.task.getNextRun()?.toISOString(), orgs: o.org },
+        { schedule: config.schedule.description, nextRun: worker.task.getNextRun()?.toISOString(), orgs: o.org },
         'worker started',
       );
       await new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { ValidationError } from '../errors';
 import { createApp } from '../http/app';
 import type { IngestConfig } from '../http/ingestRoutes';
@@ -24,7 +24,8 @@ export interface ServeOptions {
 export interface ServeDeps {
   out: Output;
   db?: Db;
-  env?: NodeJS.ProcessEnv;
+  /** The configuration (default: read from the environment as the command starts). */
+  config?: Config;
 }
 
 /** A started web process and how to stop it (server first, then the store it opened). */
@@ -35,10 +36,10 @@ export interface Serving {
 
 const DEFAULT_PORT = 3000;
 
-/** Reads the port from `--port`, else PORT, else 3000; a bad value names where it came from. */
-export function resolvePort(flag: string | undefined, env: NodeJS.ProcessEnv): number {
-  const [raw, where] =
-    flag !== undefined ? [flag, '--port'] : env.PORT ? [env.PORT, 'PORT'] : [String(DEFAULT_PORT), ''];
+/** The port of `--port`, else of PORT (the configuration checked it), else 3000. */
+export function resolvePort(flag: string | undefined, config: Pick<Config, 'port'>): number {
+  if (flag === undefined) return config.port ?? DEFAULT_PORT;
+  const [raw, where] = [flag, '--port'];
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ValidationError('server options', [{ path: where, message: `"${raw}" is not a port number (0–65535)` }]);
@@ -71,10 +72,10 @@ export function ingestLimits(opts: ServeOptions): IngestConfig {
 
 /** Migrates the store, builds the app and listens; prints the URL on stdout. */
 export async function startServe(opts: ServeOptions, deps: ServeDeps): Promise<Serving> {
-  const env = deps.env ?? process.env;
-  const port = resolvePort(opts.port, env);
+  const config = deps.config ?? readConfig();
+  const port = resolvePort(opts.port, config);
   const ingest = ingestLimits(opts);
-  const db = deps.db ?? (await openStore(readConfig(env)));
+  const db = deps.db ?? (await openStore(config));
   try {
     const server = await startServer(createApp({ db, ingest }), port, opts.host);
     log.info({ url: server.url }, 'pulse web listening');

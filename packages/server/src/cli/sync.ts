@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Connection } from 'jsforce';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import { syncSalesforce, type SyncProgress, type SyncResult } from '../sources/salesforce/sync';
@@ -25,14 +25,15 @@ export interface SyncCliOptions {
 export interface SyncCliDeps {
   out: Output;
   db?: Db;
-  env?: NodeJS.ProcessEnv;
+  /** The configuration (default: read from the environment as the command starts). */
+  config?: Config;
   /** Show a progress bar on stderr (default: when stderr is a terminal and not --json). */
   progress?: boolean;
 }
 
 /** Runs one pull for `--org` with the Salesforce connection configured by the environment; prints a summary. */
 export async function runSync(opts: SyncCliOptions, deps: SyncCliDeps): Promise<SyncResult> {
-  const config = readConfig(deps.env);
+  const config = deps.config ?? readConfig();
   const db = deps.db ?? (await openStore(config));
   try {
     // The environment's connection wins; otherwise the one stored for this org (admin console).
@@ -93,7 +94,7 @@ export async function runMapSync(
   opts: { org: string; source: MapSourceName; full?: boolean; json?: boolean },
   deps: SyncCliDeps & { now?: Date; fetch?: typeof fetch; sleep?: (ms: number) => Promise<void> },
 ): Promise<MapSyncResult> {
-  const config = readConfig(deps.env);
+  const config = deps.config ?? readConfig();
   const db = deps.db ?? (await openStore(config));
   try {
     const salesforce =
@@ -109,7 +110,7 @@ export async function runMapSync(
     const [result] = await syncMapSources({
       db,
       orgId: opts.org,
-      env: deps.env ?? process.env,
+      maps: config.maps,
       secretKey: config.secretKey,
       salesforce,
       only: [opts.source],

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Connection } from 'jsforce';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import type { Db } from '../store/db';
@@ -15,7 +15,8 @@ export interface WritePreflightCliDeps {
   out: Output;
   db?: Db;
   conn?: Connection;
-  env?: NodeJS.ProcessEnv;
+  /** The configuration (default: read from the environment as the command starts). */
+  config?: Config;
 }
 
 /** `pulse preflight`: the write preflight of the org's field mapping; returns the problems (exit 1 when any). */
@@ -24,7 +25,7 @@ export async function runWritePreflight(
   json: boolean,
   deps: WritePreflightCliDeps,
 ): Promise<WritePreflightProblem[]> {
-  const config = deps.db && deps.conn ? null : readConfig(deps.env);
+  const config = deps.db && deps.conn ? null : (deps.config ?? readConfig());
   const db = deps.db ?? (await openStore(config!));
   try {
     let conn = deps.conn;

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { Connection } from 'jsforce';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import { loadConnection } from '../store/connections';
@@ -25,7 +25,8 @@ export interface WritebackLeadsCliDeps {
   out: Output;
   db?: Db;
   conn?: Connection;
-  env?: NodeJS.ProcessEnv;
+  /** The configuration (default: read from the environment as the command starts). */
+  config?: Config;
 }
 
 /** Writes the org's lead matches with the configured (or stored) Salesforce connection; prints a summary. */
@@ -33,7 +34,7 @@ export async function runWritebackLeads(
   opts: WritebackLeadsCliOptions,
   deps: WritebackLeadsCliDeps,
 ): Promise<LeadWriteResult> {
-  const config = deps.db && deps.conn ? null : readConfig(deps.env);
+  const config = deps.db && deps.conn ? null : (deps.config ?? readConfig());
   const db = deps.db ?? (await openStore(config!));
   try {
     let conn = deps.conn;

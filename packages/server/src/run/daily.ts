@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import type { Connection } from 'jsforce';
-import { readConfig, withSecretFiles, type Config, type SalesforceAuth } from '../config';
+import type { Config, SalesforceAuth } from '../config';
 import { readModelFile } from '../modelFile';
 import { PulseError } from '../errors';
 import { log } from '../log';
@@ -95,9 +95,9 @@ export interface DailyRunDeps {
   orgId: string;
   /** The run's clock: the day it scores (UTC) and the scored-at stamp (default: the system clock). */
   now?: () => Date;
-  /** Environment for Salesforce and MAP configuration and PULSE_MODEL_FILE (default process.env). */
-  env?: NodeJS.ProcessEnv;
-  /** How to sign in to Salesforce (default: the SF_* variables, else the org's stored connection). */
+  /** The process configuration, read at start-up: Salesforce and MAP sign-ins, the model file. */
+  config: Config;
+  /** How to sign in to Salesforce (default: the configured SF_* sign-in, else the org's stored connection). */
   salesforce?: SalesforceAuth;
   /** Opens the Salesforce connection (default: jsforce via connectSalesforce). */
   connect?: (auth: SalesforceAuth) => Promise<Connection>;
@@ -259,8 +259,6 @@ interface RunState {
   result: DailyRunResult;
   now: () => Date;
   progress: (stage: RunStage | 'done', message: string) => void;
-  /** The environment, secrets read from their files. */
-  env: NodeJS.ProcessEnv;
   /** The share of the org's remaining daily API calls this run may spend. */
   share: number;
 }
@@ -283,8 +281,7 @@ async function stages(
   now: () => Date,
   progress: (stage: RunStage | 'done', message: string) => void,
 ): Promise<void> {
-  const env = await inStage('pull', async () => withSecretFiles(deps.env ?? process.env));
-  const run: RunState = { deps, result, now, progress, env, share: deps.budgetShare ?? DEFAULT_BUDGET_SHARE };
+  const run: RunState = { deps, result, now, progress, share: deps.budgetShare ?? DEFAULT_BUDGET_SHARE };
   const pulled = await inStage('pull', () => pull(run));
   await saveProgress(run);
   const scored = await inStage('score', () => score(run));
@@ -307,8 +304,7 @@ async function pull(run: RunState): Promise<Pulled> {
   const { deps, result, progress } = run;
   const { db, orgId } = deps;
   progress('pull', 'pulling Salesforce');
-  const config = readConfig(run.env);
-  const auth = deps.salesforce ?? (await salesforceAuth(db, orgId, config));
+  const auth = deps.salesforce ?? (await salesforceAuth(db, orgId, deps.config));
   const conn = await (deps.connect ?? connectSalesforce)(auth);
   const sync = await syncSalesforce({
     db,
@@ -337,7 +333,7 @@ async function pull(run: RunState): Promise<Pulled> {
     });
   }
   progress('pull', `pulled ${result.counts.pulled} Salesforce records with ${sync.apiCalls.total} API calls`);
-  await pullMaps(run, config, auth);
+  await pullMaps(run, auth);
   // Web, ad and intent events that arrived before their company or person was in Salesforce.
   const since = new Date(run.now().getTime() - PENDING_DAYS * 86_400_000);
   const attributed = await resolvePendingEvents(db, orgId, [API_SOURCE, SEGMENT_SOURCE], since);
@@ -347,13 +343,13 @@ async function pull(run: RunState): Promise<Pulled> {
 }
 
 /** Every configured MAP source; one that fails or hits its quota makes the run partial, not failed. */
-async function pullMaps(run: RunState, config: Config, auth: SalesforceAuth): Promise<void> {
+async function pullMaps(run: RunState, auth: SalesforceAuth): Promise<void> {
   const { deps, result, progress } = run;
   const maps = await (deps.syncMaps ?? syncMapSources)({
     db: deps.db,
     orgId: deps.orgId,
-    env: run.env,
-    secretKey: config.secretKey,
+    maps: deps.config.maps,
+    secretKey: deps.config.secretKey,
     salesforce: auth,
     now: run.now(),
   });
@@ -382,7 +378,7 @@ async function score(run: RunState): Promise<Scored> {
   const { deps, result, progress } = run;
   const { db, orgId } = deps;
   const asOf = result.asOf;
-  const desired = deps.model !== undefined ? parseModel(deps.model) : modelFromEnv(run.env);
+  const desired = deps.model !== undefined ? parseModel(deps.model) : modelOfFile(deps.config.modelFile);
   const active = await loadActiveModel(db, orgId);
   let model: Model | null = active?.model ?? null;
   if (!active || (desired && JSON.stringify(desired) !== JSON.stringify(active.model))) {
@@ -550,8 +546,7 @@ const sum = (counts: Record<string, number> | undefined): number =>
   Object.values(counts ?? {}).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
 
 /** The model of PULSE_MODEL_FILE, if set (a bad file stops the score stage with every problem listed). */
-export function modelFromEnv(env: NodeJS.ProcessEnv): Model | null {
-  const file = env.PULSE_MODEL_FILE;
+function modelOfFile(file: string | null): Model | null {
   return file ? readModelFile(file) : null;
 }
 

@@ -20,7 +20,7 @@ export interface RunSchedule {
 }
 
 /** Reads PULSE_RUN_AT and PULSE_TIMEZONE; a bad value stops with what was seen and how to write it. */
-export function readSchedule(env: NodeJS.ProcessEnv = process.env): RunSchedule {
+export function readSchedule(env: NodeJS.ProcessEnv): RunSchedule {
   const at = (env.PULSE_RUN_AT ?? DEFAULT_RUN_AT).trim();
   const timezone = (env.PULSE_TIMEZONE ?? DEFAULT_TIMEZONE).trim();
   const issues: { path: string; message: string }[] = [];

@@ -5,6 +5,7 @@ import type { MapConnectorFactory, MapSourceName } from '../../sources/map/types
 import type { Db } from '../../store/db';
 import { loadMapConnection } from '../../store/mapConnections';
 import { runConnect } from '../connect';
+import { readConfig } from '../../config';
 
 const schema = z.object({
   settings: z.object({ baseUrl: z.string().url('baseUrl must be a URL') }),
@@ -41,7 +42,7 @@ describe('pulse connect', () => {
     out = [];
   });
   afterEach(() => dropTestDb(db));
-  const deps = () => ({ db, env, connectors, out: { write: (t: string) => out.push(t) } });
+  const deps = () => ({ db, config: readConfig(env), connectors, out: { write: (t: string) => out.push(t) } });
 
   it('stores settings in the clear and secrets encrypted, and shows them masked', async () => {
     await runConnect(
@@ -90,7 +91,7 @@ describe('pulse connect', () => {
     await expect(
       runConnect(
         { org: 'acme', source: 'marketo', set: ['baseUrl=https://x.io', 'clientSecret=s3cret-value'] },
-        { ...deps(), env: {} },
+        { ...deps(), config: readConfig({}) },
       ),
     ).rejects.toThrow(/set PULSE_SECRET_KEY/);
   });

@@ -4,6 +4,7 @@ import { findApiKey, hashApiKey } from '../../store/apiKeys';
 import type { Db } from '../../store/db';
 import { ensureOrg } from '../../store/orgs';
 import { createTestDb, dropTestDb } from '../../../testing/db';
+import { readConfig } from '../../config';
 
 let db: Db;
 
@@ -72,12 +73,12 @@ test('lists keys without the secret and revokes by prefix', async () => {
 
 test('pulse serve listens on --port or PORT and rejects a bad one', async () => {
   const c = collector();
-  const serving = await startServe({}, { ...c, db, env: { PORT: '0' } });
+  const serving = await startServe({}, { ...c, db, config: readConfig({ PORT: '0' }) });
   expect(c.text()).toBe(`Pulse is listening on ${serving.url}\n`);
   const res = await fetch(`${serving.url}/readyz`);
   expect(await res.json()).toEqual({ status: 'ready' });
   await serving.close();
-  await expect(startServe({ port: 'eighty' }, { ...c, db, env: {} })).rejects.toThrow(
+  await expect(startServe({ port: 'eighty' }, { ...c, db, config: readConfig({}) })).rejects.toThrow(
     /--port: "eighty" is not a port number/,
   );
 });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError, type Issue } from '../../errors';
+import type { MapVariables } from '../../config';
 import type { MapConnectionConfig } from '../map/types';
 import type { HubspotAuth } from './client';
 import { DEFAULT_DOWNLOAD_FORM_PATTERN } from './activities';
@@ -116,7 +117,7 @@ export function validateHubspot(config: MapConnectionConfig): MapConnectionConfi
 }
 
 /** The configuration from HUBSPOT_* environment variables, or null when none is set. */
-export function hubspotFromEnv(env: NodeJS.ProcessEnv): MapConnectionConfig | null {
+export function hubspotFromEnv(env: MapVariables): MapConnectionConfig | null {
   const pick = (pairs: Array<[string, string]>): Record<string, string> =>
     Object.fromEntries(pairs.filter(([, v]) => env[v] !== undefined && env[v] !== '').map(([k, v]) => [k, env[v]!]));
   const settings = pick([['baseUrl', 'HUBSPOT_BASE_URL']]);

@@ -4,7 +4,7 @@
  * stopped anywhere (crash, quota, API error) resumes from the checkpoint next time and, since every
  * store is an upsert, counts nothing twice.
  */
-import type { SalesforceAuth } from '../../config';
+import type { MapVariables, SalesforceAuth } from '../../config';
 import { PulseError, ValidationError } from '../../errors';
 import { log } from '../../log';
 import type { Db } from '../../store/db';
@@ -139,11 +139,11 @@ export async function mapConnectionFor(
   db: Db,
   orgId: string,
   source: MapSourceName,
-  env: NodeJS.ProcessEnv,
+  maps: MapVariables,
   secretKey: string | null,
 ): Promise<MapConnectionConfig | null> {
   const factory = MAP_CONNECTORS[source];
-  const fromEnv = factory.fromEnv(env);
+  const fromEnv = factory.fromEnv(maps);
   if (fromEnv) return factory.validate(fromEnv);
   if (!secretKey) return null;
   const stored = await loadMapConnection(db, orgId, source, secretKey);
@@ -154,16 +154,17 @@ export async function mapConnectionFor(
 export async function configuredMapSources(
   db: Db,
   orgId: string,
-  env: NodeJS.ProcessEnv,
+  maps: MapVariables,
   secretKey: string | null,
 ): Promise<MapSourceName[]> {
   const stored = new Set(secretKey ? await listMapSources(db, orgId) : []);
-  return MAP_SOURCES.filter((s) => stored.has(s) || MAP_CONNECTORS[s].fromEnv(env) !== null);
+  return MAP_SOURCES.filter((s) => stored.has(s) || MAP_CONNECTORS[s].fromEnv(maps) !== null);
 }
 
 /** Options of a pull of every configured MAP source. */
 export interface MapSourcesOptions extends Omit<MapSyncOptions, 'connector'> {
-  env: NodeJS.ProcessEnv;
+  /** The MAP variables of the configuration. */
+  maps: MapVariables;
   secretKey: string | null;
   /** The org's Salesforce sign-in (Pardot needs it). */
   salesforce: SalesforceAuth | null;
@@ -173,10 +174,10 @@ export interface MapSourcesOptions extends Omit<MapSyncOptions, 'connector'> {
 
 /** Pulls every MAP source configured for the org, one after the other; [] when none is. */
 export async function syncMapSources(opts: MapSourcesOptions): Promise<MapSyncResult[]> {
-  const sources = opts.only ?? (await configuredMapSources(opts.db, opts.orgId, opts.env, opts.secretKey));
+  const sources = opts.only ?? (await configuredMapSources(opts.db, opts.orgId, opts.maps, opts.secretKey));
   const results: MapSyncResult[] = [];
   for (const source of sources) {
-    const config = await mapConnectionFor(opts.db, opts.orgId, source, opts.env, opts.secretKey);
+    const config = await mapConnectionFor(opts.db, opts.orgId, source, opts.maps, opts.secretKey);
     if (!config) {
       throw new PulseError(
         'MAP_NOT_CONFIGURED',

@@ -4,7 +4,7 @@
  * activities already mapped to Pulse's vocabulary; storing, identity matching, bot flagging,
  * checkpoints and run records are done once, in sources/map/.
  */
-import type { SalesforceAuth } from '../../config';
+import type { MapVariables, SalesforceAuth } from '../../config';
 import type { ActivityType } from '../../model/schema';
 import type { Checkpoint } from '../../store/checkpoints';
 
@@ -117,6 +117,6 @@ export interface MapConnectorFactory {
   /** Checks a configuration; throws ValidationError naming each bad or missing key. */
   validate(config: MapConnectionConfig): MapConnectionConfig;
   /** The configuration from environment variables (e.g. MARKETO_CLIENT_ID), or null when none is set. */
-  fromEnv(env: NodeJS.ProcessEnv): MapConnectionConfig | null;
+  fromEnv(maps: MapVariables): MapConnectionConfig | null;
   create(config: MapConnectionConfig, deps: MapConnectorDeps): MapConnector;
 }

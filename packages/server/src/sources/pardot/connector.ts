@@ -5,7 +5,7 @@
  * its checkpoint.
  */
 import { z } from 'zod';
-import type { SalesforceAuth } from '../../config';
+import type { MapVariables, SalesforceAuth } from '../../config';
 import { PulseError, ValidationError } from '../../errors';
 import { fetchToken } from '../salesforce/connection';
 import {
@@ -291,7 +291,7 @@ export const pardot: MapConnectorFactory = {
     const s = parseSettings(config.settings);
     return { settings: { businessUnitId: s.businessUnitId, baseUrl: s.baseUrl }, secrets: {} };
   },
-  fromEnv(env: NodeJS.ProcessEnv): MapConnectionConfig | null {
+  fromEnv(env: MapVariables): MapConnectionConfig | null {
     if (!env.PARDOT_BUSINESS_UNIT_ID) return null;
     const settings: Record<string, string> = { businessUnitId: env.PARDOT_BUSINESS_UNIT_ID };
     if (env.PARDOT_BASE_URL) settings.baseUrl = env.PARDOT_BASE_URL;
