@@ -136,16 +136,6 @@ export default tseslint.config(
     rules: { 'pulse/sql-in-store': 'off' },
   },
   {
-    // Their SQL is still to move into store/ (issue 13 goes on); every other file obeys every rule.
-    files: [`${SRC}/sources/salesforce/load.ts`, `${SRC}/sources/salesforce/resolve.ts`],
-    rules: {
-      'pulse/sql-in-store': 'off',
-      'import/no-restricted-paths': 'off',
-      'import/no-cycle': 'off',
-      'no-restricted-imports': 'off',
-    },
-  },
-  {
     files: PURE.map((name) => `${SRC}/${name}/**/*.ts`),
     ignores: ['**/__tests__/**'],
     rules: { 'no-restricted-imports': ['error', { paths: DRIVERS, patterns: NOT_IN_SERVER }] },

@@ -16,7 +16,7 @@ import {
   repointMapEvents,
   setDomainMatches,
 } from '../../store/mapResolution';
-import { excludeDeletedRecords } from '../salesforce/resolve';
+import { excludeDeletedRecords } from '../../store/salesforceResolution';
 import { MAP_SOURCES } from './types';
 
 /** Opens and clicks this soon after the send of the same email are a mail scanner, not a person. */
