@@ -76,11 +76,18 @@ function salesforceModules(labels: Map<string, string>): Plugin {
   };
 }
 
-/** Module records: every bundle in force-app as `c/<name>`, the stand-ins and the LWC engine. */
+/**
+ * Module records: every bundle in force-app as `c/<name>` (its .js, or its .css for a CSS module),
+ * the stand-ins and the LWC engine.
+ */
 async function moduleRecords(): Promise<{ name: string; path: string }[]> {
   const bundles = (await readdir(LWC_DIR, { withFileTypes: true })).filter((d) => d.isDirectory());
+  const entry = async (name: string): Promise<string> => {
+    const files = await readdir(path.join(LWC_DIR, name));
+    return path.join(LWC_DIR, name, files.includes(`${name}.js`) ? `${name}.js` : `${name}.css`);
+  };
   return [
-    ...bundles.map((d) => ({ name: `c/${d.name}`, path: path.join(LWC_DIR, d.name, `${d.name}.js`) })),
+    ...(await Promise.all(bundles.map(async (d) => ({ name: `c/${d.name}`, path: await entry(d.name) })))),
     { name: 'lightning/uiRecordApi', path: path.join(STUBS, 'uiRecordApi.js') },
     { name: 'lightning/uiGraphQLApi', path: path.join(STUBS, 'uiGraphQLApi.js') },
     { name: 'lightning/navigation', path: path.join(STUBS, 'navigation.js') },

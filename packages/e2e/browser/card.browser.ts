@@ -167,6 +167,15 @@ describe('engagement components in chromium', () => {
     assert.deepEqual((await names()).slice(0, 2), ['Northwind Traders', 'Wide World Importers']);
     await page.locator('section[data-scenario="leaderboard"] select[data-id="trend"]').selectOption('Cooling');
     assert.deepEqual(await names(), ['Adventure Works']);
+    // Both components colour trend chips from one CSS module (c/engagementChips): Cooling is pink here
+    // and on the stale card.
+    const chipColour = (scenario: string) =>
+      page
+        .locator(`section[data-scenario="${scenario}"] .trend-cooling`)
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(await chipColour('leaderboard'), 'rgb(253, 221, 227)');
+    assert.equal(await chipColour('stale'), 'rgb(253, 221, 227)');
     await page.locator('section[data-scenario="leaderboard"] .account-name').first().focus();
     await page.keyboard.press('Enter');
     assert.match(await page.locator('#navigation-log').innerText(), /001000000000004AAA/);
