@@ -12,6 +12,7 @@ import type { Db } from '../store/db';
 import { ACCOUNT_WRITES, type WriteFailure, type WriteLedgerStore } from '../store/writes';
 import type { OutputValue } from './outputs';
 import { log } from '../log';
+import { withRetry, type RetryOptions, type RetryPolicy, type Verdict } from '../sources/retry';
 
 /** One account's desired field values (field API name → value); with `sobject` Lead, `accountId` is the lead's id. */
 export interface AccountValues {
@@ -48,6 +49,8 @@ export interface WriteOptions {
   /** Bulk job polling interval (default 2000 ms; Salesforce asks clients not to poll faster). */
   pollIntervalMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The call retries' jitter, in [0, 1) (default Math.random). */
+  random?: () => number;
   /** Called when a batch's results start being stored (benchmarks time the marks). */
   onSettle?: () => void;
   /** Called after each batch's results are stored (tests throw here to simulate a crash). */
@@ -162,7 +165,7 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     opts,
     byId: new Map(pending.map((p) => [p.accountId, p])),
     result,
-    call: callGate(result, opts.maxApiCalls ?? Infinity, sleep),
+    call: callGate(result, opts.maxApiCalls ?? Infinity, { sleep, random: opts.random }),
     sleep,
     sobject: opts.sobject ?? 'Account',
     ledger,
@@ -193,31 +196,36 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
 }
 
 /**
+ * A call is sent again only after a network error (the request may never have reached Salesforce),
+ * never after an HTTP answer: 3 tries, jittered windows of 100 and 200 ms (../sources/retry.ts says
+ * why resending a write is safe).
+ */
+const CALL_RETRY: RetryPolicy = { attempts: 3, baseMs: 100, maxMs: 1_000 };
+
+/**
  * Every API call of a write goes through here: counted against the budget (a spent budget or
  * Salesforce's REQUEST_LIMIT_EXCEEDED stops the write), timed, and sent again when a kept-alive
  * socket the server closed means the request never ran.
  */
-function callGate(result: WriteResult, maxCalls: number, sleep: (ms: number) => Promise<void>): Call {
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      if (result.apiCalls >= maxCalls) throw new Stop('budget');
-      result.apiCalls++;
-      const t0 = performance.now();
-      try {
-        return await fn();
-      } catch (e) {
-        const code = (e as { errorCode?: string; name?: string }).errorCode ?? (e as { name?: string }).name;
-        if (code === 'REQUEST_LIMIT_EXCEEDED') throw new Stop('limit');
-        if (attempt < 3 && isNetworkError(e)) {
-          await sleep(100 * attempt);
-          continue;
+function callGate(result: WriteResult, maxCalls: number, retry: Pick<RetryOptions, 'sleep' | 'random'>): Call {
+  return <T>(fn: () => Promise<T>): Promise<T> =>
+    withRetry(
+      async (): Promise<Verdict<T>> => {
+        if (result.apiCalls >= maxCalls) throw new Stop('budget');
+        result.apiCalls++;
+        const t0 = performance.now();
+        try {
+          return { done: await fn() };
+        } catch (e) {
+          const code = (e as { errorCode?: string; name?: string }).errorCode ?? (e as { name?: string }).name;
+          if (code === 'REQUEST_LIMIT_EXCEEDED') throw new Stop('limit');
+          return isNetworkError(e) ? { backoff: e } : { fail: e };
+        } finally {
+          result.apiMs += performance.now() - t0;
         }
-        throw e;
-      } finally {
-        result.apiMs += performance.now() - t0;
-      }
-    }
-  };
+      },
+      { policy: CALL_RETRY, ...retry },
+    );
 }
 
 /** Stores a batch's outcomes in the ledger and the result; returns the ids that failed to lock. */

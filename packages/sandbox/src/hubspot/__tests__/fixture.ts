@@ -119,6 +119,7 @@ export function pullContext(over: Partial<MapPullContext> = {}): {
     sleep: async (ms) => {
       sleeps.push(ms);
     },
+    random: () => 1, // each backoff is the top of its jitter window
     ...over,
   };
   return { ctx, sleeps, calls: () => calls };

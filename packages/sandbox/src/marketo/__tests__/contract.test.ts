@@ -51,6 +51,7 @@ function setup(e: MarketoEmulator, since: MapCheckpoint = { watermark: null, cur
     sleep: async (ms) => {
       waits.push(ms);
     },
+    random: () => 1, // each backoff is the top of its jitter window
   };
   return { connector, ctx, waits, calls: () => calls };
 }

@@ -7,6 +7,7 @@
  * https://developers.hubspot.com/docs/api-reference/error-handling
  */
 import { MapSourceError } from '../map/types';
+import { DEFAULT_RETRY, withRetry, type Verdict } from '../retry';
 
 /** How the client signs in. */
 export type HubspotAuth =
@@ -20,6 +21,8 @@ export interface HubspotClientOptions {
   auth: HubspotAuth;
   fetch: typeof fetch;
   sleep(ms: number): Promise<void>;
+  /** The retries' jitter, in [0, 1) (default Math.random). */
+  random?: () => number;
   countCall(): void;
   /** The run's clock, for the OAuth token's expiry. */
   now(): number;
@@ -43,8 +46,6 @@ interface ErrorBody {
  */
 const SECONDLY_WAIT_MS = 1_000;
 const TEN_SECONDLY_WAIT_MS = 10_000;
-/** 5xx and dropped connections: 1 s, 2 s, 4 s, 8 s. */
-const SERVER_BACKOFF_MS = 1_000;
 /** Refresh an OAuth token this long before HubSpot says it expires (its clock and ours differ). */
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -147,95 +148,103 @@ export class HubspotClient {
     await this.o.sleep(Number.isFinite(interval) && interval > 0 ? interval : TEN_SECONDLY_WAIT_MS);
   }
 
+  /**
+   * One request through the retry policy (../retry.ts; DEFAULT_RETRY: 5xx and dropped connections
+   * back off in jittered windows of 1, 2, 4 and 8 s; a 429 waits per waitFor429; an OAuth 401
+   * refreshes the token once).
+   */
   private async request(method: 'GET' | 'POST', pathAndQuery: string, body?: string): Promise<unknown> {
     const max = this.o.maxAttempts ?? 5;
     const endpoint = pathAndQuery.split('?')[0]!;
-    let refreshed = false;
-    for (let attempt = 1; ; attempt++) {
-      const token = await this.bearer(false);
-      let res: Response;
-      try {
-        res = await this.send(`${this.o.baseUrl}${pathAndQuery}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json',
-            ...(body ? { 'content-type': 'application/json' } : {}),
-          },
-          body,
-        });
-      } catch (e) {
-        if (attempt >= max) throw e;
-        await this.o.sleep(SERVER_BACKOFF_MS * 2 ** (attempt - 1));
-        continue;
-      }
-      const text = await res.text();
-      if (res.ok) {
-        await this.paceBurst(res.headers);
+    return withRetry(
+      async (attempt): Promise<Verdict<unknown>> => {
+        const token = await this.bearer(false);
+        let res: Response;
         try {
-          return JSON.parse(text) as unknown;
-        } catch (cause) {
-          throw new MapSourceError(
-            'hubspot',
-            'MALFORMED',
-            `${method} ${endpoint} answered ${res.status} with a body that is not JSON (${text.length} bytes); the next run resumes from the last stored page`,
-            'malformed',
-            { cause },
-          );
+          res = await this.send(`${this.o.baseUrl}${pathAndQuery}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${token}`,
+              accept: 'application/json',
+              ...(body ? { 'content-type': 'application/json' } : {}),
+            },
+            body,
+          });
+        } catch (e) {
+          return { backoff: e };
         }
-      }
-      const e = parseError(text);
-      const what =
-        `${method} ${endpoint} → ${res.status} ${e.category ?? e.policyName ?? ''}: ${e.message ?? ''}`.trim();
-      if (res.status === 401) {
-        // A private-app token does not expire; an OAuth token may have expired early (or been
-        // revoked and re-issued): refresh once, then give up.
-        if (this.o.auth.kind === 'oauth' && !refreshed) {
-          refreshed = true;
+        const text = await res.text();
+        if (res.ok) {
+          await this.paceBurst(res.headers);
+          try {
+            return { done: JSON.parse(text) as unknown };
+          } catch (cause) {
+            throw new MapSourceError(
+              'hubspot',
+              'MALFORMED',
+              `${method} ${endpoint} answered ${res.status} with a body that is not JSON (${text.length} bytes); the next run resumes from the last stored page`,
+              'malformed',
+              { cause },
+            );
+          }
+        }
+        const e = parseError(text);
+        const what =
+          `${method} ${endpoint} → ${res.status} ${e.category ?? e.policyName ?? ''}: ${e.message ?? ''}`.trim();
+        if (res.status === 401) {
+          const refused = new MapSourceError(
+            'hubspot',
+            e.category ?? 'UNAUTHORIZED',
+            `${what}. ${this.o.auth.kind === 'oauth' ? 'The refreshed token was refused too: reconnect the HubSpot app' : 'Check the private app access token (HUBSPOT_ACCESS_TOKEN)'}`,
+            'auth',
+          );
+          // A private-app token does not expire; an OAuth token may have expired early (or been
+          // revoked and re-issued): refresh once, then give up.
+          return this.o.auth.kind === 'oauth' ? { reauth: refused } : { fail: refused };
+        }
+        if (res.status === 403)
+          return {
+            fail: new MapSourceError(
+              'hubspot',
+              e.category ?? 'FORBIDDEN',
+              `${what}. Give the private app (or OAuth app) the scopes Pulse needs: crm.objects.contacts.read, crm.objects.companies.read, content, forms, analytics.behavioral_events.send`,
+              'auth',
+            ),
+          };
+        if (res.status === 429) {
+          const policy = e.policyName ?? '';
+          if (policy === 'DAILY')
+            return {
+              fail: new MapSourceError(
+                'hubspot',
+                'DAILY',
+                `the portal's daily API allowance is spent (${e.message ?? '429 DAILY'}); it resets at midnight in the portal's time zone and the next run resumes where this one stopped`,
+                'quota',
+              ),
+            };
+          return {
+            waitThen: waitFor429(policy, res.headers, attempt),
+            error: new MapSourceError(
+              'hubspot',
+              policy || 'RATE_LIMIT',
+              `${what} (still limited after ${max} attempts)`,
+              'rate',
+            ),
+          };
+        }
+        const failed = new MapSourceError('hubspot', e.category ?? `HTTP_${res.status}`, what, 'http');
+        return res.status >= 500 ? { backoff: failed } : { fail: failed };
+      },
+      {
+        policy: { ...DEFAULT_RETRY, attempts: max },
+        sleep: this.o.sleep,
+        random: this.o.random,
+        reauth: async () => {
           this.token = null;
           await this.bearer(true);
-          attempt--;
-          continue;
-        }
-        throw new MapSourceError(
-          'hubspot',
-          e.category ?? 'UNAUTHORIZED',
-          `${what}. ${this.o.auth.kind === 'oauth' ? 'The refreshed token was refused too: reconnect the HubSpot app' : 'Check the private app access token (HUBSPOT_ACCESS_TOKEN)'}`,
-          'auth',
-        );
-      }
-      if (res.status === 403)
-        throw new MapSourceError(
-          'hubspot',
-          e.category ?? 'FORBIDDEN',
-          `${what}. Give the private app (or OAuth app) the scopes Pulse needs: crm.objects.contacts.read, crm.objects.companies.read, content, forms, analytics.behavioral_events.send`,
-          'auth',
-        );
-      if (res.status === 429) {
-        const policy = e.policyName ?? '';
-        if (policy === 'DAILY')
-          throw new MapSourceError(
-            'hubspot',
-            'DAILY',
-            `the portal's daily API allowance is spent (${e.message ?? '429 DAILY'}); it resets at midnight in the portal's time zone and the next run resumes where this one stopped`,
-            'quota',
-          );
-        if (attempt >= max)
-          throw new MapSourceError(
-            'hubspot',
-            policy || 'RATE_LIMIT',
-            `${what} (still limited after ${max} attempts)`,
-            'rate',
-          );
-        await this.o.sleep(waitFor429(policy, res.headers, attempt));
-        continue;
-      }
-      if (res.status >= 500 && attempt < max) {
-        await this.o.sleep(SERVER_BACKOFF_MS * 2 ** (attempt - 1));
-        continue;
-      }
-      throw new MapSourceError('hubspot', e.category ?? `HTTP_${res.status}`, what, 'http');
-    }
+        },
+      },
+    );
   }
 }
 

@@ -185,6 +185,7 @@ export class HubspotConnector implements MapConnector {
       auth: this.config.auth,
       fetch: ctx.fetch,
       sleep: ctx.sleep,
+      random: ctx.random,
       countCall: ctx.countCall,
       now: () => Date.now(),
     });

@@ -71,6 +71,8 @@ export interface MapPullContext {
   fetch: typeof fetch;
   /** Waits between retries (injected so tests do not sleep). */
   sleep(ms: number): Promise<void>;
+  /** The retries' jitter, in [0, 1) (default Math.random; tests pass () => 1 for exact waits). */
+  random?: () => number;
 }
 
 /** A vendor connector: pages of people and activities from `ctx.since` up to `ctx.now`. */

@@ -7,21 +7,20 @@
 import { z } from 'zod';
 import { MapSourceError } from '../map/types';
 import type { MarketoActivityRecord, MarketoTypeDef } from './activityTypes';
+import { backoffCapMs, withRetry, type RetryPolicy, type Verdict } from '../retry';
 
-/** How the client retries (only reads are made, so every retried call is safe to repeat). */
-export interface RetryPolicy {
-  /** Tries per request, the first included. */
-  attempts: number;
-  /** First wait after 606 (rate: 100 calls per rolling 20 s, so waiting seconds, not millis, helps). */
+/**
+ * How the client retries (../retry.ts; only reads are made, so every retried call is safe to repeat).
+ * `baseMs` starts the backoff after 615 (10 calls in flight), 5xx, network errors and Marketo's
+ * transient 604/608/611/713; `rateWaitMs` starts the waits after 606 (rate: 100 calls per rolling
+ * 20 s, so waiting seconds, not millis, helps); `maxMs` caps both (the rate window is 20 s).
+ */
+export interface MarketoRetryPolicy extends RetryPolicy {
   rateWaitMs: number;
-  /** First wait after 615 (10 calls in flight), 5xx and Marketo's transient 604/608/611/713. */
-  waitMs: number;
-  /** No single wait is longer (the rate window is 20 s). */
-  maxWaitMs: number;
 }
 
-/** Defaults: 1 try + 5 retries; doubling waits of 5/10/20/20/20 s after 606 and 1/2/4/8/16 s otherwise. */
-export const RETRY_POLICY: RetryPolicy = { attempts: 6, rateWaitMs: 5_000, waitMs: 1_000, maxWaitMs: 20_000 };
+/** Defaults: 1 try + 5 retries; waits of 5/10/20/20/20 s after 606, jittered backoff windows of 1/2/4/8/16 s otherwise. */
+export const RETRY_POLICY: MarketoRetryPolicy = { attempts: 6, baseMs: 1_000, maxMs: 20_000, rateWaitMs: 5_000 };
 
 /** Codes that mean "not executed, try again later" (the response-level 5xx are Marketo's own). */
 const TRANSIENT = new Set(['500', '502', '604', '608', '611', '713']);
@@ -29,7 +28,7 @@ const TRANSIENT = new Set(['500', '502', '604', '608', '611', '713']);
 const REAUTH = new Set(['601', '602']);
 /** The client asks for a new token this long before Marketo says it expires (as tap-marketo does). */
 const TOKEN_MARGIN_S = 15;
-/** Re-authentications allowed for one request (a token refused twice in a row is a real problem). */
+/** Re-authentications allowed for one request (a token refused again after that is a real problem). */
 const MAX_REAUTH = 2;
 
 /** What the client needs. */
@@ -40,11 +39,13 @@ export interface MarketoClientOptions {
   clientSecret: string;
   fetch: typeof fetch;
   sleep(ms: number): Promise<void>;
+  /** The retries' jitter, in [0, 1) (default Math.random). */
+  random?: () => number;
   /** Called once per HTTP request, identity calls and retries included. */
   countCall(): void;
   /** Milliseconds now, for token expiry (default Date.now). */
   clock?: () => number;
-  retry?: RetryPolicy;
+  retry?: MarketoRetryPolicy;
   /** At most `calls` requests per `windowMs` from this client (null: no pacing, rely on 606). */
   pacing?: Pacing | null;
 }
@@ -148,7 +149,7 @@ export const LEADS_PER_CALL = 300;
 export class MarketoClient {
   private access: { token: string; expiresAt: number } | null = null;
   private readonly clock: () => number;
-  private readonly retry: RetryPolicy;
+  private readonly retry: MarketoRetryPolicy;
   private readonly base: string;
   private readonly pacing: Pacing | null;
   /** When this client's recent calls were made (oldest first), for pacing. */
@@ -229,15 +230,14 @@ export class MarketoClient {
     what: string,
   ): Promise<T> {
     const url = `${this.base}${path}?${new URLSearchParams(params).toString()}`;
-    let reauths = 0;
-    for (let attempt = 1; ; attempt++) {
+    return withRetry(async (attempt): Promise<Verdict<T>> => {
       const token = await this.token();
       const res = await this.send(url, { authorization: `Bearer ${token}`, accept: 'application/json' }, what);
       let failure: { code: string; message: string; kind: 'rate' | 'http' };
       if (res.kind === 'http') {
         failure = { code: `HTTP_${res.status}`, message: `HTTP ${res.status}`, kind: 'http' };
         if (res.status < 500)
-          throw new MapSourceError('marketo', failure.code, `${what}: Marketo answered HTTP ${res.status}`);
+          return { fail: new MapSourceError('marketo', failure.code, `${what}: Marketo answered HTTP ${res.status}`) };
       } else if (res.kind === 'network') {
         failure = { code: 'NETWORK', message: res.message, kind: 'http' };
       } else {
@@ -249,50 +249,59 @@ export class MarketoClient {
             const issue = parsed.error.issues[0];
             throw malformed(what, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unexpected shape'}`);
           }
-          return parsed.data;
+          return { done: parsed.data };
         }
         const err = env.data.errors?.[0] ?? { code: 'UNKNOWN', message: 'success:false without errors' };
         const message = err.message ?? '';
         if (REAUTH.has(err.code)) {
-          this.access = null;
-          if (++reauths > MAX_REAUTH)
-            throw new MapSourceError(
+          this.access = null; // the next attempt asks the identity endpoint
+          return {
+            reauth: new MapSourceError(
               'marketo',
               err.code,
               `${what}: Marketo refused a fresh access token (${err.code} ${message}); check the API user's role and the IP allowlist`,
               'auth',
-            );
-          attempt--; // a re-auth is not a retry of a failed call
-          continue;
+            ),
+          };
         }
         if (err.code === '607')
-          throw new MapSourceError(
-            'marketo',
-            '607',
-            `daily API quota reached (${message}); the pull resumes after Marketo resets the quota at midnight US Central`,
-            'quota',
-          );
+          return {
+            fail: new MapSourceError(
+              'marketo',
+              '607',
+              `daily API quota reached (${message}); the pull resumes after Marketo resets the quota at midnight US Central`,
+              'quota',
+            ),
+          };
         if (err.code === '603')
-          throw new MapSourceError(
-            'marketo',
-            '603',
-            `${what}: access denied (${message}); give the API user's role "Read-Only Activity" and "Read-Only Lead", or allow this host's IP`,
-            'auth',
-          );
+          return {
+            fail: new MapSourceError(
+              'marketo',
+              '603',
+              `${what}: access denied (${message}); give the API user's role "Read-Only Activity" and "Read-Only Lead", or allow this host's IP`,
+              'auth',
+            ),
+          };
         if (err.code !== '606' && err.code !== '615' && !TRANSIENT.has(err.code))
-          throw new MapSourceError('marketo', err.code, `${what}: Marketo error ${err.code} ${message}`);
+          return { fail: new MapSourceError('marketo', err.code, `${what}: Marketo error ${err.code} ${message}`) };
         failure = { code: err.code, message, kind: err.code === '606' ? 'rate' : 'http' };
       }
-      if (attempt >= this.retry.attempts)
-        throw new MapSourceError(
-          'marketo',
-          failure.code,
-          `${what}: still failing after ${attempt} tries (${failure.code} ${failure.message}); try the sync again later`,
-          failure.kind,
-        );
-      const first = failure.code === '606' ? this.retry.rateWaitMs : this.retry.waitMs;
-      await this.opts.sleep(Math.min(this.retry.maxWaitMs, first * 2 ** (attempt - 1)));
-    }
+      const error = new MapSourceError(
+        'marketo',
+        failure.code,
+        `${what}: still failing after ${attempt} tries (${failure.code} ${failure.message}); try the sync again later`,
+        failure.kind,
+      );
+      // 606: the rate window is Marketo's (rolling 20 s), so its waits are not jittered.
+      return failure.code === '606'
+        ? { waitThen: backoffCapMs({ ...this.retry, baseMs: this.retry.rateWaitMs }, attempt), error }
+        : { backoff: error };
+    }, this.retryOptions(MAX_REAUTH));
+  }
+
+  /** The retry loop's policy and side effects; `reauths` re-authentications per call. */
+  private retryOptions(reauths = 0) {
+    return { policy: this.retry, sleep: this.opts.sleep, random: this.opts.random, reauths };
   }
 
   /** The current access token, asking the identity endpoint when there is none or it is about to expire. */
@@ -303,7 +312,7 @@ export class MarketoClient {
       client_id: this.opts.clientId,
       client_secret: this.opts.clientSecret,
     }).toString()}`;
-    for (let attempt = 1; ; attempt++) {
+    return withRetry(async (attempt): Promise<Verdict<string>> => {
       const res = await this.send(url, { accept: 'application/json' }, 'the access token');
       if (res.kind === 'json') {
         const body = TokenBody.safeParse(res.body);
@@ -311,23 +320,25 @@ export class MarketoClient {
         const life =
           body.data.expires_in > TOKEN_MARGIN_S ? body.data.expires_in - TOKEN_MARGIN_S : body.data.expires_in;
         this.access = { token: body.data.access_token, expiresAt: this.clock() + life * 1000 };
-        return body.data.access_token;
+        return { done: body.data.access_token };
       }
       if (res.kind === 'http' && res.status < 500)
-        throw new MapSourceError(
-          'marketo',
-          `HTTP_${res.status}`,
-          `the identity endpoint refused the client id/secret (HTTP ${res.status}); copy clientId and clientSecret from Admin > Integration > LaunchPoint > View Details`,
-          'auth',
-        );
-      if (attempt >= this.retry.attempts)
-        throw new MapSourceError(
+        return {
+          fail: new MapSourceError(
+            'marketo',
+            `HTTP_${res.status}`,
+            `the identity endpoint refused the client id/secret (HTTP ${res.status}); copy clientId and clientSecret from Admin > Integration > LaunchPoint > View Details`,
+            'auth',
+          ),
+        };
+      return {
+        backoff: new MapSourceError(
           'marketo',
           res.kind === 'http' ? `HTTP_${res.status}` : 'NETWORK',
           `the identity endpoint is not answering (${res.kind === 'http' ? `HTTP ${res.status}` : res.message}) after ${attempt} tries; check baseUrl`,
-        );
-      await this.opts.sleep(Math.min(this.retry.maxWaitMs, this.retry.waitMs * 2 ** (attempt - 1)));
-    }
+        ),
+      };
+    }, this.retryOptions());
   }
 
   /** Waits, when the pacing window is full, until its oldest call leaves it. */

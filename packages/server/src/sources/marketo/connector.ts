@@ -21,7 +21,7 @@ import type {
 } from '../map/types';
 import { MapSourceError } from '../map/types';
 import { resolveTypeIds, toMapActivity } from './activityTypes';
-import { DEFAULT_PACING, MarketoClient, type MarketoLead, type Pacing, type RetryPolicy } from './client';
+import { DEFAULT_PACING, MarketoClient, type MarketoLead, type Pacing, type MarketoRetryPolicy } from './client';
 
 /**
  * A pull without a stored cursor starts this long before the watermark, so activities Marketo
@@ -92,7 +92,7 @@ export function validateMarketoConfig(config: MapConnectionConfig): MapConnectio
 
 /** Test and tuning knobs of one connector (production uses the defaults). */
 export interface MarketoConnectorOptions {
-  retry?: RetryPolicy;
+  retry?: MarketoRetryPolicy;
   /** Milliseconds now for access-token expiry (default Date.now). */
   clock?: () => number;
 }
@@ -114,6 +114,7 @@ export class MarketoConnector implements MapConnector {
       clientSecret: this.config.secrets.clientSecret ?? '',
       fetch: ctx.fetch,
       sleep: ctx.sleep,
+      random: ctx.random,
       countCall: ctx.countCall,
       clock: this.options.clock,
       retry: this.options.retry,

@@ -5,6 +5,7 @@
  * https://developer.salesforce.com/docs/marketing/pardot/guide/version5overview.html
  */
 import { MapSourceError } from '../map/types';
+import { DEFAULT_RETRY, withRetry, type Verdict } from '../retry';
 
 /** The v5 error codes the client acts on (error-codes page). */
 export const PARDOT_CODES = {
@@ -30,6 +31,8 @@ export interface PardotClientOptions {
   token(fresh: boolean): Promise<string>;
   fetch: typeof fetch;
   sleep(ms: number): Promise<void>;
+  /** The retries' jitter, in [0, 1) (default Math.random). */
+  random?: () => number;
   countCall(): void;
   /** Attempts per request for retryable answers (default 5). */
   maxAttempts?: number;
@@ -42,14 +45,15 @@ export interface PardotResponse {
 }
 
 /**
- * Back-off per retryable answer. Concurrency (66) clears as soon as another request finishes,
- * so a second is enough to start; the per-minute limit (202) needs the minute to roll over;
- * 5xx and timeouts (214) back off exponentially from 2 s.
+ * How a retryable answer is waited out (../retry.ts). The per-minute limit (202, or a bare 429)
+ * needs the minute to roll over: a minute, not jittered. Concurrency (66) clears as soon as another
+ * request finishes, so its backoff windows start at a second; 5xx, timeouts (214) and network
+ * errors start at 2 s.
  */
-function backoffMs(code: number | null, status: number, attempt: number): number {
-  if (code === PARDOT_CODES.PER_MINUTE || (status === 429 && code === null)) return 60_000;
-  if (code === PARDOT_CODES.CONCURRENCY) return 1_000 * 2 ** (attempt - 1);
-  return 2_000 * 2 ** (attempt - 1);
+function retryVerdict(code: number | null, status: number, error: MapSourceError): Verdict<never> {
+  if (code === PARDOT_CODES.PER_MINUTE || (status === 429 && code === null)) return { waitThen: 60_000, error };
+  if (code === PARDOT_CODES.CONCURRENCY) return { backoff: error, baseMs: 1_000 };
+  return { backoff: error };
 }
 
 function retryable(code: number | null, status: number): boolean {
@@ -83,59 +87,59 @@ export class PardotClient {
 
   /**
    * GETs an absolute URL (a built query or a `nextPageUrl`) and returns its JSON. Retries
-   * concurrency, per-minute, timeout and 5xx answers with back-off; refreshes the token once
-   * on 184/401; throws MapSourceError otherwise (code = Pardot's code or `HTTP_<status>`).
+   * concurrency, per-minute, timeout and 5xx answers with back-off; refreshes the token once on
+   * 184/401 (not counted as an attempt); throws MapSourceError otherwise (code = Pardot's code or
+   * `HTTP_<status>`).
    */
   async get(url: string): Promise<PardotResponse> {
-    const max = this.o.maxAttempts ?? 5;
-    let refreshed = false;
     let token = await this.o.token(false);
-    for (let attempt = 1; ; attempt++) {
-      this.o.countCall();
-      let res: Response;
-      try {
-        res = await this.o.fetch(url, {
-          headers: {
-            authorization: `Bearer ${token}`,
-            'pardot-business-unit-id': this.o.businessUnitId,
-            accept: 'application/json',
-          },
-        });
-      } catch (cause) {
-        if (attempt < max) {
-          await this.o.sleep(backoffMs(null, 0, attempt));
-          continue;
-        }
-        throw new MapSourceError('pardot', 'NETWORK', `cannot reach ${this.o.baseUrl}: check baseUrl`, 'http', {
-          cause,
-        });
-      }
-      const text = await res.text();
-      if (res.ok) {
+    return withRetry(
+      async (attempt): Promise<Verdict<PardotResponse>> => {
+        this.o.countCall();
+        let res: Response;
         try {
-          return { body: JSON.parse(text) as unknown, headers: res.headers };
+          res = await this.o.fetch(url, {
+            headers: {
+              authorization: `Bearer ${token}`,
+              'pardot-business-unit-id': this.o.businessUnitId,
+              accept: 'application/json',
+            },
+          });
         } catch (cause) {
-          throw new MapSourceError(
-            'pardot',
-            'MALFORMED',
-            `${pathOf(url)} answered ${res.status} with a body that is not JSON`,
-            'malformed',
-            { cause },
-          );
+          return {
+            backoff: new MapSourceError('pardot', 'NETWORK', `cannot reach ${this.o.baseUrl}: check baseUrl`, 'http', {
+              cause,
+            }),
+          };
         }
-      }
-      const { code, message } = errorBody(text);
-      if ((code === PARDOT_CODES.TOKEN_INVALID || (res.status === 401 && code === null)) && !refreshed) {
-        refreshed = true;
-        token = await this.o.token(true);
-        continue;
-      }
-      if (retryable(code, res.status) && attempt < max) {
-        await this.o.sleep(backoffMs(code, res.status, attempt));
-        continue;
-      }
-      throw this.error(code, res.status, message, url, attempt);
-    }
+        const text = await res.text();
+        if (res.ok) {
+          try {
+            return { done: { body: JSON.parse(text) as unknown, headers: res.headers } };
+          } catch (cause) {
+            throw new MapSourceError(
+              'pardot',
+              'MALFORMED',
+              `${pathOf(url)} answered ${res.status} with a body that is not JSON`,
+              'malformed',
+              { cause },
+            );
+          }
+        }
+        const { code, message } = errorBody(text);
+        const error = this.error(code, res.status, message, url, attempt);
+        if (code === PARDOT_CODES.TOKEN_INVALID || (res.status === 401 && code === null)) return { reauth: error };
+        return retryable(code, res.status) ? retryVerdict(code, res.status, error) : { fail: error };
+      },
+      {
+        policy: { ...DEFAULT_RETRY, attempts: this.o.maxAttempts ?? 5, baseMs: 2_000 },
+        sleep: this.o.sleep,
+        random: this.o.random,
+        reauth: async () => {
+          token = await this.o.token(true);
+        },
+      },
+    );
   }
 
   private error(code: number | null, status: number, message: string, url: string, attempts: number): MapSourceError {

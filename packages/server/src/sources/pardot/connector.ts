@@ -97,6 +97,7 @@ export class PardotConnector implements MapConnector {
       businessUnitId: this.settings.businessUnitId,
       fetch: ctx.fetch,
       sleep: ctx.sleep,
+      random: ctx.random,
       countCall: ctx.countCall,
       token: async (fresh) => {
         if (fresh || !this.token) this.token = await this.signIn(ctx);

@@ -2,6 +2,7 @@ import { Connection } from 'jsforce';
 import { createPrivateKey, sign } from 'node:crypto';
 import type { SalesforceAuth } from '../../config';
 import { PulseError } from '../../errors';
+import { withRetry, type RetryOptions, type RetryPolicy, type Verdict } from '../retry';
 
 /** The API version every call uses (jsforce defaults to 50.0). */
 export const API_VERSION = '62.0';
@@ -36,11 +37,21 @@ export function jwtAssertion(auth: Extract<SalesforceAuth, { kind: 'jwt' }>, now
   return `${body}.${sign('RSA-SHA256', Buffer.from(body), key).toString('base64url')}`;
 }
 
-/** Sign-in attempts when the token endpoint cannot be reached at all. */
-const TOKEN_TRIES = 3;
+/**
+ * Sign-in tries when the token endpoint cannot be reached at all (../retry.ts: jittered windows of
+ * 100 and 200 ms). A token request is safe to repeat; an HTTP answer (a refusal) is final.
+ */
+const TOKEN_RETRY: RetryPolicy = { attempts: 3, baseMs: 100, maxMs: 1_000 };
+
+/** The token retries' side effects (default: real timers, Math.random). */
+export type TokenRetry = Partial<Pick<RetryOptions, 'sleep' | 'random'>>;
 
 /** Asks the org's token endpoint for an access token with whichever grant is configured. */
-export async function fetchToken(auth: SalesforceAuth, fetchFn: typeof fetch = fetch): Promise<Token> {
+export async function fetchToken(
+  auth: SalesforceAuth,
+  fetchFn: typeof fetch = fetch,
+  retry: TokenRetry = {},
+): Promise<Token> {
   const form = new URLSearchParams();
   if (auth.kind === 'client_credentials') {
     form.set('grant_type', 'client_credentials');
@@ -55,23 +66,30 @@ export async function fetchToken(auth: SalesforceAuth, fetchFn: typeof fetch = f
     if (auth.clientSecret) form.set('client_secret', auth.clientSecret);
     form.set('refresh_token', auth.refreshToken);
   }
-  let res: Response | null = null;
   // A kept-alive socket the server has just closed fails the POST before it is sent: try again on a
   // fresh one. A login URL that is really unreachable fails every try and names SF_LOGIN_URL.
-  for (let attempt = 1; !res; attempt++) {
-    try {
-      res = await fetchFn(`${auth.loginUrl}/services/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: form.toString(),
-      });
-    } catch (cause) {
-      if (attempt >= TOKEN_TRIES) {
-        throw new PulseError('SF_AUTH', `cannot reach ${auth.loginUrl}: check SF_LOGIN_URL`, {}, { cause });
+  const res = await withRetry(
+    async (): Promise<Verdict<Response>> => {
+      try {
+        return {
+          done: await fetchFn(`${auth.loginUrl}/services/oauth2/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+            body: form.toString(),
+          }),
+        };
+      } catch (cause) {
+        return {
+          backoff: new PulseError('SF_AUTH', `cannot reach ${auth.loginUrl}: check SF_LOGIN_URL`, {}, { cause }),
+        };
       }
-      await new Promise((r) => setTimeout(r, 100 * attempt));
-    }
-  }
+    },
+    {
+      policy: TOKEN_RETRY,
+      sleep: retry.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))),
+      random: retry.random,
+    },
+  );
   const body = (await res.json().catch(() => ({}))) as Record<string, string | undefined>;
   if (!res.ok || !body.access_token || !body.instance_url) {
     throw new PulseError(

@@ -40,6 +40,7 @@ function client(auth: HubspotAuth, answers: Answer[], clock = { t: 0 }) {
     sleep: async (ms) => {
       sleeps.push(ms);
     },
+    random: () => 1, // each backoff is the top of its jitter window
     countCall: () => {
       calls++;
     },

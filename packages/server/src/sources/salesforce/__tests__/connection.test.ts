@@ -38,6 +38,20 @@ describe('fetchToken', () => {
     expect(calls).toBe(3);
   });
 
+  it('backs off between tries in jittered windows of 100 and 200 ms', async () => {
+    const down = (async () => {
+      throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
+    }) as typeof fetch;
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    await expect(fetchToken(auth, down, { sleep, random: () => 1 })).rejects.toMatchObject({ code: 'SF_AUTH' });
+    expect(waits).toEqual([100, 200]);
+    await expect(fetchToken(auth, down, { sleep, random: () => 0.25 })).rejects.toMatchObject({ code: 'SF_AUTH' });
+    expect(waits).toEqual([100, 200, 25, 50]);
+  });
+
   it('does not retry a refusal: the message says which grant and what to check', async () => {
     let calls = 0;
     const refuse = (async () => {
