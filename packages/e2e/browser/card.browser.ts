@@ -12,6 +12,9 @@ import type { Server } from 'node:http';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildPreview, servePreview } from '@pulse/tools/preview/preview';
 
+// The page's own function, for code evaluated in the browser (the Node project has no DOM types).
+declare function getComputedStyle(el: unknown): { backgroundColor: string };
+
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SCREENSHOTS = path.join(ROOT, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
