@@ -18,7 +18,7 @@ import {
   type WritePreflightProblem,
 } from './writePreflight';
 import { apiBudget } from './writeback';
-import { diffAccounts, writeAccounts, type AccountValues, type WriteOptions } from './writer';
+import { diffAccounts, writeAccounts, type AccountValues, type WriteOptions, type WriteTally } from './writer';
 
 /** The Lead field of each output (fixed: the package's fields, not remappable). */
 export const LEAD_FIELD: Readonly<Record<LeadOutputKey, string>> = Object.fromEntries(
@@ -79,21 +79,11 @@ export interface LeadWriteBackOptions extends Pick<
 }
 
 /** How a lead write-back ended. */
-export interface LeadWriteResult {
-  /** ok: every changed lead confirmed or permanently failed; budget/limit: stopped early, rest next time. */
-  status: 'ok' | 'budget' | 'limit';
-  mode: 'none' | 'collections' | 'bulk';
+export interface LeadWriteResult extends WriteTally<LeadWriteFailure> {
   /** Leads with a match (or a cleared one) to write. */
   leadsMatched: number;
   leadsChanged: number;
   leadsWritten: number;
-  fieldsWritten: number;
-  /** Write calls (the describe and /limits before them are not counted, like the Account write). */
-  apiCalls: number;
-  lockRetries: number;
-  failures: LeadWriteFailure[];
-  /** Changed leads neither confirmed nor failed (sent again next write). */
-  pending: number;
 }
 
 /**

@@ -57,21 +57,26 @@ export interface WriteOptions {
   afterBatch?: (batch: { mode: 'collections' | 'bulk' | 'serial'; records: number }) => void | Promise<void>;
 }
 
-/** How a write ended. */
-export interface WriteResult {
+/** How any write-back ended (the Account write and the Lead write). */
+export interface WriteTally<Failure> {
   /** ok: everything changed is confirmed or permanently failed; budget/limit: stopped early, rest next time. */
   status: 'ok' | 'budget' | 'limit';
   mode: 'none' | 'collections' | 'bulk';
+  fieldsWritten: number;
+  /** Write calls (the describe and /limits before them are not counted). */
+  apiCalls: number;
+  lockRetries: number;
+  failures: Failure[];
+  /** Changed records neither confirmed nor failed (sent again next write). */
+  pending: number;
+}
+
+/** How an Account write ended. */
+export interface WriteResult extends WriteTally<WriteFailure> {
   accountsChanged: number;
   accountsWritten: number;
-  fieldsWritten: number;
-  apiCalls: number;
   /** Wall time spent inside API calls (not the polling waits, not the database). */
   apiMs: number;
-  lockRetries: number;
-  failures: WriteFailure[];
-  /** Changed accounts neither confirmed nor failed (sent again next write). */
-  pending: number;
 }
 
 /** One record to send: only its changed fields, values as JSON text for the written_values table. */

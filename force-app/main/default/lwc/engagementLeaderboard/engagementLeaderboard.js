@@ -6,7 +6,15 @@ import { NavigationMixin } from 'lightning/navigation';
 import USER_ID from '@salesforce/user/Id';
 import LABELS from 'c/engagementLabels';
 import { reduceErrors } from 'c/ldsUtils';
-import { bandClass, formatChange, formatLabel, normalizeScore, recordUrl, trendChip } from 'c/engagementUtils';
+import {
+  bandClass,
+  formatChange,
+  formatLabel,
+  normalizeScore,
+  recordPageOfClick,
+  recordUrl,
+  trendChip,
+} from 'c/engagementUtils';
 
 /** Enough rows for a rep's book of business; the list is ranked and filtered on the client. */
 const PAGE_SIZE = 200;
@@ -175,14 +183,9 @@ export default class EngagementLeaderboard extends NavigationMixin(LightningElem
   }
 
   handleAccountClick(event) {
-    const recordId = event.currentTarget.dataset.id;
-    if (!recordId) {
-      return;
+    const page = recordPageOfClick(event, 'Account');
+    if (page) {
+      this[NavigationMixin.Navigate](page);
     }
-    event.preventDefault();
-    this[NavigationMixin.Navigate]({
-      type: 'standard__recordPage',
-      attributes: { recordId, objectApiName: 'Account', actionName: 'view' },
-    });
   }
 }

@@ -32,6 +32,7 @@ import {
   parseContributors,
   parseHistory,
   parsePersonas,
+  recordPageOfClick,
   recordUrl,
   ringDash,
   sparklinePoints,
@@ -371,15 +372,10 @@ export default class EngagementScoreCard extends NavigationMixin(LightningElemen
   // ---- events ----
 
   handlePersonClick(event) {
-    const recordId = event.currentTarget.dataset.id;
-    if (!recordId) {
-      return;
+    // A contributor is a contact or a lead: the record page finds the object from the id.
+    const page = recordPageOfClick(event);
+    if (page) {
+      this[NavigationMixin.Navigate](page);
     }
-    // Keep the href for open-in-new-tab, but navigate inside Lightning on a plain click.
-    event.preventDefault();
-    this[NavigationMixin.Navigate]({
-      type: 'standard__recordPage',
-      attributes: { recordId, actionName: 'view' },
-    });
   }
 }

@@ -291,3 +291,17 @@ export function formatDate(value, locale) {
 export function recordUrl(recordId) {
   return recordId ? `/lightning/r/${encodeURIComponent(recordId)}/view` : undefined;
 }
+
+/**
+ * The record page a record link's click opens inside Lightning (the link keeps its href for
+ * open-in-new-tab, so the plain click is taken over), or null when the link names no record.
+ */
+export function recordPageOfClick(event, objectApiName) {
+  const recordId = event.currentTarget.dataset.id;
+  if (!recordId) {
+    return null;
+  }
+  event.preventDefault();
+  const attributes = objectApiName ? { recordId, objectApiName, actionName: 'view' } : { recordId, actionName: 'view' };
+  return { type: 'standard__recordPage', attributes };
+}

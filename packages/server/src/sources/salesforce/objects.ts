@@ -8,6 +8,8 @@ export interface SalesforceStream {
 }
 
 const SYSTEM = ['Id', 'IsDeleted', 'SystemModstamp'] as const;
+/** What Task and Event share: who, what, whose, and the subject line. */
+const ACTIVITY = [...SYSTEM, 'WhoId', 'WhatId', 'AccountId', 'OwnerId', 'Subject', 'Type'] as const;
 
 /** Default streams; an org's extra fields are appended by configuration (`extraFields`). */
 export const STREAMS: readonly SalesforceStream[] = [
@@ -46,13 +48,7 @@ export const STREAMS: readonly SalesforceStream[] = [
   {
     object: 'Task',
     fields: [
-      ...SYSTEM,
-      'WhoId',
-      'WhatId',
-      'AccountId',
-      'OwnerId',
-      'Subject',
-      'Type',
+      ...ACTIVITY,
       'TaskSubtype',
       'CallType',
       'CallDurationInSeconds',
@@ -65,19 +61,7 @@ export const STREAMS: readonly SalesforceStream[] = [
   },
   {
     object: 'Event',
-    fields: [
-      ...SYSTEM,
-      'WhoId',
-      'WhatId',
-      'AccountId',
-      'OwnerId',
-      'Subject',
-      'Type',
-      'StartDateTime',
-      'EndDateTime',
-      'ActivityDateTime',
-      'CreatedDate',
-    ],
+    fields: [...ACTIVITY, 'StartDateTime', 'EndDateTime', 'ActivityDateTime', 'CreatedDate'],
   },
   {
     object: 'CampaignMember',

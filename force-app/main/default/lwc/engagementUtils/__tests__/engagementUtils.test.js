@@ -8,6 +8,7 @@ import {
   parseContributors,
   parseHistory,
   parsePersonas,
+  recordPageOfClick,
   sparklinePoints,
   trendChip,
 } from 'c/engagementUtils';
@@ -89,5 +90,28 @@ describe('engagementUtils', () => {
     expect(reduceErrors({ body: { message: 'c' } })).toEqual(['c']);
     expect(reduceErrors([{ message: 'd' }, new Error('e')])).toEqual(['d', 'e']);
     expect(reduceErrors(undefined)).toEqual([]);
+  });
+});
+
+describe('recordPageOfClick', () => {
+  const click = (id) => ({ currentTarget: { dataset: { id } }, preventDefault: jest.fn() });
+
+  it('takes over a record link click and names its record page', () => {
+    const event = click('001000000000001AAA');
+    expect(recordPageOfClick(event, 'Account')).toEqual({
+      type: 'standard__recordPage',
+      attributes: { recordId: '001000000000001AAA', objectApiName: 'Account', actionName: 'view' },
+    });
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(recordPageOfClick(click('003000000000001AAA')).attributes).toEqual({
+      recordId: '003000000000001AAA',
+      actionName: 'view',
+    });
+  });
+
+  it('leaves a link without a record alone', () => {
+    const event = click(undefined);
+    expect(recordPageOfClick(event, 'Account')).toBeNull();
+    expect(event.preventDefault).not.toHaveBeenCalled();
   });
 });
