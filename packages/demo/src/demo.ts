@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -56,8 +57,11 @@ export interface DemoResult {
   emulator: { instanceUrl: string; loginUrl: string; clientId: string; clientSecret: string } | null;
   /** After `serve()`: the status page and the daily schedule. */
   web: { url: string } | null;
-  /** Starts the web server (status page) and the daily schedule, as `npm start` keeps them. */
-  serve(webPort: number): Promise<{ url: string; worker: Worker }>;
+  /**
+   * Starts the web server (status page) and the daily schedule, as `npm start` keeps them. The status
+   * takes PULSE_ADMIN_TOKEN, or a token made up for this demo, returned here.
+   */
+  serve(webPort: number): Promise<{ url: string; worker: Worker; adminToken: string }>;
   close: () => Promise<void>;
 }
 
@@ -258,7 +262,9 @@ export async function runDemo(
       : null,
     web: null,
     serve: async (webPort) => {
-      const server: RunningServer = await startServer(createApp({ db }), webPort);
+      const adminToken = config.access.adminToken ?? randomBytes(18).toString('base64url');
+      const access = { ...config.access, adminToken };
+      const server: RunningServer = await startServer(createApp({ db, access }), webPort);
       closeAll.push(() => server.close());
       const worker = startWorker({
         db,
@@ -268,7 +274,7 @@ export async function runDemo(
       });
       closeAll.push(() => worker.stop());
       result.web = { url: server.url };
-      return { url: server.url, worker };
+      return { url: server.url, worker, adminToken };
     },
     close,
   };
@@ -395,9 +401,9 @@ export function registerDemo(program: Command): void {
         return;
       }
       try {
-        const { url, worker } = await r.serve(webPort);
+        const { url, worker, adminToken } = await r.serve(webPort);
         progress.write(
-          `\nStatus page: ${url}/v1/status · health: ${url}/healthz\n` +
+          `\nHealth: ${url}/healthz · status: curl -H 'Authorization: Bearer ${adminToken}' ${url}/v1/status\n` +
             `Daily run ${worker.schedule.description}; next at ${worker.task.getNextRun()?.toISOString() ?? '?'} (PULSE_RUN_AT, PULSE_TIMEZONE)\n` +
             'Pulse is running; press Ctrl-C to stop.\n',
         );

@@ -84,10 +84,13 @@ test('the report names the top accounts and the stories; progress shows each sta
 
 test('the first cycle is the daily run, recorded; then the status page shows it and the schedule is set', async () => {
   expect(result.run).toMatchObject({ status: 'succeeded', orgId: 'demo', accountsWritten: result.scores.length });
-  const { url, worker } = await result.serve(0);
+  const { url, worker, adminToken } = await result.serve(0);
   expect(worker.schedule.description).toBe('every day at 06:00 (UTC)');
   expect(worker.task.getNextRun()!.getTime()).toBeGreaterThan(Date.now());
-  const body = (await (await fetch(`${url}/v1/status?kind=daily`)).json()) as {
+  // The status names every org: it takes the admin token (made up for the demo when none is set).
+  expect((await fetch(`${url}/v1/status`)).status).toBe(401);
+  const status = await fetch(`${url}/v1/status?kind=daily`, { headers: { Authorization: `Bearer ${adminToken}` } });
+  const body = (await status.json()) as {
     orgs: { id: string; runs: { id: number; status: string }[] }[];
   };
   expect(body.orgs.find((o) => o.id === 'demo')?.runs[0]).toMatchObject({ id: result.run.runId, status: 'succeeded' });

@@ -11,6 +11,8 @@ const EnvSchema = z.object({
   SF_PRIVATE_KEY: z.string().min(1).optional(),
   SF_REFRESH_TOKEN: z.string().min(1).optional(),
   PULSE_SECRET_KEY: z.string().min(1).optional(),
+  PULSE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (any long random text)').optional(),
+  PULSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (any long random text)').optional(),
   DATABASE_URL: z.string().min(1).optional(),
   PULSE_DATA_DIR: z.string().min(1).default('.pulse'),
   PULSE_MODEL_FILE: z.string().min(1).optional(),
@@ -37,6 +39,8 @@ export const SECRET_VARIABLES = [
   'SF_PRIVATE_KEY',
   'SF_REFRESH_TOKEN',
   'PULSE_SECRET_KEY',
+  'PULSE_ADMIN_TOKEN',
+  'PULSE_METRICS_TOKEN',
   'DATABASE_URL',
   'MARKETO_CLIENT_SECRET',
   'HUBSPOT_ACCESS_TOKEN',
@@ -81,6 +85,8 @@ export interface Config {
   modelFile: string | null;
   /** MARKETO_*, HUBSPOT_* and PARDOT_* (each vendor's `fromEnv` reads its own). */
   maps: MapVariables;
+  /** PULSE_ADMIN_TOKEN and PULSE_METRICS_TOKEN: who may read `/v1/status` and `/metrics`. */
+  access: { adminToken: string | null; metricsToken: string | null };
 }
 
 /**
@@ -105,6 +111,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT ?? null,
     schedule: readSchedule(withSecrets),
     modelFile: e.PULSE_MODEL_FILE ?? null,
+    access: { adminToken: e.PULSE_ADMIN_TOKEN ?? null, metricsToken: e.PULSE_METRICS_TOKEN ?? null },
     maps: Object.fromEntries(
       Object.entries(withSecrets).filter(([name]) => MAP_PREFIXES.some((prefix) => name.startsWith(prefix))),
     ),

@@ -110,6 +110,8 @@ describe('withSecretFiles', () => {
         'HUBSPOT_REFRESH_TOKEN',
         'MARKETO_CLIENT_SECRET',
         'PULSE_SECRET_KEY',
+        'PULSE_ADMIN_TOKEN',
+        'PULSE_METRICS_TOKEN',
         'SF_CLIENT_SECRET',
         'SF_PRIVATE_KEY',
         'SF_REFRESH_TOKEN',

@@ -77,7 +77,7 @@ export async function startServe(opts: ServeOptions, deps: ServeDeps): Promise<S
   const ingest = ingestLimits(opts);
   const db = deps.db ?? (await openStore(config));
   try {
-    const server = await startServer(createApp({ db, ingest }), port, opts.host);
+    const server = await startServer(createApp({ db, ingest, access: config.access }), port, opts.host);
     log.info({ url: server.url }, 'pulse web listening');
     deps.out.write(`Pulse is listening on ${server.url}\n`);
     return {

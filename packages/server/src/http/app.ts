@@ -1,6 +1,7 @@
 import express from 'express';
 import { log as rootLog, type Logger } from '../log';
 import type { Db } from '../store/db';
+import { requireAdmin, requireScraper, type AccessConfig } from './access';
 import { asyncRoute } from './asyncRoute';
 import { errorHandler } from './errorHandler';
 import { healthRouter } from './health';
@@ -23,23 +24,27 @@ export interface AppDeps {
   metrics?: PulseMetrics;
   /** Ingestion limits (body size, rate per key) and the Segment track-event map. */
   ingest?: IngestConfig;
+  /** The admin and scrape tokens. Default: none (no status; metrics from loopback only). */
+  access?: AccessConfig;
 }
 
 /**
- * The Express app of the `web` process: `/healthz`, `/readyz`, `/v1/status` (last runs per org),
- * `/metrics` (Prometheus), `/v1/events` and `/v1/segment` (ingestion), `/v1/openapi.json`. Routes answer errors as `{ error, code, issues?, requestId }` JSON.
+ * The Express app of the `web` process: `/healthz`, `/readyz`, `/v1/status` (last runs per org; the
+ * admin token), `/metrics` (Prometheus; the scrape token or loopback), `/v1/events` and `/v1/segment` (ingestion), `/v1/openapi.json`. Routes answer errors as `{ error, code, issues?, requestId }` JSON.
  */
 export function createApp(deps: AppDeps): express.Express {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? rootLog.child({ scope: 'http' });
   const metrics = deps.metrics ?? createMetrics(deps.db);
+  const access = deps.access ?? { adminToken: null, metricsToken: null };
   const app = express();
   app.disable('x-powered-by');
   // Behind Heroku's router (one hop), so req.ip is the client's address, which rate limits may use.
   app.set('trust proxy', 1);
   app.locals.metrics = metrics;
   app.use(requestLog(log, metrics));
-  app.use(healthRouter(deps.db));
+  app.use(healthRouter(deps.db, log));
+  app.use('/v1/status', requireAdmin(access));
   app.use(statusRouter(deps.db, now));
   app.use(ingestRouter(deps.db, now, log, metrics, deps.ingest));
   let openapi: Record<string, unknown> | null = null;
@@ -49,6 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get(
     '/metrics',
+    requireScraper(access),
     asyncRoute(async (_req, res) => {
       const body = await metrics.registry.metrics();
       res.setHeader('Content-Type', metrics.registry.contentType);

@@ -106,20 +106,29 @@ export function buildOpenApi(): Record<string, unknown> {
   registry.registerPath({
     method: 'get',
     path: '/v1/status',
-    summary: 'The last runs of every org',
+    summary: 'The last runs of every org (send PULSE_ADMIN_TOKEN as a bearer token)',
     request: {
       query: z.object({
         kind: z.string().optional().openapi({ description: 'Only runs of this kind (sync, score, write, daily, …)' }),
         limit: z.number().int().min(1).max(100).optional().openapi({ description: 'Runs per org (default 10)' }),
       }),
     },
-    responses: { 200: { description: 'Runs, newest first', content: json(StatusSchema) }, 400: err('Bad query') },
+    responses: {
+      200: { description: 'Runs, newest first', content: json(StatusSchema) },
+      400: err('Bad query'),
+      401: err('No admin token, or not PULSE_ADMIN_TOKEN'),
+      403: err('PULSE_ADMIN_TOKEN is not set: the status is not served'),
+    },
   });
   registry.registerPath({
     method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics',
-    responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+    summary: 'Prometheus metrics (PULSE_METRICS_TOKEN as a bearer token; unset: clients on this machine only)',
+    responses: {
+      200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+      401: err('PULSE_METRICS_TOKEN is set and was not sent'),
+      403: err('PULSE_METRICS_TOKEN is not set and the client is not on this machine'),
+    },
   });
   registry.registerPath({
     method: 'get',

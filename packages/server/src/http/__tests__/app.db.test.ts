@@ -9,6 +9,10 @@ import { openDb } from '../../store/db';
 
 let db: Db;
 const NOW = new Date('2026-11-24T06:00:00Z');
+const ADMIN = 'admin-token-0123456789abcdef';
+const SCRAPE = 'scrape-token-0123456789abcdef';
+const access = { adminToken: ADMIN, metricsToken: null };
+const asAdmin = { Authorization: `Bearer ${ADMIN}` };
 
 beforeAll(async () => {
   db = await createTestDb();
@@ -64,11 +68,52 @@ test('/readyz is 503 when the database is unreachable', async () => {
   await closed.close();
   const res = await request(createApp({ db: closed })).get('/readyz');
   expect(res.status).toBe(503);
-  expect(res.body.reason).toMatch(/^database unreachable: /);
+  // The driver's words (which can name internal hosts) go to the log, not to whoever asks.
+  expect(res.body.reason).toBe('database unreachable (the web process log says why)');
+});
+
+describe('operator routes are not public', () => {
+  test('/v1/status needs the admin token: none sent, a wrong one, or none configured', async () => {
+    const app = createApp({ db, access });
+    const none = await request(app).get('/v1/status');
+    expect([none.status, none.body.code]).toEqual([401, 'MISSING_TOKEN']);
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer /);
+    const wrong = await request(app)
+      .get('/v1/status')
+      .set({ Authorization: `Bearer ${ADMIN}x` });
+    expect([wrong.status, wrong.body.code]).toEqual([401, 'BAD_TOKEN']);
+    for (const r of [none, wrong]) expect(JSON.stringify(r.body)).not.toMatch(/Acme|org-a/);
+    const off = await request(createApp({ db })).get('/v1/status').set(asAdmin);
+    expect([off.status, off.body.code]).toEqual([403, 'ADMIN_NOT_CONFIGURED']);
+    expect(off.body.error).toMatch(/PULSE_ADMIN_TOKEN/);
+  });
+
+  test('/metrics: loopback only without a scrape token; with one, the token from anywhere', async () => {
+    const open = createApp({ db });
+    expect((await request(open).get('/metrics')).status).toBe(200);
+    // Through a proxy (Heroku's router adds X-Forwarded-For) the client is not on this machine.
+    const proxied = await request(open).get('/metrics').set('X-Forwarded-For', '203.0.113.9');
+    expect([proxied.status, proxied.body.code]).toEqual([403, 'METRICS_LOOPBACK_ONLY']);
+    const guarded = createApp({ db, access: { adminToken: null, metricsToken: SCRAPE } });
+    expect((await request(guarded).get('/metrics')).status).toBe(401);
+    const scraped = await request(guarded)
+      .get('/metrics')
+      .set({ Authorization: `Bearer ${SCRAPE}`, 'X-Forwarded-For': '203.0.113.9' });
+    expect(scraped.status).toBe(200);
+    expect(scraped.text).toContain('pulse_runs_total');
+  });
+
+  test('/healthz stays open and names no org', async () => {
+    const res = await request(createApp({ db, access })).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).not.toMatch(/org/);
+  });
 });
 
 test('/v1/status lists each org with its newest runs first', async () => {
-  const res = await request(createApp({ db, now: () => NOW })).get('/v1/status');
+  const res = await request(createApp({ db, now: () => NOW, access }))
+    .get('/v1/status')
+    .set(asAdmin);
   expect(res.status).toBe(200);
   expect(res.body.now).toBe(NOW.toISOString());
   const a = res.body.orgs.find((o: { id: string }) => o.id === 'org-a');
@@ -88,11 +133,11 @@ test('/v1/status lists each org with its newest runs first', async () => {
 });
 
 test('/v1/status narrows by kind and limit, and rejects a bad limit', async () => {
-  const app = createApp({ db });
-  const res = await request(app).get('/v1/status?kind=sync&limit=1');
+  const app = createApp({ db, access });
+  const res = await request(app).get('/v1/status?kind=sync&limit=1').set(asAdmin);
   const a = res.body.orgs.find((o: { id: string }) => o.id === 'org-a');
   expect(a.runs.map((r: { kind: string }) => r.kind)).toEqual(['sync']);
-  const bad = await request(app).get('/v1/status?limit=0');
+  const bad = await request(app).get('/v1/status?limit=0').set(asAdmin);
   expect(bad.status).toBe(400);
   expect(bad.body.code).toBe('BAD_QUERY');
   expect(bad.body.issues[0].path).toBe('limit');

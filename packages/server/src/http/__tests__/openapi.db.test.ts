@@ -50,6 +50,8 @@ function requestSchemaAccepts(path: string, body: unknown): boolean {
   return validate(body) as boolean;
 }
 
+const ADMIN = 'admin-token-0123456789abcdef';
+
 beforeAll(async () => {
   db = await createTestDb();
   ({ keyA, keyB } = await seedIngestOrgs(db));
@@ -57,6 +59,7 @@ beforeAll(async () => {
     db,
     now: () => new Date('2026-11-24T12:00:00Z'),
     ingest: { rateLimit: { perSecond: 0.01, burst: 12 } },
+    access: { adminToken: ADMIN, metricsToken: null },
   });
   const res = await request(app).get('/v1/openapi.json');
   doc = res.body;
@@ -149,12 +152,18 @@ test('real ingestion answers match the documented schemas for every status', asy
 
 test('health, readiness, status, metrics and the document itself match it too', async () => {
   for (const path of ['/healthz', '/readyz', '/v1/status', '/metrics', '/v1/openapi.json']) {
-    const res = await request(app).get(path);
+    const res = await request(app).get(path).set('Authorization', `Bearer ${ADMIN}`);
     expect(res.status).toBe(200);
     expectDocumented('get', path, res);
   }
-  const bad = await request(app).get('/v1/status?limit=x');
+  const bad = await request(app).get('/v1/status?limit=x').set('Authorization', `Bearer ${ADMIN}`);
   expectDocumented('get', '/v1/status', bad);
+  const anonymous = await request(app).get('/v1/status');
+  expect(anonymous.status).toBe(401);
+  expectDocumented('get', '/v1/status', anonymous);
+  const proxied = await request(app).get('/metrics').set('X-Forwarded-For', '203.0.113.9');
+  expect(proxied.status).toBe(403);
+  expectDocumented('get', '/metrics', proxied);
 });
 
 test('the documented request schemas accept what the API accepts and refuse what it refuses', () => {
