@@ -12,6 +12,7 @@ import { runDaily, type DailyRunResult, type RunProgress } from '@pulse/server/s
 import type { MapSyncResult } from '@pulse/server/src/sources/map/sync';
 import { loadActiveModel } from '@pulse/server/src/store/models';
 import { listRuns } from '@pulse/server/src/store/runs';
+import { deleteMapConnection, saveMapConnection } from '@pulse/server/src/store/mapConnections';
 import { startScenario, type Scenario } from './harness';
 import { readConfig } from '@pulse/server/src/config';
 
@@ -119,6 +120,43 @@ it('pulls every MAP source after Salesforce: their calls count in the pull, a fa
       { source: 'hubspot', runId: 902 },
     ],
   });
+});
+
+it('a stored MAP connection it cannot read fails only that pull, named: the run is partial, the rest runs', async () => {
+  await saveMapConnection(
+    s.db,
+    'small',
+    { source: 'hubspot', settings: {}, secrets: { accessToken: 'pat-from-the-console' } },
+    'the-key-it-was-stored-with',
+  );
+  try {
+    for (const [env, why] of [
+      [{ PULSE_SECRET_KEY: 'another-key' }, 'PULSE_SECRET_KEY is not the key it was stored with'],
+      [{}, 'PULSE_SECRET_KEY is not set'],
+    ] as const) {
+      const r = await s.run({ env });
+      expect(r.status).toBe('partial');
+      expect(r.failures).toEqual([
+        expect.objectContaining({
+          stage: 'pull',
+          source: 'hubspot',
+          code: 'MAP_PULL_FAILED',
+          message: expect.stringContaining(`the stored hubspot connection of org small`),
+        }),
+      ]);
+      expect(r.failures[0]!.message).toContain(why);
+      // Marketo (configured by its variables) was pulled, and the day was scored and written.
+      expect(r.maps.map((m) => [m.source, m.status])).toEqual([
+        ['marketo', 'succeeded'],
+        ['hubspot', 'failed'],
+      ]);
+      expect(r.accountsScored).toBeGreaterThan(0);
+      const [pull] = await listRuns(s.db, 'small', 'sync:hubspot', 1);
+      expect(pull).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ code: expect.any(String) })] });
+    }
+  } finally {
+    await deleteMapConnection(s.db, 'small', 'hubspot');
+  }
 });
 
 it('with no Salesforce connection the run fails at the pull, saying what to set', async () => {

@@ -11,6 +11,7 @@ const EnvSchema = z.object({
   SF_PRIVATE_KEY: z.string().min(1).optional(),
   SF_REFRESH_TOKEN: z.string().min(1).optional(),
   PULSE_SECRET_KEY: z.string().min(1).optional(),
+  PULSE_SECRET_KEY_OLD: z.string().min(1).optional(),
   PULSE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (any long random text)').optional(),
   PULSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (any long random text)').optional(),
   DATABASE_URL: z.string().min(1).optional(),
@@ -39,6 +40,7 @@ export const SECRET_VARIABLES = [
   'SF_PRIVATE_KEY',
   'SF_REFRESH_TOKEN',
   'PULSE_SECRET_KEY',
+  'PULSE_SECRET_KEY_OLD',
   'PULSE_ADMIN_TOKEN',
   'PULSE_METRICS_TOKEN',
   'DATABASE_URL',
@@ -62,6 +64,15 @@ export function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.keys(fromFiles).length > 0 ? { ...env, ...fromFiles } : env;
 }
 
+/**
+ * The keys stored connection secrets are sealed with: secrets are sealed with `current` and opened
+ * with it, else with `previous` (PULSE_SECRET_KEY_OLD, while `pulse secrets rotate` re-seals them).
+ */
+export interface SecretKeys {
+  current: string;
+  previous: string | null;
+}
+
 /** How Pulse signs in to Salesforce, decided by which variables are set. */
 export type SalesforceAuth =
   | { kind: 'client_credentials'; loginUrl: string; clientId: string; clientSecret: string }
@@ -74,7 +85,8 @@ export type SalesforceAuth =
  */
 export interface Config {
   salesforce: SalesforceAuth | null;
-  secretKey: string | null;
+  /** PULSE_SECRET_KEY (and PULSE_SECRET_KEY_OLD): null when no key is set. */
+  secretKeys: SecretKeys | null;
   databaseUrl: string | null;
   dataDir: string;
   /** PORT: where `pulse serve` listens when `--port` is not given (null: its default). */
@@ -105,7 +117,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     salesforce: salesforceAuth(e),
-    secretKey: e.PULSE_SECRET_KEY ?? null,
+    secretKeys: secretKeys(e),
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.PULSE_DATA_DIR,
     port: e.PORT ?? null,
@@ -116,6 +128,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       Object.entries(withSecrets).filter(([name]) => MAP_PREFIXES.some((prefix) => name.startsWith(prefix))),
     ),
   };
+}
+
+function secretKeys(e: z.infer<typeof EnvSchema>): SecretKeys | null {
+  if (!e.PULSE_SECRET_KEY && e.PULSE_SECRET_KEY_OLD) {
+    throw new ValidationError('environment', [
+      {
+        path: 'PULSE_SECRET_KEY',
+        message:
+          'PULSE_SECRET_KEY_OLD is set but PULSE_SECRET_KEY is not: set the new key too (see pulse secrets rotate)',
+      },
+    ]);
+  }
+  return e.PULSE_SECRET_KEY ? { current: e.PULSE_SECRET_KEY, previous: e.PULSE_SECRET_KEY_OLD ?? null } : null;
 }
 
 function salesforceAuth(e: z.infer<typeof EnvSchema>): SalesforceAuth | null {

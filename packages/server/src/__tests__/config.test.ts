@@ -30,13 +30,22 @@ describe('readConfig', () => {
       PULSE_SECRET_KEY_FILE: secretFile('key', 'k'.repeat(32)),
       DATABASE_URL_FILE: secretFile('db', 'postgres://pulse:pw@db/pulse'),
     });
-    expect([config.secretKey, config.databaseUrl]).toEqual(['k'.repeat(32), 'postgres://pulse:pw@db/pulse']);
+    expect([config.secretKeys?.current, config.databaseUrl]).toEqual(['k'.repeat(32), 'postgres://pulse:pw@db/pulse']);
   });
 
   it('prefers the variable itself over its file', () => {
-    expect(readConfig({ PULSE_SECRET_KEY: 'direct', PULSE_SECRET_KEY_FILE: secretFile('k2', 'file') }).secretKey).toBe(
-      'direct',
-    );
+    expect(
+      readConfig({ PULSE_SECRET_KEY: 'direct', PULSE_SECRET_KEY_FILE: secretFile('k2', 'file') }).secretKeys?.current,
+    ).toBe('direct');
+  });
+
+  it('reads the previous secret key for a rotation, and refuses one without the new key', () => {
+    expect(readConfig({ PULSE_SECRET_KEY: 'new', PULSE_SECRET_KEY_OLD: 'old' }).secretKeys).toEqual({
+      current: 'new',
+      previous: 'old',
+    });
+    expect(readConfig({}).secretKeys).toBeNull();
+    expect(() => readConfig({ PULSE_SECRET_KEY_OLD: 'old' })).toThrow(/PULSE_SECRET_KEY: PULSE_SECRET_KEY_OLD is set/);
   });
 
   it('names the _FILE variable whose file cannot be read', () => {
@@ -110,6 +119,7 @@ describe('withSecretFiles', () => {
         'HUBSPOT_REFRESH_TOKEN',
         'MARKETO_CLIENT_SECRET',
         'PULSE_SECRET_KEY',
+        'PULSE_SECRET_KEY_OLD',
         'PULSE_ADMIN_TOKEN',
         'PULSE_METRICS_TOKEN',
         'SF_CLIENT_SECRET',

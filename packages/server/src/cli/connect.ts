@@ -53,7 +53,7 @@ export function parsePairs(
 export async function runConnect(opts: ConnectOptions, deps: ConnectDeps): Promise<void> {
   const config = deps.config ?? readConfig();
   const factory = (deps.connectors ?? MAP_CONNECTORS)[opts.source];
-  if (!config.secretKey) {
+  if (!config.secretKeys) {
     throw new PulseError(
       'SECRET_KEY_MISSING',
       'set PULSE_SECRET_KEY (any long random text) so connection secrets can be stored encrypted',
@@ -68,7 +68,7 @@ export async function runConnect(opts: ConnectOptions, deps: ConnectDeps): Promi
       return;
     }
     if (opts.set.length === 0) {
-      const stored = await loadMapConnection(db, opts.org, opts.source, config.secretKey);
+      const stored = await loadMapConnection(db, opts.org, opts.source, config.secretKeys);
       if (!stored) {
         deps.out.write(`no ${opts.source} connection for org ${opts.org}\n`);
         return;
@@ -80,7 +80,7 @@ export async function runConnect(opts: ConnectOptions, deps: ConnectDeps): Promi
       return;
     }
     const checked = factory.validate(parsePairs(factory, opts.set));
-    await saveMapConnection(db, opts.org, { source: opts.source, ...checked }, config.secretKey);
+    await saveMapConnection(db, opts.org, { source: opts.source, ...checked }, config.secretKeys.current);
     deps.out.write(
       `connected ${opts.source} for org ${opts.org} (settings: ${Object.keys(checked.settings).join(', ') || 'none'}; ` +
         `secrets stored encrypted: ${Object.keys(checked.secrets).join(', ') || 'none'})\n`,

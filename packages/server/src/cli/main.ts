@@ -12,6 +12,7 @@ import { registerServe } from './serve';
 import { registerKeys } from './keys';
 import { registerImport } from './import';
 import { registerWritebackLeads } from './writebackLeads';
+import { registerSecrets } from './secrets';
 
 /** Registers one more subcommand on the `pulse` program (how the demo package adds `demo`). */
 export type RegisterCommand = (program: Command) => void;
@@ -38,6 +39,7 @@ export function buildProgram(extra: RegisterCommand[] = []): Command {
   registerKeys(program);
   registerImport(program);
   registerWritebackLeads(program);
+  registerSecrets(program);
   for (const register of extra) register(program);
   return program;
 }

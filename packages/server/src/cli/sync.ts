@@ -2,16 +2,15 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Connection } from 'jsforce';
 import { readConfig, type Config } from '../config';
-import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import { syncSalesforce, type SyncProgress, type SyncResult } from '../sources/salesforce/sync';
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
-import { loadConnection } from '../store/connections';
 import { parseMapSource, syncMapSources, type MapSyncResult } from '../sources/map/sync';
 import type { MapSourceName } from '../sources/map/types';
 import { formatPullStatus } from '../sources/pull';
 import type { Output } from './model';
+import { findSignIn, signInFor } from '../sources/salesforce/signIn';
 
 /** Options of `pulse sync`. */
 export interface SyncCliOptions {
@@ -36,15 +35,7 @@ export async function runSync(opts: SyncCliOptions, deps: SyncCliDeps): Promise<
   const config = deps.config ?? readConfig();
   const db = deps.db ?? (await openStore(config));
   try {
-    // The environment's connection wins; otherwise the one stored for this org (admin console).
-    const auth = config.salesforce ?? (config.secretKey ? await loadConnection(db, opts.org, config.secretKey) : null);
-    if (!auth) {
-      throw new PulseError(
-        'SF_NOT_CONFIGURED',
-        `no Salesforce connection for org ${opts.org}: set SF_LOGIN_URL and SF_CLIENT_ID with SF_CLIENT_SECRET (client credentials) or SF_USERNAME and SF_PRIVATE_KEY(_FILE) (JWT bearer)`,
-        { org: opts.org },
-      );
-    }
+    const auth = await signInFor(db, opts.org, config);
     const conn: Connection = await connectSalesforce(auth);
     const showBar = deps.progress ?? (!opts.json && process.stderr.isTTY === true);
     const bar = showBar
@@ -97,8 +88,7 @@ export async function runMapSync(
   const config = deps.config ?? readConfig();
   const db = deps.db ?? (await openStore(config));
   try {
-    const salesforce =
-      config.salesforce ?? (config.secretKey ? await loadConnection(db, opts.org, config.secretKey) : null);
+    const salesforce = await findSignIn(db, opts.org, config);
     const showBar = deps.progress ?? (!opts.json && process.stderr.isTTY === true);
     const bar = showBar
       ? new SingleBar(
@@ -111,7 +101,7 @@ export async function runMapSync(
       db,
       orgId: opts.org,
       maps: config.maps,
-      secretKey: config.secretKey,
+      secretKeys: config.secretKeys,
       salesforce,
       only: [opts.source],
       full: opts.full,

@@ -5,13 +5,12 @@
 import type { Command } from 'commander';
 import type { Connection } from 'jsforce';
 import { readConfig, type Config } from '../config';
-import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
-import { loadConnection } from '../store/connections';
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
 import { writeBackLeads, type LeadWriteResult } from '../writeback/leads';
 import type { Output } from './model';
+import { signInFor } from '../sources/salesforce/signIn';
 
 /** Options of `pulse writeback-leads`. */
 export interface WritebackLeadsCliOptions {
@@ -39,17 +38,7 @@ export async function runWritebackLeads(
   try {
     let conn = deps.conn;
     if (!conn) {
-      // The environment's connection wins; otherwise the one stored for this org (admin console).
-      const auth =
-        config?.salesforce ?? (config?.secretKey ? await loadConnection(db, opts.org, config.secretKey) : null);
-      if (!auth) {
-        throw new PulseError(
-          'SF_NOT_CONFIGURED',
-          `no Salesforce connection for org ${opts.org}: set SF_LOGIN_URL and SF_CLIENT_ID with SF_CLIENT_SECRET (client credentials) or SF_USERNAME and SF_PRIVATE_KEY(_FILE) (JWT bearer)`,
-          { org: opts.org },
-        );
-      }
-      conn = await connectSalesforce(auth);
+      conn = await connectSalesforce(await signInFor(db, opts.org, config!));
     }
     const r = await writeBackLeads({ db, orgId: opts.org, conn, budgetShare: opts.budgetShare });
     deps.out.write(opts.json ? `${JSON.stringify(r)}\n` : summary(opts.org, r));

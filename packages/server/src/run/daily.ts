@@ -18,7 +18,6 @@ import type { AccountScore } from '../scoring/finish';
 import { addDays } from '../scoring/days';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import { syncSalesforce, type SyncOptions, type SyncProgress, type SyncResult } from '../sources/salesforce/sync';
-import { loadConnection } from '../store/connections';
 import type { Db } from '../store/db';
 import { tryLock } from '../store/lock';
 import { loadActiveModel } from '../store/models';
@@ -33,6 +32,7 @@ import { API_SOURCE } from '../ingest/events';
 import { resolvePendingEvents } from '../ingest/resolve';
 import { SEGMENT_SOURCE } from '../ingest/segment';
 import { closeInterruptedRuns, findRunningDaily, findScheduledRun, hasSnapshotsOn } from '../store/dailyRuns';
+import { signInFor } from '../sources/salesforce/signIn';
 
 /** The lock every daily run of an org takes. */
 export const DAILY_LOCK = 'daily-run';
@@ -304,7 +304,7 @@ async function pull(run: RunState): Promise<Pulled> {
   const { deps, result, progress } = run;
   const { db, orgId } = deps;
   progress('pull', 'pulling Salesforce');
-  const auth = deps.salesforce ?? (await salesforceAuth(db, orgId, deps.config));
+  const auth = deps.salesforce ?? (await signInFor(db, orgId, deps.config));
   const conn = await (deps.connect ?? connectSalesforce)(auth);
   const sync = await syncSalesforce({
     db,
@@ -349,7 +349,7 @@ async function pullMaps(run: RunState, auth: SalesforceAuth): Promise<void> {
     db: deps.db,
     orgId: deps.orgId,
     maps: deps.config.maps,
-    secretKey: deps.config.secretKey,
+    secretKeys: deps.config.secretKeys,
     salesforce: auth,
     now: run.now(),
   });
@@ -548,17 +548,4 @@ const sum = (counts: Record<string, number> | undefined): number =>
 /** The model of PULSE_MODEL_FILE, if set (a bad file stops the score stage with every problem listed). */
 function modelOfFile(file: string | null): Model | null {
   return file ? readModelFile(file) : null;
-}
-
-/** The Salesforce sign-in of the environment (SF_*), else the one stored for the org. */
-async function salesforceAuth(db: Db, orgId: string, config: Config): Promise<SalesforceAuth> {
-  const auth = config.salesforce ?? (config.secretKey ? await loadConnection(db, orgId, config.secretKey) : null);
-  if (!auth) {
-    throw new PulseError(
-      'SF_NOT_CONFIGURED',
-      `no Salesforce connection for org ${orgId}: set SF_LOGIN_URL and SF_CLIENT_ID with SF_CLIENT_SECRET (client credentials) or SF_USERNAME and SF_PRIVATE_KEY(_FILE) (JWT bearer)`,
-      { org: orgId },
-    );
-  }
-  return auth;
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import type { SalesforceAuth } from '../config';
+import type { SalesforceAuth, SecretKeys } from '../config';
 import { PulseError } from '../errors';
 import type { Db } from './db';
 import { ensureOrg } from './orgs';
@@ -21,24 +21,52 @@ export function encryptSecret(plain: string, secretKey: string): string {
     .join('.');
 }
 
-/** Decrypts what encryptSecret wrote; a wrong key or a tampered value is a PulseError naming the fix. */
-export function decryptSecret(enc: string, secretKey: string, orgId?: string): string {
-  const [v, iv, tag, ct] = enc.split('.');
-  if (v !== 'v1' || !iv || !tag || ct === undefined) {
-    throw new PulseError('SECRET_UNREADABLE', 'stored secret has an unknown format: reconnect the org', { org: orgId });
-  }
+/** Which stored secret is read: its org and connection (for the error that names it). */
+export interface SecretOwner {
+  org: string;
+  /** `salesforce`, `marketo`, `hubspot` or `pardot`. */
+  source: string;
+}
+
+/** Opens `enc` with one key, or null when the key is not the one it was sealed with (or it was tampered with). */
+function openWith(enc: string, key: string): string | null {
+  const [, iv, tag, ct] = enc.split('.');
   try {
-    const d = createDecipheriv('aes-256-gcm', aesKey(secretKey), Buffer.from(iv, 'base64url'));
-    d.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
-  } catch (cause) {
+    const d = createDecipheriv('aes-256-gcm', aesKey(key), Buffer.from(iv!, 'base64url'));
+    d.setAuthTag(Buffer.from(tag!, 'base64url'));
+    return Buffer.concat([d.update(Buffer.from(ct!, 'base64url')), d.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decrypts what encryptSecret wrote, with the current key, else the previous one. A value neither
+ * opens is a SECRET_UNREADABLE PulseError naming the org and the connection, and the fix.
+ */
+export function decryptSecret(enc: string, keys: SecretKeys, owner: SecretOwner): string {
+  const [v, iv, tag, ct] = enc.split('.');
+  const reconnect = owner.source === 'salesforce' ? 'reconnect the org' : `run pulse connect ${owner.source}`;
+  if (v !== 'v1' || !iv || !tag || ct === undefined) {
     throw new PulseError(
       'SECRET_UNREADABLE',
-      'cannot decrypt the stored Salesforce secret: PULSE_SECRET_KEY is not the key it was stored with (set the original key, or reconnect the org)',
-      { org: orgId },
-      { cause },
+      `the stored ${owner.source} connection of org ${owner.org} has an unknown format: ${reconnect}`,
+      { ...owner },
     );
   }
+  const plain = openWith(enc, keys.current) ?? (keys.previous ? openWith(enc, keys.previous) : null);
+  if (plain !== null) return plain;
+  const tried = keys.previous ? 'neither PULSE_SECRET_KEY nor PULSE_SECRET_KEY_OLD is' : 'PULSE_SECRET_KEY is not';
+  throw new PulseError(
+    'SECRET_UNREADABLE',
+    `cannot decrypt the stored ${owner.source} connection of org ${owner.org}: ${tried} the key it was stored with (set the original key as PULSE_SECRET_KEY_OLD, or ${reconnect})`,
+    { ...owner },
+  );
+}
+
+/** Whether the current key opens `enc` (false: it is sealed with the previous key, or unreadable). */
+export function sealedWithCurrent(enc: string, keys: SecretKeys): boolean {
+  return openWith(enc, keys.current) !== null;
 }
 
 function secretOf(auth: SalesforceAuth): string {
@@ -71,7 +99,7 @@ export async function saveConnection(db: Db, orgId: string, auth: SalesforceAuth
 }
 
 /** An org's stored connection, decrypted, or null when the org has none. */
-export async function loadConnection(db: Db, orgId: string, secretKey: string): Promise<SalesforceAuth | null> {
+export async function loadConnection(db: Db, orgId: string, keys: SecretKeys): Promise<SalesforceAuth | null> {
   const r = await db.query<{
     auth_kind: SalesforceAuth['kind'];
     login_url: string;
@@ -81,7 +109,10 @@ export async function loadConnection(db: Db, orgId: string, secretKey: string): 
   }>('SELECT auth_kind, login_url, client_id, username, secret_enc FROM connections WHERE org_id = $1', [orgId]);
   const row = r.rows[0];
   if (!row) return null;
-  const s = JSON.parse(decryptSecret(row.secret_enc, secretKey, orgId)) as Record<string, string | undefined>;
+  const s = JSON.parse(decryptSecret(row.secret_enc, keys, { org: orgId, source: 'salesforce' })) as Record<
+    string,
+    string | undefined
+  >;
   const base = { loginUrl: row.login_url, clientId: row.client_id };
   if (row.auth_kind === 'jwt')
     return { kind: 'jwt', ...base, username: row.username ?? '', privateKey: s.privateKey ?? '' };
@@ -89,4 +120,10 @@ export async function loadConnection(db: Db, orgId: string, secretKey: string): 
     return { kind: 'refresh_token', ...base, clientSecret: s.clientSecret, refreshToken: s.refreshToken ?? '' };
   }
   return { kind: 'client_credentials', ...base, clientSecret: s.clientSecret ?? '' };
+}
+
+/** Whether the org has a stored Salesforce connection (no secret read). */
+export async function hasConnection(db: Db, orgId: string): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM connections WHERE org_id = $1', [orgId]);
+  return r.rows.length > 0;
 }

@@ -55,7 +55,7 @@ describe('pulse connect', () => {
     );
     expect(raw.rows[0]!.settings).toEqual({ baseUrl: 'https://123-abc.mktorest.com' });
     expect(raw.rows[0]!.secret_enc).not.toContain('s3cret');
-    expect(await loadMapConnection(db, 'acme', 'marketo', env.PULSE_SECRET_KEY)).toEqual({
+    expect(await loadMapConnection(db, 'acme', 'marketo', { current: env.PULSE_SECRET_KEY, previous: null })).toEqual({
       source: 'marketo',
       settings: { baseUrl: 'https://123-abc.mktorest.com' },
       secrets: { clientSecret: 's3cret-value' },

@@ -4,7 +4,7 @@
  * stopped anywhere (crash, quota, API error) resumes from the checkpoint next time and, since every
  * store is an upsert, counts nothing twice.
  */
-import type { MapVariables, SalesforceAuth } from '../../config';
+import type { MapVariables, SalesforceAuth, SecretKeys } from '../../config';
 import { PulseError, ValidationError } from '../../errors';
 import { log } from '../../log';
 import type { Db } from '../../store/db';
@@ -52,15 +52,9 @@ export function checkpointKey(source: MapSourceName): string {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Pulls one source for one org and records the run (kind `sync:<source>`); never throws for vendor errors. */
-export async function syncMapSource(opts: MapSyncOptions): Promise<MapSyncResult> {
-  const { db, orgId, connector } = opts;
-  const source = connector.source;
-  await ensureOrg(db, orgId);
-  const start = { full: opts.full ?? false };
-  const runId = await startRun(db, orgId, `sync:${source}`, start);
-  let calls = 0;
-  const counts: MapSyncResult['counts'] = {
+/** The counts of a pull that has stored nothing yet. */
+function noCounts(): MapSyncResult['counts'] {
+  return {
     pages: 0,
     people: 0,
     activities: 0,
@@ -70,6 +64,17 @@ export async function syncMapSource(opts: MapSyncOptions): Promise<MapSyncResult
     unmatched: 0,
     bot: 0,
   };
+}
+
+/** Pulls one source for one org and records the run (kind `sync:<source>`); never throws for vendor errors. */
+export async function syncMapSource(opts: MapSyncOptions): Promise<MapSyncResult> {
+  const { db, orgId, connector } = opts;
+  const source = connector.source;
+  await ensureOrg(db, orgId);
+  const start = { full: opts.full ?? false };
+  const runId = await startRun(db, orgId, `sync:${source}`, start);
+  let calls = 0;
+  const counts = noCounts();
   let outcome: PullOutcome = { status: 'succeeded' };
   let error: string | undefined;
   const errors: Array<Record<string, unknown>> = [];
@@ -140,24 +145,26 @@ export async function mapConnectionFor(
   orgId: string,
   source: MapSourceName,
   maps: MapVariables,
-  secretKey: string | null,
+  keys: SecretKeys | null,
 ): Promise<MapConnectionConfig | null> {
   const factory = MAP_CONNECTORS[source];
   const fromEnv = factory.fromEnv(maps);
   if (fromEnv) return factory.validate(fromEnv);
-  if (!secretKey) return null;
-  const stored = await loadMapConnection(db, orgId, source, secretKey);
+  if (!keys) {
+    if (!(await listMapSources(db, orgId)).includes(source)) return null;
+    throw new PulseError(
+      'SECRET_KEY_MISSING',
+      `the stored ${source} connection of org ${orgId} cannot be read: PULSE_SECRET_KEY is not set (set the key it was stored with)`,
+      { org: orgId, source },
+    );
+  }
+  const stored = await loadMapConnection(db, orgId, source, keys);
   return stored ? factory.validate({ settings: stored.settings, secrets: stored.secrets }) : null;
 }
 
-/** The sources configured for an org (by environment or stored), in MAP_SOURCES order. */
-export async function configuredMapSources(
-  db: Db,
-  orgId: string,
-  maps: MapVariables,
-  secretKey: string | null,
-): Promise<MapSourceName[]> {
-  const stored = new Set(secretKey ? await listMapSources(db, orgId) : []);
+/** The sources configured for an org (by environment or stored, with or without a key to read them), in MAP_SOURCES order. */
+export async function configuredMapSources(db: Db, orgId: string, maps: MapVariables): Promise<MapSourceName[]> {
+  const stored = new Set(await listMapSources(db, orgId));
   return MAP_SOURCES.filter((s) => stored.has(s) || MAP_CONNECTORS[s].fromEnv(maps) !== null);
 }
 
@@ -165,19 +172,31 @@ export async function configuredMapSources(
 export interface MapSourcesOptions extends Omit<MapSyncOptions, 'connector'> {
   /** The MAP variables of the configuration. */
   maps: MapVariables;
-  secretKey: string | null;
+  /** The keys stored connections are sealed with (null: none set, so a stored connection fails its pull). */
+  secretKeys: SecretKeys | null;
   /** The org's Salesforce sign-in (Pardot needs it). */
   salesforce: SalesforceAuth | null;
   /** Only these sources (default: every configured one). */
   only?: readonly MapSourceName[];
 }
 
-/** Pulls every MAP source configured for the org, one after the other; [] when none is. */
+/**
+ * Pulls every MAP source configured for the org, one after the other; [] when none is. A stored
+ * connection that cannot be read (no key, or not the key it was sealed with) fails that source's
+ * pull, recorded and named, and the others still run.
+ */
 export async function syncMapSources(opts: MapSourcesOptions): Promise<MapSyncResult[]> {
-  const sources = opts.only ?? (await configuredMapSources(opts.db, opts.orgId, opts.maps, opts.secretKey));
+  const sources = opts.only ?? (await configuredMapSources(opts.db, opts.orgId, opts.maps));
   const results: MapSyncResult[] = [];
   for (const source of sources) {
-    const config = await mapConnectionFor(opts.db, opts.orgId, source, opts.maps, opts.secretKey);
+    let config: MapConnectionConfig | null;
+    try {
+      config = await mapConnectionFor(opts.db, opts.orgId, source, opts.maps, opts.secretKeys);
+    } catch (e) {
+      if (!(e instanceof PulseError && UNREADABLE.has(e.code))) throw e;
+      results.push(await unreadablePull(opts, source, e));
+      continue;
+    }
     if (!config) {
       throw new PulseError(
         'MAP_NOT_CONFIGURED',
@@ -189,4 +208,28 @@ export async function syncMapSources(opts: MapSourcesOptions): Promise<MapSyncRe
     results.push(await syncMapSource({ ...opts, connector }));
   }
   return results;
+}
+
+/** The errors of a stored connection Pulse cannot read. */
+const UNREADABLE = new Set(['SECRET_UNREADABLE', 'SECRET_KEY_MISSING']);
+
+/** Records the pull of a source whose stored connection cannot be read: failed, with the error naming it. */
+async function unreadablePull(opts: MapSourcesOptions, source: MapSourceName, e: PulseError): Promise<MapSyncResult> {
+  await ensureOrg(opts.db, opts.orgId);
+  const state = { full: opts.full ?? false };
+  const runId = await startRun(opts.db, opts.orgId, `sync:${source}`, state);
+  const counts = noCounts();
+  await finishPull(
+    opts.db,
+    opts.orgId,
+    { id: runId, state },
+    { status: 'failed' },
+    {
+      counts,
+      apiCalls: { total: 0 },
+      errors: [errorEntry(e)],
+    },
+  );
+  log.warn({ org: opts.orgId, source, runId, err: e.message }, 'MAP connection unreadable');
+  return { runId, source, status: 'failed', counts, apiCalls: { total: 0 }, error: e.message };
 }

@@ -20,20 +20,31 @@ describe('stored connections', () => {
       clientSecret: 's3cr3t-value',
     };
     await saveConnection(db, 'sandbox', auth, 'key-one');
+    const keys = { current: 'key-one', previous: null };
     const raw = await db.query<{ secret_enc: string }>('SELECT secret_enc FROM connections WHERE org_id = $1', [
       'sandbox',
     ]);
     expect(raw.rows[0]!.secret_enc).not.toContain('s3cr3t');
-    expect(await loadConnection(db, 'sandbox', 'key-one')).toEqual(auth);
-    expect(await loadConnection(db, 'production', 'key-one')).toBeNull();
+    expect(await loadConnection(db, 'sandbox', keys)).toEqual(auth);
+    expect(await loadConnection(db, 'production', keys)).toBeNull();
   });
 
-  it('names the fix when PULSE_SECRET_KEY is wrong or the value was tampered with', () => {
+  it('names the connection and the fix when PULSE_SECRET_KEY is wrong or the value was tampered with', () => {
     const enc = encryptSecret('hello', 'right');
-    expect(decryptSecret(enc, 'right')).toBe('hello');
-    expect(() => decryptSecret(enc, 'wrong', 'o1')).toThrow(/PULSE_SECRET_KEY is not the key/);
+    const owner = { org: 'o1', source: 'hubspot' };
+    expect(decryptSecret(enc, { current: 'right', previous: null }, owner)).toBe('hello');
+    expect(() => decryptSecret(enc, { current: 'wrong', previous: null }, owner)).toThrow(
+      'cannot decrypt the stored hubspot connection of org o1: PULSE_SECRET_KEY is not the key it was stored with (set the original key as PULSE_SECRET_KEY_OLD, or run pulse connect hubspot)',
+    );
     const tampered = enc.slice(0, -2) + (enc.endsWith('A') ? 'BB' : 'AA');
-    expect(() => decryptSecret(tampered, 'right')).toThrow(/cannot decrypt/);
+    expect(() => decryptSecret(tampered, { current: 'right', previous: 'other' }, owner)).toThrow(
+      /neither PULSE_SECRET_KEY nor PULSE_SECRET_KEY_OLD is the key/,
+    );
+  });
+
+  it('opens a secret sealed with the previous key while a rotation is under way', () => {
+    const enc = encryptSecret('hello', 'old');
+    expect(decryptSecret(enc, { current: 'new', previous: 'old' }, { org: 'o1', source: 'salesforce' })).toBe('hello');
   });
 });
 
