@@ -1,19 +1,12 @@
 /**
- * `npx tsx test/map-emulators/hubspot/cli.ts --port 4030 --accounts 2000 --seed 7`: runs the
+ * `npx tsx packages/sandbox/src/hubspot/cli.ts --port 4030 --accounts 2000 --seed 7`: runs the
  * HubSpot emulator standalone with a generated org's MAP side and prints how to connect.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { generateOrg } from '../generator';
+import { nonNegativeInt as int, runCommand, serveUntilStopped } from '../kit/cli';
 import { mapSeed } from '../mapSeed';
 import { startHubspotEmulator, type HubspotEmulator } from './server';
-
-function int(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-    return n;
-  };
-}
 
 /** Connection instructions printed on start. */
 export function banner(emu: HubspotEmulator): string {
@@ -46,18 +39,8 @@ export function buildHubspotEmulatorCommand(): Command {
       if (Number.isNaN(now.getTime())) throw new InvalidArgumentError('--now must be an ISO-8601 time');
       const seed = mapSeed(generateOrg({ accounts: o.accounts, seed: o.seed, now }));
       const emu = await startHubspotEmulator({ seed, port: o.port });
-      process.stdout.write(banner(emu));
-      const stop = () => void emu.close().then(() => process.exit(0));
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      serveUntilStopped(emu, banner(emu));
     });
 }
 
-if (require.main === module) {
-  buildHubspotEmulatorCommand()
-    .parseAsync(process.argv)
-    .catch((e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    });
-}
+if (require.main === module) runCommand(buildHubspotEmulatorCommand());

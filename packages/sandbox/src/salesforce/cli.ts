@@ -2,16 +2,9 @@
  * `npm run emulator -- --port 4010 --accounts 2000 --seed 7`: runs the Salesforce emulator
  * standalone with a generated org and prints how to connect.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { nonNegativeInt as int, runCommand, serveUntilStopped } from '../kit/cli';
 import { startEmulator, type Emulator } from './server';
-
-function int(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-    return n;
-  };
-}
 
 /** Connection instructions printed on start. */
 export function banner(emu: Emulator, counts: Record<string, number>): string {
@@ -79,20 +72,8 @@ export function buildEmulatorCommand(): Command {
         const n = emu.store.count(obj.name, { includeDeleted: true });
         if (n > 0) counts[obj.name] = n;
       }
-      process.stdout.write(banner(emu, counts));
-      const stop = () => {
-        void emu.close().then(() => process.exit(0));
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      serveUntilStopped(emu, banner(emu, counts));
     });
 }
 
-if (require.main === module) {
-  buildEmulatorCommand()
-    .parseAsync(process.argv)
-    .catch((e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    });
-}
+if (require.main === module) runCommand(buildEmulatorCommand(), { stack: true });

@@ -3,6 +3,8 @@
  * exhaustion, session expiry, 503s, slow responses and connection resets.
  */
 import { createHash } from 'node:crypto';
+import { FaultSwitch } from '../kit/faults';
+import type { TokenBook } from '../kit/tokens';
 
 export interface LockErrorOptions {
   /** Fraction 0..1 of records that fail with UNABLE_TO_LOCK_ROW. */
@@ -17,14 +19,16 @@ export interface LockErrorOptions {
 export class Faults {
   lock: LockErrorOptions | null = null;
   limitExhausted = false;
-  /** Bumped by expireSessions(); sessions issued under an older epoch are expired. */
-  sessionEpoch = 0;
-  /** Paths whose next call expires every session first (see expireSessionsOn). */
-  expireOnPaths: RegExp[] = [];
-  unavailableLeft = 0;
+  /** Whether the next 503s answer text/html instead of Salesforce's JSON error array. */
   unavailableHtml = false;
   slowMs = 0;
-  resetsLeft = 0;
+  private readonly unavailable = new FaultSwitch();
+  private readonly resets = new FaultSwitch();
+  /** Paths whose next call expires every session first (see expireSessionsOn). */
+  private readonly expireOn = new FaultSwitch();
+
+  /** `sessions` is the emulator's token book: expiring sessions bumps its epoch. */
+  constructor(private readonly sessions: TokenBook) {}
 
   /** Per-record UNABLE_TO_LOCK_ROW on `share` of records (deterministic by id/seed). */
   lockErrors(opts: LockErrorOptions): this {
@@ -40,7 +44,7 @@ export class Faults {
 
   /** Expires every access token issued so far (next call → 401 INVALID_SESSION_ID). */
   expireSessions(): this {
-    this.sessionEpoch++;
+    this.sessions.expireAll();
     return this;
   }
 
@@ -50,22 +54,20 @@ export class Faults {
    * point, e.g. between a Bulk query job's completion and its results download. Once per call.
    */
   expireSessionsOn(path: RegExp): this {
-    this.expireOnPaths.push(path);
+    this.expireOn.queue(true, 1, path);
     return this;
   }
 
   /** Consumes a pending expireSessionsOn matching `path`, expiring the sessions; true when one did. */
   takeExpireOn(path: string): boolean {
-    const i = this.expireOnPaths.findIndex((p) => p.test(path));
-    if (i < 0) return false;
-    this.expireOnPaths.splice(i, 1);
+    if (!this.expireOn.take(path)) return false;
     this.expireSessions();
     return true;
   }
 
   /** The next `count` API calls answer 503 (JSON array body, or text/html when `html`). */
   serviceUnavailable(opts: { count: number; html?: boolean } = { count: 1 }): this {
-    this.unavailableLeft = opts.count;
+    this.unavailable.arm(true, opts.count);
     this.unavailableHtml = opts.html ?? false;
     return this;
   }
@@ -78,18 +80,16 @@ export class Faults {
 
   /** The next `count` API calls have their socket destroyed without a response. */
   resetConnections(opts: { count: number } = { count: 1 }): this {
-    this.resetsLeft = opts.count;
+    this.resets.arm(true, opts.count);
     return this;
   }
 
-  /** Switches every fault off. */
+  /** Switches every fault off (sessions already expired stay expired). */
   clear(): this {
     this.lock = null;
     this.limitExhausted = false;
-    this.unavailableLeft = 0;
     this.slowMs = 0;
-    this.resetsLeft = 0;
-    this.expireOnPaths = [];
+    for (const s of [this.unavailable, this.resets, this.expireOn]) s.clear();
     return this;
   }
 
@@ -106,16 +106,12 @@ export class Faults {
 
   /** Consumes one pending 503, if any. */
   takeUnavailable(): boolean {
-    if (this.unavailableLeft <= 0) return false;
-    this.unavailableLeft--;
-    return true;
+    return this.unavailable.take() !== null;
   }
 
   /** Consumes one pending connection reset, if any. */
   takeReset(): boolean {
-    if (this.resetsLeft <= 0) return false;
-    this.resetsLeft--;
-    return true;
+    return this.resets.take() !== null;
   }
 }
 
