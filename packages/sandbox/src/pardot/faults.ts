@@ -1,0 +1,83 @@
+/** Switchable faults of the Pardot emulator, and its call log's entries. */
+import type { Call } from '../kit/callLog';
+import { FaultSwitch } from '../kit/faults';
+import type { TokenBook } from '../kit/tokens';
+
+/** One answered call. */
+export interface PardotCall extends Call {
+  /** Query parameters as sent (after URL decoding, so an unencoded `+` shows as a space). */
+  params: Record<string, string>;
+  /** Pardot's error code, when the answer was an error body. */
+  code: number | null;
+}
+
+/** Switchable faults; each counted fault hits the next `count` API calls. */
+export class PardotFaults {
+  /** 429 code 66 (more than 5 concurrent requests). */
+  readonly concurrent = new FaultSwitch();
+  /** 429 code 202 (per-minute limit). */
+  readonly perMinuteLimit = new FaultSwitch();
+  /** 503 with an HTML page. */
+  readonly unavailable = new FaultSwitch();
+  /** Visitor-activity pages cut off mid-JSON. */
+  readonly malformed = new FaultSwitch();
+  dailyLimitSpent = false;
+
+  /**
+   * `pageTokens` and `accessTokens` are the emulator's token books: expiring either bumps its
+   * epoch (page tokens then answer 210; access tokens, with the built-in check, 184).
+   */
+  constructor(
+    private readonly pageTokens: TokenBook,
+    private readonly accessTokens: TokenBook,
+  ) {}
+
+  /** The next `count` calls answer 429 code 66 (more than 5 concurrent requests). */
+  concurrency(count = 1): this {
+    this.concurrent.arm(true, count);
+    return this;
+  }
+
+  /** The next `count` calls answer 429 code 202 (per-minute limit). */
+  perMinute(count = 1): this {
+    this.perMinuteLimit.arm(true, count);
+    return this;
+  }
+
+  /** The next `count` calls answer 503 with an HTML page (as a load balancer does). */
+  serverErrors(count = 1): this {
+    this.unavailable.arm(true, count);
+    return this;
+  }
+
+  /** The next `count` visitor-activity pages come back cut off mid-JSON. */
+  malformedPage(count = 1): this {
+    this.malformed.arm(true, count);
+    return this;
+  }
+
+  /** Every call answers 429 code 122 until `clear()` (the daily allowance is spent). */
+  dailyLimit(on = true): this {
+    this.dailyLimitSpent = on;
+    return this;
+  }
+
+  /** Every page token issued so far is expired (as after 4 hours). */
+  expirePageTokens(): this {
+    this.pageTokens.expireAll();
+    return this;
+  }
+
+  /** Every emulator-issued access token so far is expired (only without `validateToken`). */
+  expireTokens(): this {
+    this.accessTokens.expireAll();
+    return this;
+  }
+
+  /** Switches every fault off (tokens already expired stay expired). */
+  clear(): this {
+    for (const s of [this.concurrent, this.perMinuteLimit, this.unavailable, this.malformed]) s.clear();
+    this.dailyLimitSpent = false;
+    return this;
+  }
+}
