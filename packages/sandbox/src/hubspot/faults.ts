@@ -1,26 +1,28 @@
 /** Switchable faults of the HubSpot emulator, and its call log's entries. */
 import type { Call } from '../kit/callLog';
-import { FaultSwitch, type PathMatch } from '../kit/faults';
+import { FaultBoard, type PathMatch } from '../kit/faults';
 import type { TokenBook } from '../kit/tokens';
 
 /** The 429 policies HubSpot names in `policyName`. */
 export type RateLimitPolicy = 'SECONDLY' | 'TEN_SECONDLY_ROLLING' | 'DAILY';
 
 /** Fault switches; each `next…` fault applies to the next `count` API calls whose path contains `path`. */
-export class HubspotFaults {
+export class HubspotFaults extends FaultBoard {
   /** Forced 429s, with the policy they name. */
-  readonly rate = new FaultSwitch<RateLimitPolicy>();
+  readonly rate = this.switch<RateLimitPolicy>();
   /** Forced 5xx answers, with their status. */
-  readonly server = new FaultSwitch<number>();
+  readonly server = this.switch<number>();
   /** 200 answers with a truncated JSON body. */
-  readonly malformedPage = new FaultSwitch();
+  readonly malformedPage = this.switch();
   /** Every API call answers 429 DAILY until clear() (the portal's daily allowance is spent). */
   dailyExhausted = false;
   /** The Events API answers 403 (the portal is not on an Enterprise tier). */
   noWebAnalytics = false;
 
   /** `oauthTokens` is the emulator's OAuth token book: expiring tokens bumps its epoch. */
-  constructor(private readonly oauthTokens: TokenBook) {}
+  constructor(private readonly oauthTokens: TokenBook) {
+    super();
+  }
 
   /** The next `count` API calls answer 429 with `policy`. */
   rateLimit(policy: RateLimitPolicy, count = 1, path?: string): this {
@@ -47,11 +49,10 @@ export class HubspotFaults {
   }
 
   /** Switches every fault off (tokens already expired stay expired). */
-  clear(): this {
-    for (const s of [this.rate, this.server, this.malformedPage]) s.clear();
+  override clear(): this {
     this.dailyExhausted = false;
     this.noWebAnalytics = false;
-    return this;
+    return super.clear();
   }
 }
 

@@ -54,3 +54,32 @@ export class FaultSwitch<P = true> {
     return this;
   }
 }
+
+/**
+ * A vendor's fault switches. Switches made with `switch()` are all disarmed by `clear()`; a
+ * vendor's class adds its flags (resetting them in an overriding `clear`) and names its setters.
+ */
+export class FaultBoard {
+  private readonly switches: Array<{ clear(): unknown }> = [];
+
+  /** A new switch on this board. */
+  protected switch<P = true>(): FaultSwitch<P> {
+    const s = new FaultSwitch<P>();
+    this.switches.push(s);
+    return s;
+  }
+
+  /** A setter that arms `sw` for the next `count` calls (default 1) and returns the board. */
+  protected counted(sw: FaultSwitch): (count?: number) => this {
+    return (count = 1) => {
+      sw.arm(true, count);
+      return this;
+    };
+  }
+
+  /** Disarms every switch on the board. */
+  clear(): this {
+    for (const s of this.switches) s.clear();
+    return this;
+  }
+}

@@ -3,7 +3,7 @@
  * 607 daily quota, 615 concurrency, transient 6xx/7xx), expired tokens (602), HTTP 5xx pages,
  * malformed activity pages and slow answers. All reset by `clear()`.
  */
-import { FaultSwitch } from '../kit/faults';
+import { FaultBoard } from '../kit/faults';
 import type { TokenBook } from '../kit/tokens';
 
 /** A malformed activities page: a JSON body cut short, or one whose shape is wrong. */
@@ -16,18 +16,20 @@ export interface MarketoCode {
 }
 
 /** Fault switches; every `count` is consumed one API call at a time. */
-export class MarketoFaults {
+export class MarketoFaults extends FaultBoard {
   /** Response-level codes the next REST calls answer with, in order. */
-  readonly codes = new FaultSwitch<MarketoCode>();
+  readonly codes = this.switch<MarketoCode>();
   dailyQuota = false;
   /** HTTP errors (their status) with an HTML page, identity calls included. */
-  readonly http = new FaultSwitch<number>();
+  readonly http = this.switch<number>();
   /** Malformed activities pages. */
-  readonly malformed = new FaultSwitch<MalformedKind>();
+  readonly malformed = this.switch<MalformedKind>();
   slowMs = 0;
 
   /** `tokens` is the emulator's token book: expiring tokens bumps its epoch. */
-  constructor(private readonly tokens: TokenBook) {}
+  constructor(private readonly tokens: TokenBook) {
+    super();
+  }
 
   /** The next `count` REST calls answer 606 (as if 100 calls had been made in the last 20 s). */
   rateLimited(count = 1): this {
@@ -76,10 +78,9 @@ export class MarketoFaults {
   }
 
   /** Switches every fault off (tokens already expired stay expired). */
-  clear(): this {
-    for (const s of [this.codes, this.http, this.malformed]) s.clear();
+  override clear(): this {
     this.dailyQuota = false;
     this.slowMs = 0;
-    return this;
+    return super.clear();
   }
 }

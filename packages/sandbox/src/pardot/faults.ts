@@ -1,6 +1,6 @@
 /** Switchable faults of the Pardot emulator, and its call log's entries. */
 import type { Call } from '../kit/callLog';
-import { FaultSwitch } from '../kit/faults';
+import { FaultBoard } from '../kit/faults';
 import type { TokenBook } from '../kit/tokens';
 
 /** One answered call. */
@@ -12,16 +12,25 @@ export interface PardotCall extends Call {
 }
 
 /** Switchable faults; each counted fault hits the next `count` API calls. */
-export class PardotFaults {
+export class PardotFaults extends FaultBoard {
   /** 429 code 66 (more than 5 concurrent requests). */
-  readonly concurrent = new FaultSwitch();
+  readonly concurrent = this.switch();
   /** 429 code 202 (per-minute limit). */
-  readonly perMinuteLimit = new FaultSwitch();
+  readonly perMinuteLimit = this.switch();
   /** 503 with an HTML page. */
-  readonly unavailable = new FaultSwitch();
+  readonly unavailable = this.switch();
   /** Visitor-activity pages cut off mid-JSON. */
-  readonly malformed = new FaultSwitch();
+  readonly malformed = this.switch();
   dailyLimitSpent = false;
+
+  /** The next `count` calls answer 429 code 66 (more than 5 concurrent requests). */
+  readonly concurrency = this.counted(this.concurrent);
+  /** The next `count` calls answer 429 code 202 (per-minute limit). */
+  readonly perMinute = this.counted(this.perMinuteLimit);
+  /** The next `count` calls answer 503 with an HTML page (as a load balancer does). */
+  readonly serverErrors = this.counted(this.unavailable);
+  /** The next `count` visitor-activity pages come back cut off mid-JSON. */
+  readonly malformedPage = this.counted(this.malformed);
 
   /**
    * `pageTokens` and `accessTokens` are the emulator's token books: expiring either bumps its
@@ -30,30 +39,8 @@ export class PardotFaults {
   constructor(
     private readonly pageTokens: TokenBook,
     private readonly accessTokens: TokenBook,
-  ) {}
-
-  /** The next `count` calls answer 429 code 66 (more than 5 concurrent requests). */
-  concurrency(count = 1): this {
-    this.concurrent.arm(true, count);
-    return this;
-  }
-
-  /** The next `count` calls answer 429 code 202 (per-minute limit). */
-  perMinute(count = 1): this {
-    this.perMinuteLimit.arm(true, count);
-    return this;
-  }
-
-  /** The next `count` calls answer 503 with an HTML page (as a load balancer does). */
-  serverErrors(count = 1): this {
-    this.unavailable.arm(true, count);
-    return this;
-  }
-
-  /** The next `count` visitor-activity pages come back cut off mid-JSON. */
-  malformedPage(count = 1): this {
-    this.malformed.arm(true, count);
-    return this;
+  ) {
+    super();
   }
 
   /** Every call answers 429 code 122 until `clear()` (the daily allowance is spent). */
@@ -75,9 +62,8 @@ export class PardotFaults {
   }
 
   /** Switches every fault off (tokens already expired stay expired). */
-  clear(): this {
-    for (const s of [this.concurrent, this.perMinuteLimit, this.unavailable, this.malformed]) s.clear();
+  override clear(): this {
     this.dailyLimitSpent = false;
-    return this;
+    return super.clear();
   }
 }

@@ -3,7 +3,7 @@
  * exhaustion, session expiry, 503s, slow responses and connection resets.
  */
 import { createHash } from 'node:crypto';
-import { FaultSwitch } from '../kit/faults';
+import { FaultBoard } from '../kit/faults';
 import type { TokenBook } from '../kit/tokens';
 
 export interface LockErrorOptions {
@@ -16,19 +16,21 @@ export interface LockErrorOptions {
 }
 
 /** Fault switches shared by the REST routes (D1) and Bulk 2.0 ingest (D2). */
-export class Faults {
+export class Faults extends FaultBoard {
   lock: LockErrorOptions | null = null;
   limitExhausted = false;
   /** Whether the next 503s answer text/html instead of Salesforce's JSON error array. */
   unavailableHtml = false;
   slowMs = 0;
-  private readonly unavailable = new FaultSwitch();
-  private readonly resets = new FaultSwitch();
+  private readonly unavailable = this.switch();
+  private readonly resets = this.switch();
   /** Paths whose next call expires every session first (see expireSessionsOn). */
-  private readonly expireOn = new FaultSwitch();
+  private readonly expireOn = this.switch();
 
   /** `sessions` is the emulator's token book: expiring sessions bumps its epoch. */
-  constructor(private readonly sessions: TokenBook) {}
+  constructor(private readonly sessions: TokenBook) {
+    super();
+  }
 
   /** Per-record UNABLE_TO_LOCK_ROW on `share` of records (deterministic by id/seed). */
   lockErrors(opts: LockErrorOptions): this {
@@ -85,12 +87,11 @@ export class Faults {
   }
 
   /** Switches every fault off (sessions already expired stay expired). */
-  clear(): this {
+  override clear(): this {
     this.lock = null;
     this.limitExhausted = false;
     this.slowMs = 0;
-    for (const s of [this.unavailable, this.resets, this.expireOn]) s.clear();
-    return this;
+    return super.clear();
   }
 
   /** Whether a write of record `key` (an id, or a row key for inserts) on `object` fails to lock. */

@@ -1,5 +1,5 @@
-/** Fault switches: armed for the next N calls on matching paths, first armed first, cleared at once. */
-import { FaultSwitch, pathMatches } from '../faults';
+/** Fault switches: armed for the next N calls on matching paths, first armed first; a board clears them all. */
+import { FaultBoard, FaultSwitch, pathMatches } from '../faults';
 
 describe('pathMatches', () => {
   it('a string matches as a substring, a RegExp by test, nothing as every path', () => {
@@ -47,5 +47,35 @@ describe('FaultSwitch', () => {
     expect(f.pending()).toBe(5);
     f.clear();
     expect(f.take('/x')).toBeNull();
+  });
+});
+
+describe('FaultBoard', () => {
+  class Board extends FaultBoard {
+    readonly errors = this.switch<number>();
+    readonly resets = this.switch();
+    readonly resetConnections = this.counted(this.resets);
+    spent = false;
+    override clear(): this {
+      this.spent = false;
+      return super.clear();
+    }
+  }
+
+  it('a counted setter arms its switch for `count` calls (default 1) and chains', () => {
+    const b = new Board();
+    expect(b.resetConnections(2)).toBe(b);
+    expect([b.resets.take(), b.resets.take(), b.resets.take()]).toEqual([true, true, null]);
+    b.resetConnections();
+    expect(b.resets.pending()).toBe(1);
+  });
+
+  it('clear disarms every switch made on the board, and the vendor resets its own flags', () => {
+    const b = new Board();
+    b.errors.arm(503, 3);
+    b.resetConnections(1);
+    b.spent = true;
+    b.clear();
+    expect([b.errors.take(), b.resets.take(), b.spent]).toEqual([null, null, false]);
   });
 });
