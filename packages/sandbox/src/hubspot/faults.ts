@@ -25,28 +25,20 @@ export class HubspotFaults extends FaultBoard {
   }
 
   /** The next `count` API calls answer 429 with `policy`. */
-  rateLimit(policy: RateLimitPolicy, count = 1, path?: string): this {
-    this.rate.arm(policy, count, path);
-    return this;
-  }
+  readonly rateLimit = this.fluent((policy: RateLimitPolicy, count: number = 1, path?: string) =>
+    this.rate.arm(policy, count, path),
+  );
 
   /** The next `count` API calls answer `status` (default 502) with HubSpot's error body. */
-  serverError(count = 1, status = 502, path?: string): this {
-    this.server.arm(status, count, path);
-    return this;
-  }
+  readonly serverError = this.fluent((count: number = 1, status: number = 502, path?: string) =>
+    this.server.arm(status, count, path),
+  );
 
   /** The next `count` API calls answer 200 with a truncated JSON body. */
-  malformed(count = 1, path?: PathMatch): this {
-    this.malformedPage.arm(true, count, path);
-    return this;
-  }
+  readonly malformed = this.fluent((count: number = 1, path?: PathMatch) => this.malformedPage.arm(true, count, path));
 
   /** Expires every OAuth access token issued so far. */
-  expireTokens(): this {
-    this.oauthTokens.expireAll();
-    return this;
-  }
+  readonly expireTokens = this.fluent(() => this.oauthTokens.expireAll());
 
   /** Switches every fault off (tokens already expired stay expired). */
   override clear(): this {

@@ -71,8 +71,13 @@ export class FaultBoard {
 
   /** A setter that arms `sw` for the next `count` calls (default 1) and returns the board. */
   protected counted(sw: FaultSwitch): (count?: number) => this {
-    return (count = 1) => {
-      sw.arm(true, count);
+    return this.fluent((count: number = 1) => sw.arm(true, count));
+  }
+
+  /** A setter that makes `change` and returns the board, so a vendor's setters chain. */
+  protected fluent<A extends unknown[]>(change: (...args: A) => unknown): (...args: A) => this {
+    return (...args) => {
+      change(...args);
       return this;
     };
   }

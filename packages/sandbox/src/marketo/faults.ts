@@ -42,40 +42,28 @@ export class MarketoFaults extends FaultBoard {
   }
 
   /** Every REST call answers 607 until `clear()` (the daily quota is spent). */
-  dailyQuotaReached(on = true): this {
-    this.dailyQuota = on;
-    return this;
-  }
+  readonly dailyQuotaReached = this.fluent((on: boolean = true) => (this.dailyQuota = on));
 
   /** The next `count` REST calls (on paths matching `path`, if given) answer `code` with `message`. */
-  errorCode(code: string, message: string, count = 1, path?: RegExp): this {
-    this.codes.queue({ code, message }, count, path);
-    return this;
-  }
+  readonly errorCode = this.fluent((code: string, message: string, count: number = 1, path?: RegExp) =>
+    this.codes.queue({ code, message }, count, path),
+  );
 
   /** Every access token issued so far expires now (next use → 602; the identity endpoint issues a new one). */
-  expireTokens(): this {
-    this.tokens.expireAll();
-    return this;
-  }
+  readonly expireTokens = this.fluent(() => this.tokens.expireAll());
 
   /** The next `count` calls (identity included) get HTTP `status` with an HTML page, as a load balancer answers. */
-  httpError(opts: { status?: number; count?: number } = {}): this {
-    this.http.arm(opts.status ?? 503, opts.count ?? 1);
-    return this;
-  }
+  readonly httpError = this.fluent((opts: { status?: number; count?: number } = {}) =>
+    this.http.arm(opts.status ?? 503, opts.count ?? 1),
+  );
 
   /** The next `count` activities.json answers are malformed. */
-  malformedPage(opts: { kind?: MalformedKind; count?: number } = {}): this {
-    this.malformed.arm(opts.kind ?? 'truncated', opts.count ?? 1);
-    return this;
-  }
+  readonly malformedPage = this.fluent((opts: { kind?: MalformedKind; count?: number } = {}) =>
+    this.malformed.arm(opts.kind ?? 'truncated', opts.count ?? 1),
+  );
 
   /** Every REST answer waits `ms` (to put several calls in flight at once). */
-  slow(ms: number): this {
-    this.slowMs = ms;
-    return this;
-  }
+  readonly slow = this.fluent((ms: number) => (this.slowMs = ms));
 
   /** Switches every fault off (tokens already expired stay expired). */
   override clear(): this {

@@ -44,22 +44,13 @@ export class PardotFaults extends FaultBoard {
   }
 
   /** Every call answers 429 code 122 until `clear()` (the daily allowance is spent). */
-  dailyLimit(on = true): this {
-    this.dailyLimitSpent = on;
-    return this;
-  }
+  readonly dailyLimit = this.fluent((on: boolean = true) => (this.dailyLimitSpent = on));
 
   /** Every page token issued so far is expired (as after 4 hours). */
-  expirePageTokens(): this {
-    this.pageTokens.expireAll();
-    return this;
-  }
+  readonly expirePageTokens = this.fluent(() => this.pageTokens.expireAll());
 
   /** Every emulator-issued access token so far is expired (only without `validateToken`). */
-  expireTokens(): this {
-    this.accessTokens.expireAll();
-    return this;
-  }
+  readonly expireTokens = this.fluent(() => this.accessTokens.expireAll());
 
   /** Switches every fault off (tokens already expired stay expired). */
   override clear(): this {

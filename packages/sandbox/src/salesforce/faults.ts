@@ -33,32 +33,20 @@ export class Faults extends FaultBoard {
   }
 
   /** Per-record UNABLE_TO_LOCK_ROW on `share` of records (deterministic by id/seed). */
-  lockErrors(opts: LockErrorOptions): this {
-    this.lock = { ...opts };
-    return this;
-  }
+  readonly lockErrors = this.fluent((opts: LockErrorOptions) => (this.lock = { ...opts }));
 
   /** Every authenticated API call answers 403 REQUEST_LIMIT_EXCEEDED until `clear()`. */
-  limitExceeded(on = true): this {
-    this.limitExhausted = on;
-    return this;
-  }
+  readonly limitExceeded = this.fluent((on: boolean = true) => (this.limitExhausted = on));
 
   /** Expires every access token issued so far (next call → 401 INVALID_SESSION_ID). */
-  expireSessions(): this {
-    this.sessions.expireAll();
-    return this;
-  }
+  readonly expireSessions = this.fluent(() => this.sessions.expireAll());
 
   /**
    * Expires every access token issued so far when the next API call whose path (without the query)
    * matches `path` arrives, before that call is authenticated: a session that runs out at an exact
    * point, e.g. between a Bulk query job's completion and its results download. Once per call.
    */
-  expireSessionsOn(path: RegExp): this {
-    this.expireOn.queue(true, 1, path);
-    return this;
-  }
+  readonly expireSessionsOn = this.fluent((path: RegExp) => this.expireOn.queue(true, 1, path));
 
   /** Consumes a pending expireSessionsOn matching `path`, expiring the sessions; true when one did. */
   takeExpireOn(path: string): boolean {
@@ -68,23 +56,18 @@ export class Faults extends FaultBoard {
   }
 
   /** The next `count` API calls answer 503 (JSON array body, or text/html when `html`). */
-  serviceUnavailable(opts: { count: number; html?: boolean } = { count: 1 }): this {
+  readonly serviceUnavailable = this.fluent((opts: { count: number; html?: boolean } = { count: 1 }) => {
     this.unavailable.arm(true, opts.count);
     this.unavailableHtml = opts.html ?? false;
-    return this;
-  }
+  });
 
   /** Delays every API response by `ms`. */
-  slow(opts: { ms: number }): this {
-    this.slowMs = opts.ms;
-    return this;
-  }
+  readonly slow = this.fluent((opts: { ms: number }) => (this.slowMs = opts.ms));
 
   /** The next `count` API calls have their socket destroyed without a response. */
-  resetConnections(opts: { count: number } = { count: 1 }): this {
-    this.resets.arm(true, opts.count);
-    return this;
-  }
+  readonly resetConnections = this.fluent((opts: { count: number } = { count: 1 }) =>
+    this.resets.arm(true, opts.count),
+  );
 
   /** Switches every fault off (sessions already expired stay expired). */
   override clear(): this {

@@ -56,6 +56,7 @@ describe('FaultBoard', () => {
     readonly resets = this.switch();
     readonly resetConnections = this.counted(this.resets);
     spent = false;
+    readonly spend = this.fluent((on: boolean = true) => (this.spent = on));
     override clear(): this {
       this.spent = false;
       return super.clear();
@@ -68,6 +69,14 @@ describe('FaultBoard', () => {
     expect([b.resets.take(), b.resets.take(), b.resets.take()]).toEqual([true, true, null]);
     b.resetConnections();
     expect(b.resets.pending()).toBe(1);
+  });
+
+  it('a fluent setter passes its arguments through and chains', () => {
+    const b = new Board();
+    expect(b.spend()).toBe(b);
+    expect(b.spent).toBe(true);
+    b.spend(false).resetConnections(3);
+    expect([b.spent, b.resets.pending()]).toEqual([false, 3]);
   });
 
   it('clear disarms every switch made on the board, and the vendor resets its own flags', () => {
