@@ -2,8 +2,8 @@
  * `npm run emulator -- --port 4010 --accounts 2000 --seed 7`: runs the Salesforce emulator
  * standalone with a generated org and prints how to connect.
  */
-import { Command } from 'commander';
-import { nonNegativeInt as int, runCommand, serveUntilStopped } from '../kit/cli';
+import type { Command } from 'commander';
+import { emulatorCommand, nonNegativeInt as int, runCommand, serveUntilStopped } from '../kit/cli';
 import { startEmulator, type Emulator } from './server';
 
 /** Connection instructions printed on start. */
@@ -37,12 +37,11 @@ export function banner(emu: Emulator, counts: Record<string, number>): string {
 
 /** Builds the `emulator` command. */
 export function buildEmulatorCommand(): Command {
-  return new Command('emulator')
-    .description('Run the local Salesforce emulator (REST, OAuth, Bulk 2.0) with a generated org')
-    .option('--port <n>', 'port to listen on (0 = any free port)', int('port'), 4010)
+  return emulatorCommand('emulator', 'Run the local Salesforce emulator (REST, OAuth, Bulk 2.0) with a generated org', {
+    port: 4010,
+    accountsHelp: 'accounts in the generated org (0 = empty org)',
+  })
     .option('--host <host>', 'interface to bind', '127.0.0.1')
-    .option('--accounts <n>', 'accounts in the generated org (0 = empty org)', int('accounts'), 2000)
-    .option('--seed <n>', 'generator seed', int('seed'), 7)
     .option('--days <n>', 'days of activity history', int('days'))
     .option('--client-id <id>', 'OAuth client id', 'pulse-local')
     .option('--client-secret <secret>', 'OAuth client secret', 'pulse-local-secret')
