@@ -287,7 +287,7 @@ export const PARDOT: MapVendor = {
           },
         ),
       clearCalls: () => {
-        pd.calls.length = 0;
+        pd.calls.clear();
       },
       expectFirstPullCalls(pull, expected) {
         // A page of activities plus a prospect and a page-view lookup or two per page, nothing per record.
@@ -296,7 +296,7 @@ export const PARDOT: MapVendor = {
       expectIncrementalCalls(again) {
         expect(again.apiCalls.total).toBeLessThanOrEqual(3);
         expect(again.counts.activities).toBeLessThan(20);
-        expect(pd.calls.every((c) => c.status === 200)).toBe(true);
+        expect(pd.calls.entries.every((c) => c.status === 200)).toBe(true);
       },
       close: () => pd.close(),
     };

@@ -3,7 +3,7 @@
  * Salesforce contact and lead with an email, synced with its CRM ids, as Marketo, HubSpot and
  * Pardot keep them) and the person-level activity the generator planted MAP-side.
  */
-import type { GeneratedOrg, MapPersonActivity } from './generator';
+import type { GeneratedOrg, MapPersonActivity, SfRecord } from './generator';
 
 /** A person in the MAP's database. */
 export interface SeedPerson {
@@ -31,44 +31,41 @@ export interface MapSeed {
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
+/** The MAP's copy of a Salesforce contact or lead, or null when it has no email (a MAP keys people by email). */
+function seedPerson(
+  rec: SfRecord,
+  kind: SeedPerson['kind'],
+  links: { department: unknown; company: unknown; accountId: unknown },
+): SeedPerson | null {
+  const email = text(rec.Email);
+  if (!email) return null;
+  return {
+    salesforceId: rec.Id,
+    kind,
+    email,
+    firstName: text(rec.FirstName) ?? '',
+    lastName: text(rec.LastName) ?? '',
+    title: text(rec.Title),
+    department: text(links.department),
+    company: text(links.company),
+    salesforceAccountId: text(links.accountId),
+    createdAt: sfTimeToIso(rec.CreatedDate),
+  };
+}
+
 /** Builds the MAP seed in one pass over the org's bundles. */
 export function mapSeed(org: GeneratedOrg): MapSeed {
   const people: SeedPerson[] = [];
   const activities: MapPersonActivity[] = [];
+  const add = (p: SeedPerson | null): void => {
+    if (p) people.push(p);
+  };
   for (const b of org.bundles()) {
-    const accountName = text(b.account.Name);
-    for (const c of b.contacts) {
-      const email = text(c.Email);
-      if (!email) continue;
-      people.push({
-        salesforceId: c.Id,
-        kind: 'contact',
-        email,
-        firstName: text(c.FirstName) ?? '',
-        lastName: text(c.LastName) ?? '',
-        title: text(c.Title),
-        department: text(c.Department),
-        company: accountName,
-        salesforceAccountId: text(c.AccountId),
-        createdAt: sfTimeToIso(c.CreatedDate),
-      });
-    }
-    for (const l of b.leads) {
-      const email = text(l.Email);
-      if (!email) continue;
-      people.push({
-        salesforceId: l.Id,
-        kind: 'lead',
-        email,
-        firstName: text(l.FirstName) ?? '',
-        lastName: text(l.LastName) ?? '',
-        title: text(l.Title),
-        department: null,
-        company: text(l.Company),
-        salesforceAccountId: text(l.ConvertedAccountId),
-        createdAt: sfTimeToIso(l.CreatedDate),
-      });
-    }
+    for (const c of b.contacts)
+      add(seedPerson(c, 'contact', { department: c.Department, company: b.account.Name, accountId: c.AccountId }));
+    // A lead's company is its own; a converted lead belongs to the account it was converted to.
+    for (const l of b.leads)
+      add(seedPerson(l, 'lead', { department: null, company: l.Company, accountId: l.ConvertedAccountId }));
     for (const a of b.mapPeople) activities.push(a);
   }
   activities.sort((x, y) => (x.occurredAt < y.occurredAt ? -1 : x.occurredAt > y.occurredAt ? 1 : 0));

@@ -533,18 +533,24 @@ function materialize(input: MaterializeInput): AccountBundle {
   const memberOf = new Set<string>();
   let mapN = 0;
 
+  /** Who an activity at `t` is with and what it is about (Salesforce forbids a WhatId when the WhoId is a lead). */
+  const regarding = (person: Person, t: number) => {
+    const isLead = person.object === 'Lead';
+    return {
+      WhoId: person.id,
+      WhatId: isLead ? null : (openOppAt(t) ?? accId),
+      AccountId: isLead ? null : accId,
+      OwnerId: ownerId,
+    };
+  };
+
   const addTask = (person: Person, t: number, fields: Record<string, string | number | boolean | null>): void => {
     if (tasks.length >= TASK_BLOCK) return;
-    const isLead = person.object === 'Lead';
     const logged = Math.min(nowMs, t + rng.int(1, 30) * MINUTE);
     tasks.push({
       Id: mintId(KEY_PREFIX.Task, ID_BASE + index * TASK_BLOCK + tasks.length),
       IsDeleted: false,
-      WhoId: person.id,
-      // Salesforce forbids a WhatId on a task whose WhoId is a lead.
-      WhatId: isLead ? null : (openOppAt(t) ?? accId),
-      AccountId: isLead ? null : accId,
-      OwnerId: ownerId,
+      ...regarding(person, t),
       ActivityDate: sfDate(t),
       Status: 'Completed',
       Priority: 'Normal',
@@ -646,14 +652,10 @@ function materialize(input: MaterializeInput): AccountBundle {
         const minutes = rng.pick([30, 30, 45, 60]);
         const start = Math.min(Math.floor(t / (30 * MINUTE)) * 30 * MINUTE, nowMs - minutes * MINUTE);
         const end = start + minutes * MINUTE;
-        const isLead = person.object === 'Lead';
         events.push({
           Id: mintId(KEY_PREFIX.Event, ID_BASE + index * EVENT_BLOCK + events.length),
           IsDeleted: false,
-          WhoId: person.id,
-          WhatId: isLead ? null : (openOppAt(start) ?? accId),
-          AccountId: isLead ? null : accId,
-          OwnerId: ownerId,
+          ...regarding(person, start),
           Subject: `Meeting: ${rng.pick(MEETING_SUBJECTS)}`,
           Type: 'Meeting',
           StartDateTime: sfDateTime(start),

@@ -1,19 +1,12 @@
 /**
- * `npx tsx test/map-emulators/hubspot/cli.ts --port 4030 --accounts 2000 --seed 7`: runs the
+ * `npx tsx packages/sandbox/src/hubspot/cli.ts --port 4030 --accounts 2000 --seed 7`: runs the
  * HubSpot emulator standalone with a generated org's MAP side and prints how to connect.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { generateOrg } from '../generator';
+import { emulatorCommand, runCommand, serveUntilStopped, type EmulatorFlags } from '../kit/cli';
 import { mapSeed } from '../mapSeed';
 import { startHubspotEmulator, type HubspotEmulator } from './server';
-
-function int(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-    return n;
-  };
-}
 
 /** Connection instructions printed on start. */
 export function banner(emu: HubspotEmulator): string {
@@ -35,29 +28,17 @@ export function banner(emu: HubspotEmulator): string {
 
 /** Builds the command. */
 export function buildHubspotEmulatorCommand(): Command {
-  return new Command('hubspot-emulator')
-    .description('Run the local HubSpot emulator with a generated org’s MAP data')
-    .option('--port <n>', 'port to listen on (0 = any free port)', int('port'), 4030)
-    .option('--accounts <n>', 'accounts in the generated org', int('accounts'), 2000)
-    .option('--seed <n>', 'generator seed', int('seed'), 7)
+  return emulatorCommand('hubspot-emulator', 'Run the local HubSpot emulator with a generated org’s MAP data', {
+    port: 4030,
+  })
     .option('--now <iso>', 'the generated org’s "now" (default: the current time)')
-    .action(async (o: { port: number; accounts: number; seed: number; now?: string }) => {
+    .action(async (o: EmulatorFlags & { now?: string }) => {
       const now = o.now ? new Date(o.now) : new Date();
       if (Number.isNaN(now.getTime())) throw new InvalidArgumentError('--now must be an ISO-8601 time');
       const seed = mapSeed(generateOrg({ accounts: o.accounts, seed: o.seed, now }));
       const emu = await startHubspotEmulator({ seed, port: o.port });
-      process.stdout.write(banner(emu));
-      const stop = () => void emu.close().then(() => process.exit(0));
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      serveUntilStopped(emu, banner(emu));
     });
 }
 
-if (require.main === module) {
-  buildHubspotEmulatorCommand()
-    .parseAsync(process.argv)
-    .catch((e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    });
-}
+if (require.main === module) runCommand(buildHubspotEmulatorCommand());

@@ -5,19 +5,21 @@
  * switchable faults and a call log. What it implements, with doc links: README.md.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { CallLog, recordCall } from '../kit/callLog';
+import { makeClock, type Clock, type ClockSource } from '../kit/clock';
+import { listen } from '../kit/server';
+import { TokenBook } from '../kit/tokens';
 import type { MapSeed } from '../mapSeed';
 import { buildPortal, type CrmRecord, type Portal } from './data';
-import { HubspotCallLog, HubspotFaults, type RateLimitPolicy } from './faults';
+import { HubspotFaults, type HubspotCall, type RateLimitPolicy } from './faults';
 
 export interface HubspotEmulatorOptions {
   seed: MapSeed;
   /** 0 (default) picks a free port. */
   port?: number;
   /** The emulator's clock: token expiry, and nothing that happens after it is served. */
-  now?: Date | (() => Date);
+  now?: ClockSource;
   /** OAuth access-token lifetime in seconds (HubSpot: 1800). */
   tokenTtlSeconds?: number;
   /** Burst allowance per rolling 10 s (Enterprise private app: 190). */
@@ -39,8 +41,10 @@ export interface HubspotCredentials {
 export interface HubspotEmulator {
   url: string;
   close(): Promise<void>;
-  calls: HubspotCallLog;
+  calls: CallLog<HubspotCall>;
   faults: HubspotFaults;
+  /** The portal's clock (`advance()` moves token expiry and what is served on). */
+  clock: Clock;
   credentials: HubspotCredentials;
   portal: Portal;
   /** API calls counted against the daily allowance so far. */
@@ -113,22 +117,20 @@ function project(r: CrmRecord, properties: string[] | null): CrmRecord {
 /** Starts the emulator. */
 export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promise<HubspotEmulator> {
   const portal = buildPortal(opts.seed);
-  const clock = (): number => {
-    const n = opts.now;
-    return (n === undefined ? new Date() : typeof n === 'function' ? n() : n).getTime();
-  };
-  const faults = new HubspotFaults();
-  const calls = new HubspotCallLog();
+  const portalClock = makeClock(opts.now);
+  const clock = (): number => portalClock.now().getTime();
+  const ttl = opts.tokenTtlSeconds ?? 1800;
+  const oauthTokens = new TokenBook(portalClock, ttl * 1000);
+  const faults = new HubspotFaults(oauthTokens);
+  const calls = new CallLog<HubspotCall>();
   const credentials: HubspotCredentials = {
     accessToken: 'pat-na1-7f3c2a10-5b8e-4d2f-9a61-0c4e8b7d2f15',
     clientId: 'e3b1a2c4-0d5f-4a6b-8c7d-9e0f1a2b3c4d',
     clientSecret: 'c0ffee00-1234-4abc-9def-0123456789ab',
     refreshToken: 'na1-4a7b-2c9d-rt-5e6f7a8b9c0d',
   };
-  const ttl = opts.tokenTtlSeconds ?? 1800;
   const tenSecondly = opts.tenSecondlyLimit ?? 190;
   const daily = opts.dailyLimit ?? 1_000_000;
-  const oauthTokens = new Map<string, { expiresAt: number; epoch: number }>();
   const recent: number[] = [];
   let dailyUsed = 0;
   let tokenN = 0;
@@ -142,9 +144,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use((req, res, next) => {
-    const path = req.path;
     const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)]));
-    res.on('finish', () => calls.add({ method: req.method, path, query, status: res.statusCode, at: Date.now() }));
+    recordCall(calls, req, res, (call) => ({ ...call, query }));
     next();
   });
 
@@ -160,7 +161,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
     if (b.refresh_token !== credentials.refreshToken)
       return bad('BAD_REFRESH_TOKEN', 'missing or unknown refresh token');
     const token = `CO${(++tokenN).toString().padStart(4, '0')}${randomUUID().replace(/-/g, '')}`;
-    oauthTokens.set(token, { expiresAt: clock() + ttl * 1000, epoch: faults.tokenEpoch });
+    oauthTokens.issue(token, {});
     res.json({ token_type: 'bearer', refresh_token: credentials.refreshToken, access_token: token, expires_in: ttl });
   });
 
@@ -171,16 +172,16 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
   api.use((req: Request, res: Response, next: NextFunction) => {
     const auth = req.get('authorization') ?? '';
     const token = /^Bearer (.+)$/i.exec(auth)?.[1];
-    const oauth = token ? oauthTokens.get(token) : undefined;
-    if (token !== credentials.accessToken && !oauth)
+    const check = token ? oauthTokens.check(token) : null;
+    if (token !== credentials.accessToken && (!check || check.state === 'unknown'))
       return sendError(
         res,
         401,
         'INVALID_AUTHENTICATION',
         'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
       );
-    if (oauth && (oauth.epoch !== faults.tokenEpoch || oauth.expiresAt <= clock())) {
-      const expiredAt = Math.min(oauth.expiresAt, clock());
+    if (check?.state === 'expired') {
+      const expiredAt = Math.min(check.token.expiresAt, clock());
       const secs = Math.max(0, Math.round((clock() - expiredAt) / 1000));
       return sendError(
         res,
@@ -195,8 +196,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
     const wall = (opts.rateClock ?? Date.now)();
     while (recent.length > 0 && recent[0]! <= wall - TEN_SECONDS) recent.shift();
     if (faults.dailyExhausted || dailyUsed >= daily) return sendRateLimit(res, 'DAILY', portal.portalId);
-    const forced = faults.take('rate', req.path);
-    if (forced) return sendRateLimit(res, forced.policy, portal.portalId);
+    const forced = faults.rate.take(req.path);
+    if (forced) return sendRateLimit(res, forced, portal.portalId);
     if (recent.length >= tenSecondly) return sendRateLimit(res, 'TEN_SECONDLY_ROLLING', portal.portalId);
     recent.push(wall);
     dailyUsed++;
@@ -204,13 +205,13 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
     res.set('X-HubSpot-RateLimit-Max', String(tenSecondly));
     res.set('X-HubSpot-RateLimit-Remaining', String(Math.max(0, tenSecondly - recent.length)));
     // Daily headers are not sent to OAuth apps (HubSpot counts those against the portal).
-    if (!oauth) {
+    if (check?.state !== 'live') {
       res.set('X-HubSpot-RateLimit-Daily', String(daily));
       res.set('X-HubSpot-RateLimit-Daily-Remaining', String(Math.max(0, daily - dailyUsed)));
     }
-    const server = faults.take('server', req.path);
-    if (server) return sendError(res, server.status, 'INTERNAL_ERROR', 'internal error');
-    if (faults.take('malformedPage', req.path)) {
+    const status = faults.server.take(req.path);
+    if (status !== null) return sendError(res, status, 'INTERNAL_ERROR', 'internal error');
+    if (faults.malformedPage.take(req.path)) {
       res.status(200).type('application/json').send('{"results":[{"id":"1","properties":{"email":');
       return;
     }
@@ -439,22 +440,15 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
     sendError(res, 500, 'INTERNAL_ERROR', e.message);
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const http = await listen(app, { port: opts.port });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: http.url,
     calls,
     faults,
+    clock: portalClock,
     credentials,
     portal,
     dailyUsed: () => dailyUsed,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: http.close,
   };
 }

@@ -6,9 +6,11 @@
  * Docs: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/ (see README.md).
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { CallLog, recordCall, type Call } from '../kit/callLog';
+import { makeClock, type Clock, type ClockSource } from '../kit/clock';
+import { listen } from '../kit/server';
+import { TokenBook } from '../kit/tokens';
 import type { MapSeed } from '../mapSeed';
 import {
   ACTIVITY_TYPES,
@@ -23,29 +25,12 @@ import {
 import { MarketoFaults } from './faults';
 
 /** One answered call. Secrets (client_secret, access_token) are never logged. */
-export interface MarketoCall {
-  method: string;
-  path: string;
+export interface MarketoCall extends Call {
   query: Record<string, string>;
-  status: number;
   /** Marketo's response-level error code, or null on success. */
   code: string | null;
   /** Activities or leads in the answer's `result`. */
   results: number;
-  at: number;
-}
-
-/** The emulator's call log. */
-export class MarketoCallLog {
-  readonly entries: MarketoCall[] = [];
-  /** Calls whose path contains `part`. */
-  filter(part: string): MarketoCall[] {
-    return this.entries.filter((e) => e.path.includes(part));
-  }
-  /** Forgets every call. */
-  clear(): void {
-    this.entries.length = 0;
-  }
 }
 
 /** Options of `startMarketoEmulator`. */
@@ -55,7 +40,7 @@ export interface MarketoEmulatorOptions {
   port?: number;
   host?: string;
   /** The instance's clock: activities after it are not served yet; tokens expire by it. Default: wall clock. */
-  now?: Date | (() => Date);
+  now?: ClockSource;
   clientId?: string;
   clientSecret?: string;
   /** Access token lifetime (Marketo: 3600 s). */
@@ -75,8 +60,10 @@ export interface MarketoEmulator {
   /** The instance's REST host (what the connector's `baseUrl` is set to). */
   url: string;
   credentials: { baseUrl: string; clientId: string; clientSecret: string };
-  calls: MarketoCallLog;
+  calls: CallLog<MarketoCall>;
   faults: MarketoFaults;
+  /** The instance's clock (`advance()` moves token expiry and what is served on). */
+  clock: Clock;
   data: MarketoData;
   /** Successful REST calls so far (what the daily quota counts). */
   usage(): number;
@@ -97,19 +84,12 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
   const rate = opts.rateLimit === undefined ? { calls: 100, windowMs: 20_000 } : opts.rateLimit;
   const maxConcurrent = opts.maxConcurrent ?? 10;
   const dailyQuota = opts.dailyQuota ?? 50_000;
-  const clock: () => Date =
-    typeof opts.now === 'function'
-      ? opts.now
-      : opts.now
-        ? (
-            (d) => () =>
-              d
-          )(opts.now)
-        : () => new Date();
+  const instanceClock = makeClock(opts.now);
+  const clock = () => instanceClock.now();
   const data = MarketoData.fromSeed(opts.seed, { noise: opts.noise });
-  const faults = new MarketoFaults();
-  const calls = new MarketoCallLog();
-  const tokens = new Map<string, { expiresAt: number; epoch: number }>();
+  const tokens = new TokenBook(instanceClock, ttl * 1000);
+  const faults = new MarketoFaults(tokens);
+  const calls = new CallLog<MarketoCall>();
   let current: string | null = null;
   const recent: number[] = [];
   let used = 0;
@@ -128,26 +108,18 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
   app.set('query parser', 'simple');
 
   app.use((req, res, next) => {
-    const at = Date.now();
-    res.on('finish', () => {
+    recordCall(calls, req, res, (call) => {
       const query: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.query))
         if (k !== 'client_secret' && k !== 'access_token') query[k] = String(v);
-      calls.entries.push({
-        method: req.method,
-        path: req.path,
-        query,
-        status: res.statusCode,
-        code: (res.locals.code as string | undefined) ?? null,
-        results: (res.locals.results as number | undefined) ?? 0,
-        at,
-      });
+      const code = (res.locals.code as string | undefined) ?? null;
+      return { ...call, query, code, results: (res.locals.results as number | undefined) ?? 0 };
     });
     if (req.originalUrl.length > MAX_URI) {
       res.status(414).type('html').send('<html><body><h1>414 Request-URI Too Large</h1></body></html>');
       return;
     }
-    const status = faults.takeHttp();
+    const status = faults.http.take();
     if (status !== null) {
       res
         .status(status)
@@ -186,13 +158,12 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
       return;
     }
     const now = clock().getTime();
-    const live = current ? tokens.get(current) : undefined;
     // Asking again before expiry returns the same token with its remaining life.
-    if (!current || !live || live.expiresAt <= now || live.epoch !== faults.tokenEpoch) {
+    let t = current ? tokens.live(current) : null;
+    if (!current || !t) {
       current = `${randomUUID()}:int`;
-      tokens.set(current, { expiresAt: now + ttl * 1000, epoch: faults.tokenEpoch });
+      t = tokens.issue(current, {}, now);
     }
-    const t = tokens.get(current)!;
     res.json({
       access_token: current,
       token_type: 'bearer',
@@ -210,13 +181,12 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
       return;
     }
     const header = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    const t = header ? tokens.get(header) : undefined;
+    const t = header ? tokens.check(header).state : 'unknown';
     // The access_token query parameter is no longer supported: only the header authenticates.
-    if (!t) return fail(res, '601', 'Access token invalid');
-    if (t.expiresAt <= clock().getTime() || t.epoch !== faults.tokenEpoch)
-      return fail(res, '602', 'Access token expired');
+    if (t === 'unknown') return fail(res, '601', 'Access token invalid');
+    if (t === 'expired') return fail(res, '602', 'Access token expired');
     if (faults.dailyQuota || used >= dailyQuota) return fail(res, '607', 'Daily quota reached');
-    const forced = faults.takeCode(req.path);
+    const forced = faults.codes.take(req.path);
     if (forced) return fail(res, forced.code, forced.message);
     if (inFlight > maxConcurrent) return fail(res, '615', 'Concurrent access limit reached');
     if (rate) {
@@ -270,7 +240,7 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
     const after = data.activities[end];
     const moreResult = after !== undefined && after.ms <= nowMs;
     res.locals.results = result.length;
-    const malformed = faults.takeMalformed();
+    const malformed = faults.malformed.take();
     if (malformed === 'truncated') {
       const text = JSON.stringify({
         requestId: requestId(),
@@ -327,22 +297,15 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
 
   app.use('/rest', (_req, res) => fail(res, '610', 'Requested resource not found'));
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(s));
-  });
-  const addr = server.address() as AddressInfo;
-  const url = `http://${addr.address}:${addr.port}`;
+  const http = await listen(app, { port: opts.port, host: opts.host });
   return {
-    url,
-    credentials: { baseUrl: url, clientId, clientSecret },
+    url: http.url,
+    credentials: { baseUrl: http.url, clientId, clientSecret },
     calls,
     faults,
+    clock: instanceClock,
     data,
     usage: () => used,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: http.close,
   };
 }

@@ -4,83 +4,16 @@
  * The wire contract is /work/shared/reference/map-wire-format.md §3 and the v5 docs linked in
  * README.md; where this and Pardot differ, this is wrong.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { CallLog, recordCall } from '../kit/callLog';
+import { makeClock, type Clock } from '../kit/clock';
+import { listen } from '../kit/server';
+import { TokenBook } from '../kit/tokens';
 import type { MapSeed } from '../mapSeed';
+import { PardotFaults, type PardotCall } from './faults';
 
-/** One answered call. */
-export interface PardotCall {
-  method: string;
-  path: string;
-  /** Query parameters as sent (after URL decoding, so an unencoded `+` shows as a space). */
-  params: Record<string, string>;
-  status: number;
-  /** Pardot's error code, when the answer was an error body. */
-  code: number | null;
-}
-
-/** Switchable faults; each counted fault hits the next `count` API calls. */
-export class PardotFaults {
-  concurrencyLeft = 0;
-  perMinuteLeft = 0;
-  serverErrorsLeft = 0;
-  malformedLeft = 0;
-  dailyLimitSpent = false;
-  /** Page tokens issued before this epoch answer 210 (expired). */
-  pageTokenEpoch = 0;
-  /** Only with the built-in token check: tokens issued before this epoch answer 184. */
-  tokenEpoch = 0;
-
-  /** The next `count` calls answer 429 code 66 (more than 5 concurrent requests). */
-  concurrency(count = 1): this {
-    this.concurrencyLeft = count;
-    return this;
-  }
-
-  /** The next `count` calls answer 429 code 202 (per-minute limit). */
-  perMinute(count = 1): this {
-    this.perMinuteLeft = count;
-    return this;
-  }
-
-  /** The next `count` calls answer 503 with an HTML page (as a load balancer does). */
-  serverErrors(count = 1): this {
-    this.serverErrorsLeft = count;
-    return this;
-  }
-
-  /** The next `count` visitor-activity pages come back cut off mid-JSON. */
-  malformedPage(count = 1): this {
-    this.malformedLeft = count;
-    return this;
-  }
-
-  /** Every call answers 429 code 122 until `clear()` (the daily allowance is spent). */
-  dailyLimit(on = true): this {
-    this.dailyLimitSpent = on;
-    return this;
-  }
-
-  /** Every page token issued so far is expired (as after 4 hours). */
-  expirePageTokens(): this {
-    this.pageTokenEpoch++;
-    return this;
-  }
-
-  /** Every emulator-issued access token so far is expired (only without `validateToken`). */
-  expireTokens(): this {
-    this.tokenEpoch++;
-    return this;
-  }
-
-  /** Switches every fault off. */
-  clear(): this {
-    this.concurrencyLeft = this.perMinuteLeft = this.serverErrorsLeft = this.malformedLeft = 0;
-    this.dailyLimitSpent = false;
-    return this;
-  }
-}
+export { PardotFaults, type PardotCall } from './faults';
 
 export interface PardotEmulatorOptions {
   seed: MapSeed;
@@ -110,8 +43,10 @@ export interface PardotEmulatorOptions {
 
 export interface PardotEmulator {
   url: string;
-  calls: PardotCall[];
+  calls: CallLog<PardotCall>;
   faults: PardotFaults;
+  /** The clock page tokens age by (`advance()` ages them). */
+  clock: Clock;
   credentials: { baseUrl: string; businessUnitId: string; issueToken(): string };
   /** The prospect id minted for a seed email. */
   prospectId(email: string): number | undefined;
@@ -175,9 +110,6 @@ interface Chain {
   /** The last row returned: the next page starts after it in the chain's order. */
   after: Row | null;
   served: number;
-  epoch: number;
-  /** When the token continuing this chain was issued (clock ms). */
-  issuedAt: number;
 }
 
 type Collection = 'visitor-activities' | 'prospects' | 'visitor-page-views';
@@ -364,27 +296,23 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
   const dailyLimit = opts.dailyLimit ?? 25_000;
   const chainCap = opts.chainCap ?? 100_000;
   const offset = opts.utcOffsetMinutes ?? -300;
-  const clock = opts.clock ?? (() => new Date());
+  const clock = makeClock(opts.clock);
   const { prospects, activities, pageViews, byEmail } = build(opts.seed);
   const rows: Record<Collection, Row[]> = {
     'visitor-activities': activities.filter((a) => a.createdAt <= now) as unknown as Row[],
     prospects: prospects.filter((p) => p.createdAt <= now) as unknown as Row[],
     'visitor-page-views': pageViews.filter((v) => v.createdAt <= now) as unknown as Row[],
   };
-  const faults = new PardotFaults();
-  const calls: PardotCall[] = [];
-  const chains = new Map<string, Chain>();
-  const issued = new Map<string, number>();
+  // A page token lives through its fourth hour: expired once more than PAGE_TOKEN_TTL_MS old.
+  const chains = new TokenBook<Chain>(clock, PAGE_TOKEN_TTL_MS + 1);
+  const issued = new TokenBook(clock);
+  const faults = new PardotFaults(chains, issued);
+  const calls = new CallLog<PardotCall>();
   let used = 0;
   let inFlight = 0;
   let base = '';
 
-  const validToken =
-    opts.validateToken ??
-    ((t: string) => {
-      const epoch = issued.get(t);
-      return epoch !== undefined && epoch === faults.tokenEpoch;
-    });
+  const validToken = opts.validateToken ?? ((t: string) => issued.live(t) !== null);
 
   /** A datetime in the API user's timezone with its offset, as v5 renders them. */
   const render = (ms: number): string => {
@@ -492,12 +420,12 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
       for (const k of params.keys())
         if (k !== 'fields' && k !== 'nextPageToken')
           throw new ApiError(400, 1005, `Only fields may be sent with nextPageToken (got ${k}).`);
-      const c = chains.get(token);
-      if (!c || c.collection !== collection) throw new ApiError(400, 211, 'Invalid nextPageToken.');
-      if (c.epoch !== faults.pageTokenEpoch || clock().getTime() - c.issuedAt > PAGE_TOKEN_TTL_MS)
-        throw new ApiError(400, 210, 'The nextPageToken has expired; start the query again.');
-      chains.delete(token);
-      chain = c;
+      const c = chains.check(token);
+      if (c.state === 'unknown' || c.token.collection !== collection)
+        throw new ApiError(400, 211, 'Invalid nextPageToken.');
+      if (c.state === 'expired') throw new ApiError(400, 210, 'The nextPageToken has expired; start the query again.');
+      chains.revoke(token);
+      chain = c.token;
     } else {
       const limitRaw = params.get('limit');
       const limit = limitRaw === null ? 200 : Number(limitRaw);
@@ -510,8 +438,6 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
         limit,
         after: null,
         served: 0,
-        epoch: faults.pageTokenEpoch,
-        issuedAt: 0,
       };
     }
     const cmp = compare(chain.order);
@@ -527,14 +453,13 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
     let nextPageToken: string | null = null;
     if (more && served < chainCap) {
       nextPageToken = randomBytes(18).toString('base64url');
-      chains.set(nextPageToken, { ...chain, after: page[page.length - 1]!, served, issuedAt: clock().getTime() });
+      chains.issue(nextPageToken, { ...chain, after: page[page.length - 1]!, served });
     } else if (more) res.setHeader('Pardot-Warning', '203');
     const nextPageUrl = nextPageToken
       ? `${base}/api/v5/objects/${collection}?${new URLSearchParams({ fields: fields.join(','), nextPageToken }).toString()}`
       : null;
     const body = JSON.stringify({ values: page.map((r) => project(r, fields)), nextPageToken, nextPageUrl });
-    if (collection === 'visitor-activities' && faults.malformedLeft > 0) {
-      faults.malformedLeft--;
+    if (collection === 'visitor-activities' && faults.malformed.take()) {
       return send(res, 200, body.slice(0, Math.floor(body.length / 2)));
     }
     send(res, 200, body);
@@ -565,10 +490,10 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
       throw new ApiError(400, 201, 'The business unit was not found or is not active for this host.');
     if (faults.dailyLimitSpent || used >= dailyLimit) throw new ApiError(429, 122, 'Daily API rate limit met.');
     used++;
-    if (concurrent > 5 || takeCount('concurrencyLeft'))
+    if (concurrent > 5 || faults.concurrent.take())
       throw new ApiError(429, 66, 'You have exceeded your concurrent request limit. Please wait, before trying again.');
-    if (takeCount('perMinuteLeft')) throw new ApiError(429, 202, 'Per-minute API request limit exceeded.');
-    if (takeCount('serverErrorsLeft'))
+    if (faults.perMinuteLimit.take()) throw new ApiError(429, 202, 'Per-minute API request limit exceeded.');
+    if (faults.unavailable.take())
       return send(res, 503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html');
     if (req.method !== 'GET') throw new ApiError(405, 1007, 'Method not allowed.');
     const m = /^\/api\/v5\/objects\/(visitor-activities|prospects|visitor-page-views)(?:\/(\d+))?$/.exec(u.pathname);
@@ -583,55 +508,46 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
     query(collection, u.searchParams, res);
   };
 
-  const takeCount = (k: 'concurrencyLeft' | 'perMinuteLeft' | 'serverErrorsLeft'): boolean => {
-    if (faults[k] <= 0) return false;
-    faults[k]--;
-    return true;
-  };
-
-  const server: Server = createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://emulator');
-    const concurrent = ++inFlight;
-    let code: number | null = null;
-    res.on('finish', () => {
-      inFlight--;
-      calls.push({
-        method: req.method ?? 'GET',
+  const http = await listen(
+    (req, res) => {
+      const u = new URL(req.url ?? '/', 'http://emulator');
+      const concurrent = ++inFlight;
+      let code: number | null = null;
+      res.on('finish', () => inFlight--);
+      recordCall(calls, req, res, (call) => ({
+        ...call,
         path: u.pathname,
         params: Object.fromEntries(u.searchParams),
-        status: res.statusCode,
         code,
-      });
-    });
-    const answer = () => {
-      try {
-        handle(req, res, u, concurrent);
-      } catch (e) {
-        if (e instanceof ApiError) {
-          code = e.code;
-          send(res, e.status, JSON.stringify({ code: e.code, message: e.message }));
-        } else send(res, 500, JSON.stringify({ code: 15, message: `Internal error: ${(e as Error).message}` }));
-      }
-    };
-    if (opts.latencyMs) setTimeout(answer, opts.latencyMs);
-    else answer();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      }));
+      const answer = () => {
+        try {
+          handle(req, res, u, concurrent);
+        } catch (e) {
+          if (e instanceof ApiError) {
+            code = e.code;
+            send(res, e.status, JSON.stringify({ code: e.code, message: e.message }));
+          } else send(res, 500, JSON.stringify({ code: 15, message: `Internal error: ${(e as Error).message}` }));
+        }
+      };
+      if (opts.latencyMs) setTimeout(answer, opts.latencyMs);
+      else answer();
+    },
+    { port: opts.port },
+  );
+  base = http.url;
 
   return {
     url: base,
     calls,
     faults,
+    clock,
     credentials: {
       baseUrl: base,
       businessUnitId: bu,
       issueToken: () => {
         const t = `pardot-emu-${randomBytes(12).toString('base64url')}`;
-        issued.set(t, faults.tokenEpoch);
+        issued.issue(t, {});
         return t;
       },
     },
@@ -639,10 +555,6 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
     deleteProspect: (id) => {
       rows.prospects = rows.prospects.filter((r) => r.id !== id);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: http.close,
   };
 }

@@ -615,6 +615,22 @@ export function bulk2Router(ctx: EmulatorContext): Router {
       await fn(job as Extract<Job, { kind: K }>, req, res);
     });
 
+  /** A job's info body (`full` with the processing counters a GET of the job shows). */
+  const infoOf = (job: Job, full: boolean) => (job.kind === 'query' ? queryInfo(job, full) : ingestInfo(job, full));
+
+  /** GET /query or /ingest: every job of `kind`, in one page. */
+  const listJobs = (kind: Job['kind']) => (_req: Request, res: Response) => {
+    const records = [...jobs.jobs.values()].filter((j) => j.kind === kind).map((j) => infoOf(j, false));
+    sendInfo(res, 200, { done: true, records, nextRecordsUrl: null } as Record<string, unknown>);
+  };
+
+  /** GET /query/:jobId or /ingest/:jobId: one poll of the job. */
+  const getJob = (kind: Job['kind']) =>
+    withJob(kind, (job, _req, res) => {
+      onPoll(ctx, job);
+      sendInfo(res, 200, infoOf(job, true));
+    });
+
   // ---- query
   router.post(
     '/query',
@@ -656,20 +672,8 @@ export function bulk2Router(ctx: EmulatorContext): Router {
     }),
   );
 
-  router.get('/query', (_req, res) => {
-    const records = [...jobs.jobs.values()]
-      .filter((j): j is QueryJob => j.kind === 'query')
-      .map((j) => queryInfo(j, false));
-    sendInfo(res, 200, { done: true, records, nextRecordsUrl: null } as Record<string, unknown>);
-  });
-
-  router.get(
-    '/query/:jobId',
-    withJob('query', (job, _req, res) => {
-      onPoll(ctx, job);
-      sendInfo(res, 200, queryInfo(job, true));
-    }),
-  );
+  router.get('/query', listJobs('query'));
+  router.get('/query/:jobId', getJob('query'));
 
   router.get(
     '/query/:jobId/results',
@@ -710,7 +714,7 @@ export function bulk2Router(ctx: EmulatorContext): Router {
     withJob(kind, async (job, req, res) => {
       const body = await readJson(req);
       const state = body ? str(body.state) : undefined;
-      const info = () => (job.kind === 'query' ? queryInfo(job, false) : ingestInfo(job, false));
+      const info = () => infoOf(job, false);
       if (state === 'Aborted') {
         if (isTerminal(job.state)) {
           return bulkError(
@@ -793,12 +797,7 @@ export function bulk2Router(ctx: EmulatorContext): Router {
     }),
   );
 
-  router.get('/ingest', (_req, res) => {
-    const records = [...jobs.jobs.values()]
-      .filter((j): j is IngestJob => j.kind === 'ingest')
-      .map((j) => ingestInfo(j, false));
-    sendInfo(res, 200, { done: true, records, nextRecordsUrl: null } as Record<string, unknown>);
-  });
+  router.get('/ingest', listJobs('ingest'));
 
   router.put(
     '/ingest/:jobId/batches',
@@ -815,13 +814,7 @@ export function bulk2Router(ctx: EmulatorContext): Router {
 
   router.patch('/ingest/:jobId', patchState('ingest'));
 
-  router.get(
-    '/ingest/:jobId',
-    withJob('ingest', (job, _req, res) => {
-      onPoll(ctx, job);
-      sendInfo(res, 200, ingestInfo(job, true));
-    }),
-  );
+  router.get('/ingest/:jobId', getJob('ingest'));
 
   router.get(
     '/ingest/:jobId/successfulResults',

@@ -2,16 +2,9 @@
  * `npm run emulator -- --port 4010 --accounts 2000 --seed 7`: runs the Salesforce emulator
  * standalone with a generated org and prints how to connect.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { emulatorCommand, nonNegativeInt as int, runCommand, serveUntilStopped } from '../kit/cli';
 import { startEmulator, type Emulator } from './server';
-
-function int(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-    return n;
-  };
-}
 
 /** Connection instructions printed on start. */
 export function banner(emu: Emulator, counts: Record<string, number>): string {
@@ -44,12 +37,11 @@ export function banner(emu: Emulator, counts: Record<string, number>): string {
 
 /** Builds the `emulator` command. */
 export function buildEmulatorCommand(): Command {
-  return new Command('emulator')
-    .description('Run the local Salesforce emulator (REST, OAuth, Bulk 2.0) with a generated org')
-    .option('--port <n>', 'port to listen on (0 = any free port)', int('port'), 4010)
+  return emulatorCommand('emulator', 'Run the local Salesforce emulator (REST, OAuth, Bulk 2.0) with a generated org', {
+    port: 4010,
+    accountsHelp: 'accounts in the generated org (0 = empty org)',
+  })
     .option('--host <host>', 'interface to bind', '127.0.0.1')
-    .option('--accounts <n>', 'accounts in the generated org (0 = empty org)', int('accounts'), 2000)
-    .option('--seed <n>', 'generator seed', int('seed'), 7)
     .option('--days <n>', 'days of activity history', int('days'))
     .option('--client-id <id>', 'OAuth client id', 'pulse-local')
     .option('--client-secret <secret>', 'OAuth client secret', 'pulse-local-secret')
@@ -79,20 +71,8 @@ export function buildEmulatorCommand(): Command {
         const n = emu.store.count(obj.name, { includeDeleted: true });
         if (n > 0) counts[obj.name] = n;
       }
-      process.stdout.write(banner(emu, counts));
-      const stop = () => {
-        void emu.close().then(() => process.exit(0));
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      serveUntilStopped(emu, banner(emu, counts));
     });
 }
 
-if (require.main === module) {
-  buildEmulatorCommand()
-    .parseAsync(process.argv)
-    .catch((e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    });
-}
+if (require.main === module) runCommand(buildEmulatorCommand(), { stack: true });

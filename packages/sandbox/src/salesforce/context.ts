@@ -6,8 +6,9 @@
 import type { Request, Response } from 'express';
 import type { OrgStore } from './store';
 import type { Schema } from './schema';
+import type { CallLog } from '../kit/callLog';
+import type { Clock } from '../kit/clock';
 import type { Faults } from './faults';
-import type { CallLog } from './calllog';
 
 /** The daily API request allowance (`/limits` DailyApiRequests). */
 export interface Limits {
@@ -39,10 +40,6 @@ export interface Permissions {
   set(field: string, perm: { read: boolean; edit: boolean }): void;
   get(object: string, field: string): { read: boolean; edit: boolean };
   clear(): void;
-}
-
-export interface Clock {
-  now(): Date;
 }
 
 /** Everything route modules share. `instanceUrl` is set once the server listens. */

@@ -3,6 +3,8 @@
  * exhaustion, session expiry, 503s, slow responses and connection resets.
  */
 import { createHash } from 'node:crypto';
+import { FaultBoard } from '../kit/faults';
+import type { TokenBook } from '../kit/tokens';
 
 export interface LockErrorOptions {
   /** Fraction 0..1 of records that fail with UNABLE_TO_LOCK_ROW. */
@@ -14,83 +16,65 @@ export interface LockErrorOptions {
 }
 
 /** Fault switches shared by the REST routes (D1) and Bulk 2.0 ingest (D2). */
-export class Faults {
+export class Faults extends FaultBoard {
   lock: LockErrorOptions | null = null;
   limitExhausted = false;
-  /** Bumped by expireSessions(); sessions issued under an older epoch are expired. */
-  sessionEpoch = 0;
-  /** Paths whose next call expires every session first (see expireSessionsOn). */
-  expireOnPaths: RegExp[] = [];
-  unavailableLeft = 0;
+  /** Whether the next 503s answer text/html instead of Salesforce's JSON error array. */
   unavailableHtml = false;
   slowMs = 0;
-  resetsLeft = 0;
+  private readonly unavailable = this.switch();
+  private readonly resets = this.switch();
+  /** Paths whose next call expires every session first (see expireSessionsOn). */
+  private readonly expireOn = this.switch();
+
+  /** `sessions` is the emulator's token book: expiring sessions bumps its epoch. */
+  constructor(private readonly sessions: TokenBook) {
+    super();
+  }
 
   /** Per-record UNABLE_TO_LOCK_ROW on `share` of records (deterministic by id/seed). */
-  lockErrors(opts: LockErrorOptions): this {
-    this.lock = { ...opts };
-    return this;
-  }
+  readonly lockErrors = this.fluent((opts: LockErrorOptions) => (this.lock = { ...opts }));
 
   /** Every authenticated API call answers 403 REQUEST_LIMIT_EXCEEDED until `clear()`. */
-  limitExceeded(on = true): this {
-    this.limitExhausted = on;
-    return this;
-  }
+  readonly limitExceeded = this.fluent((on: boolean = true) => (this.limitExhausted = on));
 
   /** Expires every access token issued so far (next call → 401 INVALID_SESSION_ID). */
-  expireSessions(): this {
-    this.sessionEpoch++;
-    return this;
-  }
+  readonly expireSessions = this.fluent(() => this.sessions.expireAll());
 
   /**
    * Expires every access token issued so far when the next API call whose path (without the query)
    * matches `path` arrives, before that call is authenticated: a session that runs out at an exact
    * point, e.g. between a Bulk query job's completion and its results download. Once per call.
    */
-  expireSessionsOn(path: RegExp): this {
-    this.expireOnPaths.push(path);
-    return this;
-  }
+  readonly expireSessionsOn = this.fluent((path: RegExp) => this.expireOn.queue(true, 1, path));
 
   /** Consumes a pending expireSessionsOn matching `path`, expiring the sessions; true when one did. */
   takeExpireOn(path: string): boolean {
-    const i = this.expireOnPaths.findIndex((p) => p.test(path));
-    if (i < 0) return false;
-    this.expireOnPaths.splice(i, 1);
+    if (!this.expireOn.take(path)) return false;
     this.expireSessions();
     return true;
   }
 
   /** The next `count` API calls answer 503 (JSON array body, or text/html when `html`). */
-  serviceUnavailable(opts: { count: number; html?: boolean } = { count: 1 }): this {
-    this.unavailableLeft = opts.count;
+  readonly serviceUnavailable = this.fluent((opts: { count: number; html?: boolean } = { count: 1 }) => {
+    this.unavailable.arm(true, opts.count);
     this.unavailableHtml = opts.html ?? false;
-    return this;
-  }
+  });
 
   /** Delays every API response by `ms`. */
-  slow(opts: { ms: number }): this {
-    this.slowMs = opts.ms;
-    return this;
-  }
+  readonly slow = this.fluent((opts: { ms: number }) => (this.slowMs = opts.ms));
 
   /** The next `count` API calls have their socket destroyed without a response. */
-  resetConnections(opts: { count: number } = { count: 1 }): this {
-    this.resetsLeft = opts.count;
-    return this;
-  }
+  readonly resetConnections = this.fluent((opts: { count: number } = { count: 1 }) =>
+    this.resets.arm(true, opts.count),
+  );
 
-  /** Switches every fault off. */
-  clear(): this {
+  /** Switches every fault off (sessions already expired stay expired). */
+  override clear(): this {
     this.lock = null;
     this.limitExhausted = false;
-    this.unavailableLeft = 0;
     this.slowMs = 0;
-    this.resetsLeft = 0;
-    this.expireOnPaths = [];
-    return this;
+    return super.clear();
   }
 
   /** Whether a write of record `key` (an id, or a row key for inserts) on `object` fails to lock. */
@@ -106,16 +90,12 @@ export class Faults {
 
   /** Consumes one pending 503, if any. */
   takeUnavailable(): boolean {
-    if (this.unavailableLeft <= 0) return false;
-    this.unavailableLeft--;
-    return true;
+    return this.unavailable.take() !== null;
   }
 
   /** Consumes one pending connection reset, if any. */
   takeReset(): boolean {
-    if (this.resetsLeft <= 0) return false;
-    this.resetsLeft--;
-    return true;
+    return this.resets.take() !== null;
   }
 }
 

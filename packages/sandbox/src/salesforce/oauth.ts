@@ -13,9 +13,10 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import type { Auth, Clock, EmulatorContext, Session } from './context';
+import type { Clock } from '../kit/clock';
+import type { TokenBook } from '../kit/tokens';
+import type { Auth, EmulatorContext, Session } from './context';
 import { sendJson } from './context';
-import type { Faults } from './faults';
 
 export interface OAuthOptions {
   clientId: string;
@@ -31,13 +32,11 @@ export interface OAuthOptions {
   jwtAudiences?: string[];
 }
 
-interface SessionRec extends Session {
-  epoch: number;
-}
+/** What the token book keeps for an access token (its expiresAt is the book's). */
+export type SessionData = Omit<Session, 'expiresAt'>;
 
 /** Issued access/refresh tokens and authorization codes. */
 export class Sessions implements Auth {
-  private readonly tokens = new Map<string, SessionRec>();
   private readonly refreshTokens = new Map<string, { userId: string; username: string; clientId: string }>();
   private readonly codes = new Map<
     string,
@@ -47,24 +46,16 @@ export class Sessions implements Auth {
   constructor(
     readonly opts: OAuthOptions,
     private readonly clock: Clock,
-    private readonly faults: Faults,
+    /** Access tokens; their lifetime is `opts.tokenTtlSeconds` and the faults' expireSessions() bumps their epoch. */
+    private readonly tokens: TokenBook<SessionData>,
   ) {}
 
   /** Issues an access token for the integration user. */
-  issue(clientId: string): SessionRec {
+  issue(clientId: string): Session {
     const now = this.clock.now().getTime();
     const accessToken = `${this.opts.orgId.slice(0, 15)}!${randomBytes(24).toString('base64url')}`;
-    const s: SessionRec = {
-      accessToken,
-      userId: this.opts.userId,
-      username: this.opts.username,
-      clientId,
-      issuedAt: now,
-      expiresAt: now + this.opts.tokenTtlSeconds * 1000,
-      epoch: this.faults.sessionEpoch,
-    };
-    this.tokens.set(accessToken, s);
-    return s;
+    const data = { accessToken, userId: this.opts.userId, username: this.opts.username, clientId, issuedAt: now };
+    return this.tokens.issue(accessToken, data, now);
   }
 
   /** Issues a refresh token bound to a client. */
@@ -80,7 +71,7 @@ export class Sessions implements Auth {
 
   /** Revokes an access or refresh token. */
   revoke(token: string): boolean {
-    return this.tokens.delete(token) || this.refreshTokens.delete(token);
+    return this.tokens.revoke(token) || this.refreshTokens.delete(token);
   }
 
   saveCode(code: string, v: { clientId: string; redirectUri: string; challenge?: string; scope: string }): void {
@@ -95,10 +86,7 @@ export class Sessions implements Auth {
 
   /** The live session for `token`, or null when unknown, expired or expired by fault. */
   session(token: string): Session | null {
-    const s = this.tokens.get(token);
-    if (!s) return null;
-    if (s.epoch !== this.faults.sessionEpoch || s.expiresAt <= this.clock.now().getTime()) return null;
-    return s;
+    return this.tokens.live(token);
   }
 }
 

@@ -2,16 +2,17 @@
  * The Salesforce emulator's HTTP server: OAuth, REST, describe, writes, limits, Bulk 2.0
  * (D2's bulk2.ts when present), with switchable faults and a call log.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { CallLog } from './calllog';
-import { sendError, sendJson, type Clock, type EmulatorContext } from './context';
+import { CallLog, recordCall } from '../kit/callLog';
+import { makeClock, type Clock } from '../kit/clock';
+import { listen } from '../kit/server';
+import { TokenBook } from '../kit/tokens';
+import { sendError, sendJson, type EmulatorContext } from './context';
 import { FieldPermissions } from './describe';
 import { Faults } from './faults';
 import { makeId } from './ids';
 import { createLimits, limitInfoHeader } from './limits';
-import { bearer, oauthRouter, Sessions } from './oauth';
+import { bearer, oauthRouter, Sessions, type SessionData } from './oauth';
 import { restRouter, supportedVersion, versionsBody } from './rest';
 import { loadCustomFields, Schema } from './schema';
 import { sobjectsRouter } from './sobjects';
@@ -55,6 +56,7 @@ export interface EmulatorOptions {
   apiDailyLimit?: number;
   /** Access token lifetime (default 7200 s). */
   tokenTtlSeconds?: number;
+  /** The org's clock (default: the wall clock); `emulator.clock.advance()` moves it on. */
   now?: () => Date;
   /** Directory holding `objects/<Obj>/fields/*.field-meta.xml` (default: ./force-app if present). */
   forceAppDir?: string | null;
@@ -122,7 +124,7 @@ export function loadOrg(store: OrgStore, org: OrgToLoad): Record<string, number>
 
 /** Starts an emulator on `opts.port` (0 = free port). */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const clock: Clock = { now: opts.now ?? (() => new Date()) };
+  const clock = makeClock(opts.now);
   const schema = new Schema();
   const forceApp = opts.forceAppDir === undefined ? 'force-app' : opts.forceAppDir;
   if (forceApp) loadCustomFields(forceApp, schema);
@@ -143,7 +145,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     loadOrg(store, 'records' in opts.org ? opts.org : generateOrg({ ...opts.org, now: clock.now() }));
   }
 
-  const faults = new Faults();
+  const tokenTtlSeconds = opts.tokenTtlSeconds ?? 7200;
+  const tokens = new TokenBook<SessionData>(clock, tokenTtlSeconds * 1000);
+  const faults = new Faults(tokens);
   const callLog = new CallLog();
   const permissions = new FieldPermissions();
   const limits = createLimits(store, faults, opts.apiDailyLimit ?? 100_000);
@@ -170,11 +174,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       password,
       userId: store.userId,
       orgId,
-      tokenTtlSeconds: opts.tokenTtlSeconds ?? 7200,
+      tokenTtlSeconds,
       jwtCertificate: opts.jwtCertificate,
     },
     clock,
-    faults,
+    tokens,
   );
   ctx.auth = sessions;
 
@@ -182,15 +186,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use((req, res, next) => {
-    const path = req.originalUrl.split('?')[0]!;
-    let logged = false;
-    const log = (status: number) => {
-      if (logged) return;
-      logged = true;
-      callLog.add({ method: req.method, path, status, at: Date.now() });
-    };
-    res.on('finish', () => log(res.statusCode));
-    res.on('close', () => log(res.writableFinished ? res.statusCode : 0));
+    recordCall(callLog, req, res, (call) => call);
     next();
   });
   app.use(oauthRouter(ctx, sessions));
@@ -241,14 +237,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     sendError(res, 500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred: ${e.message}`);
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-  });
-  server.keepAliveTimeout = 5000;
-  const addr = server.address() as AddressInfo;
-  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
-  const base = `http://${host}:${addr.port}`;
+  const http = await listen(app, { port: opts.port, host: opts.host });
+  const base = http.url;
   ctx.instanceUrl = base;
 
   return {
@@ -268,10 +258,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     permissions,
     context: ctx,
     issueToken: () => sessions.issue(clientId).accessToken,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: http.close,
   };
 }

@@ -324,6 +324,26 @@ export function sobjectsRouter(ctx: EmulatorContext): Router {
     return def;
   };
 
+  /** The live record `:object/:id` names, or undefined once a 404 (deleted or not found) is sent. */
+  const recordOr404 = (req: Request, res: Response): { def: ObjectDef; id: string; rec: SfRecord } | undefined => {
+    const def = objectOr404(req, res);
+    if (!def) return undefined;
+    const id = String(req.params.id);
+    const rec = ctx.store.get(def.name, id);
+    if (rec) return { def, id, rec };
+    if (ctx.store.get(def.name, id, { includeDeleted: true }))
+      sendError(res, 404, 'ENTITY_IS_DELETED', 'entity is deleted');
+    else sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
+    return undefined;
+  };
+
+  /** Answers a single-record write: 204, or the record's errors. */
+  const sendWritten = (res: Response, plan: PlannedWrite): void => {
+    const [result] = runPlans([plan], true);
+    if (!result!.success) return sendRecordErrors(res, result!.errors);
+    res.status(204).end();
+  };
+
   const tooMany = (res: Response, n: number): boolean => {
     if (n <= MAX_COLLECTION) return false;
     sendError(
@@ -401,15 +421,9 @@ export function sobjectsRouter(ctx: EmulatorContext): Router {
   });
 
   r.get('/sobjects/:object/:id', (req, res) => {
-    const def = objectOr404(req, res);
-    if (!def) return;
-    const id = String(req.params.id);
-    const rec = ctx.store.get(def.name, id);
-    if (!rec) {
-      if (ctx.store.get(def.name, id, { includeDeleted: true }))
-        return sendError(res, 404, 'ENTITY_IS_DELETED', 'entity is deleted');
-      return sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
-    }
+    const found = recordOr404(req, res);
+    if (!found) return;
+    const { def, rec } = found;
     const requested =
       typeof req.query.fields === 'string' ? req.query.fields.split(',').map((s) => s.trim()) : undefined;
     const fields =
@@ -421,31 +435,15 @@ export function sobjectsRouter(ctx: EmulatorContext): Router {
   });
 
   r.patch('/sobjects/:object/:id', (req, res) => {
-    const def = objectOr404(req, res);
-    if (!def) return;
-    const id = String(req.params.id);
-    if (!ctx.store.get(def.name, id)) {
-      if (ctx.store.get(def.name, id, { includeDeleted: true }))
-        return sendError(res, 404, 'ENTITY_IS_DELETED', 'entity is deleted');
-      return sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
-    }
-    const [result] = runPlans([planUpdate(ctx, { ...(req.body as object), id, attributes: { type: def.name } })], true);
-    if (!result!.success) return sendRecordErrors(res, result!.errors);
-    res.status(204).end();
+    const found = recordOr404(req, res);
+    if (!found) return;
+    const { def, id } = found;
+    sendWritten(res, planUpdate(ctx, { ...(req.body as object), id, attributes: { type: def.name } }));
   });
 
   r.delete('/sobjects/:object/:id', (req, res) => {
-    const def = objectOr404(req, res);
-    if (!def) return;
-    const id = String(req.params.id);
-    if (!ctx.store.get(def.name, id)) {
-      if (ctx.store.get(def.name, id, { includeDeleted: true }))
-        return sendError(res, 404, 'ENTITY_IS_DELETED', 'entity is deleted');
-      return sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
-    }
-    const [result] = runPlans([planDelete(ctx, id)], true);
-    if (!result!.success) return sendRecordErrors(res, result!.errors);
-    res.status(204).end();
+    const found = recordOr404(req, res);
+    if (found) sendWritten(res, planDelete(ctx, found.id));
   });
 
   return r;

@@ -143,7 +143,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   pd.faults.clear();
-  pd.calls.length = 0;
+  pd.calls.clear();
   acceptTokens = true;
 });
 
@@ -198,7 +198,7 @@ describe('visitor activities with nextPageToken paging (v5: query, paging)', () 
       pages.push(p);
       if (pages.length === 1) pd.faults.expirePageTokens();
     }
-    expect(pd.calls.some((x) => x.code === 210)).toBe(true);
+    expect(pd.calls.entries.some((x) => x.code === 210)).toBe(true);
     expect(activityIds(pages)).toEqual(activityIds(clean.pages));
   });
 
@@ -372,7 +372,7 @@ describe('Salesforce OAuth token and business unit header (auth)', () => {
     const { error } = await pullError();
     expect(error).toMatchObject({ kind: 'auth', code: '184' });
     expect(error.message).toMatch(/pardot_api/);
-    expect(pd.calls.map((x) => x.code)).toEqual([184, 184]);
+    expect(pd.calls.entries.map((x) => x.code)).toEqual([184, 184]);
   });
 
   it('dropped connections to the Salesforce token endpoint are tried again by the sign-in', async () => {
@@ -484,7 +484,7 @@ describe('limits and server errors (errors: 66, 122, 202; 5xx)', () => {
     const { error, sleeps } = await pullError();
     expect(error).toMatchObject({ kind: 'quota', code: '122' });
     expect(sleeps).toEqual([]);
-    expect(pd.calls.map((x) => [x.status, x.code])).toEqual([[429, 122]]);
+    expect(pd.calls.entries.map((x) => [x.status, x.code])).toEqual([[429, 122]]);
   });
 
   it('the daily allowance counts calls: the call past it answers 122', async () => {
@@ -495,7 +495,7 @@ describe('limits and server errors (errors: 66, 122, 202; 5xx)', () => {
       for (let i = 0; i < 3; i++)
         statuses.push((await fetch(`${small.url}/api/v5/objects/prospects?fields=id&limit=1`, { headers })).status);
       expect(statuses).toEqual([200, 200, 429]);
-      expect(small.calls.at(-1)!.code).toBe(122);
+      expect(small.calls.entries.at(-1)!.code).toBe(122);
     } finally {
       await small.close();
     }
