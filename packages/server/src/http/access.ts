@@ -30,54 +30,67 @@ export function isLoopbackClient(req: Request): boolean {
   return loopback && req.get('x-forwarded-for') === undefined;
 }
 
-function bearerRequired(route: string, variable: string, presented: string | null): HttpError {
-  return new HttpError(
-    401,
-    presented ? 'BAD_TOKEN' : 'MISSING_TOKEN',
-    presented
-      ? `the token is not ${variable}: ${route} needs "Authorization: Bearer <${variable}>"`
-      : `${route} needs "Authorization: Bearer <${variable}>"`,
-    [],
-    { 'WWW-Authenticate': `Bearer realm="pulse-${route.replace(/^\/(v1\/)?/, '')}"` },
-  );
+/** A route opened by a bearer token: which route, which variable holds the token, what happens when it is unset. */
+interface Gate {
+  route: string;
+  variable: string;
+  token: string | null;
+  /** Without a token configured: null lets the request through, an error refuses it. */
+  whenUnset: (req: Request) => HttpError | null;
+}
+
+/** Lets a request through with the gate's token (compared in constant time), else answers 401 or the unset rule. */
+function tokenGate(gate: Gate) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!gate.token) {
+      next(gate.whenUnset(req) ?? undefined);
+      return;
+    }
+    const presented = presentedKey(req.get('authorization'));
+    if (presented && sameSecret(presented, gate.token)) {
+      next();
+      return;
+    }
+    next(
+      new HttpError(
+        401,
+        presented ? 'BAD_TOKEN' : 'MISSING_TOKEN',
+        `${presented ? `the token is not ${gate.variable}: ` : ''}${gate.route} needs "Authorization: Bearer <${gate.variable}>"`,
+        [],
+        { 'WWW-Authenticate': `Bearer realm="pulse${gate.route.replace(/^\/(v1\/)?/, '-')}"` },
+      ),
+    );
+  };
 }
 
 /** Lets a request through to `/v1/status` only with the admin token. */
 export function requireAdmin(access: AccessConfig) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
-    if (!access.adminToken) {
-      next(
-        new HttpError(
-          403,
-          'ADMIN_NOT_CONFIGURED',
-          '/v1/status is off: set PULSE_ADMIN_TOKEN (any long random text) and send it as "Authorization: Bearer <token>"',
-        ),
-      );
-      return;
-    }
-    const presented = presentedKey(req.get('authorization'));
-    if (presented && sameSecret(presented, access.adminToken)) next();
-    else next(bearerRequired('/v1/status', 'PULSE_ADMIN_TOKEN', presented));
-  };
+  return tokenGate({
+    route: '/v1/status',
+    variable: 'PULSE_ADMIN_TOKEN',
+    token: access.adminToken,
+    whenUnset: () =>
+      new HttpError(
+        403,
+        'ADMIN_NOT_CONFIGURED',
+        '/v1/status is off: set PULSE_ADMIN_TOKEN (any long random text) and send it as "Authorization: Bearer <token>"',
+      ),
+  });
 }
 
 /** Lets a scrape through to `/metrics` with the scrape token, or from loopback when no token is set. */
 export function requireScraper(access: AccessConfig) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
-    if (!access.metricsToken) {
-      if (isLoopbackClient(req)) next();
-      else
-        next(
-          new HttpError(
+  return tokenGate({
+    route: '/metrics',
+    variable: 'PULSE_METRICS_TOKEN',
+    token: access.metricsToken,
+    whenUnset: (req) =>
+      isLoopbackClient(req)
+        ? null
+        : new HttpError(
             403,
             'METRICS_LOOPBACK_ONLY',
             '/metrics answers clients on this machine only: set PULSE_METRICS_TOKEN to scrape from elsewhere',
           ),
-        );
-      return;
-    }
-    const presented = presentedKey(req.get('authorization'));
-    if (presented && sameSecret(presented, access.metricsToken)) next();
-    else next(bearerRequired('/metrics', 'PULSE_METRICS_TOKEN', presented));
-  };
+  });
 }
