@@ -34,9 +34,6 @@ export interface Acknowledged {
   type: string;
 }
 
-/** How far ahead of the server clock an event may be (client clock skew), before it is refused. */
-export const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
-
 /** Zod issues as `{ path, message }`, paths dotted (`attributes.plan`, `batch.3.event`). */
 export function toIssues(issues: readonly ZodIssue[], prefix: readonly (string | number)[] = []): Issue[] {
   return issues.map((i) => ({ path: [...prefix, ...i.path].join('.'), message: i.message }));

@@ -1,12 +1,19 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { normalizeHost } from '../identity/domain';
+import { schemeProblem } from './storable';
 
 // Adds `.openapi()` so the same schemas validate requests and describe them in /v1/openapi.json.
 extendZodWithOpenApi(z);
 
 /** Most items one request may carry (`events` or a Segment `batch`); more is a 413. */
 export const MAX_BATCH_ITEMS = 1000;
+/** Longest Segment userId, anonymousId or groupId: they are keys of a btree index, whose rows are bounded. */
+export const MAX_VISITOR_ID = 256;
+/** Longest URL accepted (what browsers and CDNs reliably carry). */
+export const MAX_URL = 2048;
+/** Longest attribute name. */
+export const MAX_ATTRIBUTE_NAME = 100;
 /** Intent strength at or above which a topic counts as surging (Bombora's default threshold). */
 export const SURGE_THRESHOLD = 60;
 
@@ -59,8 +66,24 @@ const Email = z.string().trim().max(254).email('not an email address');
 const Attributes = z
   .record(z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
   .refine((r) => Object.keys(r).length <= 50, 'at most 50 attributes')
+  .refine(
+    (r) => Object.keys(r).every((k) => k.length <= MAX_ATTRIBUTE_NAME),
+    `attribute names are at most ${MAX_ATTRIBUTE_NAME} characters`,
+  )
   .optional()
   .openapi({ description: 'Extra flat values kept with the event (shown in the score receipt)' });
+
+const URL_EXAMPLE = '(expected e.g. https://acme.com/pricing)';
+/** An http(s) URL: javascript:, data: and other schemes are refused (they would be links in the receipt). */
+export const HttpUrl = z
+  .string()
+  .max(MAX_URL)
+  .url(`not a URL ${URL_EXAMPLE}`)
+  .superRefine((s, ctx) => {
+    const why = schemeProblem(s);
+    if (why) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${why} ${URL_EXAMPLE}` });
+  })
+  .openapi({ description: 'An http or https URL', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' });
 
 const common = {
   id: EventId,
@@ -73,7 +96,7 @@ export const WebVisitEvent = z
   .object({
     ...common,
     type: z.literal('web_visit'),
-    url: z.string().max(2048).url('not a URL (expected e.g. https://acme.com/pricing)'),
+    url: HttpUrl,
     email: Email.optional().openapi({ description: 'The visitor, when known' }),
     domain: Domain.optional().openapi({ description: 'The visitor company domain (reverse-IP enrichment)' }),
     visitorId: z.string().min(1).max(200).optional().openapi({
@@ -157,8 +180,8 @@ export const EventsBody = z
 
 const SegmentCommon = {
   messageId: z.string().min(1).max(200).openapi({ description: 'Segment message id: the idempotency key' }),
-  userId: z.union([z.string(), z.number()]).optional(),
-  anonymousId: z.union([z.string(), z.number()]).optional(),
+  userId: z.union([z.string().max(MAX_VISITOR_ID), z.number()]).optional(),
+  anonymousId: z.union([z.string().max(MAX_VISITOR_ID), z.number()]).optional(),
   timestamp: Timestamp.optional(),
   originalTimestamp: Timestamp.optional(),
   receivedAt: Timestamp.optional(),
@@ -176,7 +199,7 @@ export const SegmentPage = z
   .object({
     ...SegmentCommon,
     type: z.literal('page'),
-    name: z.string().optional(),
+    name: z.string().max(500).optional(),
     properties: z.record(z.unknown()).optional(),
   })
   .passthrough();
@@ -185,7 +208,7 @@ export const SegmentTrack = z
   .object({
     ...SegmentCommon,
     type: z.literal('track'),
-    event: z.string().min(1, 'track needs an event name'),
+    event: z.string().min(1, 'track needs an event name').max(200),
     properties: z.record(z.unknown()).optional(),
   })
   .passthrough();
@@ -198,7 +221,7 @@ export const SegmentGroup = z
   .object({
     ...SegmentCommon,
     type: z.literal('group'),
-    groupId: z.union([z.string().min(1), z.number()]),
+    groupId: z.union([z.string().min(1).max(MAX_VISITOR_ID), z.number()]),
     traits: z.record(z.unknown()).optional(),
   })
   .passthrough();
