@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import request from 'supertest';
 import type express from 'express';
 import { createApp } from '../app';
@@ -10,6 +12,7 @@ import { seedIngestOrgs } from './fixtures';
 let db: Db;
 let app: express.Express;
 let keyA: string;
+let logged = '';
 const NOW = new Date('2026-11-24T12:00:00Z');
 
 async function stored(id: string, source = 'api') {
@@ -55,7 +58,13 @@ const incompressible = (n: number) => randomBytes(n).toString('base64url').slice
 beforeAll(async () => {
   db = await createTestDb();
   ({ keyA } = await seedIngestOrgs(db));
-  app = createApp({ db, now: () => NOW });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logged += chunk.toString();
+      done();
+    },
+  });
+  app = createApp({ db, now: () => NOW, log: pino({ level: 'debug' }, sink) });
 });
 
 afterAll(async () => {
@@ -328,4 +337,47 @@ describe('POST /v1/segment with hostile messages', () => {
     expect(await stored('s-url-ok', 'segment')).toBeDefined();
     expect(await stored('s-url-track', 'segment')).toBeUndefined();
   });
+});
+
+test('malformed JSON is answered with where it broke, never what it said, in the answer or the log', async () => {
+  const secret = 'sk_live_51HqLyjWDarjtT1zdp7dc';
+  const bodies = [
+    `{"events": [{"id": "${secret}" "type": "web_visit"}]}`,
+    `{"events": [{"id": ${secret}}]}`,
+    `"${secret}"`,
+    `{"events": [{"id": "${secret}`,
+    `{"k": "a"}\n{"token": "${secret}"}`,
+  ];
+  const answers: request.Response[] = [];
+  for (const body of bodies) {
+    logged = '';
+    const res = await request(app)
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${keyA}`)
+      .set('Content-Type', 'application/json')
+      .send(body);
+    // The request log line is written when the response finishes.
+    await new Promise((r) => setImmediate(r));
+    expect(res.text).not.toContain('sk_live');
+    expect(logged).toContain('BAD_JSON');
+    expect(logged).not.toContain('sk_live');
+    answers.push(res);
+  }
+  for (const res of answers) {
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('BAD_JSON');
+    expect(res.body.error).toMatch(/position \d+ \(line \d+, column \d+\)/);
+  }
+  const first = await request(app)
+    .post('/v1/events')
+    .set('Authorization', `Bearer ${keyA}`)
+    .set('Content-Type', 'application/json')
+    .send(`{"events": [{"id": "x" "type": 1}]}`);
+  expect(first.body.error).toBe('request body is not valid JSON: it breaks at position 23 (line 1, column 24)');
+  const early = await request(app)
+    .post('/v1/events')
+    .set('Authorization', `Bearer ${keyA}`)
+    .set('Content-Type', 'application/json')
+    .send('{"events": [\n  {"id": "x"');
+  expect(early.body.error).toBe('request body is not valid JSON: it ends early, at position 25 (line 2, column 13)');
 });
