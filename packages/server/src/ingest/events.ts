@@ -7,7 +7,7 @@ import {
   parseTimestamp,
   SURGE_THRESHOLD,
   type IngestEventInput,
-  type IngestReportBody,
+  type IngestResult,
 } from './schemas';
 import { occurredAtProblem, ownValue, shown, textIssues } from './storable';
 
@@ -104,7 +104,7 @@ export async function ingestEventItems(
   orgId: string,
   items: readonly unknown[],
   now: Date,
-): Promise<IngestReportBody> {
+): Promise<IngestResult> {
   const drafts: EventDraft[] = [];
   const rejections: Rejection[] = [];
   items.forEach((item, i) => {

@@ -255,23 +255,28 @@ export const ItemReport = z
     index: z.number().int(),
     id: z.string().nullable(),
     status: z.enum(['accepted', 'rejected']),
-    type: z.string().optional(),
-    accountId: z.string().nullable().optional().openapi({ description: 'The resolved account; null when unresolved' }),
+    type: z.string().optional().openapi({ description: 'The activity type the item is stored as (accepted items)' }),
     errors: z.array(z.object({ path: z.string(), message: z.string() }).strict()).optional(),
   })
   .strict()
-  .openapi('ItemReport');
+  .openapi('ItemReport', {
+    description:
+      'Accepted or rejected, and why; never which account or person an item matched (that would tell any key holder who is a customer)',
+  });
 
 const REPORT_FIELDS = {
   accepted: z.number().int(),
   rejected: z.number().int(),
-  unresolved: z.number().int().openapi({ description: 'Accepted and stored, but tied to no account yet' }),
   items: z.array(ItemReport),
 };
 
 /** The answer to an ingestion request (200 all accepted, 207 some rejected; 400 adds error and code). */
 export const IngestReport = z.object(REPORT_FIELDS).strict().openapi('IngestReport');
 export type IngestReportBody = z.infer<typeof IngestReport>;
+/** What ingesting a request did: the report, and for the server's own log and metrics how many found no account. */
+export interface IngestResult extends IngestReportBody {
+  unresolved: number;
+}
 export type ItemReportBody = z.infer<typeof ItemReport>;
 
 /** The 400 answer when no item was accepted: the report, with why. */

@@ -19,7 +19,7 @@ import {
   SegmentIdentify,
   SegmentPage,
   SegmentTrack,
-  type IngestReportBody,
+  type IngestResult,
 } from './schemas';
 import type { VisitorLink } from '../store/visitors';
 import { occurredAtProblem, ownValue, schemeProblem, shown, textIssues } from './storable';
@@ -232,7 +232,7 @@ export async function ingestSegmentMessages(
   messages: readonly unknown[],
   now: Date,
   opts: { trackEvents?: Readonly<Record<string, string>>; context?: Obj } = {},
-): Promise<IngestReportBody> {
+): Promise<IngestResult> {
   // A Map: an event named "constructor" must not find Object's constructor in a plain object.
   const trackEvents = new Map([...Object.entries(DEFAULT_TRACK_EVENTS), ...Object.entries(opts.trackEvents ?? {})]);
   const shared = opts.context ? { context: opts.context, contextIssues: textIssues(opts.context, ['context']) } : {};

@@ -381,3 +381,41 @@ test('malformed JSON is answered with where it broke, never what it said, in the
     .send('{"events": [\n  {"id": "x"');
   expect(early.body.error).toBe('request body is not valid JSON: it ends early, at position 25 (line 2, column 13)');
 });
+
+describe('the answer says accepted or rejected, never what an item matched in the CRM', () => {
+  test('a customer domain and an unknown one get the same answer; the match is in the store only', async () => {
+    const customer = await post('/v1/events', { events: [visit('leak-1', { domain: 'acme.com' })] });
+    const stranger = await post('/v1/events', { events: [visit('leak-1b', { domain: 'initech-leak.com' })] });
+    const byEmail = await post('/v1/events', { events: [visit('leak-1c', { email: 'jane@acme.com' })] });
+    for (const res of [customer, stranger, byEmail]) {
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body).sort()).toEqual(['accepted', 'items', 'rejected']);
+      expect(Object.keys(res.body.items[0]).sort()).toEqual(['id', 'index', 'status', 'type']);
+    }
+    expect({ ...customer.body, items: [{ ...customer.body.items[0], id: 'x' }] }).toEqual({
+      ...stranger.body,
+      items: [{ ...stranger.body.items[0], id: 'x' }],
+    });
+    expect(await stored('leak-1')).toMatchObject({ account_id: 'A1' });
+    expect(await stored('leak-1b')).toMatchObject({ account_id: null });
+    expect(await stored('leak-1c')).toMatchObject({ account_id: 'A1' });
+  });
+
+  test('Segment answers the same way, in a batch and alone', async () => {
+    const batch = await post('/v1/segment', {
+      batch: [
+        page('leak-s1', { context: { traits: { email: 'jane@acme.com' } } }),
+        page('leak-s2', { context: { traits: { email: 'who@initech-leak.com' } } }),
+      ],
+    });
+    const single = await post('/v1/segment', page('leak-s3', { context: { traits: { email: 'jane@acme.com' } } }));
+    for (const res of [batch, single]) {
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body).sort()).toEqual(['accepted', 'items', 'rejected']);
+      for (const it of res.body.items) expect(Object.keys(it).sort()).toEqual(['id', 'index', 'status', 'type']);
+    }
+    expect(await stored('leak-s1', 'segment')).toMatchObject({ account_id: 'A1' });
+    expect(await stored('leak-s2', 'segment')).toMatchObject({ account_id: null });
+    expect(await stored('leak-s3', 'segment')).toMatchObject({ account_id: 'A1' });
+  });
+});
