@@ -40,7 +40,8 @@ const Timestamp = z
   .max(40)
   .refine((s) => parseTimestamp(s) !== null, TIMESTAMP_MESSAGE)
   .openapi({
-    description: 'When it happened: an ISO 8601 date-time with a zone, or a date (UTC)',
+    description:
+      'When it happened: an ISO 8601 date-time with a zone, or a date (UTC), from 1970-01-01 to a day ahead of the server clock',
     pattern: TIMESTAMP_PATTERN,
     example: '2026-11-20T14:03:00Z',
   });
