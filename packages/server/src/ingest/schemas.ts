@@ -26,13 +26,17 @@ const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1
 
 /** A timestamp as the API accepts it, as a Date; null when it is not one (or not a real day). */
 export function parseTimestamp(s: string): Date | null {
-  if (DATE_ONLY.test(s)) {
-    const d = new Date(`${s}T00:00:00Z`);
-    return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s ? null : d;
-  }
-  if (!DATE_TIME.test(s)) return null;
+  if (DATE_ONLY.test(s)) return realDay(s);
+  // Date rolls 2026-02-30T10:00Z over to March 2nd: the day must exist as written.
+  if (!DATE_TIME.test(s) || realDay(s.slice(0, 10)) === null) return null;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** UTC midnight of a YYYY-MM-DD day, or null when the calendar has no such day. */
+function realDay(day: string): Date | null {
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day ? null : d;
 }
 
 const Timestamp = z
