@@ -1,13 +1,15 @@
 import type { NextFunction, Request, Response } from 'express';
 import { PulseError, ValidationError } from '../errors';
 import { HttpError } from './httpError';
+import { describeBadJson } from './jsonSyntax';
 import type { LoggedError } from './requestLog';
 
-/** body-parser's errors carry a `type` and a `status`. */
+/** body-parser's errors carry a `type` and a `status` (and the raw `body` when it is not JSON). */
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
   limit?: number;
+  body?: unknown;
 }
 
 /** Turns any error into the status and `{ error, code, issues? }` body a client can act on. */
@@ -24,7 +26,12 @@ export function toHttpError(err: unknown): HttpError {
         `request body is larger than the ${bp.limit ?? 'configured'} byte limit: send fewer items per request`,
       );
     case 'entity.parse.failed':
-      return new HttpError(400, 'BAD_JSON', `request body is not valid JSON: ${bp.message}`);
+      // The parser's message quotes the body; say where it broke instead.
+      return new HttpError(
+        400,
+        'BAD_JSON',
+        describeBadJson(typeof bp.body === 'string' ? bp.body : undefined, bp.message),
+      );
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new HttpError(415, 'UNSUPPORTED_ENCODING', bp.message);

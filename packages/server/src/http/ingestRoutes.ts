@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../store/db';
 import { ingestEventItems } from '../ingest/events';
-import { MAX_BATCH_ITEMS, type IngestReportBody } from '../ingest/schemas';
+import { MAX_BATCH_ITEMS, type IngestReportBody, type IngestResult } from '../ingest/schemas';
 import { ingestSegmentMessages, segmentMessages } from '../ingest/segment';
 import type { Logger } from '../log';
 import { asyncRoute } from './asyncRoute';
@@ -78,11 +78,13 @@ export function ingestRouter(
   };
   const guard = [requireApiKey(db, now, log), rateLimit, requireJson, json];
 
-  const answer = (res: Response, report: IngestReportBody, what: string): void => {
-    metrics.ingestEvents.inc({ result: 'accepted' }, report.accepted);
-    metrics.ingestEvents.inc({ result: 'rejected' }, report.rejected);
-    metrics.ingestEvents.inc({ result: 'unresolved' }, report.unresolved);
-    res.locals.logFields = { accepted: report.accepted, rejected: report.rejected, unresolved: report.unresolved };
+  const answer = (res: Response, result: IngestResult, what: string): void => {
+    metrics.ingestEvents.inc({ result: 'accepted' }, result.accepted);
+    metrics.ingestEvents.inc({ result: 'rejected' }, result.rejected);
+    metrics.ingestEvents.inc({ result: 'unresolved' }, result.unresolved);
+    res.locals.logFields = { accepted: result.accepted, rejected: result.rejected, unresolved: result.unresolved };
+    // Field by field: what an item matched (or that it matched nothing) would tell the key holder who is a customer.
+    const report: IngestReportBody = { accepted: result.accepted, rejected: result.rejected, items: result.items };
     if (report.rejected === 0) res.status(200).json(report);
     else if (report.accepted > 0) res.status(207).json(report);
     else

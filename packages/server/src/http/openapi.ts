@@ -31,6 +31,10 @@ const Ready = z
 const json = (schema: z.ZodTypeAny) => ({ 'application/json': { schema } });
 const err = (description: string) => ({ description, content: json(ErrorBody) });
 
+// What every ingestion route promises about items, in its description.
+const ITEM_RULES =
+  'Items are validated one by one against what the store holds (the lengths in the schemas; no NUL character or unpaired surrogate in any string; times from 1970-01-01 to a day ahead of the server clock; http(s) URLs only): a bad item is rejected on its own and never fails the request. The answer says accepted or rejected and why, never which account an item matched.';
+
 function ingestResponses(what: string) {
   return {
     200: { description: `Every ${what} was accepted and stored`, content: json(IngestReport) },
@@ -73,7 +77,7 @@ export function buildOpenApi(): Record<string, unknown> {
       method: 'post',
       path: `${prefix || '/v1'}/events`,
       summary: 'Ingest web visits, ad engagement and intent signals',
-      description: `Up to ${MAX_BATCH_ITEMS} events. Idempotent by event id. Items are validated one by one.`,
+      description: `Up to ${MAX_BATCH_ITEMS} events. Idempotent by event id. ${ITEM_RULES}`,
       security,
       request: { ...withOrg, body: { required: true, content: json(EventsBody) } },
       responses: ingestResponses('event'),
@@ -82,7 +86,7 @@ export function buildOpenApi(): Record<string, unknown> {
       method: 'post',
       path: `${prefix || '/v1'}/segment`,
       summary: 'Ingest Segment track, page, identify and group calls (one, or { batch })',
-      description: 'page → web_visit; track → its mapped activity type; identify/group teach visitor → email/company.',
+      description: `Up to ${MAX_BATCH_ITEMS} messages, idempotent by messageId. page → web_visit; track → its mapped activity type; identify/group teach visitor → email/company. ${ITEM_RULES}`,
       security,
       request: { ...withOrg, body: { required: true, content: json(SegmentBody) } },
       responses: ingestResponses('message'),

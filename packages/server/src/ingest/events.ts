@@ -1,22 +1,15 @@
 import type { Issue } from '../errors';
 import type { Db } from '../store/db';
-import {
-  buildReport,
-  FUTURE_TOLERANCE_MS,
-  splitDuplicates,
-  storeBatch,
-  toIssues,
-  type EventDraft,
-  type Rejection,
-} from './pipeline';
+import { buildReport, splitDuplicates, storeBatch, toIssues, type EventDraft, type Rejection } from './pipeline';
 import {
   EVENT_SCHEMAS,
   EVENT_TYPES,
   parseTimestamp,
   SURGE_THRESHOLD,
   type IngestEventInput,
-  type IngestReportBody,
+  type IngestResult,
 } from './schemas';
+import { occurredAtProblem, ownValue, shown, textIssues } from './storable';
 
 /** The source events of `/v1/events` and `pulse import` are stored under: one id space, the sender's. */
 export const API_SOURCE = 'api';
@@ -35,28 +28,27 @@ export function checkEventItem(item: unknown, index: number, now: Date): ItemChe
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     return reject([{ path: '', message: 'each event must be a JSON object' }]);
   }
+  // Text the store cannot hold is named wherever it is, even in fields the schema does not look into.
+  const unstorable = textIssues(item);
   const type = (item as { type?: unknown }).type;
-  const schema = typeof type === 'string' ? EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS] : undefined;
+  const schema = ownValue(EVENT_SCHEMAS, type);
   if (!schema) {
     return reject([
+      ...unstorable,
       {
         path: 'type',
-        message: `${type === undefined ? 'missing' : `"${String(type)}" is not an event type`}: expected one of ${EVENT_TYPES.join(', ')}`,
+        message: `${type === undefined ? 'missing' : `"${shown(type)}" is not an event type`}: expected one of ${EVENT_TYPES.join(', ')}`,
       },
     ]);
   }
   const parsed = schema.safeParse(item);
-  if (!parsed.success) return reject(toIssues(parsed.error.issues));
+  if (!parsed.success || unstorable.length > 0) {
+    return reject([...unstorable, ...(parsed.success ? [] : toIssues(parsed.error.issues))]);
+  }
   const e: IngestEventInput = parsed.data;
   const occurredAt = parseTimestamp(e.occurredAt)!;
-  if (occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
-    return reject([
-      {
-        path: 'occurredAt',
-        message: `${e.occurredAt} is more than a day ahead of the server clock (${now.toISOString()})`,
-      },
-    ]);
-  }
+  const late = occurredAtProblem(occurredAt, e.occurredAt, now);
+  if (late) return reject([{ path: 'occurredAt', message: late }]);
   return { ok: true, draft: toDraft(e, index, occurredAt) };
 }
 
@@ -112,7 +104,7 @@ export async function ingestEventItems(
   orgId: string,
   items: readonly unknown[],
   now: Date,
-): Promise<IngestReportBody> {
+): Promise<IngestResult> {
   const drafts: EventDraft[] = [];
   const rejections: Rejection[] = [];
   items.forEach((item, i) => {

@@ -3,7 +3,7 @@ import type { Issue } from '../errors';
 import type { Db } from '../store/db';
 import { upsertEvents, type EventRecord } from '../store/events';
 import { resolveIdentities, type Identity } from './resolve';
-import type { IngestReportBody, ItemReportBody } from './schemas';
+import type { IngestResult, ItemReportBody } from './schemas';
 import { upsertVisitorLinks, type VisitorLink } from '../store/visitors';
 
 /** A validated item on its way to the store, before its account is resolved. */
@@ -33,9 +33,6 @@ export interface Acknowledged {
   id: string | null;
   type: string;
 }
-
-/** How far ahead of the server clock an event may be (client clock skew), before it is refused. */
-export const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 
 /** Zod issues as `{ path, message }`, paths dotted (`attributes.plan`, `batch.3.event`). */
 export function toIssues(issues: readonly ZodIssue[], prefix: readonly (string | number)[] = []): Issue[] {
@@ -116,21 +113,18 @@ export async function storeBatch(
   });
 }
 
-/** The report of a request: one entry per item, in request order, and the totals. */
+/**
+ * The report of a request: one entry per item, in request order, and the totals. It says accepted
+ * or rejected, never which account an item matched; `unresolved` is for the server's log only.
+ */
 export function buildReport(
   drafts: readonly EventDraft[],
   stored: StoredBatch,
   rejections: readonly Rejection[],
   acknowledged: readonly Acknowledged[] = [],
-): IngestReportBody {
+): IngestResult {
   const items: ItemReportBody[] = [
-    ...drafts.map((d, i) => ({
-      index: d.index,
-      id: d.sourceId,
-      status: 'accepted' as const,
-      type: d.type,
-      accountId: stored.accountIds[i] ?? null,
-    })),
+    ...drafts.map((d) => ({ index: d.index, id: d.sourceId, status: 'accepted' as const, type: d.type })),
     ...acknowledged.map((a) => ({ index: a.index, id: a.id, status: 'accepted' as const, type: a.type })),
     ...rejections.map((r) => ({ index: r.index, id: r.id, status: 'rejected' as const, errors: r.errors })),
   ].sort((a, b) => a.index - b.index);

@@ -1,12 +1,19 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { normalizeHost } from '../identity/domain';
+import { schemeProblem } from './storable';
 
 // Adds `.openapi()` so the same schemas validate requests and describe them in /v1/openapi.json.
 extendZodWithOpenApi(z);
 
 /** Most items one request may carry (`events` or a Segment `batch`); more is a 413. */
 export const MAX_BATCH_ITEMS = 1000;
+/** Longest Segment userId, anonymousId or groupId: they are keys of a btree index, whose rows are bounded. */
+export const MAX_VISITOR_ID = 256;
+/** Longest URL accepted (what browsers and CDNs reliably carry). */
+export const MAX_URL = 2048;
+/** Longest attribute name. */
+export const MAX_ATTRIBUTE_NAME = 100;
 /** Intent strength at or above which a topic counts as surging (Bombora's default threshold). */
 export const SURGE_THRESHOLD = 60;
 
@@ -19,13 +26,17 @@ const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1
 
 /** A timestamp as the API accepts it, as a Date; null when it is not one (or not a real day). */
 export function parseTimestamp(s: string): Date | null {
-  if (DATE_ONLY.test(s)) {
-    const d = new Date(`${s}T00:00:00Z`);
-    return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s ? null : d;
-  }
-  if (!DATE_TIME.test(s)) return null;
+  if (DATE_ONLY.test(s)) return realDay(s);
+  // Date rolls 2026-02-30T10:00Z over to March 2nd: the day must exist as written.
+  if (!DATE_TIME.test(s) || realDay(s.slice(0, 10)) === null) return null;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** UTC midnight of a YYYY-MM-DD day, or null when the calendar has no such day. */
+function realDay(day: string): Date | null {
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day ? null : d;
 }
 
 const Timestamp = z
@@ -33,7 +44,8 @@ const Timestamp = z
   .max(40)
   .refine((s) => parseTimestamp(s) !== null, TIMESTAMP_MESSAGE)
   .openapi({
-    description: 'When it happened: an ISO 8601 date-time with a zone, or a date (UTC)',
+    description:
+      'When it happened: an ISO 8601 date-time with a zone, or a date (UTC), from 1970-01-01 to a day ahead of the server clock',
     pattern: TIMESTAMP_PATTERN,
     example: '2026-11-20T14:03:00Z',
   });
@@ -59,8 +71,24 @@ const Email = z.string().trim().max(254).email('not an email address');
 const Attributes = z
   .record(z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
   .refine((r) => Object.keys(r).length <= 50, 'at most 50 attributes')
+  .refine(
+    (r) => Object.keys(r).every((k) => k.length <= MAX_ATTRIBUTE_NAME),
+    `attribute names are at most ${MAX_ATTRIBUTE_NAME} characters`,
+  )
   .optional()
   .openapi({ description: 'Extra flat values kept with the event (shown in the score receipt)' });
+
+const URL_EXAMPLE = '(expected e.g. https://acme.com/pricing)';
+/** An http(s) URL: javascript:, data: and other schemes are refused (they would be links in the receipt). */
+export const HttpUrl = z
+  .string()
+  .max(MAX_URL)
+  .url(`not a URL ${URL_EXAMPLE}`)
+  .superRefine((s, ctx) => {
+    const why = schemeProblem(s);
+    if (why) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${why} ${URL_EXAMPLE}` });
+  })
+  .openapi({ description: 'An http or https URL', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' });
 
 const common = {
   id: EventId,
@@ -73,7 +101,7 @@ export const WebVisitEvent = z
   .object({
     ...common,
     type: z.literal('web_visit'),
-    url: z.string().max(2048).url('not a URL (expected e.g. https://acme.com/pricing)'),
+    url: HttpUrl,
     email: Email.optional().openapi({ description: 'The visitor, when known' }),
     domain: Domain.optional().openapi({ description: 'The visitor company domain (reverse-IP enrichment)' }),
     visitorId: z.string().min(1).max(200).optional().openapi({
@@ -157,8 +185,8 @@ export const EventsBody = z
 
 const SegmentCommon = {
   messageId: z.string().min(1).max(200).openapi({ description: 'Segment message id: the idempotency key' }),
-  userId: z.union([z.string(), z.number()]).optional(),
-  anonymousId: z.union([z.string(), z.number()]).optional(),
+  userId: z.union([z.string().max(MAX_VISITOR_ID), z.number()]).optional(),
+  anonymousId: z.union([z.string().max(MAX_VISITOR_ID), z.number()]).optional(),
   timestamp: Timestamp.optional(),
   originalTimestamp: Timestamp.optional(),
   receivedAt: Timestamp.optional(),
@@ -176,7 +204,7 @@ export const SegmentPage = z
   .object({
     ...SegmentCommon,
     type: z.literal('page'),
-    name: z.string().optional(),
+    name: z.string().max(500).optional(),
     properties: z.record(z.unknown()).optional(),
   })
   .passthrough();
@@ -185,7 +213,7 @@ export const SegmentTrack = z
   .object({
     ...SegmentCommon,
     type: z.literal('track'),
-    event: z.string().min(1, 'track needs an event name'),
+    event: z.string().min(1, 'track needs an event name').max(200),
     properties: z.record(z.unknown()).optional(),
   })
   .passthrough();
@@ -198,7 +226,7 @@ export const SegmentGroup = z
   .object({
     ...SegmentCommon,
     type: z.literal('group'),
-    groupId: z.union([z.string().min(1), z.number()]),
+    groupId: z.union([z.string().min(1).max(MAX_VISITOR_ID), z.number()]),
     traits: z.record(z.unknown()).optional(),
   })
   .passthrough();
@@ -232,23 +260,28 @@ export const ItemReport = z
     index: z.number().int(),
     id: z.string().nullable(),
     status: z.enum(['accepted', 'rejected']),
-    type: z.string().optional(),
-    accountId: z.string().nullable().optional().openapi({ description: 'The resolved account; null when unresolved' }),
+    type: z.string().optional().openapi({ description: 'The activity type the item is stored as (accepted items)' }),
     errors: z.array(z.object({ path: z.string(), message: z.string() }).strict()).optional(),
   })
   .strict()
-  .openapi('ItemReport');
+  .openapi('ItemReport', {
+    description:
+      'Accepted or rejected, and why; never which account or person an item matched (that would tell any key holder who is a customer)',
+  });
 
 const REPORT_FIELDS = {
   accepted: z.number().int(),
   rejected: z.number().int(),
-  unresolved: z.number().int().openapi({ description: 'Accepted and stored, but tied to no account yet' }),
   items: z.array(ItemReport),
 };
 
 /** The answer to an ingestion request (200 all accepted, 207 some rejected; 400 adds error and code). */
 export const IngestReport = z.object(REPORT_FIELDS).strict().openapi('IngestReport');
 export type IngestReportBody = z.infer<typeof IngestReport>;
+/** What ingesting a request did: the report, and for the server's own log and metrics how many found no account. */
+export interface IngestResult extends IngestReportBody {
+  unresolved: number;
+}
 export type ItemReportBody = z.infer<typeof ItemReport>;
 
 /** The 400 answer when no item was accepted: the report, with why. */

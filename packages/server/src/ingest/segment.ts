@@ -4,7 +4,6 @@ import { domainOfEmail, normalizeHost } from '../identity/domain';
 import type { Db } from '../store/db';
 import {
   buildReport,
-  FUTURE_TOLERANCE_MS,
   splitDuplicates,
   storeBatch,
   toIssues,
@@ -13,14 +12,17 @@ import {
   type Rejection,
 } from './pipeline';
 import {
+  MAX_URL,
+  MAX_VISITOR_ID,
   parseTimestamp,
   SegmentGroup,
   SegmentIdentify,
   SegmentPage,
   SegmentTrack,
-  type IngestReportBody,
+  type IngestResult,
 } from './schemas';
 import type { VisitorLink } from '../store/visitors';
+import { occurredAtProblem, ownValue, schemeProblem, shown, textIssues } from './storable';
 
 /** The source Segment events are stored under; `messageId` is their id. */
 export const SEGMENT_SOURCE = 'segment';
@@ -43,7 +45,12 @@ export const DEFAULT_TRACK_EVENTS: Readonly<Record<string, string>> = {
 export const UNMAPPED_TRACK_TYPE = 'segment_track';
 
 const SCHEMAS = { page: SegmentPage, track: SegmentTrack, identify: SegmentIdentify, group: SegmentGroup } as const;
-const Email = z.string().trim().email();
+const Email = z.string().trim().max(254).email();
+const Url = z.string().url();
+/** Longest title kept (the same as a web_visit's). */
+const MAX_TITLE = 500;
+/** The Segment fields a time may come from, in the order they are preferred. */
+const TIME_FIELDS = ['timestamp', 'originalTimestamp', 'receivedAt', 'sentAt'] as const;
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -75,8 +82,8 @@ function checkedEmail(v: unknown, path: string, errors: Issue[]): string | null 
 
 function checkedDomain(v: unknown, path: string, errors: Issue[]): string | null {
   if (v === undefined || v === null || v === '') return null;
-  const host = typeof v === 'string' ? normalizeHost(v) : null;
-  if (!host) errors.push({ path, message: 'not a website or domain (expected e.g. acme.com)' });
+  const host = typeof v === 'string' && v.length <= MAX_URL ? normalizeHost(v) : null;
+  if (!host || host.length > 253) errors.push({ path, message: 'not a website or domain (expected e.g. acme.com)' });
   return host;
 }
 
@@ -91,8 +98,8 @@ export function checkSegmentMessage(
   raw: unknown,
   index: number,
   now: Date,
-  trackEvents: Readonly<Record<string, string>>,
-  shared: { context?: Obj } = {},
+  trackEvents: ReadonlyMap<string, string>,
+  shared: { context?: Obj; contextIssues?: readonly Issue[] } = {},
 ): MessageCheck {
   const m0 = obj(raw);
   const id = str(m0.messageId);
@@ -100,21 +107,27 @@ export function checkSegmentMessage(
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return reject([{ path: '', message: 'each message must be a JSON object' }]);
   }
+  // Text the store cannot hold is named wherever it is: in the message or in the batch's shared context.
+  const unstorable = [...textIssues(m0), ...(shared.contextIssues ?? [])];
   const type = m0.type;
-  const schema = typeof type === 'string' ? SCHEMAS[type as keyof typeof SCHEMAS] : undefined;
+  const schema = ownValue(SCHEMAS, type);
   if (!schema) {
     const why =
       type === 'screen' || type === 'alias'
         ? `${type} calls are not accepted: send page, track, identify or group`
-        : `${type === undefined ? 'missing' : `"${String(type)}" is not a Segment call type`}: expected page, track, identify or group`;
-    return reject([{ path: 'type', message: why }]);
+        : `${type === undefined ? 'missing' : `"${shown(type)}" is not a Segment call type`}: expected page, track, identify or group`;
+    return reject([...unstorable, { path: 'type', message: why }]);
   }
   // A batch's shared context applies to each message; the message's own keys win.
   const m: Obj = shared.context ? { ...m0, context: { ...shared.context, ...obj(m0.context) } } : m0;
   const parsed = schema.safeParse(m);
-  const errors: Issue[] = parsed.success ? [] : toIssues(parsed.error.issues);
+  const errors: Issue[] = [...unstorable, ...(parsed.success ? [] : toIssues(parsed.error.issues))];
   if (str(m.userId) === null && str(m.anonymousId) === null) {
     errors.push({ path: 'userId', message: 'Segment requires userId or anonymousId' });
+  }
+  const contextGroup = str(obj(m.context).groupId);
+  if (contextGroup !== null && contextGroup.length > MAX_VISITOR_ID) {
+    errors.push({ path: 'context.groupId', message: `String must contain at most ${MAX_VISITOR_ID} character(s)` });
   }
   if (errors.length > 0) return reject(errors);
   const ctx = obj(m.context);
@@ -139,13 +152,14 @@ export function checkSegmentMessage(
     return { kind: 'link', ack: { index, id, type }, links };
   }
 
-  const when = str(m.timestamp) ?? str(m.originalTimestamp) ?? str(m.receivedAt) ?? str(m.sentAt);
+  const timeField = TIME_FIELDS.find((f) => str(m[f]) !== null);
+  const when = timeField ? str(m[timeField]) : null;
   const occurredAt = when ? parseTimestamp(when) : now;
-  if (!occurredAt || occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
-    return reject([
-      { path: 'timestamp', message: `${when} is more than a day ahead of the server clock (${now.toISOString()})` },
-    ]);
-  }
+  const timePath = timeField ?? 'timestamp';
+  // The schema has checked the shape, so a null here is a date no calendar has.
+  if (!occurredAt) return reject([{ path: timePath, message: `${when} is not a date` }]);
+  const late = occurredAtProblem(occurredAt, when ?? now.toISOString(), now);
+  if (late) return reject([{ path: timePath, message: late }]);
   const page = obj(ctx.page);
   const email = checkedEmail(
     obj(ctx.traits).email ?? props.email,
@@ -153,16 +167,27 @@ export function checkSegmentMessage(
     errors,
   );
   const urlRaw = str(props.url) ?? str(page.url);
-  const url = urlRaw && z.string().url().safeParse(urlRaw).success ? urlRaw : null;
-  if (type === 'page' && !url) {
-    errors.push({
-      path: str(props.url) ? 'properties.url' : 'context.page.url',
-      message: urlRaw ? `"${urlRaw}" is not a URL` : 'a page call needs the URL in properties.url or context.page.url',
-    });
+  const urlPath = str(props.url) ? 'properties.url' : 'context.page.url';
+  const url = urlRaw && Url.safeParse(urlRaw).success ? urlRaw : null;
+  // A link the receipt would show must be http(s), on a track too; a track's unparsable URL is only dropped.
+  const urlProblem =
+    urlRaw && urlRaw.length > MAX_URL
+      ? `longer than ${MAX_URL} characters`
+      : url
+        ? schemeProblem(url)
+        : type === 'page'
+          ? urlRaw
+            ? `"${shown(urlRaw)}" is not a URL`
+            : 'a page call needs the URL in properties.url or context.page.url'
+          : null;
+  if (urlProblem) errors.push({ path: urlPath, message: urlProblem });
+  const titlePath = str(props.title) ? 'properties.title' : str(page.title) ? 'context.page.title' : 'name';
+  const title = str(props.title) ?? str(page.title) ?? str(m.name);
+  if (title && title.length > MAX_TITLE) {
+    errors.push({ path: titlePath, message: `String must contain at most ${MAX_TITLE} character(s)` });
   }
   if (errors.length > 0 || !id) return reject(errors);
-  const mapped = type === 'track' ? trackEvents[String(m.event)] : 'web_visit';
-  const title = str(props.title) ?? str(page.title) ?? str(m.name);
+  const mapped = type === 'track' ? trackEvents.get(String(m.event)) : 'web_visit';
   return {
     kind: 'event',
     draft: {
@@ -207,14 +232,16 @@ export async function ingestSegmentMessages(
   messages: readonly unknown[],
   now: Date,
   opts: { trackEvents?: Readonly<Record<string, string>>; context?: Obj } = {},
-): Promise<IngestReportBody> {
-  const trackEvents = { ...DEFAULT_TRACK_EVENTS, ...(opts.trackEvents ?? {}) };
+): Promise<IngestResult> {
+  // A Map: an event named "constructor" must not find Object's constructor in a plain object.
+  const trackEvents = new Map([...Object.entries(DEFAULT_TRACK_EVENTS), ...Object.entries(opts.trackEvents ?? {})]);
+  const shared = opts.context ? { context: opts.context, contextIssues: textIssues(opts.context, ['context']) } : {};
   const drafts: EventDraft[] = [];
   const rejections: Rejection[] = [];
   const acks: Acknowledged[] = [];
   const links: VisitorLink[] = [];
   messages.forEach((raw, i) => {
-    const c = checkSegmentMessage(raw, i, now, trackEvents, opts.context ? { context: opts.context } : {});
+    const c = checkSegmentMessage(raw, i, now, trackEvents, shared);
     if (c.kind === 'event') drafts.push(c.draft);
     else if (c.kind === 'link') {
       acks.push(c.ack);

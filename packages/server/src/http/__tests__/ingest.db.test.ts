@@ -82,16 +82,13 @@ describe('POST /v1/events', () => {
       ],
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ accepted: 7, rejected: 0, unresolved: 0 });
-    expect(res.body.items.map((i: { accountId: string }) => i.accountId)).toEqual([
-      'A1',
-      'A2',
-      'A1',
-      'A1',
-      'A2',
-      'A1',
-      'A2',
-    ]);
+    expect(res.body).toMatchObject({ accepted: 7, rejected: 0 });
+    const ids = ['v-email', 'v-domain', 'imp-1', 'clk-1', 'lead-1', 'int-1', 'int-2'];
+    expect(res.body.items.map((i: { id: string; status: string }) => [i.id, i.status])).toEqual(
+      ids.map((id) => [id, 'accepted']),
+    );
+    const accounts = await Promise.all(ids.map(async (id) => (await stored('org-a', id))?.account_id));
+    expect(accounts).toEqual(['A1', 'A2', 'A1', 'A1', 'A2', 'A1', 'A2']);
     const byEmail = await stored('org-a', 'v-email');
     expect(byEmail).toMatchObject({ type: 'web_visit', person_id: 'P1', account_id: 'A1', domain: 'acme.com' });
     expect(byEmail?.url).toBe('https://vendor.example/pricing');
@@ -111,11 +108,11 @@ describe('POST /v1/events', () => {
 
   test('a person found by email places the event even when the mailbox is personal', async () => {
     const res = await post({ events: [visit('v-kim', { email: 'kim@gmail.com' })] });
-    expect(res.body.items[0].accountId).toBe('A2');
+    expect(res.body.items[0]).toEqual({ index: 0, id: 'v-kim', status: 'accepted', type: 'web_visit' });
     expect(await stored('org-a', 'v-kim')).toMatchObject({ person_id: 'P2', account_id: 'A2' });
   });
 
-  test('unknown or personal domains are stored unresolved and reported', async () => {
+  test('unknown or personal domains are stored unresolved, and the answer does not say so', async () => {
     const res = await post({
       events: [
         visit('v-unknown', { domain: 'initech.com' }),
@@ -124,14 +121,27 @@ describe('POST /v1/events', () => {
       ],
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ accepted: 3, rejected: 0, unresolved: 3 });
+    expect(res.body).toEqual({
+      accepted: 3,
+      rejected: 0,
+      items: ['v-unknown', 'v-personal', 'imp-gmail'].map((id, index) => ({
+        index,
+        id,
+        status: 'accepted',
+        type: id === 'imp-gmail' ? 'ad_impression' : 'web_visit',
+      })),
+    });
     expect(await stored('org-a', 'v-unknown')).toMatchObject({ account_id: null, domain: 'initech.com' });
     expect((await stored('org-a', 'v-personal'))?.attributes).toEqual({ email: 'someone@yahoo.com' });
     expect(await stored('org-a', 'imp-gmail')).toMatchObject({ account_id: null });
     // Once Initech is an account, sending the same event again resolves it, still one row.
     await upsertAccounts(db, 'org-a', [{ id: 'A3', name: 'Initech', domain: 'initech.com' }]);
     const again = await post({ events: [visit('v-unknown', { domain: 'initech.com' })] });
-    expect(again.body).toMatchObject({ unresolved: 0, items: [{ accountId: 'A3' }] });
+    expect(again.body).toEqual({
+      accepted: 1,
+      rejected: 0,
+      items: [{ index: 0, id: 'v-unknown', status: 'accepted', type: 'web_visit' }],
+    });
     expect(await stored('org-a', 'v-unknown')).toMatchObject({ account_id: 'A3' });
   });
 
@@ -179,7 +189,7 @@ describe('POST /v1/events', () => {
     expect(res.status).toBe(207);
     expect(res.body).toMatchObject({ accepted: 2, rejected: 11 });
     const byIndex = (i: number) => res.body.items.find((it: { index: number }) => it.index === i);
-    expect(byIndex(0)).toMatchObject({ status: 'accepted', id: 'ok-1', accountId: 'A1' });
+    expect(byIndex(0)).toEqual({ index: 0, status: 'accepted', id: 'ok-1', type: 'web_visit' });
     expect(byIndex(1)).toMatchObject({ status: 'rejected', id: null, errors: [{ path: 'id', message: 'Required' }] });
     expect(byIndex(2).errors).toEqual([{ path: 'url', message: 'not a URL (expected e.g. https://acme.com/pricing)' }]);
     expect(byIndex(3).errors).toEqual([{ path: 'quantity', message: 'Expected number, received string' }]);
@@ -204,7 +214,8 @@ describe('POST /v1/events', () => {
       path: 'id',
       message: 'the same id is already at index 0 of this request: ids must be unique',
     });
-    expect(byIndex(12)).toMatchObject({ status: 'accepted', accountId: 'A1' });
+    expect(byIndex(12)).toMatchObject({ status: 'accepted', id: 'ok-2' });
+    expect((await stored('org-a', 'ok-2'))?.account_id).toBe('A1');
     expect(await countEvents(db, 'org-a')).toBe(before + 2);
     expect((await stored('org-a', 'ok-1'))?.account_id).toBe('A1');
     for (const id of ['bad-url', 'bad-qty', 'bad-strength', 'bad-type', 'bad-time', 'future', 'nobody', 'bad-domain']) {
@@ -297,7 +308,7 @@ describe('POST /v1/events', () => {
       '/v1/orgs/org-b/events',
     );
     expect(res.status).toBe(200);
-    expect(res.body.items[0].accountId).toBe('B1');
+    expect(res.body.items[0]).toMatchObject({ id: 'own-1', status: 'accepted' });
     expect(await stored('org-b', 'own-1')).toMatchObject({ account_id: 'B1' });
     expect(await stored('org-a', 'own-1')).toBeUndefined();
   });

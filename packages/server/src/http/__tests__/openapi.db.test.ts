@@ -190,3 +190,27 @@ test('the documented request schemas accept what the API accepts and refuse what
   ).toBe(true);
   expect(requestSchemaAccepts('/v1/segment', { type: 'track', userId: 'u', event: 'Form Submitted' })).toBe(false);
 });
+
+test('the documented request schemas carry the limits hostile input is refused at', () => {
+  const events = (extra: Record<string, unknown>) => ({ events: [{ ...visit('h'), ...extra }] });
+  expect(requestSchemaAccepts('/v1/events', events({ url: 'javascript:alert(1)' }))).toBe(false);
+  expect(requestSchemaAccepts('/v1/events', events({ url: 'data:text/html,x' }))).toBe(false);
+  expect(requestSchemaAccepts('/v1/events', events({ url: 'HTTPS://vendor.example/' }))).toBe(true);
+  expect(requestSchemaAccepts('/v1/events', events({ title: 'x'.repeat(501) }))).toBe(false);
+  const track = (extra: Record<string, unknown>) => ({
+    type: 'track',
+    messageId: 'm',
+    userId: 'u',
+    event: 'Form Submitted',
+    ...extra,
+  });
+  expect(requestSchemaAccepts('/v1/segment', track({ userId: 'u'.repeat(257) }))).toBe(false);
+  expect(requestSchemaAccepts('/v1/segment', track({ anonymousId: 'a'.repeat(257) }))).toBe(false);
+  expect(requestSchemaAccepts('/v1/segment', track({ event: 'e'.repeat(201) }))).toBe(false);
+  expect(requestSchemaAccepts('/v1/segment', track({ userId: 'u'.repeat(256) }))).toBe(true);
+  for (const path of ['/v1/events', '/v1/segment']) {
+    const description = (doc.paths[path]?.post as { description?: string } | undefined)?.description;
+    expect(description).toContain('1970-01-01');
+    expect(description).toContain('never which account');
+  }
+});

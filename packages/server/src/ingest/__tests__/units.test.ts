@@ -15,12 +15,18 @@ test.each([
   expect(parseTimestamp(input)?.toISOString()).toBe(iso);
 });
 
-test.each(['2026-02-30', '2026-11-20T14:03:00', '20/11/2026', '2026-11-20 14:03:00Z', '', 'yesterday'])(
-  'parseTimestamp refuses %p (no zone, not a real day, not ISO)',
-  (input) => {
-    expect(parseTimestamp(input)).toBeNull();
-  },
-);
+test.each([
+  '2026-02-30',
+  '2026-02-30T10:00:00Z',
+  '2026-04-31T10:00:00+02:00',
+  '2026-11-20T14:03:00',
+  '20/11/2026',
+  '2026-11-20 14:03:00Z',
+  '',
+  'yesterday',
+])('parseTimestamp refuses %p (no zone, not a real day, not ISO)', (input) => {
+  expect(parseTimestamp(input)).toBeNull();
+});
 
 test('an intent surges at 60, not below', () => {
   const at = (strength: number) =>
