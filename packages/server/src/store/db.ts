@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
+import { lockDataDir } from './dataDirLock';
 
 /** A row set as both drivers return it. */
 export interface QueryResult<R> {
@@ -220,6 +221,8 @@ class PGliteDb implements Db {
   constructor(
     private readonly conn: PGliteType | PGliteTx,
     private readonly root: PGliteType,
+    /** Gives back the data directory's lock (the root connection only). */
+    private readonly unlock: () => void = () => undefined,
   ) {}
 
   async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
@@ -262,7 +265,12 @@ class PGliteDb implements Db {
   }
 
   async close(): Promise<void> {
-    if (this.conn === this.root) await this.root.close();
+    if (this.conn !== this.root) return;
+    try {
+      await this.root.close();
+    } finally {
+      this.unlock();
+    }
   }
 }
 
@@ -292,8 +300,14 @@ export async function openDb(opts: DbOptions = {}): Promise<Db> {
   const dataDir = opts.dataDir && opts.dataDir !== 'memory' ? opts.dataDir : undefined;
   // PGlite makes its own folder but not its parents (PULSE_DATA_DIR on a fresh checkout).
   if (dataDir) mkdirSync(dirname(resolve(dataDir)), { recursive: true });
-  const db = await PGlite.create(dataDir, {
-    parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseDate },
-  });
-  return new PGliteDb(db as unknown as PGliteType, db as unknown as PGliteType);
+  const unlock = dataDir ? lockDataDir(resolve(dataDir)) : () => undefined;
+  try {
+    const db = await PGlite.create(dataDir, {
+      parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseDate },
+    });
+    return new PGliteDb(db as unknown as PGliteType, db as unknown as PGliteType, unlock);
+  } catch (e) {
+    unlock();
+    throw e;
+  }
 }
