@@ -23,14 +23,27 @@ export function presentedKey(header: string | undefined): string | null {
 
 /**
  * Authenticates an ingestion request by its key and sets `res.locals.orgId` and `keyPrefix`.
- * 401 when the key is missing, unknown or revoked. The key itself is never logged.
+ * 401 when the key is missing, unknown or revoked (and `onRefused` is told). The key itself is never logged.
  */
-export function requireApiKey(db: Db, now: () => Date, log: Logger) {
+export function requireApiKey(
+  db: Db,
+  now: () => Date,
+  log: Logger,
+  /** Told of each refused request (missing, unknown or revoked key) before it is answered. */
+  onRefused?: (req: Request) => Promise<void>,
+) {
   const touched = new Map<string, number>();
   return (req: Request, res: Response, next: NextFunction): void => {
+    const refuse = (e: unknown): void => {
+      if (!(e instanceof HttpError && e.status === 401) || !onRefused) return next(e);
+      onRefused(req).then(
+        () => next(e),
+        (countFailed: unknown) => next(countFailed),
+      );
+    };
     const key = presentedKey(req.get('authorization'));
     if (!key) {
-      next(
+      refuse(
         new HttpError(
           401,
           'MISSING_KEY',
@@ -74,7 +87,7 @@ export function requireApiKey(db: Db, now: () => Date, log: Logger) {
         }
         next();
       })
-      .catch(next);
+      .catch(refuse);
   };
 }
 

@@ -56,27 +56,27 @@ export function ingestRouter(
   config: IngestConfig = {},
 ): Router {
   const router = Router();
-  const limiter = config.rateLimit === false ? null : new RateLimiter(config.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const limiter = config.rateLimit === false ? null : new RateLimiter(db, config.rateLimit ?? DEFAULT_RATE_LIMIT, now);
   const json = express.json({ limit: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
-  const rateLimit = (_req: Request, res: Response, next: (e?: unknown) => void): void => {
-    const wait = limiter?.take(res.locals.keyPrefix as string) ?? 0;
-    if (wait > 0) {
-      next(
-        new HttpError(
-          429,
-          'RATE_LIMITED',
-          `too many requests for this key: retry in ${wait} s, or send bigger batches`,
-          [],
-          {
-            'Retry-After': String(wait),
-          },
-        ),
-      );
-      return;
-    }
-    next();
-  };
-  const guard = [requireApiKey(db, now, log), rateLimit, requireJson, json];
+  const limited = (wait: number, what: string): HttpError =>
+    new HttpError(429, 'RATE_LIMITED', `too many requests ${what}: retry in ${wait} s`, [], {
+      'Retry-After': String(wait),
+    });
+  // Before the key is looked up: the address's share, and its failed sign-ins (unknown keys cost a lookup each).
+  const addressLimit = asyncRoute(async (req, _res, next) => {
+    if (!limiter) return next();
+    const ip = req.ip ?? 'unknown';
+    const failed = await limiter.signInWait(ip);
+    if (failed > 0) return next(limited(failed, 'with keys that are not valid from this address'));
+    const wait = await limiter.address(ip);
+    next(wait > 0 ? limited(wait, 'from this address') : undefined);
+  });
+  const keyLimit = asyncRoute(async (_req, res, next) => {
+    const wait = limiter ? await limiter.key(res.locals.keyPrefix as string) : 0;
+    next(wait > 0 ? limited(wait, 'for this key, or send bigger batches') : undefined);
+  });
+  const onSignInFailed = limiter ? (req: Request) => limiter.signInFailed(req.ip ?? 'unknown') : undefined;
+  const guard = [addressLimit, requireApiKey(db, now, log, onSignInFailed), keyLimit, requireJson, json];
 
   const answer = (res: Response, result: IngestResult, what: string): void => {
     metrics.ingestEvents.inc({ result: 'accepted' }, result.accepted);

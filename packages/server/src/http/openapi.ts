@@ -53,7 +53,7 @@ function ingestResponses(what: string) {
     ),
     415: err('Body is not application/json'),
     429: {
-      description: `Rate limit per key (default ${DEFAULT_RATE_LIMIT.perSecond} requests/s, bursts of ${DEFAULT_RATE_LIMIT.burst})`,
+      description: `Rate limit per key (default ${DEFAULT_RATE_LIMIT.perSecond} requests/s, bursts of ${DEFAULT_RATE_LIMIT.burst}), per address (five keys' worth), or failed sign-ins from the address (10, then 1/s); shared by every web process`,
       headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' as const } } },
       content: json(ErrorBody),
     },

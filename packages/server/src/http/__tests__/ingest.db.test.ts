@@ -326,6 +326,35 @@ describe('POST /v1/events', () => {
     expect((await send(keyB)).status).toBe(200);
   });
 
+  test('two web processes share one limit per key: the store keeps the buckets', async () => {
+    const rateLimit = { perSecond: 0.01, burst: 2 };
+    const first = createApp({ db, now: () => NOW, ingest: { rateLimit } });
+    const second = createApp({ db, now: () => NOW, ingest: { rateLimit } });
+    const body = { events: [visit('rl-shared', { domain: 'acme.com' })] };
+    const send = (app: typeof first, key: string) =>
+      request(app).post('/v1/events').set('Authorization', `Bearer ${key}`).send(body);
+    // keyB's bucket: its earlier requests in this file took from it too; drain it on the first app.
+    while ((await send(first, keyB)).status !== 429);
+    const other = await send(second, keyB);
+    expect(other.status).toBe(429);
+    expect(other.body.error).toMatch(/for this key/);
+  });
+
+  test('unknown keys from one address are refused after ten tries, before the key is looked up', async () => {
+    const app2 = createApp({ db, now: () => new Date(NOW.getTime() + 86_400_000) });
+    const body = { events: [visit('guess', { domain: 'acme.com' })] };
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await request(app2).post('/v1/events').set('Authorization', `Bearer pk_guess${i}`).send(body);
+      codes.push(r.status);
+    }
+    expect(codes.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(codes.slice(10)).toEqual([429, 429]);
+    const again = await request(app2).post('/v1/events').set('Authorization', `Bearer ${keyA}`).send(body);
+    // The address itself is held back for a second, valid key or not; then it may go on.
+    expect([again.status, Number(again.headers['retry-after'])]).toEqual([429, 1]);
+  });
+
   test('ingestion outcomes are counted in /metrics', async () => {
     const res = await request(app).get('/metrics');
     expect(res.text).toMatch(/pulse_ingest_events_total\{result="accepted"\} [1-9]\d*/);

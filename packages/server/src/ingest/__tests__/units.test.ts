@@ -1,5 +1,4 @@
 import { presentedKey } from '../../http/auth';
-import { RateLimiter } from '../../http/rateLimit';
 import { rowToItem } from '../importCsv';
 import { parseTimestamp } from '../schemas';
 import { checkEventItem } from '../events';
@@ -47,17 +46,6 @@ test('an event a day ahead of the clock passes (clock skew); more does not', () 
     checkEventItem({ id: 'v', type: 'web_visit', occurredAt, url: 'https://x.example/', domain: 'a.com' }, 0, NOW).ok;
   expect(visit('2026-11-25T11:59:00Z')).toBe(true);
   expect(visit('2026-11-25T12:01:00Z')).toBe(false);
-});
-
-test('the rate limiter allows a burst, then refills at its rate and says how long to wait', () => {
-  let t = 0;
-  const limiter = new RateLimiter({ perSecond: 2, burst: 3 }, () => t);
-  expect([limiter.take('k'), limiter.take('k'), limiter.take('k')]).toEqual([0, 0, 0]);
-  expect(limiter.take('k')).toBe(1);
-  expect(limiter.take('other')).toBe(0);
-  t = 500; // one token back
-  expect(limiter.take('k')).toBe(0);
-  expect(limiter.take('k')).toBeGreaterThan(0);
 });
 
 test('the key is read from Bearer or from Basic (Segment write-key style), nothing else', () => {
