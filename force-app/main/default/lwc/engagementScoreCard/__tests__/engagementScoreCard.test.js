@@ -81,7 +81,9 @@ describe('c-engagement-score-card', () => {
     const names = [...element.shadowRoot.querySelectorAll('.person-name')].map(text);
     // contributorCount defaults to 5: the sixth person is left out.
     expect(names).toEqual(['Dana Ruiz', 'Sam Okafor', 'Priya Natarajan', 'Tom Becker', 'Lena Fischer']);
-    const shares = [...$(element, 'people').querySelectorAll('.share')].map(text);
+    const shares = [...$(element, 'people').querySelectorAll('c-engagement-contributor-share')].map((row) =>
+      text(row.shadowRoot.querySelector('.share')),
+    );
     expect(shares[0]).toBe('34%');
     const kpis = [...element.shadowRoot.querySelectorAll('.kpi-label')].map(text);
     expect(kpis[0]).toBe('Pricing page visits');
