@@ -8,12 +8,6 @@ function createShare(props) {
   return element;
 }
 
-afterEach(() => {
-  while (document.body.firstChild) {
-    document.body.removeChild(document.body.firstChild);
-  }
-});
-
 describe('c-engagement-contributor-share', () => {
   it("shows a person's share as a percent with a text alternative and a bar as wide", async () => {
     const element = createShare({ share: 0.34 });

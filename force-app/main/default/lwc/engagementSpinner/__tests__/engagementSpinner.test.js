@@ -1,12 +1,6 @@
 import { createElement } from 'lwc';
 import EngagementSpinner from 'c/engagementSpinner';
 
-afterEach(() => {
-  while (document.body.firstChild) {
-    document.body.removeChild(document.body.firstChild);
-  }
-});
-
 describe('c-engagement-spinner', () => {
   it('announces its label as a status, defaulting to the loading label', async () => {
     const element = createElement('c-engagement-spinner', { is: EngagementSpinner });
