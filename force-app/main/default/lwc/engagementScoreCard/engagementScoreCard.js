@@ -25,7 +25,6 @@ import {
   formatChange,
   formatDate,
   formatLabel,
-  formatShare,
   historySummary,
   isStale,
   normalizeScore,
@@ -272,9 +271,6 @@ export default class EngagementScoreCard extends NavigationMixin(LightningElemen
       ...p,
       url: recordUrl(p.id),
       hasLink: !!p.id,
-      shareText: formatShare(p.share),
-      shareAlt: formatLabel(LABELS.shareAlt, formatShare(p.share)),
-      barStyle: `width: ${formatShare(p.share)}`,
     }));
   }
 
@@ -283,12 +279,7 @@ export default class EngagementScoreCard extends NavigationMixin(LightningElemen
   }
 
   get kpis() {
-    return this.contributors.kpis.slice(0, this.limit).map((k) => ({
-      ...k,
-      shareText: formatShare(k.share),
-      shareAlt: formatLabel(LABELS.shareAlt, formatShare(k.share)),
-      barStyle: `width: ${formatShare(k.share)}`,
-    }));
+    return this.contributors.kpis.slice(0, this.limit);
   }
 
   get hasKpis() {

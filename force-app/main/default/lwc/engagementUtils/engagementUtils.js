@@ -88,25 +88,23 @@ function readPeople(list) {
     }));
 }
 
-function readKpis(list) {
+// KPIs and drivers are both named by a key, with an optional display label that falls back to it.
+function readKeyed(list, keyPrefix, readValues) {
   return (Array.isArray(list) ? list : [])
-    .filter((k) => k && typeof k === 'object' && (asText(k.label) !== '' || asText(k.key) !== ''))
-    .map((k, index) => ({
-      key: asText(k.key) || `kpi-${index}`,
-      label: asText(k.label) || asText(k.key),
-      points: finiteOr(k.points, 0),
-      share: finiteOr(k.share, 0),
+    .filter((item) => item && typeof item === 'object' && (asText(item.label) !== '' || asText(item.key) !== ''))
+    .map((item, index) => ({
+      key: asText(item.key) || `${keyPrefix}-${index}`,
+      label: asText(item.label) || asText(item.key),
+      ...readValues(item),
     }));
 }
 
+function readKpis(list) {
+  return readKeyed(list, 'kpi', (k) => ({ points: finiteOr(k.points, 0), share: finiteOr(k.share, 0) }));
+}
+
 function readDrivers(list) {
-  return (Array.isArray(list) ? list : [])
-    .filter((d) => d && typeof d === 'object' && (asText(d.label) !== '' || asText(d.key) !== ''))
-    .map((d, index) => ({
-      key: asText(d.key) || `driver-${index}`,
-      label: asText(d.label) || asText(d.key),
-      change: finiteOr(d.change, 0),
-    }));
+  return readKeyed(list, 'driver', (d) => ({ change: finiteOr(d.change, 0) }));
 }
 
 /**

@@ -120,6 +120,18 @@ async function pullError(c = connector()): Promise<{ error: MapSourceError; page
   throw new Error('pull did not fail');
 }
 
+/**
+ * Pulls from scratch into `pages`, setting off `fault` once the first page has arrived: a fault in the
+ * middle of a pull. Resolves with the pages, or rejects with the pull's error (`pages` holds what came before).
+ */
+async function pullFaultingAfterFirstPage(fault: () => void, pages: MapPage[] = []): Promise<MapPage[]> {
+  for await (const p of connector().pull(context({ watermark: null, cursor: null }, { n: 0 }, []))) {
+    pages.push(p);
+    if (pages.length === 1) fault();
+  }
+  return pages;
+}
+
 const activityIds = (pages: MapPage[]) => new Set(pages.flatMap((p) => p.activities.map((a) => a.id)));
 const windowCount = (s: MapSeed, from: Date) =>
   s.activities.filter((a) => Date.parse(a.occurredAt) >= from.getTime() && Date.parse(a.occurredAt) <= now.getTime())
@@ -191,13 +203,7 @@ describe('visitor activities with nextPageToken paging (v5: query, paging)', () 
   });
 
   it('restarts from the watermark when a page token expires after 4 hours (code 210)', async () => {
-    const c = connector();
-    const calls = { n: 0 };
-    const pages: MapPage[] = [];
-    for await (const p of c.pull(context({ watermark: null, cursor: null }, calls, []))) {
-      pages.push(p);
-      if (pages.length === 1) pd.faults.expirePageTokens();
-    }
+    const pages = await pullFaultingAfterFirstPage(() => pd.faults.expirePageTokens());
     expect(pd.calls.entries.some((x) => x.code === 210)).toBe(true);
     expect(activityIds(pages)).toEqual(activityIds(clean.pages));
   });
@@ -356,13 +362,7 @@ describe('prospects with their CRM ids (prospect-v5)', () => {
 
 describe('Salesforce OAuth token and business unit header (auth)', () => {
   it('an expired session answers 184; the connector signs in to Salesforce again once and carries on', async () => {
-    const c = connector();
-    const calls = { n: 0 };
-    const pages: MapPage[] = [];
-    for await (const p of c.pull(context({ watermark: null, cursor: null }, calls, []))) {
-      pages.push(p);
-      if (pages.length === 1) sf.faults.expireSessions();
-    }
+    const pages = await pullFaultingAfterFirstPage(() => sf.faults.expireSessions());
     expect(pd.calls.filter((x) => x.status === 401).map((x) => x.code)).toEqual([184]);
     expect(activityIds(pages)).toEqual(activityIds(clean.pages));
   });
@@ -504,18 +504,11 @@ describe('limits and server errors (errors: 66, 122, 202; 5xx)', () => {
 
 describe('malformed answers', () => {
   it('a page cut off mid-JSON fails the pull as malformed after the pages before it', async () => {
-    const c = connector();
     const pages: MapPage[] = [];
-    let error: unknown;
-    try {
-      for await (const p of c.pull(context({ watermark: null, cursor: null }, { n: 0 }, []))) {
-        pages.push(p);
-        if (pages.length === 1) pd.faults.malformedPage();
-      }
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({ kind: 'malformed', code: 'MALFORMED' });
+    await expect(pullFaultingAfterFirstPage(() => pd.faults.malformedPage(), pages)).rejects.toMatchObject({
+      kind: 'malformed',
+      code: 'MALFORMED',
+    });
     expect(pages).toHaveLength(1);
     expect(pages[0]!.checkpoint).toEqual(clean.pages[0]!.checkpoint);
   });

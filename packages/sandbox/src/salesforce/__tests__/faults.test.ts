@@ -4,21 +4,14 @@
  * 503 wording: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
  */
 import { Connection } from 'jsforce';
-import { startEmulator, type Emulator } from '../server';
+import type { Emulator } from '../server';
+import { withJsforceEmulator } from './jsforceEmulator';
 
 let emu: Emulator;
 let conn: Connection;
 const fastRetry = { retry: { maxRetries: 3, minTimeout: 5, timeoutFactor: 1 } };
 
-beforeAll(async () => {
-  emu = await startEmulator({ forceAppDir: null });
-  conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-  emu.faults.clear();
-  emu.callLog.clear();
-});
+withJsforceEmulator({ forceAppDir: null }, (e, c) => ((emu = e), (conn = c)));
 
 describe('serviceUnavailable', () => {
   it('jsforce retries a GET through N 503s and succeeds; the call log shows each attempt', async () => {

@@ -1,21 +1,20 @@
 /** REST query/queryAll paging through jsforce (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm). */
-import { Connection } from 'jsforce';
-import { startEmulator, type Emulator } from '../server';
+import type { Connection } from 'jsforce';
+import type { Emulator } from '../server';
+import { withJsforceEmulator } from './jsforceEmulator';
 
 let emu: Emulator;
 let conn: Connection;
 const N = 450;
 
-beforeAll(async () => {
-  emu = await startEmulator({ forceAppDir: null });
+withJsforceEmulator({ forceAppDir: null }, (e, c) => ((emu = e), (conn = c)));
+beforeAll(() => {
   const accounts = Array.from({ length: N }, (_, i) => ({
     Name: `Account ${String(i).padStart(4, '0')}`,
     NumberOfEmployees: i,
   }));
   emu.store.load('Account', accounts);
-  conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
 });
-afterAll(() => emu.close());
 
 describe('query paging', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm

@@ -4,20 +4,12 @@
  */
 import { Connection } from 'jsforce';
 import { startEmulator, type Emulator } from '../server';
+import { withJsforceEmulator } from './jsforceEmulator';
 
 let emu: Emulator;
 let conn: Connection;
 
-beforeAll(async () => {
-  emu = await startEmulator({ forceAppDir: null, apiDailyLimit: 1000 });
-  conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-  emu.faults.clear();
-  emu.callLog.clear();
-  emu.permissions.clear();
-});
+withJsforceEmulator({ forceAppDir: null, apiDailyLimit: 1000 }, (e, c) => ((emu = e), (conn = c)));
 
 describe('versions and resources', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm

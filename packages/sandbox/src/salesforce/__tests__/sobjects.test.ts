@@ -3,14 +3,15 @@
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
  */
 import { Connection } from 'jsforce';
-import { startEmulator, type Emulator } from '../server';
+import type { Emulator } from '../server';
+import { withJsforceEmulator } from './jsforceEmulator';
 
 let t = Date.parse('2026-11-24T10:00:00Z');
 let emu: Emulator;
 let conn: Connection;
 
-beforeAll(async () => {
-  emu = await startEmulator({ forceAppDir: null, now: () => new Date(t) });
+withJsforceEmulator({ forceAppDir: null, now: () => new Date(t) }, (e, c) => ((emu = e), (conn = c)));
+beforeAll(() => {
   emu.schema.addField('Account', {
     name: 'Engagement_Score__c',
     type: 'double',
@@ -33,12 +34,6 @@ beforeAll(async () => {
     updateable: true,
     custom: true,
   });
-  conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-  emu.faults.clear();
-  emu.permissions.clear();
 });
 
 describe('single-record REST', () => {

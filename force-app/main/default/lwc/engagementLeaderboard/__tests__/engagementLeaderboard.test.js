@@ -2,6 +2,7 @@ import { createElement } from 'lwc';
 import EngagementLeaderboard from 'c/engagementLeaderboard';
 // eslint-disable-next-line @lwc/lwc/newer-version-available -- the component uses uiGraphQLApi (API 62.0)
 import { graphql } from 'lightning/uiGraphQLApi';
+import { $, flush } from '../../engagementUtils/__tests__/lwcTesting';
 
 const leaderboard = require('./data/graphql.leaderboard.json');
 const empty = require('./data/graphql.empty.json');
@@ -11,14 +12,6 @@ function createBoard() {
   const element = createElement('c-engagement-leaderboard', { is: EngagementLeaderboard });
   document.body.appendChild(element);
   return element;
-}
-
-function flush() {
-  return Promise.resolve();
-}
-
-function $(element, dataId) {
-  return element.shadowRoot.querySelector(`[data-id="${dataId}"]`);
 }
 
 function accountNames(element) {
@@ -31,12 +24,15 @@ function choose(element, dataId, value) {
   select.dispatchEvent(new CustomEvent('change'));
 }
 
-afterEach(() => {
-  while (document.body.firstChild) {
-    document.body.removeChild(document.body.firstChild);
-  }
-  jest.clearAllMocks();
-});
+/** Mounts the leaderboard, lets the query answer, then sets one of its controls. */
+async function showChosen(dataId, value) {
+  const element = createBoard();
+  graphql.emit(leaderboard);
+  await flush();
+  choose(element, dataId, value);
+  await flush();
+  return element;
+}
 
 describe('c-engagement-leaderboard', () => {
   it('shows a spinner until the query answers', async () => {
@@ -79,27 +75,30 @@ describe('c-engagement-leaderboard', () => {
     await expect(element).toBeAccessible();
   });
 
-  it('ranks by 30-day change when asked', async () => {
-    const element = createBoard();
-    graphql.emit(leaderboard);
-    await flush();
-    choose(element, 'sort', 'change');
-    await flush();
-
-    const names = accountNames(element);
-    expect(names[0]).toBe('Northwind Traders');
-    expect(names[1]).toBe('Wide World Importers');
-    expect(names[names.length - 1]).toBe('Adventure Works');
+  it.each([
+    [
+      'ranks by 30-day change',
+      'sort',
+      'change',
+      [
+        'Northwind Traders',
+        'Wide World Importers',
+        'Proseware',
+        'Contoso Pharmaceuticals',
+        'Litware Inc',
+        'Tailspin Toys',
+        'Adventure Works',
+      ],
+    ],
+    ['keeps the surging accounts', 'trend', 'Surging', ['Northwind Traders', 'Wide World Importers']],
+    ['keeps the cooling accounts', 'trend', 'Cooling', ['Adventure Works']],
+  ])('%s when %s is set to %s', async (_title, control, value, names) => {
+    const element = await showChosen(control, value);
+    expect(accountNames(element)).toEqual(names);
   });
 
-  it('filters by trend and says so when nothing matches', async () => {
-    const element = createBoard();
-    graphql.emit(leaderboard);
-    await flush();
-    choose(element, 'trend', 'Surging');
-    await flush();
-    expect(accountNames(element)).toEqual(['Northwind Traders', 'Wide World Importers']);
-
+  it('says so when nothing matches the trend filter', async () => {
+    const element = await showChosen('trend', 'Surging');
     graphql.emit(empty);
     await flush();
     expect($(element, 'empty')).not.toBeNull();

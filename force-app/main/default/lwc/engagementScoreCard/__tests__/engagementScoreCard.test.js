@@ -1,6 +1,7 @@
 import { createElement } from 'lwc';
 import EngagementScoreCard from 'c/engagementScoreCard';
 import { getRecord } from 'lightning/uiRecordApi';
+import { $, flush, text } from '../../engagementUtils/__tests__/lwcTesting';
 
 const surging = require('./data/getRecord.surging.json');
 const loneWolf = require('./data/getRecord.loneWolf.json');
@@ -19,25 +20,13 @@ function createCard(props = {}) {
   return element;
 }
 
-function $(element, dataId) {
-  return element.shadowRoot.querySelector(`[data-id="${dataId}"]`);
+/** Mounts a card on the record's page and lets LDS answer with the record. */
+async function showRecord(record, props = {}) {
+  const element = createCard({ recordId: record.id, ...props });
+  getRecord.emit(record);
+  await flush();
+  return element;
 }
-
-// Wire emissions re-render asynchronously.
-function flush() {
-  return Promise.resolve();
-}
-
-function text(node) {
-  return node ? node.textContent.replace(/\s+/g, ' ').trim() : null;
-}
-
-afterEach(() => {
-  while (document.body.firstChild) {
-    document.body.removeChild(document.body.firstChild);
-  }
-  jest.clearAllMocks();
-});
 
 describe('c-engagement-score-card', () => {
   it('shows a spinner until the record arrives', async () => {
@@ -67,9 +56,7 @@ describe('c-engagement-score-card', () => {
   });
 
   it('renders a surging account: score, band, trend chip, people, KPIs, MQA and coverage', async () => {
-    const element = createCard();
-    getRecord.emit(surging);
-    await flush();
+    const element = await showRecord(surging);
 
     expect(text($(element, 'score'))).toBe('82');
     expect($(element, 'gauge').className).toContain('band-very-high');
@@ -81,7 +68,9 @@ describe('c-engagement-score-card', () => {
     const names = [...element.shadowRoot.querySelectorAll('.person-name')].map(text);
     // contributorCount defaults to 5: the sixth person is left out.
     expect(names).toEqual(['Dana Ruiz', 'Sam Okafor', 'Priya Natarajan', 'Tom Becker', 'Lena Fischer']);
-    const shares = [...$(element, 'people').querySelectorAll('.share')].map(text);
+    const shares = [...$(element, 'people').querySelectorAll('c-engagement-contributor-share')].map((row) =>
+      text(row.shadowRoot.querySelector('.share')),
+    );
     expect(shares[0]).toBe('34%');
     const kpis = [...element.shadowRoot.querySelectorAll('.kpi-label')].map(text);
     expect(kpis[0]).toBe('Pricing page visits');
@@ -96,9 +85,7 @@ describe('c-engagement-score-card', () => {
   });
 
   it('gives the gauge and the sparkline text alternatives', async () => {
-    const element = createCard();
-    getRecord.emit(surging);
-    await flush();
+    const element = await showRecord(surging);
 
     const gauge = $(element, 'gauge').querySelector('svg');
     expect(gauge.getAttribute('role')).toBe('img');
@@ -113,9 +100,7 @@ describe('c-engagement-score-card', () => {
   });
 
   it('makes every contributor with an id a keyboard-reachable link that navigates in Lightning', async () => {
-    const element = createCard();
-    getRecord.emit(surging);
-    await flush();
+    const element = await showRecord(surging);
 
     const links = [...$(element, 'people').querySelectorAll('a')];
     expect(links).toHaveLength(5);
@@ -126,9 +111,7 @@ describe('c-engagement-score-card', () => {
   });
 
   it('respects the contributorCount and showSparkline design properties', async () => {
-    const element = createCard({ contributorCount: 2, showSparkline: false });
-    getRecord.emit(surging);
-    await flush();
+    const element = await showRecord(surging, { contributorCount: 2, showSparkline: false });
 
     expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(2);
     expect(element.shadowRoot.querySelectorAll('.kpi-label')).toHaveLength(2);
@@ -136,9 +119,7 @@ describe('c-engagement-score-card', () => {
   });
 
   it('names the missing personas of a lone-wolf account', async () => {
-    const element = createCard({ recordId: loneWolf.id });
-    getRecord.emit(loneWolf);
-    await flush();
+    const element = await showRecord(loneWolf);
 
     expect(text($(element, 'score'))).toBe('58');
     expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(1);
@@ -151,9 +132,7 @@ describe('c-engagement-score-card', () => {
   });
 
   it('shows a friendly never-scored state when the score is empty', async () => {
-    const element = createCard({ recordId: neverScored.id });
-    getRecord.emit(neverScored);
-    await flush();
+    const element = await showRecord(neverScored);
 
     expect($(element, 'never-scored')).not.toBeNull();
     expect($(element, 'score')).toBeNull();
@@ -162,9 +141,7 @@ describe('c-engagement-score-card', () => {
   });
 
   it('warns when the score is older than two days, with a falling trend chip', async () => {
-    const element = createCard({ recordId: stale.id });
-    getRecord.emit(stale);
-    await flush();
+    const element = await showRecord(stale);
 
     expect($(element, 'stale')).not.toBeNull();
     expect(text($(element, 'trend'))).toContain('\u2193 \u221212');
@@ -176,17 +153,13 @@ describe('c-engagement-score-card', () => {
   });
 
   it('is not stale one day after scoring', async () => {
-    const element = createCard({ recordId: stale.id, now: '2026-11-15T06:00:00.000Z' });
-    getRecord.emit(stale);
-    await flush();
+    const element = await showRecord(stale, { now: '2026-11-15T06:00:00.000Z' });
 
     expect($(element, 'stale')).toBeNull();
   });
 
   it('keeps the rest of the card and shows a notice when the contributors JSON is malformed', async () => {
-    const element = createCard({ recordId: malformed.id });
-    getRecord.emit(malformed);
-    await flush();
+    const element = await showRecord(malformed);
 
     expect($(element, 'malformed')).not.toBeNull();
     expect(text($(element, 'score'))).toBe('47');
@@ -226,9 +199,7 @@ describe('c-engagement-score-card', () => {
   });
 
   it('shows how long ago the score was computed and the model version', async () => {
-    const element = createCard();
-    getRecord.emit(surging);
-    await flush();
+    const element = await showRecord(surging);
 
     expect($(element, 'last-scored')).not.toBeNull();
     expect($(element, 'model')).not.toBeNull();

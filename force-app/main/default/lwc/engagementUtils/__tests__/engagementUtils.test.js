@@ -43,6 +43,29 @@ describe('engagementUtils', () => {
     expect(parseContributors(null)).toEqual({ people: [], kpis: [], drivers: [], malformed: false });
   });
 
+  it('reads KPIs and drivers by key, the label falling back to the key', () => {
+    const parsed = parseContributors(
+      JSON.stringify({
+        v: 1,
+        people: [],
+        kpis: [{ key: 'pricing', points: '3', share: 0.25 }, { label: 'Webinar' }, { x: 1 }, null],
+        drivers: [
+          { key: 'demo', label: 'Demo requests', change: -4 },
+          { key: '', label: '' },
+          { key: 'x', change: 'abc' },
+        ],
+      }),
+    );
+    expect(parsed.kpis).toEqual([
+      { key: 'pricing', label: 'pricing', points: 3, share: 0.25 },
+      { key: 'kpi-1', label: 'Webinar', points: 0, share: 0 },
+    ]);
+    expect(parsed.drivers).toEqual([
+      { key: 'demo', label: 'Demo requests', change: -4 },
+      { key: 'x', label: 'x', change: 0 },
+    ]);
+  });
+
   it('formats signed changes with arrows and a real minus sign', () => {
     expect(formatChange(27)).toBe('+27');
     expect(formatChange(-12)).toBe('\u221212');
