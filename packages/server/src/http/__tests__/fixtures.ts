@@ -35,3 +35,12 @@ export async function seedIngestOrgs(db: Db): Promise<{ keyA: string; keyB: stri
   const b = await createApiKey(db, 'org-b', 'test');
   return { keyA: a.key, keyB: b.key, prefixA: a.prefix };
 }
+
+/** A web visit as the ingestion API takes it, on 2026-11-23; `extra` adds or overrides fields. */
+export const visit = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  type: 'web_visit',
+  occurredAt: '2026-11-23T10:00:00Z',
+  url: 'https://vendor.example/pricing',
+  ...extra,
+});

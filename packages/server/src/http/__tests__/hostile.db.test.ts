@@ -6,7 +6,7 @@ import type express from 'express';
 import { createApp } from '../app';
 import type { Db } from '../../store/db';
 import { createTestDb, dropTestDb } from '../../../testing/db';
-import { seedIngestOrgs } from './fixtures';
+import { seedIngestOrgs, visit as aVisit } from './fixtures';
 
 // Hostile input: one bad item is named in the report and never costs the good ones (issue 16).
 let db: Db;
@@ -23,14 +23,7 @@ async function stored(id: string, source = 'api') {
   return r.rows[0];
 }
 
-const visit = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  type: 'web_visit',
-  occurredAt: '2026-11-23T10:00:00Z',
-  url: 'https://vendor.example/pricing',
-  domain: 'acme.com',
-  ...extra,
-});
+const visit = (id: string, extra: Record<string, unknown> = {}) => aVisit(id, { domain: 'acme.com', ...extra });
 const page = (messageId: string, extra: Record<string, unknown> = {}) => ({
   type: 'page',
   messageId,

@@ -6,7 +6,7 @@ import { countEvents } from '../../store/events';
 import { upsertAccounts } from '../../store/accounts';
 import { createApiKey, revokeApiKey } from '../../store/apiKeys';
 import { createTestDb, dropTestDb } from '../../../testing/db';
-import { seedIngestOrgs } from './fixtures';
+import { seedIngestOrgs, visit } from './fixtures';
 
 let db: Db;
 let app: express.Express;
@@ -36,14 +36,6 @@ async function stored(org: string, id: string, source = 'api'): Promise<StoredRo
   ]);
   return r.rows[0];
 }
-
-const visit = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  type: 'web_visit',
-  occurredAt: '2026-11-23T10:00:00Z',
-  url: 'https://vendor.example/pricing',
-  ...extra,
-});
 
 const post = (body: unknown, key = keyA, path = '/v1/events') =>
   request(app)
