@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../store/db';
-import { listRuns } from '../store/runs';
+import { listRuns, type RunRow } from '../store/runs';
 import { listOrgs } from '../store/serverStatus';
 import { asyncRoute } from './asyncRoute';
 import { HttpError } from './httpError';
@@ -11,17 +11,11 @@ const StatusQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
 });
 
-/** One run as `/v1/status` reports it. */
-export interface RunStatus {
-  id: number;
-  kind: string;
-  status: string;
+/** One run as `/v1/status` reports it: the recorded run, times as ISO text, without its internal state. */
+export type RunStatus = Omit<RunRow, 'state' | 'startedAt' | 'finishedAt'> & {
   startedAt: string;
   finishedAt: string | null;
-  counts: Record<string, number>;
-  apiCalls: Record<string, unknown>;
-  errors: Array<Record<string, unknown>>;
-}
+};
 
 /** The body of `/v1/status`: per org, its newest runs first. */
 export interface StatusBody {

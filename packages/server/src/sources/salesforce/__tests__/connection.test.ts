@@ -10,38 +10,38 @@ const auth: SalesforceAuth = {
 const ok = () =>
   new Response(JSON.stringify({ access_token: 'tok', instance_url: 'https://org.example.com' }), { status: 200 });
 
+/** A fetch whose first `failures` calls never reach the server (`why` is the socket's error), then answers ok. */
+function unreachable(failures: number, why: string): { fetch: typeof fetch; calls: () => number } {
+  let calls = 0;
+  const fetchFn = (async () => {
+    calls++;
+    if (calls <= failures) throw new TypeError('fetch failed', { cause: new Error(why) });
+    return ok();
+  }) as typeof fetch;
+  return { fetch: fetchFn, calls: () => calls };
+}
+
 describe('fetchToken', () => {
   it('tries again when the token request never reached the server (a closed kept-alive socket)', async () => {
-    let calls = 0;
-    const flaky = (async () => {
-      calls++;
-      if (calls === 1) throw new TypeError('fetch failed', { cause: new Error('other side closed') });
-      return ok();
-    }) as typeof fetch;
-    await expect(fetchToken(auth, flaky)).resolves.toEqual({
+    const flaky = unreachable(1, 'other side closed');
+    await expect(fetchToken(auth, flaky.fetch)).resolves.toEqual({
       accessToken: 'tok',
       instanceUrl: 'https://org.example.com',
     });
-    expect(calls).toBe(2);
+    expect(flaky.calls()).toBe(2);
   });
 
   it('names SF_LOGIN_URL when the endpoint cannot be reached at all, after three tries', async () => {
-    let calls = 0;
-    const down = (async () => {
-      calls++;
-      throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
-    }) as typeof fetch;
-    await expect(fetchToken(auth, down)).rejects.toMatchObject({
+    const down = unreachable(Infinity, 'ECONNREFUSED');
+    await expect(fetchToken(auth, down.fetch)).rejects.toMatchObject({
       code: 'SF_AUTH',
       message: 'cannot reach https://login.example.com: check SF_LOGIN_URL',
     });
-    expect(calls).toBe(3);
+    expect(down.calls()).toBe(3);
   });
 
   it('backs off between tries in jittered windows of 100 and 200 ms', async () => {
-    const down = (async () => {
-      throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
-    }) as typeof fetch;
+    const down = unreachable(Infinity, 'ECONNREFUSED').fetch;
     const waits: number[] = [];
     const sleep = async (ms: number) => {
       waits.push(ms);
