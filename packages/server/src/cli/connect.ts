@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readConfig, type Config } from '../config';
 import { PulseError, ValidationError, type Issue } from '../errors';
@@ -15,6 +16,8 @@ export interface ConnectOptions {
   source: MapSourceName;
   /** `key=value` pairs; keys are the factory's settings and secrets. */
   set: string[];
+  /** A file of `key=value` lines (`-`: standard input), so secrets stay out of the shell's history. */
+  secretsFrom?: string;
   remove?: boolean;
 }
 
@@ -25,6 +28,30 @@ export interface ConnectDeps {
   /** The configuration (default: read from the environment as the command starts). */
   config?: Config;
   connectors?: Readonly<Record<MapSourceName, MapConnectorFactory>>;
+  /** Where `--secrets-from -` reads (default: process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+}
+
+/** The `key=value` lines of a secrets file or of standard input; blank lines and `#` comments are skipped. */
+export async function readPairs(from: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<string[]> {
+  let text: string;
+  if (from === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    text = Buffer.concat(chunks).toString('utf8');
+  } else {
+    try {
+      text = await readFile(from, 'utf8');
+    } catch (cause) {
+      throw new ValidationError('connection', [
+        { path: '--secrets-from', message: `cannot read ${from}: ${(cause as Error).message}` },
+      ]);
+    }
+  }
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 /** Splits `key=value` pairs into the factory's settings and secrets; unknown keys are errors naming the known ones. */
@@ -67,7 +94,8 @@ export async function runConnect(opts: ConnectOptions, deps: ConnectDeps): Promi
       deps.out.write(`${gone ? 'removed' : 'no'} ${opts.source} connection for org ${opts.org}\n`);
       return;
     }
-    if (opts.set.length === 0) {
+    const pairs = [...opts.set, ...(opts.secretsFrom ? await readPairs(opts.secretsFrom, deps.stdin) : [])];
+    if (pairs.length === 0) {
       const stored = await loadMapConnection(db, opts.org, opts.source, config.secretKeys);
       if (!stored) {
         deps.out.write(`no ${opts.source} connection for org ${opts.org}\n`);
@@ -79,12 +107,18 @@ export async function runConnect(opts: ConnectOptions, deps: ConnectDeps): Promi
       deps.out.write(`${lines.join('\n')}\n`);
       return;
     }
-    const checked = factory.validate(parsePairs(factory, opts.set));
+    const checked = factory.validate(parsePairs(factory, pairs));
+    const onCommandLine = opts.set.map((pair) => pair.split('=')[0]!).filter((key) => key in factory.keys.secrets);
     await saveMapConnection(db, opts.org, { source: opts.source, ...checked }, config.secretKeys.current);
     deps.out.write(
       `connected ${opts.source} for org ${opts.org} (settings: ${Object.keys(checked.settings).join(', ') || 'none'}; ` +
         `secrets stored encrypted: ${Object.keys(checked.secrets).join(', ') || 'none'})\n`,
     );
+    if (onCommandLine.length > 0) {
+      deps.out.write(
+        `warning: ${onCommandLine.join(', ')} came on the command line, which your shell keeps in its history: next time use --secrets-from FILE, or - for standard input\n`,
+      );
+    }
   } finally {
     if (!deps.db) await db.close();
   }
@@ -100,10 +134,14 @@ export function registerConnect(program: Command): void {
     .description(`store an org's connection to a marketing-automation source (marketo, hubspot, pardot)`)
     .option('--org <id>', 'the Pulse org', 'default')
     .option('--set <key=value...>', `connection keys (${keyHelp})`, [])
+    .option(
+      '--secrets-from <file>',
+      'read key=value lines from a file, or - for standard input (keeps secrets out of shell history)',
+    )
     .option('--remove', 'forget the stored connection')
-    .action(async (source: string, o: { org: string; set: string[]; remove?: boolean }) => {
+    .action(async (source: string, o: { org: string; set: string[]; secretsFrom?: string; remove?: boolean }) => {
       await runConnect(
-        { org: o.org, source: parseMapSource(source), set: o.set, remove: o.remove },
+        { org: o.org, source: parseMapSource(source), set: o.set, secretsFrom: o.secretsFrom, remove: o.remove },
         { out: process.stdout },
       );
     });

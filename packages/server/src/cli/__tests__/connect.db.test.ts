@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { createTestDb, dropTestDb } from '../../../testing/db';
 import { ValidationError } from '../../errors';
@@ -65,6 +69,39 @@ describe('pulse connect', () => {
     expect(out.join('')).toBe(
       'marketo connection for org acme:\n  baseUrl = https://123-abc.mktorest.com\n  clientSecret = (stored encrypted)\n',
     );
+  });
+
+  it('reads secrets from a file or standard input, so they stay out of the shell history; warns when they did not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pulse-connect-'));
+    const file = join(dir, 'marketo.secrets');
+    writeFileSync(file, '# from the vault\nclientSecret=from-a-file-value\r\n\n');
+    await runConnect(
+      { org: 'acme', source: 'marketo', set: ['baseUrl=https://123-abc.mktorest.com'], secretsFrom: file },
+      deps(),
+    );
+    const keys = { current: env.PULSE_SECRET_KEY, previous: null };
+    expect((await loadMapConnection(db, 'acme', 'marketo', keys))?.secrets).toEqual({
+      clientSecret: 'from-a-file-value',
+    });
+    expect(out.join('')).not.toContain('warning');
+
+    await runConnect(
+      { org: 'acme', source: 'marketo', set: ['baseUrl=https://123-abc.mktorest.com'], secretsFrom: '-' },
+      { ...deps(), stdin: Readable.from(['clientSecret=from-stdin-', 'value\n']) },
+    );
+    expect((await loadMapConnection(db, 'acme', 'marketo', keys))?.secrets).toEqual({
+      clientSecret: 'from-stdin-value',
+    });
+
+    out = [];
+    await runConnect(
+      { org: 'acme', source: 'marketo', set: ['baseUrl=https://123-abc.mktorest.com', 'clientSecret=typed-in-value'] },
+      deps(),
+    );
+    expect(out.join('')).toContain('warning: clientSecret came on the command line');
+    await expect(
+      runConnect({ org: 'acme', source: 'marketo', set: [], secretsFrom: join(dir, 'missing') }, deps()),
+    ).rejects.toMatchObject({ issues: [{ path: '--secrets-from', message: expect.stringContaining('cannot read') }] });
   });
 
   it('names every unknown or invalid key and stores nothing', async () => {
