@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -154,4 +154,33 @@ test('a failing batch stores none of its rows; earlier batches stay', async () =
   } finally {
     await db.exec('DROP TRIGGER refuse_w3 ON events; DROP FUNCTION refuse_w3();');
   }
+});
+
+test('--errors neutralizes formula cells (id, column, message) but keeps the line number numeric', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-import-'));
+  const file = join(dir, 'hostile.csv');
+  const errorsFile = join(dir, 'errors.csv');
+  const hostile = [
+    '=HYPERLINK("http://evil","x")',
+    `=cmd|' /C calc'!A0`,
+    '+1+1',
+    '-2+3',
+    '@SUM(A1)',
+    '\t=1+1',
+    '\r=1+1',
+  ];
+  writeFileSync(
+    file,
+    'id,occurredAt,url,domain\n' +
+      hostile.map((id) => `"${id.replace(/"/g, '""')}",2026-11-23T10:00:00Z,not a url,acme.com\n`).join('') +
+      'ok-h,2026-11-23T10:00:00Z,https://vendor.example/pricing,acme.com\n',
+  );
+  const r = await runImport(file, { kind: 'web', org: 'org-a', errors: errorsFile }, collect().deps);
+  expect(r).toMatchObject({ rejected: hostile.length, accepted: 1 });
+  const rows = parse(readFileSync(errorsFile, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  // Ids are trimmed like every value, so the tab and CR ones arrive as "=1+1".
+  expect(rows.map((x) => x.id)).toEqual(hostile.map((id) => `'${id.trim()}`));
+  // The line is a number cell: left as digits, never quoted (the CR inside the last id ends a line).
+  expect(rows.map((x) => x.line)).toEqual(['2', '3', '4', '5', '6', '7', '9']);
+  expect(rows.every((x) => x.column === 'url' && !/^[=+\-@\t\r]/.test(x.message!))).toBe(true);
 });

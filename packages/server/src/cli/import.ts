@@ -9,6 +9,7 @@ import type { Db } from '../store/db';
 import { openStore } from '../store/open';
 import { resolveOrg } from './keys';
 import type { Output } from './model';
+import { spreadsheetCsv, type SheetColumn } from './spreadsheetCsv';
 
 /** Options of `pulse import`. */
 export interface ImportCliOptions {
@@ -30,6 +31,14 @@ export interface ImportCliDeps {
   progress?: boolean;
 }
 
+/** The --errors file's columns: the line stays a number, the rest is text (spreadsheetCsv). */
+const ERROR_COLUMNS: readonly SheetColumn[] = [
+  { key: 'line', kind: 'number' },
+  { key: 'id', kind: 'text' },
+  { key: 'column', kind: 'text' },
+  { key: 'message', kind: 'text' },
+];
+
 /** How many row errors are printed on stderr; the --errors file has them all. */
 const SHOWN_ERRORS = 20;
 
@@ -44,7 +53,8 @@ export async function runImport(file: string, opts: ImportCliOptions, deps: Impo
   try {
     const orgId = await resolveOrg(db, opts.org);
     if (opts.errors) {
-      const csv = stringify({ header: true, columns: ['line', 'id', 'column', 'message'] });
+      // Ids and messages quote the file's own text: a cell a spreadsheet would run as a formula is defused.
+      const csv = stringify(spreadsheetCsv(ERROR_COLUMNS));
       const out = createWriteStream(opts.errors);
       csv.pipe(out);
       errorsOut = { csv, file: out };
