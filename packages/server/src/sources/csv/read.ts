@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { parse, type CsvError, type Parser } from 'csv-parse';
-import { PulseError, type Issue } from '../../errors';
+import { PulseError } from '../../errors';
+import type { IssueSink } from './issues';
 
 /** A data row with the 1-based line it ends on (the header is line 1). */
 export interface CsvRow {
@@ -43,7 +44,7 @@ export async function* readCsv(
   path: string,
   file: string,
   required: readonly string[],
-  issues: Issue[],
+  issues: IssueSink,
 ): AsyncGenerator<CsvRow> {
   try {
     await access(path);
