@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -154,4 +154,89 @@ test('a failing batch stores none of its rows; earlier batches stay', async () =
   } finally {
     await db.exec('DROP TRIGGER refuse_w3 ON events; DROP FUNCTION refuse_w3();');
   }
+});
+
+test('--errors neutralizes formula cells (id, column, message) but keeps the line number numeric', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-import-'));
+  const file = join(dir, 'hostile.csv');
+  const errorsFile = join(dir, 'errors.csv');
+  const hostile = [
+    '=HYPERLINK("http://evil","x")',
+    `=cmd|' /C calc'!A0`,
+    '+1+1',
+    '-2+3',
+    '@SUM(A1)',
+    '\t=1+1',
+    '\r=1+1',
+  ];
+  writeFileSync(
+    file,
+    'id,occurredAt,url,domain\n' +
+      hostile.map((id) => `"${id.replace(/"/g, '""')}",2026-11-23T10:00:00Z,not a url,acme.com\n`).join('') +
+      'ok-h,2026-11-23T10:00:00Z,https://vendor.example/pricing,acme.com\n',
+  );
+  const r = await runImport(file, { kind: 'web', org: 'org-a', errors: errorsFile }, collect().deps);
+  expect(r).toMatchObject({ rejected: hostile.length, accepted: 1 });
+  const rows = parse(readFileSync(errorsFile, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  // Ids are trimmed like every value, so the tab and CR ones arrive as "=1+1".
+  expect(rows.map((x) => x.id)).toEqual(hostile.map((id) => `'${id.trim()}`));
+  // The line is a number cell: left as digits, never quoted (the CR inside the last id ends a line).
+  expect(rows.map((x) => x.line)).toEqual(['2', '3', '4', '5', '6', '7', '9']);
+  expect(rows.every((x) => x.column === 'url' && !/^[=+\-@\t\r]/.test(x.message!))).toBe(true);
+});
+
+test('importCsv waits for each onError before reading on (malformed rows too), in line order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-import-'));
+  const file = join(dir, 'bad.csv');
+  const lines = ['id,occurredAt,url,domain'];
+  for (let i = 0; i < 300; i++) {
+    lines.push(i % 3 === 0 ? `m-${i},too,many,columns,here` : `b-${i},2026-11-23T10:00:00Z,not a url,acme.com`);
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  let pending = 0;
+  let most = 0;
+  const seen: number[] = [];
+  const r = await importCsv(db, 'org-a', file, 'web', {
+    now: NOW,
+    onError: async (e) => {
+      pending++;
+      most = Math.max(most, pending);
+      await new Promise((resolve) => setImmediate(resolve));
+      seen.push(e.line);
+      pending--;
+    },
+  });
+  expect(r).toMatchObject({ rows: 300, rejected: 300, accepted: 0 });
+  expect(most).toBe(1);
+  expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i + 2));
+});
+
+test('--errors on 5,000 bad rows has every one of them; stderr shows 20 and counts the rest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-import-'));
+  const file = join(dir, 'bad.csv');
+  const errorsFile = join(dir, 'errors.csv');
+  const lines = ['id,occurredAt,url,domain'];
+  for (let i = 0; i < 5_000; i++) {
+    lines.push(i % 7 === 0 ? `m-${i},x` : `b-${i},2026-11-23T10:00:00Z,not a url,acme.com`);
+  }
+  lines.push('ok-5000,2026-11-23T10:00:00Z,https://vendor.example/pricing,acme.com');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const c = collect();
+  const r = await runImport(file, { kind: 'web', org: 'org-a', errors: errorsFile }, c.deps);
+  expect(r).toMatchObject({ rows: 5_001, rejected: 5_000, accepted: 1 });
+  const rows = parse(readFileSync(errorsFile, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  expect(rows.map((x) => Number(x.line))).toEqual(Array.from({ length: 5_000 }, (_, i) => i + 2));
+  expect(rows[0]).toMatchObject({ line: '2', id: '', column: '', message: expect.stringMatching(/^malformed row: /) });
+  expect(rows[1]).toMatchObject({ line: '3', id: 'b-1', column: 'url' });
+  const err = c.err().trim().split('\n');
+  expect(err).toHaveLength(21);
+  expect(err[20]).toBe(`… and 4980 more problems (5000 in all, every one in ${errorsFile})`);
+});
+
+test('an --errors file that cannot be written is named (and the store is closed)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-import-'));
+  const errorsFile = join(dir, 'no', 'such', 'errors.csv');
+  await expect(
+    runImport(join(FIX, 'web-bad.csv'), { kind: 'web', org: 'org-a', errors: errorsFile }, collect().deps),
+  ).rejects.toThrow(`--errors ${errorsFile}: cannot write: ENOENT`);
 });

@@ -1,4 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify';
@@ -9,6 +11,7 @@ import type { Db } from '../store/db';
 import { openStore } from '../store/open';
 import { resolveOrg } from './keys';
 import type { Output } from './model';
+import { spreadsheetCsv, type SheetColumn } from './spreadsheetCsv';
 
 /** Options of `pulse import`. */
 export interface ImportCliOptions {
@@ -30,6 +33,14 @@ export interface ImportCliDeps {
   progress?: boolean;
 }
 
+/** The --errors file's columns: the line stays a number, the rest is text (spreadsheetCsv). */
+const ERROR_COLUMNS: readonly SheetColumn[] = [
+  { key: 'line', kind: 'number' },
+  { key: 'id', kind: 'text' },
+  { key: 'column', kind: 'text' },
+  { key: 'message', kind: 'text' },
+];
+
 /** How many row errors are printed on stderr; the --errors file has them all. */
 const SHOWN_ERRORS = 20;
 
@@ -40,14 +51,25 @@ export async function runImport(file: string, opts: ImportCliOptions, deps: Impo
   }
   const kind = opts.kind as ImportKind;
   const db = deps.db ?? (await openStore(deps.config ?? readConfig()));
-  let errorsOut: { csv: ReturnType<typeof stringify>; file: WriteStream } | null = null;
+  // The --errors file, written row by row as errors are found; `done` settles when the file is closed.
+  let errorsOut: { csv: ReturnType<typeof stringify>; done: Promise<void> } | null = null;
   try {
     const orgId = await resolveOrg(db, opts.org);
     if (opts.errors) {
-      const csv = stringify({ header: true, columns: ['line', 'id', 'column', 'message'] });
-      const out = createWriteStream(opts.errors);
-      csv.pipe(out);
-      errorsOut = { csv, file: out };
+      // Ids and messages quote the file's own text: a cell a spreadsheet would run as a formula is defused.
+      const csv = stringify(spreadsheetCsv(ERROR_COLUMNS));
+      const path = opts.errors;
+      const done = pipeline(csv, createWriteStream(path)).catch((e: unknown) => {
+        throw new PulseError(
+          'ERRORS_FILE',
+          `--errors ${path}: cannot write: ${(e as Error).message}`,
+          { file: path },
+          { cause: e },
+        );
+      });
+      // Awaited in `finally`; until then a write failure shows up through the writes below.
+      done.catch(() => undefined);
+      errorsOut = { csv, done };
     }
     let errorCount = 0;
     const showBar = deps.progress ?? (!opts.json && process.stderr.isTTY === true);
@@ -63,11 +85,14 @@ export async function runImport(file: string, opts: ImportCliOptions, deps: Impo
     bar?.start(100, 0, { rows: 0, accepted: 0, rejected: 0 });
     // Kept until the bar is done, so error lines and the bar never share a line.
     const firstErrors: string[] = [];
-    const onError = (e: RowError) => {
+    const onError = async (e: RowError) => {
       errorCount++;
-      errorsOut?.csv.write([e.line, e.id ?? '', e.column, e.message]);
       if (firstErrors.length < SHOWN_ERRORS) {
         firstErrors.push(`${file} line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}\n`);
+      }
+      // Wait while the file catches up: the import reads on only then, so errors never pile up in memory.
+      if (errorsOut && !errorsOut.csv.write([e.line, e.id ?? '', e.column, e.message])) {
+        await Promise.race([once(errorsOut.csv, 'drain'), errorsOut.done]);
       }
     };
     const result = await importCsv(db, orgId, file, kind, {
@@ -84,7 +109,8 @@ export async function runImport(file: string, opts: ImportCliOptions, deps: Impo
     for (const line of firstErrors) deps.err.write(line);
     if (errorCount > firstErrors.length) {
       deps.err.write(
-        `… and ${errorCount - firstErrors.length} more problems${opts.errors ? ` (all in ${opts.errors})` : ' (pass --errors FILE.csv to get them all)'}\n`,
+        `… and ${errorCount - firstErrors.length} more problems (${errorCount} in all, ` +
+          `${opts.errors ? `every one in ${opts.errors}` : 'pass --errors FILE.csv to get them all'})\n`,
       );
     }
     deps.out.write(
@@ -100,15 +126,14 @@ export async function runImport(file: string, opts: ImportCliOptions, deps: Impo
     }
     return result;
   } finally {
-    if (errorsOut) {
-      const { csv, file: out } = errorsOut;
-      await new Promise<void>((resolve, reject) => {
-        out.once('finish', resolve);
-        out.once('error', reject);
-        csv.end();
-      });
+    try {
+      if (errorsOut) {
+        errorsOut.csv.end();
+        await errorsOut.done;
+      }
+    } finally {
+      if (!deps.db) await db.close();
     }
-    if (!deps.db) await db.close();
   }
 }
 

@@ -8,6 +8,7 @@ import { log } from '../log';
 import { readConfig } from '../config';
 import { scoreOffline, type OfflineSession } from '../sources/csv/offline';
 import { loadModelFile, type Output } from './model';
+import { spreadsheetCsv, type SheetColumn } from './spreadsheetCsv';
 
 /** Options of `pulse score`. */
 export interface ScoreCommandOptions {
@@ -40,7 +41,22 @@ const OUTPUT_KEYS = [
 
 type OutputKey = (typeof OUTPUT_KEYS)[number];
 
-const CSV_COLUMNS = OUTPUT_KEYS.slice(0, OUTPUT_KEYS.indexOf('mqa') + 1);
+/**
+ * The CSV's columns (the scalar keys, in the contract's order) and what each holds: text cells that
+ * look like a formula are neutralized, numbers such as a negative change30d stay numeric (spreadsheetCsv).
+ */
+const CSV_COLUMNS = [
+  { key: 'accountId', kind: 'text' },
+  { key: 'score', kind: 'number' },
+  { key: 'scoreExact', kind: 'number' },
+  { key: 'band', kind: 'text' },
+  { key: 'trend', kind: 'text' },
+  { key: 'change30d', kind: 'number' },
+  { key: 'peopleEngaged', kind: 'number' },
+  { key: 'coveragePct', kind: 'number' },
+  { key: 'missingPersonas', kind: 'text' },
+  { key: 'mqa', kind: 'boolean' },
+] as const satisfies readonly (SheetColumn & { key: OutputKey })[];
 
 /** The whole JSON document `pulse score` prints. */
 export interface ScoreOutput {
@@ -62,11 +78,15 @@ export function toScoreOutput(asOf: string, modelVersion: string, scores: readon
   return { asOf, modelVersion, accounts };
 }
 
-/** One CSV row per account with the scalar columns; missing personas joined with "; ". */
+/**
+ * One CSV row per account with the scalar columns; missing personas joined with "; ". Account ids,
+ * bands and persona names come from the export and the model, so a cell that a spreadsheet would run
+ * as a formula is prefixed with `'` (spreadsheetCsv).
+ */
 export function scoreOutputCsv(out: ScoreOutput): string {
   return stringify(
     out.accounts.map((a) => ({ ...a, missingPersonas: a.missingPersonas.join('; '), change30d: a.change30d ?? '' })),
-    { header: true, columns: CSV_COLUMNS, cast: { boolean: (b) => (b ? 'true' : 'false') } },
+    spreadsheetCsv(CSV_COLUMNS),
   );
 }
 

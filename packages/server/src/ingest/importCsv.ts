@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
-import { csvParser } from '../sources/csv/read';
+import { csvParser, type CsvItem } from '../sources/csv/read';
 import { PulseError } from '../errors';
 import type { Db } from '../store/db';
 import { API_SOURCE, checkEventItem } from './events';
@@ -74,7 +74,9 @@ export function rowToItem(kind: ImportKind, row: Record<string, string>): Record
 /**
  * Streams a CSV of one kind into the store with the API's validation. Rows are stored in batches,
  * each in one transaction (all of a batch or none of it); bad rows are passed to `onError` with
- * their line and column and never block the good ones. A repeated id in the file is refused.
+ * their line and column, in line order, and never block the good ones. When `onError` returns a
+ * promise (writing the error to a file) the file is read on only once it settles, so bad rows never
+ * pile up in memory. A repeated id in the file is refused.
  */
 export async function importCsv(
   db: Db,
@@ -84,7 +86,7 @@ export async function importCsv(
   opts: {
     now: Date;
     batchSize?: number;
-    onError?: (e: RowError) => void;
+    onError?: (e: RowError) => void | Promise<void>;
     onProgress?: (p: ImportProgress) => void;
   },
 ): Promise<ImportResult> {
@@ -101,9 +103,9 @@ export async function importCsv(
   }
   const batchSize = opts.batchSize ?? IMPORT_BATCH;
   const result: ImportResult = { rows: 0, accepted: 0, rejected: 0, unresolved: 0, batches: 0 };
-  const reject = (errors: RowError[]) => {
+  const reject = async (errors: RowError[]) => {
     result.rejected++;
-    for (const e of errors) opts.onError?.(e);
+    for (const e of errors) await opts.onError?.(e);
   };
   let bytes = 0;
   const counter = new Transform({
@@ -117,19 +119,13 @@ export async function importCsv(
   const parser = createReadStream(path)
     .pipe(counter)
     .pipe(
-      csvParser(
-        (names) => {
-          const missing = required.filter((r) => !names.includes(r));
-          if (missing.length > 0) {
-            headerProblem = `a ${kind} file needs the columns ${required.join(', ')}; missing: ${missing.join(', ')} (header has: ${names.join(', ')})`;
-          }
-          return names;
-        },
-        (err) => {
-          result.rows++;
-          reject([{ line: Number(err.lines), id: null, column: '', message: `malformed row: ${err.message}` }]);
-        },
-      ),
+      csvParser((names) => {
+        const missing = required.filter((r) => !names.includes(r));
+        if (missing.length > 0) {
+          headerProblem = `a ${kind} file needs the columns ${required.join(', ')}; missing: ${missing.join(', ')} (header has: ${names.join(', ')})`;
+        }
+        return names;
+      }),
     );
 
   const seen = new Map<string, number>();
@@ -150,14 +146,19 @@ export async function importCsv(
   const progress = () =>
     opts.onProgress?.({ bytes, totalBytes, rows: result.rows, accepted: result.accepted, rejected: result.rejected });
 
-  for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const rec of parser as AsyncIterable<CsvItem>) {
     if (headerProblem) break;
     result.rows++;
+    if ('skipped' in rec) {
+      const err = rec.skipped;
+      await reject([{ line: Number(err.lines), id: null, column: '', message: `malformed row: ${err.message}` }]);
+      continue;
+    }
     const line = rec.info.lines;
     const item = rowToItem(kind, rec.record);
     const id = typeof item.id === 'string' ? item.id : null;
     if (typeof item.type === 'string' && !KIND_TYPES[kind].includes(item.type)) {
-      reject([
+      await reject([
         {
           line,
           id,
@@ -169,12 +170,12 @@ export async function importCsv(
     }
     const check = checkEventItem(item, result.rows - 1, opts.now);
     if (!check.ok) {
-      reject(check.rejection.errors.map((issue) => ({ line, id, column: issue.path, message: issue.message })));
+      await reject(check.rejection.errors.map((issue) => ({ line, id, column: issue.path, message: issue.message })));
       continue;
     }
     const first = seen.get(check.draft.sourceId);
     if (first !== undefined) {
-      reject([{ line, id, column: 'id', message: `the same id is already at line ${first}` }]);
+      await reject([{ line, id, column: 'id', message: `the same id is already at line ${first}` }]);
       continue;
     }
     seen.set(check.draft.sourceId, line);

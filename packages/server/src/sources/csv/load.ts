@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Db } from '../../store/db';
-import { ValidationError, type Issue } from '../../errors';
+import { ValidationError } from '../../errors';
 import { ACTIVITY_TYPES, isRateKpi, type Model } from '../../model/schema';
 import { personAttributes } from '../../identity/title';
 import {
@@ -17,13 +17,20 @@ import { upsertPeople, type PersonRecord } from '../../store/people';
 import { upsertEvents, type EventRecord } from '../../store/events';
 import { listPersonAccounts } from '../../store/resolution';
 import { csvPath, readCsv } from './read';
+import { IssueLog } from './issues';
 import { KNOWN_COLUMNS, REQUIRED_COLUMNS, accountRowSchema, eventRowSchema, personRowSchema } from './rows';
 
 /** The source name CSV events are stored under. */
 export const CSV_SOURCE = 'csv';
 
-/** More problems than this are summarized: nobody reads the 10,001st, and memory stays bounded. */
-export const MAX_ISSUES = 1_000;
+export { MAX_ISSUES } from './issues';
+
+/** Reading order of the report: file, then line (reference checks run after parsing). */
+const FILE_ORDER = ['accounts.csv', 'people.csv', 'events.csv'];
+function readingOrder(path: string): number {
+  const m = /^(\S+) line (\d+)/.exec(path);
+  return m ? FILE_ORDER.indexOf(m[1] ?? '') * 1e9 + Number(m[2]) : 0;
+}
 
 export interface CsvLoadOptions {
   orgId: string;
@@ -66,7 +73,7 @@ async function eachRow<S extends z.ZodTypeAny>(
   dir: string,
   file: 'accounts' | 'people' | 'events',
   schema: S,
-  issues: Issue[],
+  issues: IssueLog,
   onRow: (r: { line: number; row: z.output<S>; extra: Record<string, string> }) => Promise<void> | void,
 ): Promise<Set<string>> {
   const name = `${file}.csv`;
@@ -96,7 +103,7 @@ async function readRows<S extends z.ZodTypeAny>(
   dir: string,
   file: 'accounts' | 'people',
   schema: S,
-  issues: Issue[],
+  issues: IssueLog,
 ): Promise<{ rows: { line: number; row: z.output<S>; extra: Record<string, string> }[]; ids: Set<string> }> {
   const rows: { line: number; row: z.output<S>; extra: Record<string, string> }[] = [];
   const ids = await eachRow(dir, file, schema, issues, (r) => void rows.push(r));
@@ -115,7 +122,8 @@ const EVENT_BATCH = 5_000;
  * the explicit accountId, else the person's account, else their domain.
  */
 export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Promise<CsvLoadSummary> {
-  const issues: Issue[] = [];
+  // Only the first MAX_ISSUES problems are kept (the rest are counted), so a file of bad rows stays small in memory.
+  const issues = new IssueLog((i) => readingOrder(i.path));
   const { rows: accountRows, ids: accountIdsInFile } = await readRows(dir, 'accounts', accountRowSchema, issues);
   const { rows: personRows, ids: personIdsInFile } = await readRows(dir, 'people', personRowSchema, issues);
 
@@ -184,7 +192,7 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
   // Events stream into the store in batches while events.csv is read, inside one transaction: memory
   // stays bounded by a batch, and any problem found (here or earlier) rolls everything back.
   await db.transaction(async (tx) => {
-    if (issues.length === 0) {
+    if (issues.count === 0) {
       await ensureOrg(tx, opts.orgId);
       await upsertAccounts(tx, opts.orgId, accounts);
       await upsertPeople(tx, opts.orgId, people);
@@ -192,7 +200,7 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
     let batch: EventRecord[] = [];
     await eachRow(dir, 'events', eventRowSchema, issues, async ({ line, row, extra }) => {
       const at = (column: string) => csvPath('events.csv', line, column);
-      const before = issues.length;
+      const before = issues.count;
       if (!types.has(row.type)) {
         issues.push({
           path: at('type'),
@@ -214,7 +222,7 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
       if (row.accountId && !accountIds.has(row.accountId)) {
         issues.push({ path: at('accountId'), message: `unknown account "${row.accountId}"` });
       }
-      if (issues.length > before) return;
+      if (issues.count > before) return;
       const domain = normalizeDomain(row.domain ?? null);
       const accountId =
         row.accountId ??
@@ -223,7 +231,7 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
       if (!accountId) eventsUnresolved++;
       events++;
       // Once anything is wrong nothing will be stored: keep validating, stop writing.
-      if (issues.length > 0) return;
+      if (issues.count > 0) return;
       const attributes: Record<string, unknown> = { ...extra };
       if (row.campaignType) attributes.campaignType = row.campaignType;
       batch.push({
@@ -246,19 +254,7 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
       }
     });
 
-    if (issues.length > 0) {
-      // Report in reading order: file, then line (reference checks run after parsing).
-      const FILE_ORDER = ['accounts.csv', 'people.csv', 'events.csv'];
-      const rank = (i: Issue) => {
-        const m = /^(\S+) line (\d+)/.exec(i.path);
-        return m ? FILE_ORDER.indexOf(m[1] ?? '') * 1e9 + Number(m[2]) : 0;
-      };
-      issues.sort((a, b) => rank(a) - rank(b));
-      const shown = issues.slice(0, MAX_ISSUES);
-      if (issues.length > MAX_ISSUES)
-        shown.push({ path: '', message: `… and ${issues.length - MAX_ISSUES} more problems` });
-      throw new ValidationError(`CSV data in ${dir}`, shown, { file: dir });
-    }
+    if (issues.count > 0) throw new ValidationError(`CSV data in ${dir}`, issues.report(), { file: dir });
     await upsertEvents(tx, opts.orgId, batch);
   });
   return { accounts: accounts.length, people: people.length, peopleMatched, events, eventsUnresolved };

@@ -5,7 +5,8 @@ import { withTestDb } from '../../../../testing/db';
 import { BASIC_AS_OF, BASIC_EXPORT, BASIC_MODEL, tempDirs } from '../../../../testing/basicExport';
 import { parseModel } from '../../../model/schema';
 import { ValidationError } from '../../../errors';
-import { loadCsvDir } from '../load';
+import { loadCsvDir, MAX_ISSUES } from '../load';
+import { IssueLog } from '../issues';
 
 const FIXTURE = BASIC_EXPORT;
 const model = parseModel(JSON.parse(readFileSync(BASIC_MODEL, 'utf8')));
@@ -181,6 +182,39 @@ describe('loadCsvDir on bad input', () => {
         message: 'missing required columns "type", "occurredAt" (header has: id, when, personId)',
       },
     ]);
+  });
+
+  it('keeps only the first problems in memory on a file of 5,000 bad rows and says how many there were', async () => {
+    const rows = Array.from({ length: 5_000 }, (_, i) => `b${i},meeting,not-a-date,p1,,,,,`);
+    // A malformed row and a reference problem in people.csv, which is checked after its rows are read.
+    const dir = dataDir({
+      people: 'id,accountId,email,name,title,department\np1,acme,a@acme.com,A,CMO,\np9,nope,b@x.com,B,VP,\n',
+      events: [
+        'id,type,occurredAt,personId,accountId,domain,url,quantity,strength',
+        ...rows,
+        'x,meeting,2026-03-30,p1,,,,,,,,',
+      ].join('\n'),
+    });
+    const push = jest.spyOn(IssueLog.prototype, 'push');
+    try {
+      const e = await loadError(dir, 'many');
+      expect(e.issues).toHaveLength(MAX_ISSUES + 1);
+      expect(e.issues[0]!.path).toBe('people.csv line 3, column accountId');
+      expect(e.issues[1]!.path).toBe('events.csv line 2, column occurredAt');
+      expect(e.issues[MAX_ISSUES - 1]!.path).toBe(`events.csv line ${MAX_ISSUES}, column occurredAt`);
+      expect(e.issues[MAX_ISSUES]).toEqual({
+        path: '',
+        message: `… and ${5_002 - MAX_ISSUES} more problems (5002 in all)`,
+      });
+      const log = push.mock.contexts[0] as IssueLog;
+      expect(push.mock.contexts.every((c) => c === log)).toBe(true);
+      expect(log.count).toBe(5_002);
+      expect(log.peak).toBeLessThanOrEqual(2 * MAX_ISSUES);
+    } finally {
+      push.mockRestore();
+    }
+    const { accounts, people, events } = await dump('many');
+    expect([accounts.length, people.length, events.length]).toEqual([0, 0, 0]);
   });
 
   it('names a missing file', async () => {
