@@ -3,7 +3,7 @@ import { startServer, type RunningServer } from '@pulse/server/src/http/server';
 import { DEFAULT_MODEL_DOCUMENT } from '@pulse/server/src/model/defaults';
 import { publishModel, scoreOrg } from '@pulse/server/src/engine/engine';
 import type { Db } from '@pulse/server/src/store/db';
-import { seedIngestOrgs } from '@pulse/server/src/http/__tests__/fixtures';
+import { seedIngestOrgs, segmentPage } from '@pulse/server/src/http/__tests__/fixtures';
 import { createTestDb, dropTestDb } from '@pulse/server/testing/db';
 
 // The whole chain over real HTTP: ingest web, ad, intent and Segment events → score → the right account moves.
@@ -86,13 +86,11 @@ test("a Segment page view by a visitor who joined Globex's group raises Globex, 
   const res = await post('/v1/segment', {
     batch: [
       { type: 'group', messageId: 'g1', anonymousId: 'v-9', groupId: 'globex', traits: { website: 'globex.com' } },
-      {
-        type: 'page',
-        messageId: 'p1',
+      segmentPage('p1', {
         anonymousId: 'v-9',
         timestamp: '2026-11-24T09:00:00Z',
         properties: { url: 'https://vendor.example/demo' },
-      },
+      }),
     ],
   });
   expect(res.status).toBe(200);

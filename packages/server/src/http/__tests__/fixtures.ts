@@ -44,3 +44,22 @@ export const visit = (id: string, extra: Record<string, unknown> = {}) => ({
   url: 'https://vendor.example/pricing',
   ...extra,
 });
+
+/** A Segment page call with the URL in its properties, on 2026-11-23; `extra` adds or overrides fields. */
+export const segmentPage = (messageId: string, extra: Record<string, unknown> = {}) => ({
+  type: 'page',
+  messageId,
+  anonymousId: 'a',
+  timestamp: '2026-11-23T09:30:00.000Z',
+  properties: { url: 'https://vendor.example/pricing' },
+  ...extra,
+});
+
+/** A Segment track call of a mapped event ("Form Submitted"); `extra` adds or overrides fields. */
+export const segmentTrack = (messageId: string, extra: Record<string, unknown> = {}) => ({
+  type: 'track',
+  messageId,
+  anonymousId: 'a',
+  event: 'Form Submitted',
+  ...extra,
+});

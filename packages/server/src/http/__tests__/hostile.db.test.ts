@@ -6,7 +6,7 @@ import type express from 'express';
 import { createApp } from '../app';
 import type { Db } from '../../store/db';
 import { createTestDb, dropTestDb } from '../../../testing/db';
-import { seedIngestOrgs, visit as aVisit } from './fixtures';
+import { seedIngestOrgs, segmentPage, segmentTrack, visit as aVisit } from './fixtures';
 
 // Hostile input: one bad item is named in the report and never costs the good ones (issue 16).
 let db: Db;
@@ -24,14 +24,8 @@ async function stored(id: string, source = 'api') {
 }
 
 const visit = (id: string, extra: Record<string, unknown> = {}) => aVisit(id, { domain: 'acme.com', ...extra });
-const page = (messageId: string, extra: Record<string, unknown> = {}) => ({
-  type: 'page',
-  messageId,
-  anonymousId: 'anon-h',
-  timestamp: '2026-11-23T09:30:00.000Z',
-  properties: { url: 'https://vendor.example/pricing' },
-  ...extra,
-});
+const page = (messageId: string, extra: Record<string, unknown> = {}) =>
+  segmentPage(messageId, { anonymousId: 'anon-h', ...extra });
 
 const post = (path: string, body: unknown) =>
   request(app)
@@ -193,7 +187,7 @@ describe('POST /v1/segment with hostile messages', () => {
       batch: [
         page('s-nul-ok-1'),
         page('s-nul-user', { userId: 'u\u0000' }),
-        { type: 'track', messageId: 's-nul-event', anonymousId: 'a', event: 'Form\u0000Submitted' },
+        segmentTrack('s-nul-event', { event: 'Form\u0000Submitted' }),
         page('s-nul-url', { properties: { url: 'https://vendor.example/\u0000' } }),
         page('s-nul-title', { properties: { url: 'https://vendor.example/', title: 'T\u0000' } }),
         { type: 'identify', messageId: 's-nul-trait', anonymousId: 'a', traits: { email: 'jane@acme.com\u0000' } },
@@ -253,7 +247,7 @@ describe('POST /v1/segment with hostile messages', () => {
       const res = await post('/v1/segment', {
         batch: [
           { type: name, messageId: `s-type-${name}`, anonymousId: 'a' },
-          { type: 'track', messageId: `s-track-${name}`, anonymousId: 'a', event: name },
+          segmentTrack(`s-track-${name}`, { event: name }),
         ],
       });
       expect(res.status).toBe(207);
@@ -312,13 +306,7 @@ describe('POST /v1/segment with hostile messages', () => {
         page('s-url-ok'),
         page('s-url-js', { properties: { url: 'javascript:alert(1)' } }),
         page('s-url-data', { properties: undefined, context: { page: { url: 'data:text/html,hi' } } }),
-        {
-          type: 'track',
-          messageId: 's-url-track',
-          anonymousId: 'a',
-          event: 'Form Submitted',
-          properties: { url: 'javascript:alert(1)' },
-        },
+        segmentTrack('s-url-track', { properties: { url: 'javascript:alert(1)' } }),
       ],
     });
     expect(res.status).toBe(207);

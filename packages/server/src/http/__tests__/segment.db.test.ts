@@ -4,7 +4,7 @@ import { createApp } from '../app';
 import type { Db } from '../../store/db';
 import { countEvents } from '../../store/events';
 import { createTestDb, dropTestDb } from '../../../testing/db';
-import { seedIngestOrgs } from './fixtures';
+import { seedIngestOrgs, segmentTrack } from './fixtures';
 
 let db: Db;
 let app: express.Express;
@@ -86,13 +86,7 @@ test('group ties visitors and the group to a company domain for later anonymous 
   const res = await post({
     batch: [
       page('p-3', { anonymousId: 'anon-2' }),
-      {
-        type: 'track',
-        messageId: 't-1',
-        anonymousId: 'anon-new',
-        event: 'Form Submitted',
-        context: { groupId: 'grp-9' },
-      },
+      segmentTrack('t-1', { anonymousId: 'anon-new', context: { groupId: 'grp-9' } }),
     ],
   });
   expect(res.status).toBe(200);
