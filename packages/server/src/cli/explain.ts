@@ -10,7 +10,7 @@ import { listAccountEvents } from '../store/events';
 import { getPerson, listAccountPeople } from '../store/people';
 import { readPastScores } from '../store/snapshots';
 import { type Output } from './model';
-import { openOfflineSession, parseFormat, quietLogs } from './score';
+import { offlineCommand, openOfflineSession, parseFormat, quietLogs } from './score';
 
 /** Options of `pulse explain`. */
 export interface ExplainCommandOptions {
@@ -242,15 +242,12 @@ export async function runExplain(opts: ExplainCommandOptions, out: Output, deps:
 
 /** Registers `pulse explain`. */
 export function registerExplain(program: Command): void {
-  program
-    .command('explain')
-    .description("print one account's score receipt: every event, its points, multipliers, decay and KPI")
-    .requiredOption('--data <dir>', 'directory with accounts.csv, people.csv and events.csv')
+  offlineCommand(program, 'explain', {
+    description: "print one account's score receipt: every event, its points, multipliers, decay and KPI",
+    asOf: 'the day to explain',
+    formats: ['text', 'json'],
+  })
     .requiredOption('--account <id>', 'the account id')
-    .requiredOption('--as-of <date>', 'the day to explain, YYYY-MM-DD (UTC)')
-    .option('--model <file>', 'model JSON file (default: the built-in default model)')
-    .option('--format <format>', 'text or json', 'text')
-    .option('--org <id>', 'org id to store the data under', 'local')
     .action(async (o: ExplainCommandOptions) => {
       quietLogs();
       await runExplain(o, process.stdout);

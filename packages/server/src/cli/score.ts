@@ -138,18 +138,30 @@ export function quietLogs(): void {
   if (!process.env.LOG_LEVEL) log.level = 'warn';
 }
 
+/** A command on an export (`pulse score`, `pulse explain`) with its options: data, day, model, format (the first is the default), org. */
+export function offlineCommand(
+  program: Command,
+  name: string,
+  what: { description: string; asOf: string; formats: readonly [string, ...string[]] },
+): Command {
+  return program
+    .command(name)
+    .description(what.description)
+    .requiredOption('--data <dir>', 'directory with accounts.csv, people.csv and events.csv')
+    .requiredOption('--as-of <date>', `${what.asOf}, YYYY-MM-DD (UTC)`)
+    .option('--model <file>', 'model JSON file (default: the built-in default model)')
+    .option('--format <format>', what.formats.join(' or '), what.formats[0])
+    .option('--org <id>', 'org id to store the data under', 'local');
+}
+
 /** Registers `pulse score`. */
 export function registerScore(program: Command): void {
-  program
-    .command('score')
-    .description('score exported CSV data offline (no Salesforce connection) and print the scores')
-    .requiredOption('--data <dir>', 'directory with accounts.csv, people.csv and events.csv')
-    .requiredOption('--as-of <date>', 'the day to score, YYYY-MM-DD (UTC)')
-    .option('--model <file>', 'model JSON file (default: the built-in default model)')
-    .option('--format <format>', 'json or csv', 'json')
-    .option('--org <id>', 'org id to store the data under', 'local')
-    .action(async (o: ScoreCommandOptions) => {
-      quietLogs();
-      await runScore(o, process.stdout);
-    });
+  offlineCommand(program, 'score', {
+    description: 'score exported CSV data offline (no Salesforce connection) and print the scores',
+    asOf: 'the day to score',
+    formats: ['json', 'csv'],
+  }).action(async (o: ScoreCommandOptions) => {
+    quietLogs();
+    await runScore(o, process.stdout);
+  });
 }

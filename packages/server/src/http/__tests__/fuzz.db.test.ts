@@ -60,22 +60,35 @@ const validEvent = fc.oneof(
 );
 const field = fc.constantFrom('type', 'occurredAt', 'url', 'domain', 'email', 'quantity', 'strength', 'topic', 'title');
 
-/** An events item: valid, valid with a field or two made hostile (or extra attributes), or anything at all. */
-const eventItem = fc.oneof(
-  { weight: 3, arbitrary: validEvent },
-  {
-    weight: 3,
-    arbitrary: fc
-      .tuple(validEvent, fc.dictionary(field, anyValue, { minKeys: 1, maxKeys: 2 }))
-      .map(([item, hostile]) => ({ ...item, ...hostile })),
-  },
-  {
-    weight: 1,
-    arbitrary: fc
-      .tuple(validEvent, fc.dictionary(hostileString, anyValue, { maxKeys: 4 }))
-      .map(([item, attributes]) => ({ ...item, attributes })),
-  },
-  { weight: 1, arbitrary: fc.dictionary(field, anyValue) },
+/**
+ * Items drawn from `valid`: as they are, with one or two of `fields` made hostile, with `extra`
+ * variants, or made of the fields alone with any values at all.
+ */
+function hostileVariants<T extends object>(
+  valid: fc.Arbitrary<T>,
+  fields: fc.Arbitrary<string>,
+  ...extra: fc.Arbitrary<Record<string, unknown>>[]
+): fc.Arbitrary<Record<string, unknown>> {
+  return fc.oneof(
+    { weight: 3, arbitrary: valid as fc.Arbitrary<Record<string, unknown>> },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(valid, fc.dictionary(fields, anyValue, { minKeys: 1, maxKeys: 2 }))
+        .map(([item, hostile]) => ({ ...item, ...hostile })),
+    },
+    ...extra.map((arbitrary) => ({ weight: 1, arbitrary })),
+    { weight: 1, arbitrary: fc.dictionary(fields, anyValue) },
+  );
+}
+
+/** An events item: valid, valid with hostile fields or attributes, or anything at all. */
+const eventItem = hostileVariants(
+  validEvent,
+  field,
+  fc
+    .tuple(validEvent, fc.dictionary(hostileString, anyValue, { maxKeys: 4 }))
+    .map(([item, attributes]) => ({ ...item, attributes })),
 );
 
 /** A valid Segment call: page, track, identify or group. */
@@ -114,16 +127,7 @@ const segmentField = fc.constantFrom(
 );
 
 /** A Segment message: valid, valid with hostile fields, or anything at all. */
-const segmentMessage = fc.oneof(
-  { weight: 3, arbitrary: validMessage },
-  {
-    weight: 3,
-    arbitrary: fc
-      .tuple(validMessage, fc.dictionary(segmentField, anyValue, { minKeys: 1, maxKeys: 2 }))
-      .map(([m, hostile]) => ({ ...m, ...hostile })),
-  },
-  { weight: 1, arbitrary: fc.dictionary(segmentField, anyValue) },
-);
+const segmentMessage = hostileVariants(validMessage, segmentField);
 
 let batch = 0;
 /** Gives each item an id unique to this run (with a hostile tail), so "stored" can be checked by id. */
