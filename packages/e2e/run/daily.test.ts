@@ -26,6 +26,10 @@ afterAll(async () => {
   await s?.close();
 });
 
+/** A failure a run records: its stage and code, a message that says `text`, and `more` fields. */
+const failure = (stage: string, code: string, text: string, more: Record<string, unknown> = {}) =>
+  expect.objectContaining({ stage, code, message: expect.stringContaining(text), ...more });
+
 const out = () => {
   let text = '';
   return { write: (t: string) => void (text += t), text: () => text };
@@ -55,13 +59,7 @@ it('publishes (and back-fills) the model of PULSE_MODEL_FILE when it changed, an
   writeFileSync(file, '{"version": "broken"');
   const bad = await s.run({ env: { PULSE_MODEL_FILE: file } });
   expect(bad.status).toBe('failed');
-  expect(bad.failures).toEqual([
-    expect.objectContaining({
-      stage: 'score',
-      code: 'MODEL_FILE_NOT_JSON',
-      message: expect.stringContaining('is not valid JSON'),
-    }),
-  ]);
+  expect(bad.failures).toEqual([failure('score', 'MODEL_FILE_NOT_JSON', 'is not valid JSON')]);
 });
 
 it('a schedule slot triggered twice (two workers) runs once', async () => {
@@ -137,12 +135,7 @@ it('a stored MAP connection it cannot read fails only that pull, named: the run 
       const r = await s.run({ env });
       expect(r.status).toBe('partial');
       expect(r.failures).toEqual([
-        expect.objectContaining({
-          stage: 'pull',
-          source: 'hubspot',
-          code: 'MAP_PULL_FAILED',
-          message: expect.stringContaining(`the stored hubspot connection of org small`),
-        }),
+        failure('pull', 'MAP_PULL_FAILED', 'the stored hubspot connection of org small', { source: 'hubspot' }),
       ]);
       expect(r.failures[0]!.message).toContain(why);
       // Marketo (configured by its variables) was pulled, and the day was scored and written.
@@ -163,12 +156,7 @@ it('with no Salesforce connection the run fails at the pull, saying what to set'
   const r = await runDaily({ db: s.db, orgId: 'nowhere', config: readConfig({}) });
   expect(r.status).toBe('failed');
   expect(r.failures).toEqual([
-    expect.objectContaining({
-      stage: 'pull',
-      code: 'SF_NOT_CONFIGURED',
-      message: expect.stringContaining('set SF_LOGIN_URL and SF_CLIENT_ID'),
-      context: { org: 'nowhere' },
-    }),
+    failure('pull', 'SF_NOT_CONFIGURED', 'set SF_LOGIN_URL and SF_CLIENT_ID', { context: { org: 'nowhere' } }),
   ]);
   const [row] = await listRuns(s.db, 'nowhere', 'daily', 1);
   expect(row).toMatchObject({ id: r.runId, status: 'failed', errors: r.failures });
