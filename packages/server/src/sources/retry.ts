@@ -106,3 +106,18 @@ export async function withRetry<T>(attempt: (n: number) => Promise<Verdict<T>>, 
     n++;
   }
 }
+
+/**
+ * How long one outbound call may take, headers and body, before it counts as a network error (and
+ * is retried as one): a vendor that stops answering must not hold the daily run forever.
+ */
+export const CALL_TIMEOUT_MS = 60_000;
+
+/** `fetchFn` with every call given up after `timeoutMs` (a caller's own signal still aborts it too). */
+export function timedFetch(fetchFn: typeof fetch, timeoutMs = CALL_TIMEOUT_MS): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetchFn(input, { ...init, signal });
+  };
+}

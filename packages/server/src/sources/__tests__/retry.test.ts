@@ -2,7 +2,7 @@
  * The retry policy itself: counting, backoff with full jitter, server-told waits, re-authentication
  * that is not an attempt, and which error is thrown when the tries run out.
  */
-import { backoffCapMs, DEFAULT_RETRY, withRetry, type RetryOptions, type Verdict } from '../retry';
+import { backoffCapMs, DEFAULT_RETRY, timedFetch, withRetry, type RetryOptions, type Verdict } from '../retry';
 
 /** Runs `withRetry` over scripted verdicts (one per attempt); records waits, attempt numbers and re-auths. */
 async function run<T>(verdicts: Verdict<T>[], over: Partial<RetryOptions> = {}) {
@@ -154,5 +154,36 @@ describe('backoffCapMs', () => {
   it('is min(maxMs, baseMs × 2^(attempt − 1)); the default grows 1, 2, 4, 8 s', () => {
     expect([1, 2, 3, 4].map((n) => backoffCapMs(DEFAULT_RETRY, n))).toEqual([1_000, 2_000, 4_000, 8_000]);
     expect(backoffCapMs(DEFAULT_RETRY, 10)).toBe(DEFAULT_RETRY.maxMs);
+  });
+});
+
+describe('timedFetch', () => {
+  /** A server that never answers: the call ends only when its signal aborts it. */
+  const silent = ((_url: unknown, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+    })) as typeof fetch;
+
+  it('gives up a call the server never answers, as a TimeoutError (which the clients retry as a network error)', async () => {
+    await expect(timedFetch(silent, 20)('https://vendor.example/')).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('passes a call answered in time through, with its own options', async () => {
+    let seen: RequestInit | undefined;
+    const quick = (async (_url: unknown, init?: RequestInit) => {
+      seen = init;
+      return new Response('ok');
+    }) as typeof fetch;
+    const res = await timedFetch(quick, 1_000)('https://vendor.example/', { headers: { accept: 'text/csv' } });
+    expect(await res.text()).toBe('ok');
+    expect(seen?.headers).toEqual({ accept: 'text/csv' });
+    expect(seen?.signal?.aborted).toBe(false);
+  });
+
+  it("still ends when the caller's own signal aborts first", async () => {
+    const caller = new AbortController();
+    const call = timedFetch(silent, 60_000)('https://vendor.example/', { signal: caller.signal });
+    caller.abort(new Error('the run was stopped'));
+    await expect(call).rejects.toThrow('the run was stopped');
   });
 });

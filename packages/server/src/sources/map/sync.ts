@@ -17,6 +17,7 @@ import { storeMapPage } from './load';
 import { MAP_CONNECTORS } from './registry';
 import { resolveMapPeople, type MapResolution } from './resolve';
 import { MAP_SOURCES, MapSourceError, type MapConnectionConfig, type MapConnector, type MapSourceName } from './types';
+import { timedFetch } from '../retry';
 
 /** Options of one MAP pull. */
 export interface MapSyncOptions {
@@ -30,6 +31,8 @@ export interface MapSyncOptions {
   /** How far back a first pull reaches (default 180 days: the score's window plus its trend). */
   firstPullDays?: number;
   fetch?: typeof fetch;
+  /** How long one vendor call may take before it is a network error (default CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   /** Called after each stored page (tests use it to crash between pages). */
   afterPage?: (page: number) => void | Promise<void>;
@@ -89,7 +92,7 @@ export async function syncMapSource(opts: MapSyncOptions): Promise<MapSyncResult
       countCall: () => {
         calls++;
       },
-      fetch: opts.fetch ?? fetch,
+      fetch: timedFetch(opts.fetch ?? fetch, opts.callTimeoutMs),
       sleep: opts.sleep ?? realSleep,
     });
     try {

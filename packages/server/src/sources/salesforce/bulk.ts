@@ -8,6 +8,7 @@ import { PulseError } from '../../errors';
 import { API_VERSION } from './connection';
 import type { ApiBudget } from './extract';
 import type { SfRow } from './records';
+import { timedFetch } from '../retry';
 
 const BOOLEAN_FIELDS = new Set(['IsDeleted', 'IsActive', 'IsConverted', 'IsClosed', 'IsWon', 'HasResponded']);
 const NUMBER_FIELDS = new Set(['NumberOfEmployees', 'Amount', 'CallDurationInSeconds', 'DurationInMinutes']);
@@ -42,6 +43,9 @@ export function parseBulkCsv(text: string): SfRow[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A results page can be tens of megabytes of CSV: it gets longer than one REST call. */
+const RESULTS_TIMEOUT_MS = 600_000;
+
 /**
  * GETs one results page. Results are CSV with the next page's locator in a header, which jsforce's
  * request() does not return, so the download goes straight to the instance with the session token.
@@ -54,7 +58,7 @@ async function downloadResults(
   opts: { object: string; budget: ApiBudget },
 ): Promise<Response> {
   const get = () =>
-    fetch(`${conn.instanceUrl}/services/data/v${API_VERSION}${path}`, {
+    timedFetch(fetch, RESULTS_TIMEOUT_MS)(`${conn.instanceUrl}/services/data/v${API_VERSION}${path}`, {
       headers: { Authorization: `Bearer ${conn.accessToken}`, Accept: 'text/csv' },
     });
   const startedAt = Date.now();

@@ -2,7 +2,7 @@ import { Connection } from 'jsforce';
 import { createPrivateKey, sign } from 'node:crypto';
 import type { SalesforceAuth } from '../../config';
 import { PulseError } from '../../errors';
-import { withRetry, type RetryOptions, type RetryPolicy, type Verdict } from '../retry';
+import { timedFetch, withRetry, type RetryOptions, type RetryPolicy, type Verdict } from '../retry';
 
 /** The API version every call uses (jsforce defaults to 50.0). */
 export const API_VERSION = '62.0';
@@ -49,7 +49,7 @@ export type TokenRetry = Partial<Pick<RetryOptions, 'sleep' | 'random'>>;
 /** Asks the org's token endpoint for an access token with whichever grant is configured. */
 export async function fetchToken(
   auth: SalesforceAuth,
-  fetchFn: typeof fetch = fetch,
+  fetchFn: typeof fetch = timedFetch(fetch),
   retry: TokenRetry = {},
 ): Promise<Token> {
   const form = new URLSearchParams();
@@ -117,7 +117,10 @@ function authFix(auth: SalesforceAuth): string {
  * A jsforce connection on API 62.0 that signs in again by itself when the session expires
  * (jsforce retries the failed call once with the new token).
  */
-export async function connectSalesforce(auth: SalesforceAuth, fetchFn: typeof fetch = fetch): Promise<Connection> {
+export async function connectSalesforce(
+  auth: SalesforceAuth,
+  fetchFn: typeof fetch = timedFetch(fetch),
+): Promise<Connection> {
   const token = await fetchToken(auth, fetchFn);
   return new Connection({
     instanceUrl: token.instanceUrl,

@@ -7,6 +7,7 @@ import { getCheckpoint } from '../../../store/checkpoints';
 import { listRuns } from '../../../store/runs';
 import { toId18 } from '../../../identity/salesforceId';
 import { toSalesforceId18 } from '../../../identity/salesforceId';
+import { MAP_CONNECTORS } from '../registry';
 import { syncMapSource, checkpointKey } from '../sync';
 import { MapSourceError, type MapActivity, type MapConnector, type MapPage, type MapPerson } from '../types';
 
@@ -258,6 +259,29 @@ describe('syncMapSource', () => {
     expect(f.status).toBe('failed');
     const runs = await listRuns(db, ORG, 'sync:marketo');
     expect(runs[0]!.errors).toEqual([{ code: '601', kind: 'auth', message: 'marketo: Access token invalid' }]);
+  });
+
+  it('a vendor that never answers fails the pull after its tries, instead of holding the run', async () => {
+    const silent = ((_url: unknown, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+      })) as typeof fetch;
+    const hubspot = MAP_CONNECTORS.hubspot;
+    const connector = hubspot.create(hubspot.validate({ settings: {}, secrets: { accessToken: 'pat-na1-silent' } }), {
+      salesforce: null,
+    });
+    const r = await syncMapSource({
+      db,
+      orgId: ORG,
+      connector,
+      now: NOW,
+      fetch: silent,
+      callTimeoutMs: 20,
+      sleep: async () => undefined,
+    });
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/no answer from api\.hubapi\.com/);
+    expect(r.apiCalls.total).toBe(5);
   });
 
   it('a --full pull forgets the checkpoint and re-reads everything without duplicating', async () => {
