@@ -10,6 +10,7 @@ import {
   type IngestResult,
 } from './schemas';
 import { occurredAtProblem, ownValue, shown, textIssues } from './storable';
+import { visitorKeys } from './resolve';
 
 /** The source events of `/v1/events` and `pulse import` are stored under: one id space, the sender's. */
 export const API_SOURCE = 'api';
@@ -61,7 +62,7 @@ function toDraft(e: IngestEventInput, index: number, occurredAt: Date): EventDra
         url: e.url,
         email: e.email ?? null,
         domain: e.domain ?? null,
-        visitorIds: e.visitorId ? [e.visitorId] : [],
+        visitorIds: e.visitorId ? visitorKeys(e.visitorId) : [],
         quantity: 1,
         strength: null,
         attributes: {

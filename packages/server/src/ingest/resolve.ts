@@ -20,6 +20,14 @@ export interface Resolution {
 }
 
 /**
+ * The visitor links an API event's `visitorId` can stand for: the Segment user id or anonymous id it
+ * names (identify and group calls store their links under those), then the id as given.
+ */
+export function visitorKeys(visitorId: string): string[] {
+  return [`u:${visitorId}`, `a:${visitorId}`, visitorId];
+}
+
+/**
  * Resolves events to people and accounts, set-based (one query per step for the whole batch):
  * visitor links fill a missing email/domain; an email finds the person (people.email) and their
  * account; otherwise the email's or the event's domain finds the account (identity/domain:
@@ -89,7 +97,11 @@ export async function resolvePendingEvents(
       rows.map((e) => ({
         email: e.email,
         domain: e.domain,
-        visitorIds: [...(e.userId ? [`u:${e.userId}`] : []), ...(e.anonymousId ? [`a:${e.anonymousId}`] : [])],
+        visitorIds: [
+          ...(e.userId ? [`u:${e.userId}`] : []),
+          ...(e.anonymousId ? [`a:${e.anonymousId}`] : []),
+          ...(e.visitorId ? visitorKeys(e.visitorId) : []),
+        ],
       })),
     );
     const hits = rows.flatMap((e, i) => {

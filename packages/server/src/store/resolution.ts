@@ -62,6 +62,8 @@ export interface PendingEvent {
   domain: string | null;
   anonymousId: string | null;
   userId: string | null;
+  /** The `visitorId` an API event named. */
+  visitorId: string | null;
 }
 
 /**
@@ -75,7 +77,8 @@ export async function listPendingEvents(
 ): Promise<PendingEvent[]> {
   const r = await db.query<PendingEvent>(
     `SELECT source, source_id AS "sourceId", person_id AS "personId", attributes->>'email' AS email, domain,
-            attributes->>'anonymousId' AS "anonymousId", attributes->>'userId' AS "userId"
+            attributes->>'anonymousId' AS "anonymousId", attributes->>'userId' AS "userId",
+            attributes->>'visitorId' AS "visitorId"
      FROM events
      WHERE org_id = $1 AND source = ANY($2::text[]) AND account_id IS NULL AND excluded_reason IS NULL
        AND occurred_at >= $3 AND (source, source_id) > ($4, $5)

@@ -4,7 +4,8 @@ import { createApp } from '../app';
 import type { Db } from '../../store/db';
 import { countEvents } from '../../store/events';
 import { createTestDb, dropTestDb } from '../../../testing/db';
-import { seedIngestOrgs, segmentTrack } from './fixtures';
+import { resolvePendingEvents } from '../../ingest/resolve';
+import { seedIngestOrgs, segmentTrack, visit } from './fixtures';
 
 let db: Db;
 let app: express.Express;
@@ -72,6 +73,35 @@ test("identify ties an anonymous visitor to a person, and that batch's own page 
   const later = await post(page('p-2', { userId: 'u-1' }));
   expect(later.status).toBe(200);
   expect(await stored('p-2')).toMatchObject({ person_id: 'P1', account_id: 'A1' });
+});
+
+test("an API event's visitorId is Segment's anonymous or user id: it finds the person an identify named, also later", async () => {
+  const events = (body: unknown) =>
+    request(app)
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${keyA}`)
+      .send(body as object);
+  const apiEvent = async (id: string) =>
+    (
+      await db.query<{ person_id: string | null; account_id: string | null }>(
+        "SELECT person_id, account_id FROM events WHERE org_id = 'org-a' AND source = 'api' AND source_id = $1",
+        [id],
+      )
+    ).rows[0];
+  // anon-1 and u-1 were identified as Jane (acme.com) by the first test's identify call.
+  const res = await events({
+    events: [visit('v-anon', { visitorId: 'anon-1' }), visit('v-user', { visitorId: 'u-1' })],
+  });
+  expect(res.status).toBe(200);
+  expect(await apiEvent('v-anon')).toEqual({ person_id: 'P1', account_id: 'A1' });
+  expect(await apiEvent('v-user')).toEqual({ person_id: 'P1', account_id: 'A1' });
+
+  // A visit before its visitor is identified waits, and resolves after the identify.
+  await events({ events: [visit('v-late', { visitorId: 'anon-late' })] });
+  expect(await apiEvent('v-late')).toEqual({ person_id: null, account_id: null });
+  await post({ type: 'identify', messageId: 'i-late', anonymousId: 'anon-late', traits: { email: 'jane@acme.com' } });
+  expect(await resolvePendingEvents(db, 'org-a', ['api'], new Date('2026-11-01T00:00:00Z'))).toBeGreaterThan(0);
+  expect(await apiEvent('v-late')).toEqual({ person_id: 'P1', account_id: 'A1' });
 });
 
 test('group ties visitors and the group to a company domain for later anonymous events', async () => {
