@@ -1,9 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readConfig, type Config } from '../config';
 import { PulseError } from '../errors';
-import type { Db } from '../store/db';
-import { openStore } from '../store/open';
 import { ensureOrg } from '../store/orgs';
 import { loadFieldMappingOverrides, setFieldMapping } from '../store/fieldMappings';
 import {
@@ -14,24 +11,11 @@ import {
 } from '../contract/fieldMapping';
 import type { AccountOutputKey } from '../contract/fields';
 import type { Output } from './model';
+import { withStore, type StoreDeps } from './store';
 
 /** Injected edges: tests pass a database and a collector. */
-export interface FieldMappingCliDeps {
+export interface FieldMappingCliDeps extends StoreDeps {
   out: Output;
-  db?: Db;
-  /** The configuration (default: read from the environment as the command starts). */
-  config?: Config;
-}
-
-async function withDb<T>(deps: FieldMappingCliDeps, fn: (db: Db) => Promise<T>): Promise<T> {
-  if (deps.db) return fn(deps.db);
-  const config = deps.config ?? readConfig();
-  const db = await openStore(config);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }
 
 /** `pulse mapping set OUTPUT FIELD|off`: remaps one output of the org's field mapping (or switches it off). */
@@ -42,7 +26,7 @@ export async function runFieldMappingSet(
   deps: FieldMappingCliDeps,
 ): Promise<void> {
   const m = parseFieldMappingArg(output, field);
-  await withDb(deps, async (db) => {
+  await withStore(deps, async (db) => {
     await ensureOrg(db, org);
     await setFieldMapping(db, org, m.output, m.field);
   });
@@ -58,7 +42,7 @@ export async function runFieldMappingLoad(org: string, file: string, deps: Field
     throw new PulseError('MAPPING_FILE_UNREADABLE', `mapping file ${file} cannot be read`, { file }, { cause: e });
   }
   const overrides = parseFieldMappingFile(text, file);
-  await withDb(deps, async (db) => {
+  await withStore(deps, async (db) => {
     await ensureOrg(db, org);
     await db.transaction(async (tx) => {
       for (const [output, field] of Object.entries(overrides))
@@ -70,7 +54,7 @@ export async function runFieldMappingLoad(org: string, file: string, deps: Field
 
 /** `pulse mapping show`: the effective field mapping, marking overrides. */
 export async function runFieldMappingShow(org: string, json: boolean, deps: FieldMappingCliDeps): Promise<void> {
-  const overrides = await withDb(deps, (db) => loadFieldMappingOverrides(db, org));
+  const overrides = await withStore(deps, (db) => loadFieldMappingOverrides(db, org));
   const mapping = effectiveFieldMapping(overrides);
   if (json) {
     deps.out.write(`${JSON.stringify(mapping)}\n`);

@@ -1,27 +1,14 @@
 import type { Command } from 'commander';
-import { readConfig, type Config } from '../config';
 import { PulseError } from '../errors';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../store/apiKeys';
 import type { Db } from '../store/db';
-import { openStore } from '../store/open';
 import { listOrgs } from '../store/serverStatus';
 import type { Output } from './model';
+import { withStore, type StoreDeps } from './store';
 
 /** Injected edges: tests pass a database and a collector. */
-export interface KeysDeps {
+export interface KeysDeps extends StoreDeps {
   out: Output;
-  db?: Db;
-  /** The configuration (default: read from the environment as the command starts). */
-  config?: Config;
-}
-
-async function withStore<T>(deps: KeysDeps, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = deps.db ?? (await openStore(deps.config ?? readConfig()));
-  try {
-    return await fn(db);
-  } finally {
-    if (!deps.db) await db.close();
-  }
 }
 
 /** The org a command is about: `--org` when given (it must exist), else the only org connected. */

@@ -14,6 +14,7 @@ import { migrate } from '../store/migrate';
 import { openStore } from '../store/open';
 import { listRuns, type RunRow } from '../store/runs';
 import type { Output } from './model';
+import { withStore } from './store';
 
 /** The last line of `pulse run --json`. */
 export interface RunSummary {
@@ -58,14 +59,11 @@ export async function runNow(
   deps: { out: Output; err: Output; db?: Db } & Partial<DailyRunDeps>,
 ): Promise<DailyRunResult> {
   const config = deps.config ?? readConfig();
-  const db = deps.db ?? (await openStore(config));
-  try {
-    const r = await runDaily({ ...deps, db, config, orgId: opts.org, onProgress: progressLines(deps.err) });
-    deps.out.write(opts.json ? `${JSON.stringify(summaryOf(r))}\n` : formatResult(r));
-    return r;
-  } finally {
-    if (!deps.db) await db.close();
-  }
+  const r = await withStore({ db: deps.db, config }, (db) =>
+    runDaily({ ...deps, db, config, orgId: opts.org, onProgress: progressLines(deps.err) }),
+  );
+  deps.out.write(opts.json ? `${JSON.stringify(summaryOf(r))}\n` : formatResult(r));
+  return r;
 }
 
 function formatResult(r: DailyRunResult): string {

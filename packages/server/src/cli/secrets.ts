@@ -4,19 +4,15 @@
  * Until it has run, every process opens secrets with either key, so nothing stops during a rotation.
  */
 import type { Command } from 'commander';
-import { readConfig, type Config } from '../config';
+import { readConfig } from '../config';
 import { PulseError } from '../errors';
-import type { Db } from '../store/db';
 import { resealSecrets, type ResealResult } from '../store/mapConnections';
-import { openStore } from '../store/open';
+import { withStore, type StoreDeps } from './store';
 import type { Output } from './model';
 
 /** Injected edges: tests pass a database and a configuration. */
-export interface SecretsDeps {
+export interface SecretsDeps extends StoreDeps {
   out: Output;
-  db?: Db;
-  /** The configuration (default: read from the environment as the command starts). */
-  config?: Config;
 }
 
 /** Re-seals every stored secret with PULSE_SECRET_KEY and prints what it did. */
@@ -28,17 +24,13 @@ export async function runSecretsRotate(deps: SecretsDeps): Promise<ResealResult>
       'set PULSE_SECRET_KEY to the new key and PULSE_SECRET_KEY_OLD to the one the secrets are stored with',
     );
   }
-  const db = deps.db ?? (await openStore(config));
-  try {
-    const r = await resealSecrets(db, config.secretKeys);
-    for (const c of r.resealed) deps.out.write(`re-sealed the ${c.source} connection of org ${c.org}\n`);
-    deps.out.write(
-      `${r.resealed.length} re-sealed, ${r.current} already on the current key${r.resealed.length > 0 || r.current > 0 ? ': PULSE_SECRET_KEY_OLD can go' : ''}\n`,
-    );
-    return r;
-  } finally {
-    if (!deps.db) await db.close();
-  }
+  const keys = config.secretKeys;
+  const r = await withStore({ db: deps.db, config }, (db) => resealSecrets(db, keys));
+  for (const c of r.resealed) deps.out.write(`re-sealed the ${c.source} connection of org ${c.org}\n`);
+  deps.out.write(
+    `${r.resealed.length} re-sealed, ${r.current} already on the current key${r.resealed.length > 0 || r.current > 0 ? ': PULSE_SECRET_KEY_OLD can go' : ''}\n`,
+  );
+  return r;
 }
 
 /** Registers `pulse secrets rotate`. */

@@ -39,10 +39,11 @@ const DEFAULT_PORT = 3000;
 /** The port of `--port`, else of PORT (the configuration checked it), else 3000. */
 export function resolvePort(flag: string | undefined, config: Pick<Config, 'port'>): number {
   if (flag === undefined) return config.port ?? DEFAULT_PORT;
-  const [raw, where] = [flag, '--port'];
-  const port = Number(raw);
+  const port = Number(flag);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ValidationError('server options', [{ path: where, message: `"${raw}" is not a port number (0–65535)` }]);
+    throw new ValidationError('server options', [
+      { path: '--port', message: `"${flag}" is not a port number (0–65535)` },
+    ]);
   }
   return port;
 }
