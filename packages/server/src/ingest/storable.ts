@@ -24,8 +24,7 @@ export function occurredAtProblem(at: Date, raw: string, now: Date): string | nu
 /** Why a string cannot be stored as text (Postgres text and jsonb refuse both), or null. */
 function textProblem(s: string): string | null {
   if (s.includes('\u0000')) return 'contains a NUL character (\\u0000), which cannot be stored';
-  // A high surrogate not followed by a low one, or a low one not preceded by a high one.
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)) {
+  if (!s.isWellFormed()) {
     return 'contains an unpaired UTF-16 surrogate, which is not valid Unicode';
   }
   return null;

@@ -151,8 +151,7 @@ interface Answer {
 }
 
 /** Text Postgres cannot hold (a NUL, a lone surrogate): such an id can be neither stored nor looked up. */
-const storable = (s: string) =>
-  !s.includes('\u0000') && !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+const storable = (s: string) => !s.includes('\u0000') && s.isWellFormed();
 
 /** The property both routes keep: no 500, and the ids answered accepted are the ids stored. */
 async function holds(res: Answer, source: string, sent: string[], storesEvent: (i: number) => boolean) {
