@@ -35,6 +35,7 @@
  *   was not confirmed is sent next time). UNABLE_TO_LOCK_ROW is a per-record outcome, retried by
  *   the writer's own rounds (grouped, then one record per call), not by this loop.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** How many tries a call gets and how its backoff grows. */
 export interface RetryPolicy {
@@ -45,6 +46,15 @@ export interface RetryPolicy {
   /** No backoff window is wider. */
   maxMs: number;
 }
+
+/**
+ * For a call retried only when it never reached the server (a network error, never an HTTP answer):
+ * the Salesforce token request and the write-back's calls. 3 tries, jittered windows of 100 and 200 ms.
+ */
+export const NETWORK_RETRY: RetryPolicy = { attempts: 3, baseMs: 100, maxMs: 1_000 };
+
+/** Waits `ms` on the real clock: the default wherever tests inject a sleep. */
+export const realSleep = (ms: number): Promise<void> => delay(ms);
 
 /** The default: 1 try + 4 retries, backoff windows of 1, 2, 4 and 8 s (capped at 30 s for longer policies). */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 1_000, maxMs: 30_000 };

@@ -12,7 +12,7 @@ import type { Db } from '../store/db';
 import { ACCOUNT_WRITES, type WriteFailure, type WriteLedgerStore } from '../store/writes';
 import type { OutputValue } from './outputs';
 import { log } from '../log';
-import { withRetry, type RetryOptions, type RetryPolicy, type Verdict } from '../sources/retry';
+import { NETWORK_RETRY, realSleep, withRetry, type RetryOptions, type Verdict } from '../sources/retry';
 
 /** One account's desired field values (field API name → value); with `sobject` Lead, `accountId` is the lead's id. */
 export interface AccountValues {
@@ -165,7 +165,7 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     pending: pending.length,
   };
   if (pending.length === 0) return result;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = opts.sleep ?? realSleep;
   const w: Write = {
     opts,
     byId: new Map(pending.map((p) => [p.accountId, p])),
@@ -201,13 +201,6 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
 }
 
 /**
- * A call is sent again only after a network error (the request may never have reached Salesforce),
- * never after an HTTP answer: 3 tries, jittered windows of 100 and 200 ms (../sources/retry.ts says
- * why resending a write is safe).
- */
-const CALL_RETRY: RetryPolicy = { attempts: 3, baseMs: 100, maxMs: 1_000 };
-
-/**
  * Every API call of a write goes through here: counted against the budget (a spent budget or
  * Salesforce's REQUEST_LIMIT_EXCEEDED stops the write), timed, and sent again when a kept-alive
  * socket the server closed means the request never ran.
@@ -229,7 +222,9 @@ function callGate(result: WriteResult, maxCalls: number, retry: Pick<RetryOption
           result.apiMs += performance.now() - t0;
         }
       },
-      { policy: CALL_RETRY, ...retry },
+      // Sent again only after a network error (the request may never have reached Salesforce),
+      // never after an HTTP answer (../sources/retry.ts says why resending a write is safe).
+      { policy: NETWORK_RETRY, ...retry },
     );
 }
 

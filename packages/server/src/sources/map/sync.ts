@@ -17,7 +17,7 @@ import { storeMapPage } from './load';
 import { MAP_CONNECTORS } from './registry';
 import { resolveMapPeople, type MapResolution } from './resolve';
 import { MAP_SOURCES, MapSourceError, type MapConnectionConfig, type MapConnector, type MapSourceName } from './types';
-import { timedFetch } from '../retry';
+import { realSleep, timedFetch } from '../retry';
 
 /** Options of one MAP pull. */
 export interface MapSyncOptions {
@@ -52,8 +52,6 @@ export interface MapSyncResult extends PullOutcome {
 export function checkpointKey(source: MapSourceName): string {
   return `map:${source}`;
 }
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The counts of a pull that has stored nothing yet. */
 function noCounts(): MapSyncResult['counts'] {

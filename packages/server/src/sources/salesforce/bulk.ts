@@ -8,7 +8,7 @@ import { PulseError } from '../../errors';
 import { API_VERSION } from './connection';
 import type { ApiBudget } from './extract';
 import type { SfRow } from './records';
-import { timedFetch } from '../retry';
+import { realSleep as sleep, timedFetch } from '../retry';
 
 const BOOLEAN_FIELDS = new Set(['IsDeleted', 'IsActive', 'IsConverted', 'IsClosed', 'IsWon', 'HasResponded']);
 const NUMBER_FIELDS = new Set(['NumberOfEmployees', 'Amount', 'CallDurationInSeconds', 'DurationInMinutes']);
@@ -40,8 +40,6 @@ export function parseBulkCsv(text: string): SfRow[] {
   }) as Array<Record<string, string | null>>;
   return rows.map(typeBulkRow);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A results page can be tens of megabytes of CSV: it gets longer than one REST call. */
 const RESULTS_TIMEOUT_MS = 600_000;

@@ -2,7 +2,7 @@ import { Connection } from 'jsforce';
 import { createPrivateKey, sign } from 'node:crypto';
 import type { SalesforceAuth } from '../../config';
 import { PulseError } from '../../errors';
-import { timedFetch, withRetry, type RetryOptions, type RetryPolicy, type Verdict } from '../retry';
+import { NETWORK_RETRY, realSleep, timedFetch, withRetry, type RetryOptions, type Verdict } from '../retry';
 
 /** The API version every call uses (jsforce defaults to 50.0). */
 export const API_VERSION = '62.0';
@@ -36,12 +36,6 @@ export function jwtAssertion(auth: Extract<SalesforceAuth, { kind: 'jwt' }>, now
   }
   return `${body}.${sign('RSA-SHA256', Buffer.from(body), key).toString('base64url')}`;
 }
-
-/**
- * Sign-in tries when the token endpoint cannot be reached at all (../retry.ts: jittered windows of
- * 100 and 200 ms). A token request is safe to repeat; an HTTP answer (a refusal) is final.
- */
-const TOKEN_RETRY: RetryPolicy = { attempts: 3, baseMs: 100, maxMs: 1_000 };
 
 /** The token retries' side effects (default: real timers, Math.random). */
 export type TokenRetry = Partial<Pick<RetryOptions, 'sleep' | 'random'>>;
@@ -85,8 +79,9 @@ export async function fetchToken(
       }
     },
     {
-      policy: TOKEN_RETRY,
-      sleep: retry.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))),
+      // A token request is safe to repeat; an HTTP answer (a refusal) is final.
+      policy: NETWORK_RETRY,
+      sleep: retry.sleep ?? realSleep,
       random: retry.random,
     },
   );
