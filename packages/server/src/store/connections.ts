@@ -41,10 +41,18 @@ function openWith(enc: string, key: string): string | null {
 }
 
 /**
- * Decrypts what encryptSecret wrote, with the current key, else the previous one. A value neither
- * opens is a SECRET_UNREADABLE PulseError naming the org and the connection, and the fix.
+ * Decrypts what encryptSecret wrote, with the current key, else the previous one. No key at all is
+ * SECRET_KEY_MISSING, and a value neither key opens SECRET_UNREADABLE: PulseErrors naming the org,
+ * the connection and the fix.
  */
-export function decryptSecret(enc: string, keys: SecretKeys, owner: SecretOwner): string {
+export function decryptSecret(enc: string, keys: SecretKeys | null, owner: SecretOwner): string {
+  if (!keys) {
+    throw new PulseError(
+      'SECRET_KEY_MISSING',
+      `the stored ${owner.source} connection of org ${owner.org} cannot be read: PULSE_SECRET_KEY is not set (set the key it was stored with)`,
+      { ...owner },
+    );
+  }
   const [v, iv, tag, ct] = enc.split('.');
   const reconnect = owner.source === 'salesforce' ? 'reconnect the org' : `run pulse connect ${owner.source}`;
   if (v !== 'v1' || !iv || !tag || ct === undefined) {
@@ -99,7 +107,7 @@ export async function saveConnection(db: Db, orgId: string, auth: SalesforceAuth
 }
 
 /** An org's stored connection, decrypted, or null when the org has none. */
-export async function loadConnection(db: Db, orgId: string, keys: SecretKeys): Promise<SalesforceAuth | null> {
+export async function loadConnection(db: Db, orgId: string, keys: SecretKeys | null): Promise<SalesforceAuth | null> {
   const r = await db.query<{
     auth_kind: SalesforceAuth['kind'];
     login_url: string;
@@ -120,10 +128,4 @@ export async function loadConnection(db: Db, orgId: string, keys: SecretKeys): P
     return { kind: 'refresh_token', ...base, clientSecret: s.clientSecret, refreshToken: s.refreshToken ?? '' };
   }
   return { kind: 'client_credentials', ...base, clientSecret: s.clientSecret ?? '' };
-}
-
-/** Whether the org has a stored Salesforce connection (no secret read). */
-export async function hasConnection(db: Db, orgId: string): Promise<boolean> {
-  const r = await db.query('SELECT 1 FROM connections WHERE org_id = $1', [orgId]);
-  return r.rows.length > 0;
 }

@@ -39,7 +39,7 @@ export async function loadMapConnection(
   db: Db,
   orgId: string,
   source: string,
-  keys: SecretKeys,
+  keys: SecretKeys | null,
 ): Promise<StoredMapConnection | null> {
   const r = await db.query<{ settings: Record<string, string>; secret_enc: string }>(
     'SELECT settings, secret_enc FROM map_connections WHERE org_id = $1 AND source = $2',

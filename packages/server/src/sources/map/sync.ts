@@ -151,14 +151,6 @@ export async function mapConnectionFor(
   const factory = MAP_CONNECTORS[source];
   const fromEnv = factory.fromEnv(maps);
   if (fromEnv) return factory.validate(fromEnv);
-  if (!keys) {
-    if (!(await listMapSources(db, orgId)).includes(source)) return null;
-    throw new PulseError(
-      'SECRET_KEY_MISSING',
-      `the stored ${source} connection of org ${orgId} cannot be read: PULSE_SECRET_KEY is not set (set the key it was stored with)`,
-      { org: orgId, source },
-    );
-  }
   const stored = await loadMapConnection(db, orgId, source, keys);
   return stored ? factory.validate({ settings: stored.settings, secrets: stored.secrets }) : null;
 }

@@ -1,6 +1,6 @@
 import type { Config, SalesforceAuth } from '../../config';
 import { PulseError } from '../../errors';
-import { hasConnection, loadConnection } from '../../store/connections';
+import { loadConnection } from '../../store/connections';
 import type { Db } from '../../store/db';
 
 /**
@@ -13,16 +13,7 @@ export async function findSignIn(
   orgId: string,
   config: Pick<Config, 'salesforce' | 'secretKeys'>,
 ): Promise<SalesforceAuth | null> {
-  if (config.salesforce) return config.salesforce;
-  if (config.secretKeys) return loadConnection(db, orgId, config.secretKeys);
-  if (await hasConnection(db, orgId)) {
-    throw new PulseError(
-      'SECRET_KEY_MISSING',
-      `the stored salesforce connection of org ${orgId} cannot be read: PULSE_SECRET_KEY is not set (set the key it was stored with)`,
-      { org: orgId, source: 'salesforce' },
-    );
-  }
-  return null;
+  return config.salesforce ?? loadConnection(db, orgId, config.secretKeys);
 }
 
 /** The org's Salesforce sign-in; none is SF_NOT_CONFIGURED saying what to set. */
