@@ -10,11 +10,13 @@ const SRC = 'packages/server/src';
 const layer = (names) => names.map((n) => `./${SRC}/${n}`);
 const PURE = ['model', 'identity', 'contract', 'scoring'];
 const OUTER = {
-  store: ['engine', 'sources', 'ingest', 'writeback', 'run', 'http', 'cli'],
-  engine: ['sources', 'ingest', 'writeback', 'run', 'http', 'cli'],
-  sources: ['writeback', 'run', 'http', 'cli'],
-  ingest: ['writeback', 'run', 'http', 'cli'],
-  writeback: ['run', 'http', 'cli'],
+  store: ['engine', 'backtest', 'sources', 'ingest', 'writeback', 'actions', 'run', 'http', 'cli'],
+  engine: ['backtest', 'sources', 'ingest', 'writeback', 'actions', 'run', 'http', 'cli'],
+  backtest: ['sources', 'ingest', 'writeback', 'actions', 'run', 'http', 'cli'],
+  sources: ['writeback', 'actions', 'run', 'http', 'cli'],
+  ingest: ['writeback', 'actions', 'run', 'http', 'cli'],
+  writeback: ['actions', 'run', 'http', 'cli'],
+  actions: ['run', 'http', 'cli'],
   run: ['http', 'cli'],
   http: ['cli'],
 };
@@ -22,7 +24,7 @@ const layerZones = [
   ...PURE.map((name) => ({
     target: `./${SRC}/${name}`,
     from: [
-      ...layer(['store', 'engine', 'sources', 'ingest', 'writeback', 'run', 'http', 'cli']),
+      ...layer(['store', 'engine', 'backtest', 'sources', 'ingest', 'writeback', 'actions', 'run', 'http', 'cli']),
       `./${SRC}/config.ts`,
       `./${SRC}/log.ts`,
     ],
@@ -31,7 +33,7 @@ const layerZones = [
   ...Object.entries(OUTER).map(([name, outer]) => ({
     target: `./${SRC}/${name}`,
     from: layer(outer),
-    message: `layer rule "inward": ${name}/ may not import ${outer.join(', ')} (dependencies point inward: pure → store → engine → sources/ingest → writeback → run → http → cli).`,
+    message: `layer rule "inward": ${name}/ may not import ${outer.join(', ')} (dependencies point inward: pure → store → engine → backtest → sources/ingest → writeback → actions → run → http → cli).`,
   })),
 ];
 // What the server may never import: the sandbox, the demo, the tests and the tools.

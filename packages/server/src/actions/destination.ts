@@ -1,0 +1,58 @@
+/**
+ * The contract between the actions core (rules, triggers, the outbox, its sender) and the destinations
+ * that deliver (Salesforce Task, Slack, signed webhook, weekly digest email, MAP list membership).
+ * The core decides and stores what is owed; a destination only delivers one stored item and says how
+ * it went, so the sender alone marks, retries and gives up.
+ */
+
+/** What a trigger fired on: one account's change from the previous day to this one. */
+export interface AccountChange {
+  orgId: string;
+  accountId: string;
+  accountName: string;
+  ownerId: string | null;
+  ownerName: string | null;
+  ownerEmail: string | null;
+  /** The day scored (YYYY-MM-DD) and the day compared with. */
+  day: string;
+  previousDay: string;
+  score: number;
+  previousScore: number | null;
+  band: string;
+  previousBand: string | null;
+  trend: string;
+  previousTrend: string | null;
+  mqa: boolean;
+  previousMqa: boolean | null;
+  /** The top three contributors, already resolved to names for the message. */
+  topPeople: { personId: string; name: string | null; title: string | null; points: number; share: number }[];
+  changeDrivers: { key: string; change: number }[];
+}
+
+/** One stored action owed to one destination: the outbox row a destination is handed. */
+export interface ActionDelivery {
+  /** Stable across retries and re-runs: receivers dedupe by it (sent as a header or in the body). */
+  deliveryId: string;
+  /** The idempotency key: rule, account, trigger, day. */
+  key: string;
+  ruleId: string;
+  /** What fired, in words a person reads ("entered High", "became MQA", "Surging"). */
+  trigger: string;
+  change: AccountChange;
+  /** 1 on the first try. */
+  attempt: number;
+}
+
+/** How one attempt went. The sender marks `delivered` and `failed`, and retries `retry`. */
+export type DeliveryOutcome =
+  | { status: 'delivered'; externalId?: string }
+  /** A transient failure (5xx, timeout, 429, lock): try again, not before `afterMs` when the receiver said. */
+  | { status: 'retry'; error: string; afterMs?: number }
+  /** A permanent failure (4xx, bad configuration): recorded and not tried again. */
+  | { status: 'failed'; error: string };
+
+/** A destination delivers one item with its own (already validated) settings. */
+export interface Destination<Settings> {
+  kind: string;
+  deliver(delivery: ActionDelivery, settings: Settings): Promise<DeliveryOutcome>;
+}
