@@ -4,6 +4,7 @@
  * The core decides and stores what is owed; a destination only delivers one stored item and says how
  * it went, so the sender alone marks, retries and gives up.
  */
+import type { z } from 'zod';
 
 /** What a trigger fired on: one account's change from the previous day to this one. */
 export interface AccountChange {
@@ -51,8 +52,12 @@ export type DeliveryOutcome =
   /** A permanent failure (4xx, bad configuration): recorded and not tried again. */
   | { status: 'failed'; error: string };
 
-/** A destination delivers one item with its own (already validated) settings. */
+/**
+ * A destination delivers one item with its own settings. A rule names the destination by `kind` and
+ * carries its settings; the rules loader validates them with `settings` and reports problems by path.
+ */
 export interface Destination<Settings> {
   kind: string;
+  settings: z.ZodType<Settings>;
   deliver(delivery: ActionDelivery, settings: Settings): Promise<DeliveryOutcome>;
 }
