@@ -318,7 +318,10 @@ function isNetworkError(e: unknown): boolean {
   return (
     x.name === 'FetchError' ||
     ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_SOCKET'].includes(x.code ?? '') ||
-    /socket hang up/i.test(x.message ?? '')
+    /socket hang up/i.test(x.message ?? '') ||
+    // jsforce's own deadline (sources/salesforce/connection.ts withCallTimeout) aborts the call: the
+    // update may or may not have been applied, and sending the same values again is harmless.
+    x.name === 'AbortError'
   );
 }
 

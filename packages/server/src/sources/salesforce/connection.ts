@@ -1,8 +1,18 @@
 import { Connection } from 'jsforce';
+import { Transport } from 'jsforce/lib/transport';
+import type { HttpRequest, HttpRequestOptions } from 'jsforce/lib/types';
 import { createPrivateKey, sign } from 'node:crypto';
 import type { SalesforceAuth } from '../../config';
 import { PulseError } from '../../errors';
-import { NETWORK_RETRY, realSleep, timedFetch, withRetry, type RetryOptions, type Verdict } from '../retry';
+import {
+  CALL_TIMEOUT_MS,
+  NETWORK_RETRY,
+  realSleep,
+  timedFetch,
+  withRetry,
+  type RetryOptions,
+  type Verdict,
+} from '../retry';
 
 /** The API version every call uses (jsforce defaults to 50.0). */
 export const API_VERSION = '62.0';
@@ -115,17 +125,43 @@ function authFix(auth: SalesforceAuth): string {
 export async function connectSalesforce(
   auth: SalesforceAuth,
   fetchFn: typeof fetch = timedFetch(fetch),
+  callTimeoutMs = CALL_TIMEOUT_MS,
 ): Promise<Connection> {
   const token = await fetchToken(auth, fetchFn);
-  return new Connection({
-    instanceUrl: token.instanceUrl,
-    accessToken: token.accessToken,
-    version: API_VERSION,
-    refreshFn: (_conn, callback) => {
-      fetchToken(auth, fetchFn).then(
-        (t) => callback(null, t.accessToken),
-        (e: Error) => callback(e),
-      );
-    },
-  });
+  return withCallTimeout(
+    new Connection({
+      instanceUrl: token.instanceUrl,
+      accessToken: token.accessToken,
+      version: API_VERSION,
+      refreshFn: (_conn, callback) => {
+        fetchToken(auth, fetchFn).then(
+          (t) => callback(null, t.accessToken),
+          (e: Error) => callback(e),
+        );
+      },
+    }),
+    callTimeoutMs,
+  );
+}
+
+/**
+ * jsforce's transport with a deadline on every call: jsforce waits 30 minutes for an answer by
+ * default, and its Connection takes no timeout of its own, so a Salesforce that stops answering
+ * would hold the daily run (and its lock) for that long.
+ */
+class TimedTransport extends Transport {
+  constructor(private readonly timeoutMs: number) {
+    super();
+  }
+
+  override httpRequest(req: HttpRequest, options: HttpRequestOptions = {}) {
+    return super.httpRequest(req, { timeout: this.timeoutMs, ...options });
+  }
+}
+
+/** `conn` with each of its calls (REST, sObject collections, Bulk API 2.0) given up after `timeoutMs`. */
+export function withCallTimeout(conn: Connection, timeoutMs = CALL_TIMEOUT_MS): Connection {
+  // Every request jsforce makes (its HttpApi, Bulk API 2.0) goes through the connection's transport.
+  (conn as unknown as { _transport: Transport })._transport = new TimedTransport(timeoutMs);
+  return conn;
 }

@@ -1,4 +1,7 @@
-import { fetchToken } from '../connection';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Connection } from 'jsforce';
+import { fetchToken, withCallTimeout } from '../connection';
 import type { SalesforceAuth } from '../../../config';
 
 const auth: SalesforceAuth = {
@@ -64,5 +67,27 @@ describe('fetchToken', () => {
       /Salesforce refused the client_credentials sign-in \(invalid_client: bad secret\); check SF_CLIENT_ID/,
     );
     expect(calls).toBe(1);
+  });
+});
+
+describe('withCallTimeout', () => {
+  it("gives up a jsforce call that gets no answer (jsforce's own default is 30 minutes)", async () => {
+    // A Salesforce that accepts the connection and never answers.
+    const held: import('node:net').Socket[] = [];
+    const server = createServer((req) => held.push(req.socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const conn = withCallTimeout(
+      new Connection({ instanceUrl: `http://127.0.0.1:${port}`, accessToken: 'tok', version: '62.0' }),
+      200,
+    );
+    try {
+      // jsforce aborts the fetch (node-fetch's AbortError; its message always says "10 minutes").
+      await expect(conn.query('SELECT Id FROM Account')).rejects.toMatchObject({ name: 'AbortError' });
+      expect(held).toHaveLength(1);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
