@@ -115,5 +115,5 @@ export async function ingestEventItems(
   });
   const { unique, duplicates } = splitDuplicates(drafts);
   const stored = await storeBatch(db, orgId, API_SOURCE, unique);
-  return buildReport(unique, stored, [...rejections, ...duplicates]);
+  return buildReport(stored, [...rejections, ...duplicates]);
 }

@@ -138,8 +138,12 @@ export async function importCsv(
       API_SOURCE,
       batch.map((b) => b.draft),
     );
-    result.accepted += batch.length;
+    result.accepted += stored.kept.length;
     result.unresolved += stored.accountIds.filter((a) => a === null).length;
+    const lines = new Map(batch.map((b) => [b.draft.index, b.line]));
+    for (const r of stored.refused) {
+      await reject(r.errors.map((e) => ({ line: lines.get(r.index)!, id: r.id, column: '', message: e.message })));
+    }
     result.batches++;
     batch = [];
   };

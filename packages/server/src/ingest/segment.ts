@@ -250,5 +250,5 @@ export async function ingestSegmentMessages(
   });
   const { unique, duplicates } = splitDuplicates(drafts);
   const stored = await storeBatch(db, orgId, SEGMENT_SOURCE, unique, links);
-  return buildReport(unique, stored, [...rejections, ...duplicates], acks);
+  return buildReport(stored, [...rejections, ...duplicates], acks);
 }
