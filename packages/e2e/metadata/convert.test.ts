@@ -79,6 +79,16 @@ test('package.xml lists every list view, both permission sets, the pages and the
   expect(members.CustomTab).toEqual(['Engagement_Leaderboard']);
 });
 
+test('package.xml lists the report folder, its four reports, the dashboard folder and the dashboard', () => {
+  const reports = listFiles(path.join(FORCE_APP, 'main', 'default', 'reports', 'Pulse_Engagement')).map(
+    (f) => `Pulse_Engagement/${path.basename(f, '.report-meta.xml')}`,
+  );
+  expect(reports).toHaveLength(4);
+  // A folder is listed as a member of its content's type, with a trailing slash.
+  expect(members.Report).toEqual(['Pulse_Engagement/', ...reports.sort()]);
+  expect(members.Dashboard).toEqual(['Pulse_Engagement/', 'Pulse_Engagement/Pulse_Engagement_Overview']);
+});
+
 test('nothing Apex reaches the package', () => {
   expect(members.ApexClass).toBeUndefined();
   expect(members.ApexTrigger).toBeUndefined();
