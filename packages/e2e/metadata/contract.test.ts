@@ -12,6 +12,7 @@ import {
   TREND_VALUES,
   type FieldSpec,
 } from '@pulse/server/src/contract/fields';
+import { STREAMS } from '@pulse/server/src/sources/salesforce/objects';
 import {
   FORCE_APP,
   REPO_ROOT,
@@ -289,8 +290,16 @@ describe('permission sets', () => {
     expect(grants(viewer)).toEqual(Object.fromEntries(QUALIFIED.map((f) => [f, 'true/false'])));
   });
 
-  test('integration reads and edits every field', () => {
-    expect(grants(integration)).toEqual(Object.fromEntries(QUALIFIED.map((f) => [f, 'true/true'])));
+  test('integration reads and edits every Pulse field, and only reads the standard fields the pull asks for', () => {
+    const all = grants(integration);
+    const pulse = Object.fromEntries(Object.entries(all).filter(([f]) => QUALIFIED.includes(f)));
+    expect(pulse).toEqual(Object.fromEntries(QUALIFIED.map((f) => [f, 'true/true'])));
+    const standard = Object.entries(all).filter(([f]) => !QUALIFIED.includes(f));
+    expect(standard.length).toBeGreaterThan(0);
+    // "Exactly what pull needs": every standard field granted is one the pull selects, read-only.
+    const pulled = new Set(STREAMS.flatMap((s) => s.fields.map((f) => `${s.object}.${f}`)));
+    for (const [field, grant] of standard)
+      expect({ field, pulled: pulled.has(field), grant }).toEqual({ field, pulled: true, grant: 'true/false' });
   });
 
   test('object access: viewer reads Account and Lead; integration also edits them; nobody creates or deletes', () => {

@@ -89,6 +89,12 @@ test('package.xml lists the report folder, its four reports, the dashboard folde
   expect(members.Dashboard).toEqual(['Pulse_Engagement/', 'Pulse_Engagement/Pulse_Engagement_Overview']);
 });
 
+test('package.xml lists the Pulse app, the Account layout and the reps permission set group', () => {
+  expect(members.CustomApplication).toEqual(['Pulse']);
+  expect(members.Layout).toEqual(['Account-Pulse Engagement Layout']);
+  expect(members.PermissionSetGroup).toEqual(['Engagement_Rep']);
+});
+
 test('nothing Apex reaches the package', () => {
   expect(members.ApexClass).toBeUndefined();
   expect(members.ApexTrigger).toBeUndefined();
