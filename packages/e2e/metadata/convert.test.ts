@@ -95,6 +95,11 @@ test('package.xml lists the Pulse app, the Account layout and the reps permissio
   expect(members.PermissionSetGroup).toEqual(['Engagement_Rep']);
 });
 
+test('package.xml lists the External Client App and its OAuth settings', () => {
+  expect(members.ExternalClientApplication).toEqual(['Pulse']);
+  expect(members.ExtlClntAppOauthSettings).toEqual(['Pulse_oauth']);
+});
+
 test('nothing Apex reaches the package', () => {
   expect(members.ApexClass).toBeUndefined();
   expect(members.ApexTrigger).toBeUndefined();
