@@ -1,10 +1,11 @@
 /**
  * The package source converts cleanly with the Salesforce CLI (installed from npm), and the
- * resulting manifest lists every field, list view, permission set and the record page.
+ * resulting manifest lists every field, list view, permission set, page, report, dashboard, app, layout,
+ * permission set group and the External Client App.
  * Offline: `project convert source` reads only local files; telemetry and update checks are off.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,12 +17,14 @@ const run = promisify(execFile);
 const SF = path.join(REPO_ROOT, 'node_modules', '.bin', 'sf');
 
 let tmp: string;
+let outDir: string;
 let members: Record<string, string[]>;
 let cliResult: { status: number; warnings?: unknown[] };
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'pulse-sf-convert-'));
   const out = path.join(tmp, 'out');
+  outDir = out;
   // A private HOME keeps the CLI from reading or writing the user's ~/.sf config.
   const env = {
     ...process.env,
@@ -58,6 +61,15 @@ afterAll(() => {
 test('sf project convert source succeeds without warnings', () => {
   expect(cliResult.status).toBe(0);
   expect(cliResult.warnings ?? []).toEqual([]);
+});
+
+test('every metadata folder of the source reaches the converted package', () => {
+  const dirs = (dir: string) =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+  expect(dirs(outDir)).toEqual(dirs(path.join(FORCE_APP, 'main', 'default')));
 });
 
 test('package.xml lists every contract field', () => {
