@@ -14,6 +14,7 @@ import neverScored from '../../../force-app/main/default/lwc/engagementScoreCard
 import stale from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.stale.json';
 import malformed from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.malformed.json';
 import notFound from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.error.json';
+import people from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecords.people.json';
 import USER_ID from '@salesforce/user/Id';
 import leaderboard from '../../../force-app/main/default/lwc/engagementLeaderboard/__tests__/data/accounts.leaderboard.json';
 import { answerAccountQuery } from '../../../force-app/main/default/lwc/engagementLeaderboard/__tests__/uiapiAccounts.js';
@@ -25,6 +26,9 @@ for (const record of [surging, loneWolf, neverScored, stale, malformed]) {
   registry.records[record.id] = record;
 }
 registry.recordErrors['001000000000404AAA'] = notFound;
+// The contributors' own records; the preview user may not open Jon Park (stale card), so he is only counted.
+registry.people = people;
+registry.hiddenPeople = ['003000000000021AAA'];
 // The leaderboard's query is answered over the fixture accounts (owned by the preview user), so sorting and
 // filtering go through the variables as they do against Salesforce.
 const boardAccounts = leaderboard.map((a) => ({ ...a, OwnerId: USER_ID }));
