@@ -443,11 +443,15 @@ describe('sfdx project', () => {
 describe('docs/salesforce-package.md', () => {
   const doc = readFileSync(path.join(REPO_ROOT, 'docs', 'salesforce-package.md'), 'utf8');
 
-  test('names every field, list view, permission set and component property the package ships', () => {
+  test('names every field, list view, permission set (and group), report, app, layout and component property the package ships', () => {
     const names = [
       ...CONTRACT.map((c) => c.spec.apiName),
       ...metaOfDir(path.join('objects', 'Account', 'listViews')).map((m) => m.doc.label as string),
       ...metaOfDir('permissionsets').map((m) => path.basename(m.rel, '.permissionset-meta.xml')),
+      ...metaOfDir('permissionsetgroups').map((m) => path.basename(m.rel, '.permissionsetgroup-meta.xml')),
+      ...metaOfDir('reports').flatMap((m) => (m.root === 'Report' ? [m.doc.name as string] : [])),
+      ...metaOfDir('applications').map((m) => m.doc.label as string),
+      ...metaOfDir('layouts').map((m) => path.basename(m.rel, '.layout-meta.xml').replace(/^Account-/, '')),
       'contributorCount',
       'showSparkline',
     ];
