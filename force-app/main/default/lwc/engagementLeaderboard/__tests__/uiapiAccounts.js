@@ -5,7 +5,7 @@
  *
  * What it does, as Salesforce documents the GraphQL API:
  * - `where` (`Account_Filter`): `and`/`or`/`not` and the operators `eq`, `ne`, `in`, `nin`, `gt`, `gte`, `lt`, `lte`
- *   (https://developer.salesforce.com/docs/platform/graphql/guide/graphql-wire-lwc-use.html);
+ *   (https://developer.salesforce.com/docs/platform/graphql/guide/filter-fields.html);
  * - `orderBy` (`Account_OrderBy`): one entry per field, in the order given, `order` ASC (default) or DESC, `nulls`
  *   FIRST (default) or LAST (https://developer.salesforce.com/docs/platform/graphql/guide/order-schema.html);
  * - `first` (default 10) and `after` with `pageInfo { hasNextPage endCursor }`, the Cursor Connections pagination
