@@ -141,6 +141,10 @@ describe('engagement components in chromium', () => {
     assert.match(text, /This score is 6 days old/);
     assert.match(text, /↓ −12/);
     assert.match(text, /Missing:\s*Economic Buyer/);
+    // Names come from the contributors' records as the user: one has no Salesforce record, one is hidden by sharing.
+    assert.match(text, /Maria Rossi/);
+    assert.doesNotMatch(text, /Jon Park|Chris Doe/);
+    assert.match(text, /2 more people/);
     await shoot('stale');
   });
 

@@ -12,6 +12,7 @@ import {
   TREND_VALUES,
   type FieldSpec,
 } from '@pulse/server/src/contract/fields';
+import { STREAMS } from '@pulse/server/src/sources/salesforce/objects';
 import {
   FORCE_APP,
   REPO_ROOT,
@@ -289,8 +290,16 @@ describe('permission sets', () => {
     expect(grants(viewer)).toEqual(Object.fromEntries(QUALIFIED.map((f) => [f, 'true/false'])));
   });
 
-  test('integration reads and edits every field', () => {
-    expect(grants(integration)).toEqual(Object.fromEntries(QUALIFIED.map((f) => [f, 'true/true'])));
+  test('integration reads and edits every Pulse field, and only reads the standard fields the pull asks for', () => {
+    const all = grants(integration);
+    const pulse = Object.fromEntries(Object.entries(all).filter(([f]) => QUALIFIED.includes(f)));
+    expect(pulse).toEqual(Object.fromEntries(QUALIFIED.map((f) => [f, 'true/true'])));
+    const standard = Object.entries(all).filter(([f]) => !QUALIFIED.includes(f));
+    expect(standard.length).toBeGreaterThan(0);
+    // "Exactly what pull needs": every standard field granted is one the pull selects, read-only.
+    const pulled = new Set(STREAMS.flatMap((s) => s.fields.map((f) => `${s.object}.${f}`)));
+    for (const [field, grant] of standard)
+      expect({ field, pulled: pulled.has(field), grant }).toEqual({ field, pulled: true, grant: 'true/false' });
   });
 
   test('object access: viewer reads Account and Lead; integration also edits them; nobody creates or deletes', () => {
@@ -434,11 +443,15 @@ describe('sfdx project', () => {
 describe('docs/salesforce-package.md', () => {
   const doc = readFileSync(path.join(REPO_ROOT, 'docs', 'salesforce-package.md'), 'utf8');
 
-  test('names every field, list view, permission set and component property the package ships', () => {
+  test('names every field, list view, permission set (and group), report, app, layout and component property the package ships', () => {
     const names = [
       ...CONTRACT.map((c) => c.spec.apiName),
       ...metaOfDir(path.join('objects', 'Account', 'listViews')).map((m) => m.doc.label as string),
       ...metaOfDir('permissionsets').map((m) => path.basename(m.rel, '.permissionset-meta.xml')),
+      ...metaOfDir('permissionsetgroups').map((m) => path.basename(m.rel, '.permissionsetgroup-meta.xml')),
+      ...metaOfDir('reports').flatMap((m) => (m.root === 'Report' ? [m.doc.name as string] : [])),
+      ...metaOfDir('applications').map((m) => m.doc.label as string),
+      ...metaOfDir('layouts').map((m) => path.basename(m.rel, '.layout-meta.xml').replace(/^Account-/, '')),
       'contributorCount',
       'showSparkline',
     ];

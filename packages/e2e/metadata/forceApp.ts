@@ -13,6 +13,18 @@ export const FORCE_APP = path.join(REPO_ROOT, 'force-app');
 /** The field contract page (docs/salesforce-fields.md): the design's "Salesforce contract", kept in the repository. */
 export const FIELD_CONTRACT_MD = path.join(REPO_ROOT, 'docs', 'salesforce-fields.md');
 
+/** The package's `main/default` folder, where every metadata type has its directory. */
+export const DEFAULT_DIR = path.join(FORCE_APP, 'main', 'default');
+
+/** Parses every `-meta.xml` file under `main/default/<sub>` (recursively). */
+export function metaUnder(sub: string): MetaFile[] {
+  const dir = path.join(DEFAULT_DIR, sub);
+  if (!existsSync(dir)) return [];
+  return listFiles(dir)
+    .filter((f) => f.endsWith('-meta.xml'))
+    .map(parseMetaFile);
+}
+
 /** Every file under `dir`, as absolute paths, sorted. */
 export function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -44,6 +56,22 @@ const ARRAY_TAGS = new Set([
   'property',
   'objects',
   'labels',
+  // reports and dashboards
+  'criteriaItems',
+  'groupingsDown',
+  'groupingsAcross',
+  'aggregateTypes',
+  'folderShares',
+  'dashboardGridComponents',
+  'groupingColumn',
+  // apps, layouts, permission set groups
+  'tabs',
+  'actionOverrides',
+  'profileActionOverrides',
+  'layoutSections',
+  'layoutColumns',
+  'layoutItems',
+  'permissionSets',
 ]);
 
 const parser = new XMLParser({

@@ -14,7 +14,10 @@ import neverScored from '../../../force-app/main/default/lwc/engagementScoreCard
 import stale from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.stale.json';
 import malformed from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.malformed.json';
 import notFound from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecord.error.json';
-import leaderboard from '../../../force-app/main/default/lwc/engagementLeaderboard/__tests__/data/graphql.leaderboard.json';
+import people from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/data/getRecords.people.json';
+import USER_ID from '@salesforce/user/Id';
+import leaderboard from '../../../force-app/main/default/lwc/engagementLeaderboard/__tests__/data/accounts.leaderboard.json';
+import { answerAccountQuery } from '../../../force-app/main/default/lwc/engagementLeaderboard/__tests__/uiapiAccounts.js';
 
 // The fixtures were scored at 2026-11-20T06:00Z; the preview looks at them three hours later.
 const NOW = '2026-11-20T09:00:00.000Z';
@@ -23,7 +26,13 @@ for (const record of [surging, loneWolf, neverScored, stale, malformed]) {
   registry.records[record.id] = record;
 }
 registry.recordErrors['001000000000404AAA'] = notFound;
-registry.graphql = { data: leaderboard };
+// The contributors' own records; the preview user may not open Jon Park (stale card), so he is only counted.
+registry.people = people;
+registry.hiddenPeople = ['003000000000021AAA'];
+// The leaderboard's query is answered over the fixture accounts (owned by the preview user), so sorting and
+// filtering go through the variables as they do against Salesforce.
+const boardAccounts = leaderboard.map((a) => ({ ...a, OwnerId: USER_ID }));
+registry.graphql = (config) => ({ data: answerAccountQuery(boardAccounts, config.query, config.variables) });
 
 const SCENARIOS = [
   { key: 'surging', title: 'Surging account (wide region)', recordId: surging.id, width: 'LARGE' },

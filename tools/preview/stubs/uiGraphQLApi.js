@@ -1,4 +1,4 @@
-/** Stand-in for lightning/uiGraphQLApi: graphql answers every query with the registry's result. */
+/** Stand-in for lightning/uiGraphQLApi: graphql answers every query with the registry's result (or function). */
 import { registry } from './registry.js';
 
 /** The platform parses the query; the stand-in only keeps its text. */
@@ -24,10 +24,11 @@ export class graphql {
   disconnect() {}
 
   emit() {
-    const answer = registry.graphql;
-    if (!this.config || answer === undefined) {
+    if (!this.config || registry.graphql === undefined) {
       return;
     }
+    // A function answers each query by its variables; an object is a fixed answer.
+    const answer = typeof registry.graphql === 'function' ? registry.graphql(this.config) : registry.graphql;
     this.dataCallback(
       answer.errors ? { data: undefined, errors: answer.errors } : { data: answer.data, errors: undefined },
     );

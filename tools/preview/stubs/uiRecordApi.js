@@ -1,5 +1,6 @@
-/** Stand-in for lightning/uiRecordApi: getRecord serves records from the preview registry. */
+/** Stand-in for lightning/uiRecordApi: getRecord and getRecords serve records from the preview registry. */
 import { registry } from './registry.js';
+import { answerGetRecords } from '../../../force-app/main/default/lwc/engagementScoreCard/__tests__/uiRecordPeople.js';
 
 export class getRecord {
   constructor(dataCallback) {
@@ -35,6 +36,39 @@ export class getRecord {
     } else if (record) {
       this.dataCallback({ data: record, error: undefined });
     }
+  }
+}
+
+/** Answers a batch of Contact/Lead ids as the preview user: hidden ids come back as 404, like records sharing hides. */
+export class getRecords {
+  constructor(dataCallback) {
+    this.dataCallback = dataCallback;
+    this.config = undefined;
+    this.connected = false;
+  }
+
+  update(config) {
+    this.config = config;
+    this.emit();
+  }
+
+  connect() {
+    this.connected = true;
+    this.emit();
+  }
+
+  disconnect() {
+    this.connected = false;
+  }
+
+  emit() {
+    if (!this.connected || !this.config || !this.config.records) {
+      return;
+    }
+    this.dataCallback({
+      data: answerGetRecords(this.config, registry.people, registry.hiddenPeople),
+      error: undefined,
+    });
   }
 }
 

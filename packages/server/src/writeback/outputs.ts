@@ -1,5 +1,5 @@
 /**
- * Outputs: one account's finished score (plus people names/titles, history and run facts) turned into
+ * Outputs: one account's finished score (plus people's titles and ids, history and run facts) turned into
  * the value of each Pulse output, formatted for the field type the contract gives it. Pure.
  */
 import { ACCOUNT_FIELDS, type AccountOutputKey } from '../contract/fields';
@@ -38,9 +38,12 @@ export const TEXT_LIMITS = {
   modelVersion: lengthOf('modelVersion'),
 } as const;
 
-/** Shape version of the contributors JSON (docs/top-contributors-json.md). */
-export const CONTRIBUTORS_VERSION = 1;
-const NAME_MAX = 80;
+/**
+ * Shape version of the contributors JSON (docs/top-contributors-json.md). Version 2 holds people as ids,
+ * points and shares only: names and titles stay on the Contact or Lead, where sharing decides who reads them.
+ */
+export const CONTRIBUTORS_VERSION = 2;
+const LABEL_MAX = 80;
 /** Daily scores the history output holds. */
 export const HISTORY_DAYS = 90;
 
@@ -92,7 +95,8 @@ export function summaryLine(score: AccountScore, ctx: Pick<OutputContext, 'kpiLa
     ...new Set(
       score.topPeople
         .map((p) => ctx.people.get(p.personId))
-        .map((p) => (p?.title?.trim() || p?.name?.trim()) ?? '')
+        // Titles only: a name on the Account would show a person to readers who cannot open the record.
+        .map((p) => p?.title?.trim() ?? '')
         .filter((t) => t !== ''),
     ),
   ].slice(0, 3);
@@ -104,17 +108,12 @@ export function summaryLine(score: AccountScore, ctx: Pick<OutputContext, 'kpiLa
 
 /** The contributors JSON, version 1, compact, always within the field length. */
 export function contributorsJson(score: AccountScore, ctx: Pick<OutputContext, 'kpiLabels' | 'people'>): string {
-  const people = score.topPeople.slice(0, 10).map((p) => {
-    const info = ctx.people.get(p.personId);
-    return {
-      id: info?.salesforceId ?? (/^(003|00Q)[0-9A-Za-z]{12}([0-9A-Za-z]{3})?$/.test(p.personId) ? p.personId : ''),
-      name: clip(info?.name || 'Unknown', NAME_MAX),
-      title: clip(info?.title ?? '', NAME_MAX),
-      points: round(p.points, 1),
-      share: round(p.share, 3),
-    };
-  });
-  const label = (key: string) => clip(ctx.kpiLabels[key] ?? key, NAME_MAX);
+  const people = score.topPeople.slice(0, 10).map((p) => ({
+    id: salesforcePersonId(p.personId, ctx.people.get(p.personId)),
+    points: round(p.points, 1),
+    share: round(p.share, 3),
+  }));
+  const label = (key: string) => clip(ctx.kpiLabels[key] ?? key, LABEL_MAX);
   const kpis = score.topKpis
     .slice(0, 10)
     .map((k) => ({ key: k.key, label: label(k.key), points: round(k.points, 1), share: round(k.share, 3) }));
@@ -123,13 +122,21 @@ export function contributorsJson(score: AccountScore, ctx: Pick<OutputContext, '
     .map((d) => ({ key: d.key, label: label(d.key), change: round(d.change, 1) }));
   const doc = { v: CONTRIBUTORS_VERSION, people, kpis, drivers };
   let json = JSON.stringify(doc);
-  // Cannot happen with the caps above (10 × 80-char names), but the field limit is a hard wall.
+  // Cannot happen with the caps above (10 ids, 10 × 80-char labels), but the field limit is a hard wall.
   while (json.length > TEXT_LIMITS.topContributors && (doc.people.length || doc.kpis.length)) {
     if (doc.people.length >= doc.kpis.length) doc.people.pop();
     else doc.kpis.pop();
     json = JSON.stringify(doc);
   }
   return json;
+}
+
+const PERSON_ID = /^(003|00Q)[0-9A-Za-z]{12}([0-9A-Za-z]{3})?$/;
+
+/** The person's Contact or Lead id, or "" for someone who is not a Salesforce record (e.g. only in the MAP). */
+function salesforcePersonId(personId: string, info: PersonInfo | undefined): string {
+  const id = info?.salesforceId ?? personId;
+  return PERSON_ID.test(id) ? id : '';
 }
 
 /** The last 90 daily scores, oldest first, comma-separated; an empty item is a day without a score. */

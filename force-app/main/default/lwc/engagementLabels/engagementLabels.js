@@ -45,6 +45,9 @@ import sortChange from '@salesforce/label/c.Engagement_Leaderboard_Sort_Change';
 import filterTrend from '@salesforce/label/c.Engagement_Leaderboard_Filter';
 import allTrends from '@salesforce/label/c.Engagement_Leaderboard_All_Trends';
 import leaderboardEmpty from '@salesforce/label/c.Engagement_Leaderboard_Empty';
+import morePerson from '@salesforce/label/c.Engagement_More_Person';
+import morePeople from '@salesforce/label/c.Engagement_More_People';
+import leaderboardShowMore from '@salesforce/label/c.Engagement_Leaderboard_Show_More';
 import leaderboardEmptyFilter from '@salesforce/label/c.Engagement_Leaderboard_Empty_Filter';
 import colRank from '@salesforce/label/c.Engagement_Leaderboard_Rank';
 import colAccount from '@salesforce/label/c.Engagement_Leaderboard_Account';
@@ -101,6 +104,9 @@ const LABELS = {
   filterTrend,
   allTrends,
   leaderboardEmpty,
+  morePerson,
+  morePeople,
+  leaderboardShowMore,
   leaderboardEmptyFilter,
   colRank,
   colAccount,

@@ -16,8 +16,18 @@ import {
   trendChip,
 } from 'c/engagementUtils';
 
-/** Enough rows for a rep's book of business; the list is ranked and filtered on the client. */
-const PAGE_SIZE = 200;
+import SCORE_FIELD from '@salesforce/schema/Account.Engagement_Score__c';
+import TREND_FIELD from '@salesforce/schema/Account.Engagement_Trend__c';
+import CHANGE_FIELD from '@salesforce/schema/Account.Engagement_Score_Change_30d__c';
+
+/** Rows per page; "Show more" fetches the next page with the cursor of the last one. */
+export const PAGE_SIZE = 25;
+
+// Field names for the variables come from @salesforce/schema, which carries the package namespace
+// (ns__Engagement_Score__c); the query text is namespaced by the platform on deploy.
+const SCORE = SCORE_FIELD.fieldApiName;
+const TREND = TREND_FIELD.fieldApiName;
+const CHANGE = CHANGE_FIELD.fieldApiName;
 
 const TREND_OPTIONS = [
   { value: 'Surging', label: LABELS.trendSurging },
@@ -33,52 +43,79 @@ function value(node, name) {
   return field && field.value !== undefined ? field.value : null;
 }
 
-/** The current user's scored accounts ranked by score or 30-day change, filterable by trend. */
+/** The GraphQL `orderBy`: the chosen measure first, then the other, then the name, so ties never flicker. */
+export function orderByFor(sortBy) {
+  const desc = { order: 'DESC', nulls: 'LAST' };
+  const [first, second] = sortBy === 'change' ? [CHANGE, SCORE] : [SCORE, CHANGE];
+  return { [first]: desc, [second]: desc, Name: { order: 'ASC' } };
+}
+
+/** The GraphQL `where`: the user's scored accounts, of one trend when a trend is chosen. */
+export function whereFor(ownerId, trend) {
+  const and = [{ OwnerId: { eq: ownerId } }, { [SCORE]: { ne: null } }];
+  if (trend) and.push({ [TREND]: { eq: trend } });
+  return { and };
+}
+
+/**
+ * The current user's scored accounts ranked by score or 30-day change, filterable by trend. Salesforce filters,
+ * sorts and pages (a rep may own thousands of accounts); custom fields are aliased so the answer reads the same
+ * in a namespaced package.
+ */
 export default class EngagementLeaderboard extends NavigationMixin(LightningElement) {
   labels = LABELS;
   sortBy = 'score';
   trendFilter = '';
+  /** Cursor of the page being fetched (null: the first page). */
+  after = null;
   accounts;
+  pageInfo;
   errors;
+  loadingMore = false;
 
   get variables() {
-    return { ownerId: USER_ID, first: PAGE_SIZE };
+    return {
+      where: whereFor(USER_ID, this.trendFilter),
+      orderBy: orderByFor(this.sortBy),
+      first: PAGE_SIZE,
+      after: this.after,
+    };
   }
 
   @wire(graphql, {
     query: gql`
-      query engagementLeaderboard($ownerId: ID, $first: Int) {
+      query engagementLeaderboard($where: Account_Filter, $orderBy: Account_OrderBy, $first: Int, $after: String) {
         uiapi {
           query {
-            Account(
-              where: { and: [{ OwnerId: { eq: $ownerId } }, { Engagement_Score__c: { ne: null } }] }
-              orderBy: { Engagement_Score__c: { order: DESC } }
-              first: $first
-            ) {
+            Account(where: $where, orderBy: $orderBy, first: $first, after: $after) {
               edges {
                 node {
                   Id
                   Name {
                     value
                   }
-                  Engagement_Score__c {
+                  score: Engagement_Score__c {
                     value
                   }
-                  Engagement_Band__c {
-                    value
-                    displayValue
-                  }
-                  Engagement_Trend__c {
+                  band: Engagement_Band__c {
                     value
                     displayValue
                   }
-                  Engagement_Score_Change_30d__c {
+                  trend: Engagement_Trend__c {
+                    value
+                    displayValue
+                  }
+                  change: Engagement_Score_Change_30d__c {
                     value
                   }
-                  Engagement_MQA__c {
+                  mqa: Engagement_MQA__c {
                     value
                   }
                 }
+              }
+              pageInfo {
+                hasNextPage
+                endCursor
               }
             }
           }
@@ -91,23 +128,26 @@ export default class EngagementLeaderboard extends NavigationMixin(LightningElem
     if (errors) {
       this.errors = errors;
       this.accounts = undefined;
+      this.loadingMore = false;
     } else if (data) {
-      const edges =
-        (data.uiapi && data.uiapi.query && data.uiapi.query.Account && data.uiapi.query.Account.edges) || [];
-      this.accounts = edges.map(({ node }) => ({
+      const connection = (data.uiapi && data.uiapi.query && data.uiapi.query.Account) || {};
+      const rows = (connection.edges || []).map(({ node }) => ({
         id: node.Id,
         name: value(node, 'Name') || node.Id,
-        score: normalizeScore(value(node, 'Engagement_Score__c')),
-        band: value(node, 'Engagement_Band__c') || '',
-        trend: value(node, 'Engagement_Trend__c') || '',
-        trendDisplay:
-          (node.Engagement_Trend__c && node.Engagement_Trend__c.displayValue) ||
-          value(node, 'Engagement_Trend__c') ||
-          '',
-        change: Number(value(node, 'Engagement_Score_Change_30d__c')) || 0,
-        mqa: value(node, 'Engagement_MQA__c') === true,
+        score: normalizeScore(value(node, 'score')),
+        band: value(node, 'band') || '',
+        trend: value(node, 'trend') || '',
+        trendDisplay: (node.trend && node.trend.displayValue) || value(node, 'trend') || '',
+        change: Number(value(node, 'change')) || 0,
+        mqa: value(node, 'mqa') === true,
       }));
+      // A page after the first extends the list; the first page (new sort or filter) replaces it.
+      const kept = this.after && this.accounts ? this.accounts : [];
+      const seen = new Set(kept.map((a) => a.id));
+      this.accounts = [...kept, ...rows.filter((r) => !seen.has(r.id))];
+      this.pageInfo = connection.pageInfo || { hasNextPage: false, endCursor: null };
       this.errors = undefined;
+      this.loadingMore = false;
     }
   }
 
@@ -136,14 +176,8 @@ export default class EngagementLeaderboard extends NavigationMixin(LightningElem
   }
 
   get rows() {
-    const list = (this.accounts || []).filter((a) => !this.trendFilter || a.trend === this.trendFilter);
-    const key = this.sortBy === 'change' ? 'change' : 'score';
-    const other = key === 'change' ? 'score' : 'change';
-    // Stable tie-break on the other measure, then by name, so the order never flickers.
-    const sorted = [...list].sort(
-      (a, b) => (b[key] || 0) - (a[key] || 0) || (b[other] || 0) - (a[other] || 0) || a.name.localeCompare(b.name),
-    );
-    return sorted.map((a, index) => {
+    // Already filtered and ranked by Salesforce; the list only numbers them.
+    return (this.accounts || []).map((a, index) => {
       const chip = trendChip(a.trend, a.change);
       return {
         ...a,
@@ -156,6 +190,10 @@ export default class EngagementLeaderboard extends NavigationMixin(LightningElem
         scoreClass: `score-pill ${bandClass(a.band)}`,
       };
     });
+  }
+
+  get hasMore() {
+    return !!(this.accounts && this.pageInfo && this.pageInfo.hasNextPage && this.pageInfo.endCursor);
   }
 
   get hasRows() {
@@ -175,11 +213,27 @@ export default class EngagementLeaderboard extends NavigationMixin(LightningElem
   }
 
   handleSortChange(event) {
+    this.restart();
     this.sortBy = event.target.value === 'change' ? 'change' : 'score';
   }
 
   handleTrendChange(event) {
+    this.restart();
     this.trendFilter = event.target.value || '';
+  }
+
+  handleShowMore() {
+    if (!this.hasMore) return;
+    this.loadingMore = true;
+    this.after = this.pageInfo.endCursor;
+  }
+
+  /** A new sort or filter starts again at the first page. */
+  restart() {
+    this.after = null;
+    this.accounts = undefined;
+    this.pageInfo = undefined;
+    this.errors = undefined;
   }
 
   handleAccountClick(event) {

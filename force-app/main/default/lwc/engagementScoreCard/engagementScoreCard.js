@@ -1,5 +1,5 @@
 import { LightningElement, api, wire } from 'lwc';
-import { getRecord } from 'lightning/uiRecordApi';
+import { getRecord, getRecords } from 'lightning/uiRecordApi';
 import { NavigationMixin } from 'lightning/navigation';
 import LOCALE from '@salesforce/i18n/locale';
 import NAME_FIELD from '@salesforce/schema/Account.Name';
@@ -17,6 +17,10 @@ import HISTORY_FIELD from '@salesforce/schema/Account.Engagement_History__c';
 import LAST_ACTIVITY_FIELD from '@salesforce/schema/Account.Engagement_Last_Activity__c';
 import SCORED_AT_FIELD from '@salesforce/schema/Account.Engagement_Scored_At__c';
 import MODEL_VERSION_FIELD from '@salesforce/schema/Account.Engagement_Model_Version__c';
+import CONTACT_NAME_FIELD from '@salesforce/schema/Contact.Name';
+import CONTACT_TITLE_FIELD from '@salesforce/schema/Contact.Title';
+import LEAD_NAME_FIELD from '@salesforce/schema/Lead.Name';
+import LEAD_TITLE_FIELD from '@salesforce/schema/Lead.Title';
 import LABELS from 'c/engagementLabels';
 import {
   bandClass,
@@ -31,8 +35,10 @@ import {
   parseContributors,
   parseHistory,
   parsePersonas,
+  personObject,
   recordPageOfClick,
   recordUrl,
+  resolvePeople,
   ringDash,
   sparklinePoints,
   toEpoch,
@@ -57,6 +63,12 @@ const ENGAGEMENT_FIELDS = [
   MODEL_VERSION_FIELD,
 ];
 
+// Who a contributor is comes from their own record, read as the current user: sharing decides.
+const PERSON_FIELDS = {
+  Contact: { fields: [CONTACT_NAME_FIELD], optionalFields: [CONTACT_TITLE_FIELD] },
+  Lead: { fields: [LEAD_NAME_FIELD], optionalFields: [LEAD_TITLE_FIELD] },
+};
+
 const RING_RADIUS = 42;
 const SPARK_WIDTH = 240;
 const SPARK_HEIGHT = 48;
@@ -78,6 +90,8 @@ export default class EngagementScoreCard extends NavigationMixin(LightningElemen
   labels = LABELS;
   record;
   error;
+  /** getRecords results for the listed people; undefined until they answer. */
+  personResults;
 
   ringRadius = RING_RADIUS;
   sparkWidth = SPARK_WIDTH;
@@ -86,11 +100,39 @@ export default class EngagementScoreCard extends NavigationMixin(LightningElemen
   @wire(getRecord, { recordId: '$recordId', fields: [NAME_FIELD], optionalFields: ENGAGEMENT_FIELDS })
   wiredRecord({ data, error }) {
     if (data) {
+      if (!this.record || this.record.id !== data.id) {
+        this.personResults = undefined;
+      }
       this.record = data;
       this.error = undefined;
     } else if (error) {
       this.record = undefined;
       this.error = error;
+    }
+  }
+
+  /** getRecords batches for the listed people with a Contact or Lead id; undefined when there are none. */
+  get personRecords() {
+    const ids = { Contact: [], Lead: [] };
+    for (const p of this.listedPeople) {
+      const object = personObject(p.id);
+      if (object && !ids[object].includes(p.id)) {
+        ids[object].push(p.id);
+      }
+    }
+    const records = Object.keys(ids)
+      .filter((object) => ids[object].length > 0)
+      .map((object) => ({ recordIds: ids[object], ...PERSON_FIELDS[object] }));
+    return records.length ? records : undefined;
+  }
+
+  @wire(getRecords, { records: '$personRecords' })
+  wiredPeople({ data, error }) {
+    if (data) {
+      this.personResults = data.results || [];
+    } else if (error) {
+      // Not even the batch could be read (e.g. no access to Contacts): everyone is counted, nobody named.
+      this.personResults = [];
     }
   }
 
@@ -266,16 +308,41 @@ export default class EngagementScoreCard extends NavigationMixin(LightningElemen
     return Number.isFinite(n) && n > 0 ? Math.floor(n) : DEFAULT_CONTRIBUTORS;
   }
 
+  /** The top people the card lists (contributorCount), before anyone is resolved. */
+  get listedPeople() {
+    return this.contributors.people.slice(0, this.limit);
+  }
+
+  get peopleResolved() {
+    return !this.personRecords || this.personResults !== undefined;
+  }
+
+  get resolvedPeople() {
+    return resolvePeople(this.listedPeople, this.peopleResolved ? this.personResults || [] : []);
+  }
+
+  get isPeopleLoading() {
+    return !this.peopleResolved;
+  }
+
   get people() {
-    return this.contributors.people.slice(0, this.limit).map((p) => ({
-      ...p,
-      url: recordUrl(p.id),
-      hasLink: !!p.id,
-    }));
+    return this.resolvedPeople.shown.map((p) => ({ ...p, url: recordUrl(p.id) }));
+  }
+
+  get hasShownPeople() {
+    return this.people.length > 0;
+  }
+
+  get hiddenPeopleText() {
+    const n = this.resolvedPeople.hidden;
+    if (n === 0) {
+      return '';
+    }
+    return n === 1 ? LABELS.morePerson : formatLabel(LABELS.morePeople, n);
   }
 
   get hasPeople() {
-    return this.people.length > 0;
+    return this.listedPeople.length > 0;
   }
 
   get kpis() {

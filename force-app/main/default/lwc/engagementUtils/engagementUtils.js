@@ -12,7 +12,7 @@ const MINUTE_MS = 60 * 1000;
 export const STALE_AFTER_DAYS = 2;
 
 /** Contributors JSON versions this component can read (see docs/top-contributors-json.md). */
-export const SUPPORTED_CONTRIBUTOR_VERSIONS = [1];
+export const SUPPORTED_CONTRIBUTOR_VERSIONS = [1, 2];
 
 const BAND_CLASSES = {
   Low: 'band-low',
@@ -75,17 +75,56 @@ function asText(value) {
   return typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
 }
 
+// People are ids, points and shares; a version-1 document's stored names and titles are ignored, so the
+// card only names people the reader may open (resolvePeople).
 function readPeople(list) {
   return (Array.isArray(list) ? list : [])
-    .filter((p) => p && typeof p === 'object' && asText(p.name) !== '')
+    .filter((p) => p && typeof p === 'object')
     .map((p, index) => ({
       key: asText(p.id) || `person-${index}`,
       id: asText(p.id),
-      name: asText(p.name),
-      title: asText(p.title),
       points: finiteOr(p.points, 0),
       share: finiteOr(p.share, 0),
     }));
+}
+
+const PERSON_OBJECTS = { '003': 'Contact', '00Q': 'Lead' };
+
+/** The object of a contributor id: Contact (003…), Lead (00Q…), or null for anything else. */
+export function personObject(id) {
+  const text = asText(id);
+  return /^[0-9A-Za-z]{15}([0-9A-Za-z]{3})?$/.test(text) ? PERSON_OBJECTS[text.slice(0, 3)] || null : null;
+}
+
+function recordText(record, field) {
+  const entry = record && record.fields ? record.fields[field] : undefined;
+  return entry && entry.value !== null && entry.value !== undefined ? String(entry.value) : '';
+}
+
+/**
+ * Names the people `getRecords` returned to the reader (results with status 200): `shown` adds their name and
+ * title; everyone else (no Salesforce id, not visible to the reader, deleted) is only counted in `hidden`.
+ */
+export function resolvePeople(people, results) {
+  const byId = new Map();
+  for (const r of Array.isArray(results) ? results : []) {
+    const record = r && r.statusCode === 200 ? r.result : null;
+    if (record && record.id) {
+      byId.set(String(record.id).slice(0, 15), record);
+    }
+  }
+  const shown = [];
+  let hidden = 0;
+  for (const p of people || []) {
+    const record = p.id ? byId.get(p.id.slice(0, 15)) : undefined;
+    const name = recordText(record, 'Name');
+    if (name) {
+      shown.push({ ...p, name, title: recordText(record, 'Title') });
+    } else {
+      hidden += 1;
+    }
+  }
+  return { shown, hidden };
 }
 
 // KPIs and drivers are both named by a key, with an optional display label that falls back to it.

@@ -80,7 +80,7 @@ describe('accountOutputs', () => {
 });
 
 describe('summaryLine', () => {
-  it('names people count, distinct titles and top KPI shares', () => {
+  it('gives the people count, distinct titles and top KPI shares', () => {
     expect(summaryLine(score, ctx)).toBe('4 people · VP Marketing, Marketing Ops · Meetings 40%, Pricing pages 25%');
   });
   it('stays within the field length with very long titles', () => {
@@ -92,16 +92,21 @@ describe('summaryLine', () => {
   it('says "1 person" for one', () => {
     expect(summaryLine({ ...score, peopleEngaged: 1, topPeople: [], topKpis: [] }, ctx)).toBe('1 person');
   });
+  it('never puts a name on the Account: a person without a title is only counted', () => {
+    const untitled = new Map([...people].map(([k, v]) => [k, { ...v, title: null }]));
+    expect(summaryLine(score, { kpiLabels, people: untitled })).toBe('4 people · Meetings 40%, Pricing pages 25%');
+  });
 });
 
 describe('contributorsJson', () => {
-  it('produces the documented v1 shape with rounded numbers and Salesforce ids only', () => {
-    expect(JSON.parse(contributorsJson(score, ctx))).toEqual({
-      v: 1,
+  it('produces the documented v2 shape: Salesforce ids, points and shares only, no names or titles', () => {
+    const json = contributorsJson(score, ctx);
+    expect(JSON.parse(json)).toEqual({
+      v: 2,
       people: [
-        { id: '003000000000001AAA', name: 'Dana Ruiz', title: 'VP Marketing', points: 31.5, share: 0.401 },
-        { id: '', name: 'Lee Park', title: 'Marketing Ops', points: 20, share: 0.25 },
-        { id: '003000000000003AAA', name: 'Sam Roe', title: 'VP Marketing', points: 5, share: 0.063 },
+        { id: '003000000000001AAA', points: 31.5, share: 0.401 },
+        { id: '', points: 20, share: 0.25 },
+        { id: '003000000000003AAA', points: 5, share: 0.063 },
       ],
       kpis: [
         { key: 'meetings', label: 'Meetings', points: 12, share: 0.4 },
@@ -112,14 +117,38 @@ describe('contributorsJson', () => {
         { key: 'meetings', label: 'Meetings', change: -3 },
       ],
     });
+    // Sharing decides who reads a Contact or Lead; nothing of the person is copied onto the Account.
+    for (const info of people.values()) {
+      expect(json).not.toContain(info.name);
+      expect(json).not.toContain(info.title);
+    }
   });
-  it('truncates names and titles to 80 characters', () => {
-    const long = new Map([['003000000000001AAA', { name: 'N'.repeat(500), title: 'T'.repeat(500) }]]);
-    const doc = JSON.parse(contributorsJson(score, { kpiLabels, people: long })) as {
-      people: { name: string; title: string }[];
+  it('takes the Salesforce id the person info carries, and never a non-Salesforce id', () => {
+    const withIds = new Map([
+      ['003000000000001AAA', { name: 'Dana Ruiz', title: 'VP Marketing' }],
+      ['map-42', { name: 'Lee Park', title: null, salesforceId: '00Q000000000042AAA' }],
+      ['003000000000003AAA', { name: 'Sam Roe', title: null, salesforceId: 'not-an-id' }],
+    ]);
+    const doc = JSON.parse(contributorsJson(score, { kpiLabels, people: withIds })) as { people: { id: string }[] };
+    expect(doc.people.map((p) => p.id)).toEqual(['003000000000001AAA', '00Q000000000042AAA', '']);
+  });
+  it('stays within the field length with ten people and ten long KPI labels', () => {
+    const many = {
+      ...score,
+      topPeople: Array.from({ length: 12 }, (_, i) => ({
+        personId: `003000000000${String(i).padStart(3, '0')}AAA`,
+        points: 1000.123 + i,
+        share: 0.0833333,
+      })),
+      topKpis: Array.from({ length: 12 }, (_, i) => ({ key: `k${i}`, points: 1, share: 0.1 })),
     };
-    expect([...doc.people[0]!.name].length).toBe(80);
-    expect([...doc.people[0]!.title].length).toBe(80);
+    const labels = Object.fromEntries(many.topKpis.map((k) => [k.key, 'L'.repeat(500)]));
+    const json = contributorsJson(many, { kpiLabels: labels, people });
+    const doc = JSON.parse(json) as { people: unknown[]; kpis: { label: string }[] };
+    expect(doc.people).toHaveLength(10);
+    expect(doc.kpis).toHaveLength(10);
+    expect([...doc.kpis[0]!.label].length).toBe(80);
+    expect(json.length).toBeLessThanOrEqual(TEXT_LIMITS.topContributors);
   });
 });
 

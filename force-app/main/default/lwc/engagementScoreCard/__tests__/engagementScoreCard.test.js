@@ -1,7 +1,8 @@
 import { createElement } from 'lwc';
 import EngagementScoreCard from 'c/engagementScoreCard';
-import { getRecord } from 'lightning/uiRecordApi';
+import { getRecord, getRecords } from 'lightning/uiRecordApi';
 import { $, flush, text } from '../../engagementUtils/__tests__/lwcTesting';
+import { answerGetRecords } from './uiRecordPeople';
 
 const surging = require('./data/getRecord.surging.json');
 const loneWolf = require('./data/getRecord.loneWolf.json');
@@ -9,6 +10,7 @@ const neverScored = require('./data/getRecord.neverScored.json');
 const stale = require('./data/getRecord.stale.json');
 const malformed = require('./data/getRecord.malformed.json');
 const notFound = require('./data/getRecord.error.json');
+const directory = require('./data/getRecords.people.json');
 
 // Three hours after the fixtures' Engagement_Scored_At__c (2026-11-20T06:00Z).
 const NOW = '2026-11-20T09:00:00.000Z';
@@ -20,13 +22,22 @@ function createCard(props = {}) {
   return element;
 }
 
-/** Mounts a card on the record's page and lets LDS answer with the record. */
-async function showRecord(record, props = {}) {
+/** Lets LDS answer the card's getRecords batch for its contributors; ids in `hidden` the user cannot see. */
+async function answerPeople(hidden = []) {
+  getRecords.emit(answerGetRecords(getRecords.getLastConfig(), directory, hidden));
+  await flush();
+}
+
+/** Mounts a card on the record's page and lets LDS answer with the record, then with its people. */
+async function showRecord(record, props = {}, hidden = []) {
   const element = createCard({ recordId: record.id, ...props });
   getRecord.emit(record);
   await flush();
+  await answerPeople(hidden);
   return element;
 }
+
+const names = (element) => [...element.shadowRoot.querySelectorAll('.person-name')].map(text);
 
 describe('c-engagement-score-card', () => {
   it('shows a spinner until the record arrives', async () => {
@@ -65,9 +76,8 @@ describe('c-engagement-score-card', () => {
     expect(trend.className).toContain('trend-surging');
     expect($(element, 'mqa')).not.toBeNull();
 
-    const names = [...element.shadowRoot.querySelectorAll('.person-name')].map(text);
     // contributorCount defaults to 5: the sixth person is left out.
-    expect(names).toEqual(['Dana Ruiz', 'Sam Okafor', 'Priya Natarajan', 'Tom Becker', 'Lena Fischer']);
+    expect(names(element)).toEqual(['Dana Ruiz', 'Sam Okafor', 'Priya Natarajan', 'Tom Becker', 'Lena Fischer']);
     const shares = [...$(element, 'people').querySelectorAll('c-engagement-contributor-share')].map((row) =>
       text(row.shadowRoot.querySelector('.share')),
     );
@@ -146,9 +156,9 @@ describe('c-engagement-score-card', () => {
     expect($(element, 'stale')).not.toBeNull();
     expect(text($(element, 'trend'))).toContain('\u2193 \u221212');
     expect($(element, 'trend').className).toContain('trend-cooling');
-    // A contributor without an id is shown as text, not as a dead link.
-    expect($(element, 'people').querySelectorAll('a')).toHaveLength(2);
-    expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(3);
+    // A contributor without a Salesforce id cannot be looked up: counted, not named.
+    expect(names(element)).toEqual(['Maria Rossi', 'Jon Park']);
+    expect(text($(element, 'people-hidden'))).toBe('c.Engagement_More_Person');
     await expect(element).toBeAccessible();
   });
 
@@ -185,11 +195,81 @@ describe('c-engagement-score-card', () => {
     await expect(element).toBeAccessible();
   });
 
+  it('reads who the contributors are from their Contact and Lead records, as the current user', async () => {
+    const element = createCard({ recordId: surging.id });
+    getRecord.emit(surging);
+    await flush();
+    // Until LDS answers, the people section waits instead of saying nobody is engaged.
+    expect($(element, 'people-loading')).not.toBeNull();
+    const { records } = getRecords.getLastConfig();
+    expect(
+      records.map((r) => ({
+        ids: r.recordIds,
+        fields: r.fields.map((f) => `${f.objectApiName}.${f.fieldApiName}`),
+        optional: r.optionalFields.map((f) => `${f.objectApiName}.${f.fieldApiName}`),
+      })),
+    ).toEqual([
+      {
+        ids: ['003000000000001AAA', '003000000000002AAA', '003000000000004AAA', '003000000000005AAA'],
+        fields: ['Contact.Name'],
+        optional: ['Contact.Title'],
+      },
+      { ids: ['00Q000000000003AAA'], fields: ['Lead.Name'], optional: ['Lead.Title'] },
+    ]);
+    await answerPeople();
+    expect($(element, 'people-loading')).toBeNull();
+    expect($(element, 'people-hidden')).toBeNull();
+  });
+
+  it('shows a person the user cannot see as "1 more person", keeping the others in order', async () => {
+    const element = await showRecord(surging, {}, ['003000000000002AAA']);
+    expect(names(element)).toEqual(['Dana Ruiz', 'Priya Natarajan', 'Tom Becker', 'Lena Fischer']);
+    expect(text($(element, 'people-hidden'))).toBe('c.Engagement_More_Person');
+    expect(text($(element, 'people'))).not.toContain('Sam Okafor');
+    await expect(element).toBeAccessible();
+  });
+
+  it('counts several hidden people in one line, and names nobody when none is visible', async () => {
+    const some = await showRecord(surging, {}, ['003000000000002AAA', '00Q000000000003AAA']);
+    expect(names(some)).toHaveLength(3);
+    expect(text($(some, 'people-hidden'))).toBe('c.Engagement_More_People');
+    document.body.removeChild(some);
+
+    const none = await showRecord(loneWolf, {}, ['003000000000010AAA']);
+    expect(names(none)).toEqual([]);
+    expect(text($(none, 'people-hidden'))).toBe('c.Engagement_More_Person');
+    expect(text($(none, 'people'))).not.toContain('c.Engagement_Top_People_Empty');
+  });
+
+  it('names nobody when the batch itself fails (no access to Contacts)', async () => {
+    const element = createCard({ recordId: surging.id });
+    getRecord.emit(surging);
+    await flush();
+    getRecords.error({ message: 'no access' }, 403, 'Forbidden');
+    await flush();
+    expect(names(element)).toEqual([]);
+    expect(text($(element, 'people-hidden'))).toBe('c.Engagement_More_People');
+  });
+
+  it('ignores names stored by a version-1 field and reads them as the user', async () => {
+    const v1 = JSON.parse(JSON.stringify(loneWolf));
+    const doc = JSON.parse(v1.fields.Engagement_Top_Contributors__c.value);
+    v1.fields.Engagement_Top_Contributors__c.value = JSON.stringify({
+      ...doc,
+      v: 1,
+      people: doc.people.map((p) => ({ ...p, name: 'Stored Name', title: 'Stored Title' })),
+    });
+    const element = await showRecord(v1, {}, ['003000000000010AAA']);
+    expect(text($(element, 'people'))).not.toContain('Stored Name');
+    expect(text($(element, 'people-hidden'))).toBe('c.Engagement_More_Person');
+  });
+
   it('stacks its sections in a narrow region and uses two columns in a wide one', async () => {
     const narrow = createCard({ flexipageRegionWidth: 'SMALL' });
     const wide = createCard({ flexipageRegionWidth: 'LARGE' });
     getRecord.emit(surging);
     await flush();
+    await answerPeople();
 
     expect(narrow.shadowRoot.querySelector('.layout-narrow')).not.toBeNull();
     expect($(narrow, 'people').className).toContain('slds-size_1-of-1');

@@ -8,6 +8,8 @@ import {
   parseContributors,
   parseHistory,
   parsePersonas,
+  personObject,
+  resolvePeople,
   recordPageOfClick,
   sparklinePoints,
   trendChip,
@@ -26,21 +28,57 @@ describe('engagementUtils', () => {
     expect(parsePersonas(null)).toEqual([]);
   });
 
-  it('reads version 1 contributors and flags anything else as malformed', () => {
-    const ok = parseContributors(
+  it('reads version 2 (ids only) and version 1 contributors, and flags anything else as malformed', () => {
+    const v2 = parseContributors(
       JSON.stringify({
-        v: 1,
-        people: [{ id: 'a', name: 'A', title: 'T', points: 1, share: 0.5 }, { x: 1 }],
+        v: 2,
+        people: [{ id: '003000000000001AAA', points: 1, share: 0.5 }, null],
         kpis: [],
         drivers: [],
       }),
     );
-    expect(ok.malformed).toBe(false);
-    expect(ok.people).toHaveLength(1);
-    expect(parseContributors('{"v":2}').malformed).toBe(true);
+    expect(v2.malformed).toBe(false);
+    expect(v2.people).toEqual([{ key: '003000000000001AAA', id: '003000000000001AAA', points: 1, share: 0.5 }]);
+    const v1 = parseContributors(
+      JSON.stringify({
+        v: 1,
+        people: [{ id: 'a', name: 'A', title: 'T', points: 1, share: 0.5 }, 'x'],
+        kpis: [],
+        drivers: [],
+      }),
+    );
+    expect(v1.malformed).toBe(false);
+    // Names stored by version 1 are not used: the card resolves people as the reader.
+    expect(v1.people).toEqual([{ key: 'a', id: 'a', points: 1, share: 0.5 }]);
+    expect(parseContributors('{"v":3}').malformed).toBe(true);
     expect(parseContributors('{not json').malformed).toBe(true);
     expect(parseContributors('[]').malformed).toBe(true);
     expect(parseContributors(null)).toEqual({ people: [], kpis: [], drivers: [], malformed: false });
+  });
+
+  it('tells contacts from leads by id and names only the people the reader may see', () => {
+    expect(personObject('003000000000001AAA')).toBe('Contact');
+    expect(personObject('00Q000000000001')).toBe('Lead');
+    expect(personObject('001000000000001AAA')).toBeNull();
+    expect(personObject('')).toBeNull();
+    const people = [
+      { key: 'a', id: '003000000000001AAA', points: 3, share: 0.5 },
+      { key: 'b', id: '', points: 2, share: 0.3 },
+      { key: 'c', id: '00Q000000000002AAA', points: 1, share: 0.2 },
+    ];
+    const results = [
+      // 15-character ids from the card match the 18-character ids LDS returns.
+      {
+        statusCode: 200,
+        result: { id: '003000000000001AAA', fields: { Name: { value: 'Dana' }, Title: { value: null } } },
+      },
+      { statusCode: 404, result: [{ errorCode: 'NOT_FOUND' }] },
+    ];
+    expect(resolvePeople(people, results)).toEqual({
+      shown: [{ key: 'a', id: '003000000000001AAA', points: 3, share: 0.5, name: 'Dana', title: '' }],
+      hidden: 2,
+    });
+    expect(resolvePeople(people, undefined)).toEqual({ shown: [], hidden: 3 });
   });
 
   it('reads KPIs and drivers by key, the label falling back to the key', () => {
