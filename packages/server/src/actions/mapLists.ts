@@ -13,7 +13,10 @@ import type { Db } from '../store/db';
 import { deleteListMembers, mapPeopleOfAccounts, readListMembers, saveListMembers } from '../store/listMembers';
 import type { ListCallResult, MapListClient } from '../sources/map/lists';
 import { MAP_SOURCES, type MapConnectionConfig, type MapSourceName } from '../sources/map/types';
-import { marketoLists, type MarketoListDeps } from '../sources/marketo/lists';
+import { hubspotLists } from '../sources/hubspot/lists';
+import { marketoLists } from '../sources/marketo/lists';
+import { pardotLists } from '../sources/pardot/lists';
+import type { SalesforceAuth } from '../config';
 
 /** A rule's list destination: which MAP and which of its lists. */
 export const MapListSettings = z
@@ -113,15 +116,28 @@ export async function pushListMembership(opts: PushListOptions): Promise<ListPus
   return result;
 }
 
-/** What a MAP list client needs from outside: the network, waits and a call counter. */
-export type MapListDeps = MarketoListDeps;
+/** What a MAP list client needs from outside: the network, waits, a call counter, and for Pardot the Salesforce sign-in. */
+export interface MapListDeps {
+  fetch: typeof fetch;
+  sleep(ms: number): Promise<void>;
+  /** The retries' jitter, in [0, 1) (default Math.random). */
+  random?: () => number;
+  countCall(): void;
+  /** Milliseconds now, for token expiry (default Date.now). */
+  now?: () => number;
+  /** Pardot signs in with the org's Salesforce connection. */
+  salesforce?: SalesforceAuth | null;
+}
 
 /** The list API of an org's connection to `source` (its configuration as `mapConnectionFor` gives it). */
 export function mapListClient(source: MapSourceName, config: MapConnectionConfig, deps: MapListDeps): MapListClient {
+  const common = { fetch: deps.fetch, sleep: deps.sleep, random: deps.random, countCall: deps.countCall };
   switch (source) {
     case 'marketo':
-      return marketoLists(config, deps);
-    default:
-      throw new Error(`MAP list membership is not available for ${source} yet`);
+      return marketoLists(config, { ...common, clock: deps.now });
+    case 'hubspot':
+      return hubspotLists(config, { ...common, now: deps.now ?? Date.now });
+    case 'pardot':
+      return pardotLists(config, deps.salesforce ?? null, common);
   }
 }
