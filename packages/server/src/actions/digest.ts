@@ -7,6 +7,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { z } from 'zod';
+import { log } from '../log';
 import type { Db } from '../store/db';
 import { readDigestAccounts, readPeopleNames, type DigestAccountRow } from '../store/digest';
 import { loadActiveModel } from '../store/models';
@@ -258,5 +259,10 @@ export async function sendOwnerDigests(digests: OwnerDigest[], opts: SendDigests
   } finally {
     if (!opts.transport) transport.close();
   }
+  const failed = out.filter((o) => o.outcome.status !== 'delivered');
+  log.info(
+    { sent: out.length - failed.length, notSent: failed.map((o) => ({ owner: o.ownerId, status: o.outcome.status })) },
+    'weekly owner digests sent',
+  );
   return out;
 }

@@ -9,6 +9,7 @@
  * thrown to the caller) resumes with what is left; adds and removes are idempotent at every vendor.
  */
 import { z } from 'zod';
+import { log } from '../log';
 import type { Db } from '../store/db';
 import { deleteListMembers, mapPeopleOfAccounts, readListMembers, saveListMembers } from '../store/listMembers';
 import type { ListCallResult, MapListClient } from '../sources/map/lists';
@@ -113,6 +114,16 @@ export async function pushListMembership(opts: PushListOptions): Promise<ListPus
     result.added = r.done.length;
     note(r);
   }
+  log.child({ org: orgId, source: list.source, list: list.listId }).info(
+    {
+      wanted: result.wanted,
+      added: result.added,
+      removed: result.removed,
+      unknown: result.unknown.length,
+      refused: result.refused.length,
+    },
+    'MAP list membership pushed',
+  );
   return result;
 }
 

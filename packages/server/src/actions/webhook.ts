@@ -8,7 +8,8 @@
  * timestamp with the body lets a receiver refuse an old request replayed with its old signature.
  *
  * Outcomes: 2xx delivered; 5xx, 408, 429 (after its Retry-After), timeouts and network errors retry;
- * any other 4xx (410 Gone included) failed. Giving up after a day is the sender's decision.
+ * any other 4xx (410 Gone included) and any 3xx (redirects are not followed) failed. Giving up after
+ * a day is the sender's decision.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -104,6 +105,8 @@ export function webhookDestination(deps: WebhookDeps = {}): Destination<WebhookS
         settings.url,
         {
           method: 'POST',
+          // A redirect is not followed: the signed body would go to a host the rule does not name.
+          redirect: 'manual',
           headers: {
             'content-type': 'application/json',
             'user-agent': 'Pulse-Webhook/1',
