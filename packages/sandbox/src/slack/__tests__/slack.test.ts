@@ -133,4 +133,19 @@ describe('direct message from the bot', () => {
     expect(await destination.deliver(sampleDelivery(), viaBot())).toMatchObject({ status: 'retry', afterMs: 3_000 });
     expect(slack.messages).toHaveLength(0);
   });
+
+  it('a 5xx from the Web API retries; a token named by a variable is read from it', async () => {
+    slack.faults.httpError(502, 1, '/api/users.lookupByEmail');
+    expect((await destination.deliver(sampleDelivery(), viaBot())).status).toBe('retry');
+    const fromEnv = slackDestination({ env: { PULSE_SLACK_BOT: TOKEN } });
+    expect((await fromEnv.deliver(sampleDelivery(), viaBot({ botToken: { env: 'PULSE_SLACK_BOT' } }))).status).toBe(
+      'delivered',
+    );
+    expect(
+      await slackDestination({ env: {} }).deliver(sampleDelivery(), viaBot({ botToken: { env: 'PULSE_SLACK_BOT' } })),
+    ).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('PULSE_SLACK_BOT'),
+    });
+  });
 });
