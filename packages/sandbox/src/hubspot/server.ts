@@ -28,6 +28,15 @@ export interface HubspotEmulatorOptions {
   dailyLimit?: number;
   /** The clock of the rolling ten-second window, in ms (default: wall clock; tests pass a virtual one). */
   rateClock?: () => number;
+  /** Contact lists by ILS list id (default one MANUAL list, 7 "Pulse: cooling accounts"). */
+  lists?: Record<string, { name: string; processingType: 'MANUAL' | 'SNAPSHOT' | 'DYNAMIC' }>;
+}
+
+/** A contact list: its name, how HubSpot maintains it, and its members' contact ids. */
+export interface HubspotList {
+  name: string;
+  processingType: 'MANUAL' | 'SNAPSHOT' | 'DYNAMIC';
+  members: Set<string>;
 }
 
 /** What a connector needs to sign in: a private-app token, or the OAuth app and a refresh token. */
@@ -47,6 +56,8 @@ export interface HubspotEmulator {
   clock: Clock;
   credentials: HubspotCredentials;
   portal: Portal;
+  /** Contact lists by id (tests read members). */
+  lists: Map<string, HubspotList>;
   /** API calls counted against the daily allowance so far. */
   dailyUsed(): number;
 }
@@ -139,6 +150,11 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
   const contactByEmail = new Map(portal.contacts.map((c) => [c.properties.email ?? '', c]));
   const companyById = new Map(portal.companies.map((c) => [c.id, c]));
   const formById = new Map(portal.forms.map((f) => [f.id, f]));
+  const lists = new Map<string, HubspotList>(
+    Object.entries(opts.lists ?? { '7': { name: 'Pulse: cooling accounts', processingType: 'MANUAL' as const } }).map(
+      ([id, l]) => [id, { ...l, members: new Set<string>() }],
+    ),
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -431,6 +447,39 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
     });
   });
 
+  // Lists v3 memberships: https://developers.hubspot.com/docs/api-reference/legacy/crm/lists/memberships/add-to-list
+  // A JSON array of record ids; records that do not exist or already are members are ignored; only
+  // MANUAL and SNAPSHOT lists. The answer names what was added, removed and missing.
+  const membership = (add: boolean) => (req: Request, res: Response) => {
+    const listId = req.params.listId ?? '';
+    const list = lists.get(listId);
+    if (!list) return sendError(res, 404, 'OBJECT_NOT_FOUND', `List does not exist with listId: ${listId}`);
+    if (list.processingType === 'DYNAMIC')
+      return sendError(
+        res,
+        400,
+        'VALIDATION_ERROR',
+        `List ${listId} has a processingType of DYNAMIC: only MANUAL and SNAPSHOT lists can be edited`,
+      );
+    const ids: unknown = req.body;
+    if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string' && typeof i !== 'number'))
+      return sendError(res, 400, 'VALIDATION_ERROR', 'Invalid input JSON: the body must be an array of record ids');
+    const known = new Set(portal.contacts.map((c) => c.id));
+    const missing: string[] = [];
+    const changed: string[] = [];
+    for (const id of ids.map(String)) {
+      if (!known.has(id)) missing.push(id);
+      else if (add ? !list.members.has(id) : list.members.has(id)) {
+        if (add) list.members.add(id);
+        else list.members.delete(id);
+        changed.push(id);
+      }
+    }
+    res.json({ recordIdsMissing: missing, recordIdsRemoved: add ? [] : changed, recordsIdsAdded: add ? changed : [] });
+  };
+  api.put('/crm/v3/lists/:listId/memberships/add', membership(true));
+  api.put('/crm/v3/lists/:listId/memberships/remove', membership(false));
+
   api.use((_req: Request, res: Response) => sendError(res, 404, 'OBJECT_NOT_FOUND', 'Resource not found'));
   app.use(api);
   app.use((e: Error & { type?: string }, _req: Request, res: Response, _next: NextFunction) => {
@@ -448,6 +497,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions): Promis
     clock: portalClock,
     credentials,
     portal,
+    lists,
     dailyUsed: () => dailyUsed,
     close: http.close,
   };

@@ -53,6 +53,14 @@ export interface MarketoEmulatorOptions {
   dailyQuota?: number;
   /** Serve New Lead and Email Delivered activities too (default true), so pages come back short as Marketo's do. */
   noise?: boolean;
+  /** Static lists by id (default one: 1001 "Pulse: cooling accounts"). */
+  lists?: Record<string, string>;
+}
+
+/** A static list: its name and its members' lead ids. */
+export interface MarketoStaticList {
+  name: string;
+  members: Set<number>;
 }
 
 /** A running emulator. */
@@ -65,6 +73,8 @@ export interface MarketoEmulator {
   /** The instance's clock (`advance()` moves token expiry and what is served on). */
   clock: Clock;
   data: MarketoData;
+  /** Static lists by id (tests read members and add lists). */
+  lists: Map<string, MarketoStaticList>;
   /** Successful REST calls so far (what the daily quota counts). */
   usage(): number;
   close(): Promise<void>;
@@ -90,6 +100,12 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
   const tokens = new TokenBook(instanceClock, ttl * 1000);
   const faults = new MarketoFaults(tokens);
   const calls = new CallLog<MarketoCall>();
+  const lists = new Map<string, MarketoStaticList>(
+    Object.entries(opts.lists ?? { '1001': 'Pulse: cooling accounts' }).map(([id, name]) => [
+      id,
+      { name, members: new Set<number>() },
+    ]),
+  );
   let current: string | null = null;
   const recent: number[] = [];
   let used = 0;
@@ -176,7 +192,10 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
   app.use('/rest', (req: Request, res: Response, next: NextFunction) => {
     inFlight++;
     res.on('close', () => inFlight--);
-    if (req.method === 'POST' && req.query._method !== 'GET') {
+    // List membership is changed by POST (add) and DELETE (remove); elsewhere POST only stands for a long GET.
+    const listCall =
+      /^\/v1\/lists\/[^/]+\/leads\.json$/.test(req.path) && (req.method === 'POST' || req.method === 'DELETE');
+    if (req.method === 'POST' && req.query._method !== 'GET' && !listCall) {
       fail(res, '605', 'HTTP Method not supported');
       return;
     }
@@ -295,6 +314,50 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
     });
   });
 
+  // List membership: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/list-membership
+  // ≤300 lead ids as repeated `id` query parameters (or a JSON body {input: [{id}]}); a status per id.
+  app.use('/rest/v1/lists/:listId/leads.json', express.json({ limit: '1mb' }));
+  const listChange = (req: Request, res: Response) => {
+    const list = lists.get(req.params.listId ?? '');
+    if (!list) return fail(res, '1013', `Static list '${req.params.listId}' not found`);
+    const raw = req.query.id;
+    const fromQuery = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String);
+    const input = (req.body as { input?: { id?: unknown }[] } | undefined)?.input;
+    const fromBody = Array.isArray(input) ? input.map((i) => String(i.id)) : [];
+    const ids = [...fromQuery.flatMap((v) => v.split(',')), ...fromBody].map((v) => v.trim()).filter(Boolean);
+    if (ids.length === 0) return fail(res, '1003', 'id cannot be blank');
+    if (ids.length > MAX_BATCH) return fail(res, '1003', `Too many ids (max ${MAX_BATCH})`);
+    if (ids.some((v) => !/^\d+$/.test(v)))
+      return fail(res, '1001', `Invalid value '${ids.join(',')}'. Required of type 'Integer'`);
+    const add = req.method === 'POST';
+    const result = ids.map(Number).map((id) => {
+      if (!data.leads.has(id)) return { id, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] };
+      if (add) {
+        list.members.add(id);
+        return { id, status: 'added' };
+      }
+      if (!list.members.delete(id))
+        return { id, status: 'skipped', reasons: [{ code: '1015', message: 'Lead not in list' }] };
+      return { id, status: 'removed' };
+    });
+    res.locals.results = result.length;
+    ok(res, { result });
+  };
+  app.post('/rest/v1/lists/:listId/leads.json', listChange);
+  app.delete('/rest/v1/lists/:listId/leads.json', listChange);
+  app.get('/rest/v1/lists/:listId/leads.json', (req, res) => {
+    const list = lists.get(req.params.listId ?? '');
+    if (!list) return fail(res, '1013', `Static list '${req.params.listId}' not found`);
+    const result = [...list.members]
+      .sort((a, b) => a - b)
+      .map((id) => {
+        const l = data.leads.get(id)!;
+        return { id, email: l.email, firstName: l.firstName, lastName: l.lastName };
+      });
+    res.locals.results = result.length;
+    ok(res, { result });
+  });
+
   app.use('/rest', (_req, res) => fail(res, '610', 'Requested resource not found'));
 
   const http = await listen(app, { port: opts.port, host: opts.host });
@@ -305,6 +368,7 @@ export async function startMarketoEmulator(opts: MarketoEmulatorOptions): Promis
     faults,
     clock: instanceClock,
     data,
+    lists,
     usage: () => used,
     close: http.close,
   };

@@ -39,6 +39,14 @@ export interface PardotEmulatorOptions {
   latencyMs?: number;
   /** The clock page tokens age by (default the wall clock); a token older than 4 hours answers 210. */
   clock?: () => Date;
+  /** Static lists by id (default one: 2001 "Pulse: cooling accounts"). */
+  lists?: Record<string, string>;
+}
+
+/** A static list: its name and its memberships (membership id → prospect id). */
+export interface PardotList {
+  name: string;
+  memberships: Map<number, number>;
 }
 
 export interface PardotEmulator {
@@ -52,6 +60,8 @@ export interface PardotEmulator {
   prospectId(email: string): number | undefined;
   /** Moves a prospect to the recycle bin: queries no longer return it (its activities stay). */
   deleteProspect(id: number): void;
+  /** Static lists by id (tests read members). */
+  lists: Map<number, PardotList>;
   close(): Promise<void>;
 }
 
@@ -311,6 +321,13 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
   let used = 0;
   let inFlight = 0;
   let base = '';
+  const lists = new Map<number, PardotList>(
+    Object.entries(opts.lists ?? { '2001': 'Pulse: cooling accounts' }).map(([id, name]) => [
+      Number(id),
+      { name, memberships: new Map<number, number>() },
+    ]),
+  );
+  let membershipSeq = 9_000_000;
 
   const validToken = opts.validateToken ?? ((t: string) => issued.live(t) !== null);
 
@@ -471,7 +488,69 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
     res.end(body);
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, u: URL, concurrent: number) => {
+  // List Membership (v5): https://developer.salesforce.com/docs/marketing/pardot/guide/list-membership-v5.html
+  // Create (POST, JSON {listId, prospectId}), Read/Delete by id, Query by listId and prospectId.
+  const listMemberships = (
+    method: string,
+    id: number | null,
+    params: URLSearchParams,
+    body: string,
+    res: ServerResponse,
+  ) => {
+    const view = (mid: number, listId: number, prospectId: number) => ({
+      id: mid,
+      listId,
+      prospectId,
+      optedOut: false,
+    });
+    const byId = (mid: number) => {
+      for (const [listId, l] of lists) {
+        const prospectId = l.memberships.get(mid);
+        if (prospectId !== undefined) return { listId, list: l, prospectId };
+      }
+      return null;
+    };
+    if (id !== null) {
+      const found = byId(id);
+      if (!found) throw new ApiError(404, 1008, `No list-memberships record with id ${id}.`);
+      if (method === 'DELETE') {
+        found.list.memberships.delete(id);
+        res.statusCode = 204;
+        return res.end();
+      }
+      if (method === 'GET') return send(res, 200, JSON.stringify(view(id, found.listId, found.prospectId)));
+      throw new ApiError(405, 1007, 'Method not allowed.');
+    }
+    if (method === 'GET') {
+      const listId = params.get('listId');
+      const prospectId = params.get('prospectId');
+      const values = [...lists]
+        .filter(([lid]) => listId === null || lid === Number(listId))
+        .flatMap(([lid, l]) => [...l.memberships].map(([mid, pid]) => view(mid, lid, pid)))
+        .filter((v) => prospectId === null || v.prospectId === Number(prospectId));
+      return send(res, 200, JSON.stringify({ values, nextPageToken: null, nextPageUrl: null }));
+    }
+    if (method !== 'POST') throw new ApiError(405, 1007, 'Method not allowed.');
+    let input: { listId?: unknown; prospectId?: unknown };
+    try {
+      input = JSON.parse(body) as typeof input;
+    } catch {
+      throw new ApiError(400, 1001, 'The request body is not valid JSON.');
+    }
+    if (typeof input.listId !== 'number' || typeof input.prospectId !== 'number')
+      throw new ApiError(400, 1002, 'listId and prospectId are required integers.');
+    const list = lists.get(input.listId);
+    if (!list) throw new ApiError(404, 1008, `No lists record with id ${input.listId}.`);
+    if (!rows.prospects.some((r) => r.id === input.prospectId))
+      throw new ApiError(404, 1008, `No prospects record with id ${input.prospectId}.`);
+    if ([...list.memberships.values()].includes(input.prospectId))
+      throw new ApiError(400, 1003, 'The prospect is already a member of this list.');
+    const mid = ++membershipSeq;
+    list.memberships.set(mid, input.prospectId);
+    send(res, 201, JSON.stringify(view(mid, input.listId, input.prospectId)));
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, u: URL, concurrent: number, body: string) => {
     const auth = req.headers.authorization;
     if (!auth) throw new ApiError(401, 49, 'Access Denied');
     const token = /^Bearer (.+)$/.exec(auth)?.[1];
@@ -495,6 +574,8 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
     if (faults.perMinuteLimit.take()) throw new ApiError(429, 202, 'Per-minute API request limit exceeded.');
     if (faults.unavailable.take())
       return send(res, 503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html');
+    const lm = /^\/api\/v5\/objects\/list-memberships(?:\/(\d+))?$/.exec(u.pathname);
+    if (lm) return listMemberships(req.method ?? 'GET', lm[1] ? Number(lm[1]) : null, u.searchParams, body, res);
     if (req.method !== 'GET') throw new ApiError(405, 1007, 'Method not allowed.');
     const m = /^\/api\/v5\/objects\/(visitor-activities|prospects|visitor-page-views)(?:\/(\d+))?$/.exec(u.pathname);
     if (!m) throw new ApiError(404, 1008, 'Not found.');
@@ -520,9 +601,10 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
         params: Object.fromEntries(u.searchParams),
         code,
       }));
+      const chunks: Buffer[] = [];
       const answer = () => {
         try {
-          handle(req, res, u, concurrent);
+          handle(req, res, u, concurrent, Buffer.concat(chunks).toString('utf8'));
         } catch (e) {
           if (e instanceof ApiError) {
             code = e.code;
@@ -530,8 +612,11 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
           } else send(res, 500, JSON.stringify({ code: 15, message: `Internal error: ${(e as Error).message}` }));
         }
       };
-      if (opts.latencyMs) setTimeout(answer, opts.latencyMs);
-      else answer();
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (opts.latencyMs) setTimeout(answer, opts.latencyMs);
+        else answer();
+      });
     },
     { port: opts.port },
   );
@@ -555,6 +640,7 @@ export async function startPardotEmulator(opts: PardotEmulatorOptions): Promise<
     deleteProspect: (id) => {
       rows.prospects = rows.prospects.filter((r) => r.id !== id);
     },
+    lists,
     close: http.close,
   };
 }

@@ -25,8 +25,10 @@
  * are injected; tests pass `random: () => 1` so each wait is the top of its window.
  *
  * What is idempotent, so safe to send again:
- * - Reads (every Marketo, HubSpot and Pardot call Pulse makes reads; HubSpot's search is a POST
- *   that reads) and token requests: always, on any retried answer.
+ * - Reads (HubSpot's search is a POST that reads) and token requests: always, on any retried answer.
+ * - MAP list membership changes (actions/mapLists.ts): a list is a set, so a resent Marketo add or
+ *   remove, or HubSpot PUT, leaves the same members; a resent Pardot create that had arrived is
+ *   refused as a duplicate, and the list client then finds the membership and counts it in.
  * - Salesforce writes: only after a network error, never after an HTTP answer (the write-back's call
  *   gate, 3 tries from 100 ms). sObject collection updates set absolute values, so a resent update
  *   that had in fact arrived writes the same values again; a resent Bulk job create can leave an

@@ -81,6 +81,11 @@ export class HubspotClient {
     return this.request('POST', path, JSON.stringify(body));
   }
 
+  /** PUT `body` as JSON to `path` (idempotent by HTTP's definition: list membership changes); the parsed JSON body. */
+  put(path: string, body: unknown): Promise<unknown> {
+    return this.request('PUT', path, JSON.stringify(body));
+  }
+
   private async bearer(fresh: boolean): Promise<string> {
     const a = this.o.auth;
     if (a.kind === 'privateApp') return a.accessToken;
@@ -153,7 +158,7 @@ export class HubspotClient {
    * back off in jittered windows of 1, 2, 4 and 8 s; a 429 waits per waitFor429; an OAuth 401
    * refreshes the token once).
    */
-  private async request(method: 'GET' | 'POST', pathAndQuery: string, body?: string): Promise<unknown> {
+  private async request(method: 'GET' | 'POST' | 'PUT', pathAndQuery: string, body?: string): Promise<unknown> {
     const max = this.o.maxAttempts ?? 5;
     const endpoint = pathAndQuery.split('?')[0]!;
     return withRetry(
@@ -207,7 +212,7 @@ export class HubspotClient {
             fail: new MapSourceError(
               'hubspot',
               e.category ?? 'FORBIDDEN',
-              `${what}. Give the private app (or OAuth app) the scopes Pulse needs: crm.objects.contacts.read, crm.objects.companies.read, content, forms, analytics.behavioral_events.send`,
+              `${what}. Give the private app (or OAuth app) the scopes Pulse needs: crm.objects.contacts.read, crm.objects.companies.read, content, forms, analytics.behavioral_events.send (and crm.lists.write to push lists)`,
               'auth',
             ),
           };

@@ -10,7 +10,7 @@ import type { MarketoActivityRecord, MarketoTypeDef } from './activityTypes';
 import { backoffCapMs, withRetry, type RetryPolicy, type Verdict } from '../retry';
 
 /**
- * How the client retries (../retry.ts; only reads are made, so every retried call is safe to repeat).
+ * How the client retries (../retry.ts; reads and list membership changes are made, each safe to repeat).
  * `baseMs` starts the backoff after 615 (10 calls in flight), 5xx, network errors and Marketo's
  * transient 604/608/611/713; `rateWaitMs` starts the waits after 606 (rate: 100 calls per rolling
  * 20 s, so waiting seconds, not millis, helps); `maxMs` caps both (the rate window is 20 s).
@@ -135,6 +135,15 @@ const LeadsBody = z.object({
   moreResult: z.boolean().optional(),
 });
 
+const ListMemberStatus = z.object({
+  id: z.number().int(),
+  status: z.string(),
+  reasons: z.array(ErrorItem).optional(),
+});
+/** One lead's outcome in a list membership call. */
+export type ListMemberStatus = z.infer<typeof ListMemberStatus>;
+const ListMembershipBody = z.object({ result: z.array(ListMemberStatus).default([]) });
+
 /** One page of activities. */
 export interface ActivitiesPage {
   activities: MarketoActivityRecord[];
@@ -222,17 +231,50 @@ export class MarketoClient {
     return out;
   }
 
+  /**
+   * POST (add) or DELETE (remove) /rest/v1/lists/{listId}/leads.json with ≤300 `id` query parameters:
+   * each id's status in `result` (`added`, `removed`, or `skipped` with `reasons`).
+   * https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/list-membership
+   */
+  async listMembership(method: 'POST' | 'DELETE', listId: string, ids: readonly number[]): Promise<ListMemberStatus[]> {
+    if (ids.length === 0) return [];
+    if (ids.length > LEADS_PER_CALL)
+      throw new MapSourceError('marketo', 'TOO_MANY_IDS', `a list call takes at most ${LEADS_PER_CALL} lead ids`);
+    const body = await this.call(
+      method,
+      `/rest/v1/lists/${encodeURIComponent(listId)}/leads.json`,
+      ids.map((id): [string, string] => ['id', String(id)]),
+      ListMembershipBody,
+      `${method === 'POST' ? 'adding' : 'removing'} ${ids.length} leads ${method === 'POST' ? 'to' : 'from'} static list ${listId}`,
+    );
+    return body.result;
+  }
+
   /** One GET with auth, retries and a zod check of the body. */
-  private async get<T>(
+  private get<T>(
     path: string,
     params: Record<string, string>,
+    schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+    what: string,
+  ): Promise<T> {
+    return this.call('GET', path, params, schema, what);
+  }
+
+  /**
+   * One call with auth, retries and a zod check of the body. Only idempotent calls come here: reads,
+   * and list membership adds and removes (a list is a set: adding a member twice leaves one).
+   */
+  private async call<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    params: Record<string, string> | [string, string][],
     schema: z.ZodType<T, z.ZodTypeDef, unknown>,
     what: string,
   ): Promise<T> {
     const url = `${this.base}${path}?${new URLSearchParams(params).toString()}`;
     return withRetry(async (attempt): Promise<Verdict<T>> => {
       const token = await this.token();
-      const res = await this.send(url, { authorization: `Bearer ${token}`, accept: 'application/json' }, what);
+      const res = await this.send(url, { authorization: `Bearer ${token}`, accept: 'application/json' }, what, method);
       let failure: { code: string; message: string; kind: 'rate' | 'http' };
       if (res.kind === 'http') {
         failure = { code: `HTTP_${res.status}`, message: `HTTP ${res.status}`, kind: 'http' };
@@ -278,7 +320,7 @@ export class MarketoClient {
             fail: new MapSourceError(
               'marketo',
               '603',
-              `${what}: access denied (${message}); give the API user's role "Read-Only Activity" and "Read-Only Lead", or allow this host's IP`,
+              `${what}: access denied (${message}); give the API user's role "Read-Only Activity" and "Read-Only Lead" (and "Read-Write Lead" to push static lists), or allow this host's IP`,
               'auth',
             ),
           };
@@ -360,6 +402,7 @@ export class MarketoClient {
     url: string,
     headers: Record<string, string>,
     what: string,
+    method: 'GET' | 'POST' | 'DELETE' = 'GET',
   ): Promise<
     { kind: 'json'; body: unknown } | { kind: 'http'; status: number } | { kind: 'network'; message: string }
   > {
@@ -367,7 +410,7 @@ export class MarketoClient {
     this.opts.countCall();
     let res: Response;
     try {
-      res = await this.opts.fetch(url, { method: 'GET', headers });
+      res = await this.opts.fetch(url, { method, headers });
     } catch (e) {
       return { kind: 'network', message: e instanceof Error ? e.message : String(e) };
     }

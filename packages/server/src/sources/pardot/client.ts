@@ -91,7 +91,20 @@ export class PardotClient {
    * 184/401 (not counted as an attempt); throws MapSourceError otherwise (code = Pardot's code or
    * `HTTP_<status>`).
    */
-  async get(url: string): Promise<PardotResponse> {
+  get(url: string): Promise<PardotResponse> {
+    return this.request('GET', url);
+  }
+
+  /**
+   * POST `body` as JSON (a create) or DELETE (an object by id), with the retries and token refresh of
+   * `get`. Only list memberships are written, and a resent create of one that had arrived is refused
+   * as a duplicate, not doubled. A 204 answer's body is null.
+   */
+  send(method: 'POST' | 'DELETE', url: string, body?: unknown): Promise<PardotResponse> {
+    return this.request(method, url, body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  private async request(method: 'GET' | 'POST' | 'DELETE', url: string, body?: string): Promise<PardotResponse> {
     let token = await this.o.token(false);
     return withRetry(
       async (attempt): Promise<Verdict<PardotResponse>> => {
@@ -99,11 +112,14 @@ export class PardotClient {
         let res: Response;
         try {
           res = await this.o.fetch(url, {
+            method,
             headers: {
               authorization: `Bearer ${token}`,
               'pardot-business-unit-id': this.o.businessUnitId,
               accept: 'application/json',
+              ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
             },
+            body,
           });
         } catch (cause) {
           return {
@@ -114,6 +130,7 @@ export class PardotClient {
         }
         const text = await res.text();
         if (res.ok) {
+          if (res.status === 204 || text === '') return { done: { body: null, headers: res.headers } };
           try {
             return { done: { body: JSON.parse(text) as unknown, headers: res.headers } };
           } catch (cause) {

@@ -1,0 +1,40 @@
+/** The digest's rendering: every Salesforce text escaped in HTML, the three lists, an empty week said plainly. */
+import { htmlEscape, renderOwnerDigest, type OwnerDigest } from '../digest';
+
+const digest = (over: Partial<OwnerDigest> = {}): OwnerDigest => ({
+  ownerId: 'U1',
+  ownerEmail: 'dana@acme.example',
+  ownerName: 'Dana "D" O\'Neil',
+  weekStart: '2026-11-30',
+  weekEnd: '2026-12-06',
+  surging: [
+    {
+      accountId: '001A',
+      accountName: 'A&B <Corp>',
+      score: 71.6,
+      previousScore: null,
+      band: 'High',
+      topPeople: [{ name: '<b>Eve</b>', title: null, points: 3.14 }],
+    },
+  ],
+  newlyMqa: [],
+  cooling: [],
+  ...over,
+});
+
+it('escapes &, <, >, quotes in the HTML part and keeps the text part as written', () => {
+  expect(htmlEscape(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  const r = renderOwnerDigest(digest());
+  expect(r.html).toContain('A&amp;B &lt;Corp&gt;');
+  expect(r.html).toContain('&lt;b&gt;Eve&lt;/b&gt; (3.1 pts)');
+  expect(r.html).toContain('Dana &quot;D&quot; O&#39;Neil');
+  expect(r.html).not.toMatch(/<b>|<Corp>/);
+  expect(r.text).toContain('- A&B <Corp>: 72, High');
+  expect(r.subject).toContain('1 surging, 0 newly MQA, 0 cooling');
+});
+
+it('a week with nothing to report says so', () => {
+  const r = renderOwnerDigest(digest({ surging: [] }));
+  expect(r.text).toContain('None of your accounts surged, became MQA or cooled this week.');
+  expect(r.html).not.toContain('<h2>');
+});

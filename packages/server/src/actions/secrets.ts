@@ -1,0 +1,25 @@
+/**
+ * A destination's secret (a signing key, a bot token, a webhook URL that is itself a credential) as
+ * a rule names it: inline, or the name of an environment variable that holds it, so a rules file kept
+ * in git need not carry the secret.
+ */
+import { z } from 'zod';
+import { PulseError } from '../errors';
+
+/** `"xoxb-…"` or `{ env: "SLACK_BOT_TOKEN" }`. */
+export const SecretRef = z.union([
+  z.string().min(1, 'must not be empty'),
+  z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name') }).strict(),
+]);
+export type SecretRef = z.infer<typeof SecretRef>;
+
+/** The secret's value; a variable that is not set is a configuration error naming it. */
+export function resolveSecret(ref: SecretRef, what: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (typeof ref === 'string') return ref;
+  const value = env[ref.env];
+  if (!value)
+    throw new PulseError('SECRET_MISSING', `${what}: the environment variable ${ref.env} is not set`, {
+      variable: ref.env,
+    });
+  return value;
+}
