@@ -11,7 +11,7 @@ import { migrate } from '../store/migrate';
 import { loadActiveModel } from '../store/models';
 import { loadCsvDir } from '../sources/csv/load';
 import { parseDay } from '../sources/csv/offline';
-import { loadModelFile, type Output } from './model';
+import { readModelFile } from '../modelFile';
 import { withStore, type StoreDeps } from './store';
 
 /** The options every outcome command shares. */
@@ -71,7 +71,7 @@ export async function withOutcomeSource<T>(
       field: '--data',
     });
   }
-  const file = opts.model ? await loadModelFile(opts.model) : undefined;
+  const file = opts.model ? readModelFile(opts.model) : undefined;
   if (opts.org !== undefined) {
     const orgId = opts.org;
     return withStore(deps, async (db) => {
@@ -104,7 +104,7 @@ export async function withOutcomeSource<T>(
 }
 
 /** Writes a command's output to `--out FILE` when given, else to `out`. */
-export function writeOutput(text: string, outFile: string | undefined, out: Output): void {
+export function writeOutput(text: string, outFile: string | undefined, out: { write(text: string): void }): void {
   if (outFile === undefined) {
     out.write(text);
     return;

@@ -84,3 +84,36 @@ export async function listAccountIds(db: Db, orgId: string): Promise<string[]> {
   );
   return r.rows.map((x) => x.id);
 }
+
+/** A person with activity at an account before a day, with what the persona rules read. */
+export interface EngagedPersonRow {
+  accountId: string;
+  personId: string;
+  seniority: string;
+  department: string;
+  title: string | null;
+}
+
+/**
+ * For each (account, day), the people with a non-excluded event at that account in the `windowDays`
+ * days before the day (the day itself not included): who was engaged before an opportunity.
+ */
+export async function listEngagedPeopleBefore(
+  db: Db,
+  orgId: string,
+  refs: readonly { accountId: string; day: string }[],
+  windowDays: number,
+): Promise<EngagedPersonRow[]> {
+  if (refs.length === 0) return [];
+  const r = await db.query<EngagedPersonRow>(
+    `SELECT DISTINCT t.account_id AS "accountId", p.id AS "personId", p.seniority, p.department, p.title
+     FROM unnest($2::text[], $3::date[]) AS t(account_id, day)
+     JOIN events e ON e.org_id = $1 AND e.account_id = t.account_id AND e.excluded_reason IS NULL
+       AND e.occurred_at >= (t.day - $4::int)::timestamp AT TIME ZONE 'UTC'
+       AND e.occurred_at < t.day::timestamp AT TIME ZONE 'UTC'
+     JOIN people p ON p.org_id = $1 AND p.id = e.person_id AND NOT p.is_deleted
+     ORDER BY 1, 2`,
+    [orgId, refs.map((x) => x.accountId), refs.map((x) => x.day), windowDays],
+  );
+  return r.rows;
+}
