@@ -107,15 +107,13 @@ function daySection({ result: r, roc }: BacktestReport): string {
   const deciles = r.deciles.map((d) => ({ label: String(d.decile), ...d }));
   const bands = r.bands.map((b) => ({ label: b.band, ...b }));
   const trends = r.trends.map((t) => ({ label: t.trend, ...t }));
-  const rocTable = htmlTable(
-    ['AUC', 'points drawn', 'false-positive rate', 'true-positive rate'],
-    thin(roc, 11).map((p, i) => [
-      i === 0 ? num(r.auc, 3) : '',
-      i === 0 ? String(Math.min(roc.length, 200)) : '',
-      num(p.fpr, 3),
-      num(p.tpr, 3),
-    ]),
-  );
+  // Under the curve: the AUC and the curve at up to 11 evenly picked points.
+  const rocTable =
+    `<p>AUC ${escapeHtml(num(r.auc, 3))} (ties count one half)</p>` +
+    htmlTable(
+      ['false-positive rate', 'true-positive rate'],
+      thin(roc, 11).map((p) => [num(p.fpr, 3), num(p.tpr, 3)]),
+    );
   const headline = htmlTable(
     [
       'as of',

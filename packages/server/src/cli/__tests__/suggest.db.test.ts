@@ -5,6 +5,10 @@ import { withTestDb } from '../../../testing/db';
 import { collector, tempDirs } from '../../../testing/basicExport';
 import { PLANTED_MODEL, writePlantedExport } from '../../../testing/plantedExport';
 import type { Suggestion } from '../../backtest/suggest';
+import { parseModel } from '../../model/schema';
+import { publishModel } from '../../engine/engine';
+import { loadCsvDir } from '../../sources/csv/load';
+import { loadActiveModel } from '../../store/models';
 import { runModelSuggest, runModelValidate } from '../model';
 
 let db: Db;
@@ -106,5 +110,16 @@ describe('pulse model suggest on a planted export (meetings and pricing precede 
     expect(c.text()).toContain('Out of time: as of 2026-09-30');
     expect(c.text()).toMatch(/suggested planted-1-suggested-20260930\s+0\.\d{3}/);
     expect(c.text()).toContain('Personas from won deals');
+  }, 120_000);
+
+  it('suggests the same on the org with the active model, and leaves the active model alone', async () => {
+    const orgId = 'suggest-org';
+    const model = parseModel(MODEL);
+    await loadCsvDir(db, dir, { orgId, asOf: '2026-12-31', model, laterEvents: true, opportunities: true });
+    await publishModel(db, orgId, model, '2026-12-31');
+    const c = collector();
+    await runModelSuggest({ org: orgId, asOf: '2026-09-30', format: 'json' }, c, { db });
+    expect(JSON.parse(c.text())).toEqual(JSON.parse(printed));
+    expect((await loadActiveModel(db, orgId))!.model.version).toBe('planted-1');
   }, 120_000);
 });

@@ -131,7 +131,8 @@ async function readRows<S extends z.ZodTypeAny>(
 const EVENT_BATCH = 5_000;
 
 /**
- * Loads `accounts.csv`, `people.csv` and `events.csv` from DIR into one org (source "csv").
+ * Loads `accounts.csv`, `people.csv` and `events.csv` (and, when asked, `opportunities.csv`) from DIR
+ * into one org (source "csv").
  * Every row is validated first and ALL problems are reported together in one ValidationError
  * naming file, line and column; nothing is stored unless the whole set is valid, and then it is
  * stored in one transaction. Idempotent: loading the same files again leaves the store unchanged.
