@@ -11,6 +11,7 @@ import { loadCsvDir } from '../../sources/csv/load';
 import { upsertOpportunities } from '../../store/salesforceRecords';
 import type { BacktestResult } from '../../backtest/summary';
 import { runBacktestCommand, type BacktestCommandOptions } from '../backtest';
+import { main } from '../main';
 
 let db: Db;
 const tmp = tempDirs('pulse-backtest-');
@@ -183,6 +184,32 @@ describe('pulse backtest --data', () => {
     await expect(
       runBacktestCommand({ data: base.dir, asOf: AS_OF, horizonDays: '0' }, collector(), deps()),
     ).rejects.toThrow(/--horizon-days/);
+  });
+});
+
+describe('pulse backtest on the command line', () => {
+  it('exits 2 with the message on stderr for a bad argument', async () => {
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = await main(['node', 'pulse', 'backtest', '--data', 'x', '--as-of', '2026-06-30', '--format', 'pdf']);
+      expect(code).toBe(2);
+      expect(err).toHaveBeenCalledWith('pulse: --format "pdf" is not one of json, text, html\n');
+      const both = await main([
+        'node',
+        'pulse',
+        'model',
+        'suggest',
+        '--data',
+        'x',
+        '--org',
+        'y',
+        '--as-of',
+        '2026-06-30',
+      ]);
+      expect(both).toBe(2);
+    } finally {
+      err.mockRestore();
+    }
   });
 });
 
