@@ -246,7 +246,7 @@ export async function suggestModel(
 
 /**
  * Personas from won deals: for the model's personas and one candidate per department, the share of
- * won accounts (a won opportunity created on or before `asOf`; its first one counts) where someone of
+ * won accounts (an opportunity won on or before `asOf`; the first created counts) where someone of
  * the persona had activity in the window before the opportunity was created, against the share of all
  * accounts where someone did in the window up to `trainAsOf`.
  */
@@ -264,7 +264,8 @@ async function suggestPersonas(
   const { model } = ctx;
   const firstWon = new Map<string, string>();
   for (const o of ctx.opportunities) {
-    if (!o.isWon || o.createdDay > ctx.asOf) continue;
+    // Won by the split: a deal won later is an outcome after it.
+    if (!o.isWon || o.closedDay === null || o.closedDay > ctx.asOf) continue;
     const seen = firstWon.get(o.accountId);
     if (!seen || o.createdDay < seen) firstWon.set(o.accountId, o.createdDay);
   }
