@@ -1,4 +1,5 @@
 import { apportion, suggestWeights } from '../weights';
+import { suggestedVersion } from '../suggest';
 
 describe('suggested weights', () => {
   it('apportions whole numbers that total exactly the budget', () => {
@@ -28,5 +29,12 @@ describe('suggested weights', () => {
         { key: 'b', currentWeight: 40, coefficient: 0 },
       ]),
     ).toEqual({ weights: [60, 40], learned: false });
+  });
+
+  it('names the suggested version after the current one, within 40 characters', () => {
+    expect(suggestedVersion('acme-1', '2026-09-30')).toBe('acme-1-suggested-20260930');
+    const long = suggestedVersion('x'.repeat(40), '2026-09-30');
+    expect(long).toHaveLength(40);
+    expect(long.endsWith('-suggested-20260930')).toBe(true);
   });
 });

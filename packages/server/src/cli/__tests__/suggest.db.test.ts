@@ -80,6 +80,10 @@ describe('pulse model suggest on a planted export (meetings and pricing precede 
 
   it('suggests a decay per count KPI and the IT leader as a required persona from won deals', () => {
     for (const key of ['meetings', 'pricing', 'email_opens', 'calls']) expect(kpi(key).suggestedDecay).not.toBeNull();
+    // Journeys reach an opportunity within 22 days: a 90-day linear fade keeps stale journeys that
+    // already closed; a shorter decay ranks the training outcomes better.
+    expect(kpi('meetings').currentDecay).toEqual({ kind: 'linear', lifespanDays: 90 });
+    expect(kpi('meetings').suggestedDecay).not.toEqual(kpi('meetings').currentDecay);
     const it = s.personas.find((p) => p.key === 'it_leader')!;
     expect(it.wonAccounts).toBeGreaterThan(5);
     expect(it.wonShare!).toBeGreaterThan(0.5);
