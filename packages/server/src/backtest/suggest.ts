@@ -94,12 +94,18 @@ const PERSONA_RATIO = 1.25;
 /** … over at least this many won accounts. */
 const PERSONA_MIN_WON = 5;
 
-/** The model with one decay for every count KPI (rate KPIs have none). */
+/**
+ * The model with the given decays (rate KPIs have none) and without frozen references: a reference
+ * frozen for one decay is off scale for another, so "auto" KPIs recalibrate, as the suggested model will
+ * when it is published.
+ */
 function withDecays(model: Model, decays: ReadonlyMap<string, Decay>): Model {
-  return {
+  const out: Model = {
     ...model,
     kpis: model.kpis.map((k) => (isRateKpi(k) || !decays.has(k.key) ? k : { ...k, decay: decays.get(k.key)! })),
   };
+  delete out.references;
+  return out;
 }
 
 /** The suggested model's version: the current one's, marked, within 40 characters. */
@@ -206,8 +212,6 @@ export async function suggestModel(
       personas: model.committee.personas.map((p) => ({ ...p, required: requiredNow.get(p.key) ?? p.required })),
     },
   };
-  // Frozen references belong to the published version they were calibrated for; "auto" recalibrates at publish.
-  delete (document as { references?: unknown }).references;
   const suggested = parseModel(document);
 
   const now = (await runBacktest(db, { orgId, model, asOf, horizonDays })).result;
