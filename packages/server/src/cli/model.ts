@@ -2,6 +2,11 @@ import type { Command } from 'commander';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
 import type { Model } from '../model/schema';
 import { readModelFile } from '../modelFile';
+import { PulseError } from '../errors';
+import { log } from '../log';
+import { suggestModel, type Suggestion } from '../backtest/suggest';
+import { suggestionText } from '../backtest/suggestText';
+import { parseAsOfList, parseDays, withOutcomeSource, writeOutput, type OutcomeDeps } from './outcomes';
 
 /** Where command output goes; tests pass a collector. */
 export interface Output {
@@ -25,9 +30,51 @@ export async function runModelValidate(file: string, out: Output): Promise<Model
   return model;
 }
 
-/** Registers `pulse model defaults` and `pulse model validate FILE`. */
+/** Options of `pulse model suggest`. */
+export interface SuggestCommandOptions {
+  data?: string;
+  org?: string;
+  asOf: string;
+  model?: string;
+  horizonDays?: string;
+  format?: string;
+  out?: string;
+}
+
+/**
+ * `pulse model suggest`: learns weights, decays and personas from the outcomes up to `--as-of` and
+ * compares the suggested model with the current one after it; prints text or JSON. Applies nothing.
+ */
+export async function runModelSuggest(
+  opts: SuggestCommandOptions,
+  out: Output,
+  deps: OutcomeDeps = {},
+): Promise<Suggestion> {
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new PulseError('BAD_ARGUMENT', `--format "${format}" is not one of text, json`, { field: '--format' });
+  }
+  const days = parseAsOfList(opts.asOf);
+  if (days.length !== 1) {
+    throw new PulseError('BAD_ARGUMENT', '--as-of takes one day here (the time split)', { field: '--as-of' });
+  }
+  const horizonDays = parseDays(opts.horizonDays, '--horizon-days', 90);
+  const suggestion = await withOutcomeSource(opts, deps, ({ db, orgId, model }) =>
+    suggestModel(db, { orgId, model, asOf: days[0]!, horizonDays }),
+  );
+  writeOutput(
+    format === 'json' ? `${JSON.stringify(suggestion, null, 2)}\n` : suggestionText(suggestion),
+    opts.out,
+    out,
+  );
+  return suggestion;
+}
+
+/** Registers `pulse model defaults`, `pulse model validate FILE` and `pulse model suggest`. */
 export function registerModel(program: Command): void {
-  const model = program.command('model').description('the scoring model file: print the defaults, validate a file');
+  const model = program
+    .command('model')
+    .description('the scoring model file: print the defaults, validate a file, suggest weights from outcomes');
   model
     .command('defaults')
     .description('print the default model as JSON (a starting point for your own)')
@@ -38,5 +85,20 @@ export function registerModel(program: Command): void {
     .argument('<file>', 'model JSON file')
     .action(async (file: string) => {
       await runModelValidate(file, process.stdout);
+    });
+  model
+    .command('suggest')
+    .description('suggest weights, decays and personas learned from opportunities (never applied by itself)')
+    .option('--data <dir>', 'export directory: accounts.csv, people.csv, events.csv and opportunities.csv')
+    .option('--org <id>', 'an org whose data is synced into the store (instead of --data)')
+    .requiredOption('--as-of <date>', 'the time split, YYYY-MM-DD: learn on outcomes up to it, evaluate after it')
+    .option('--model <file>', 'model JSON file (default: the org’s active model, or the built-in default with --data)')
+    .option('--horizon-days <n>', 'days in which a new opportunity counts as the outcome', '90')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (o: SuggestCommandOptions) => {
+      // stdout carries the suggestion; info logs stay out of it unless LOG_LEVEL asks for them.
+      if (!process.env.LOG_LEVEL) log.level = 'warn';
+      await runModelSuggest(o, process.stdout);
     });
 }

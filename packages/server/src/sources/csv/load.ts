@@ -16,9 +16,17 @@ import { listAccountDomains, upsertAccounts, type AccountRecord } from '../../st
 import { upsertPeople, type PersonRecord } from '../../store/people';
 import { upsertEvents, type EventRecord } from '../../store/events';
 import { listPersonAccounts } from '../../store/resolution';
+import { upsertCsvOpportunities, type CsvOpportunity } from '../../store/opportunities';
 import { csvPath, readCsv } from './read';
 import { IssueLog } from './issues';
-import { KNOWN_COLUMNS, REQUIRED_COLUMNS, accountRowSchema, eventRowSchema, personRowSchema } from './rows';
+import {
+  KNOWN_COLUMNS,
+  REQUIRED_COLUMNS,
+  accountRowSchema,
+  eventRowSchema,
+  opportunityRowSchema,
+  personRowSchema,
+} from './rows';
 
 /** The source name CSV events are stored under. */
 export const CSV_SOURCE = 'csv';
@@ -26,7 +34,7 @@ export const CSV_SOURCE = 'csv';
 export { MAX_ISSUES } from './issues';
 
 /** Reading order of the report: file, then line (reference checks run after parsing). */
-const FILE_ORDER = ['accounts.csv', 'people.csv', 'events.csv'];
+const FILE_ORDER = ['accounts.csv', 'people.csv', 'opportunities.csv', 'events.csv'];
 function readingOrder(path: string): number {
   const m = /^(\S+) line (\d+)/.exec(path);
   return m ? FILE_ORDER.indexOf(m[1] ?? '') * 1e9 + Number(m[2]) : 0;
@@ -38,6 +46,13 @@ export interface CsvLoadOptions {
   asOf: string;
   /** Event types must be standard activity types or types this model's KPIs declare. */
   model: Model;
+  /**
+   * Keep events after `asOf` instead of rejecting them (a backtest's export runs past its as-of days;
+   * the engine counts, for each day, only events on or before it).
+   */
+  laterEvents?: boolean;
+  /** Also load `opportunities.csv` (required then): the outcomes a backtest measures the score against. */
+  opportunities?: boolean;
 }
 
 /** What a load stored. */
@@ -49,6 +64,8 @@ export interface CsvLoadSummary {
   events: number;
   /** Events with no resolvable account (stored, but they count for no account). */
   eventsUnresolved: number;
+  /** Opportunities loaded (0 unless asked for). */
+  opportunities: number;
 }
 
 /** Activity types a model accepts: the standard vocabulary plus every type a KPI counts. */
@@ -71,7 +88,7 @@ function extras(values: Record<string, string>, known: readonly string[]): Recor
  */
 async function eachRow<S extends z.ZodTypeAny>(
   dir: string,
-  file: 'accounts' | 'people' | 'events',
+  file: 'accounts' | 'people' | 'events' | 'opportunities',
   schema: S,
   issues: IssueLog,
   onRow: (r: { line: number; row: z.output<S>; extra: Record<string, string> }) => Promise<void> | void,
@@ -101,7 +118,7 @@ async function eachRow<S extends z.ZodTypeAny>(
 /** Accounts and people are small next to events: they are read whole (matching needs all of them). */
 async function readRows<S extends z.ZodTypeAny>(
   dir: string,
-  file: 'accounts' | 'people',
+  file: 'accounts' | 'people' | 'opportunities',
   schema: S,
   issues: IssueLog,
 ): Promise<{ rows: { line: number; row: z.output<S>; extra: Record<string, string> }[]; ids: Set<string> }> {
@@ -114,7 +131,8 @@ async function readRows<S extends z.ZodTypeAny>(
 const EVENT_BATCH = 5_000;
 
 /**
- * Loads `accounts.csv`, `people.csv` and `events.csv` from DIR into one org (source "csv").
+ * Loads `accounts.csv`, `people.csv` and `events.csv` (and, when asked, `opportunities.csv`) from DIR
+ * into one org (source "csv").
  * Every row is validated first and ALL problems are reported together in one ValidationError
  * naming file, line and column; nothing is stored unless the whole set is valid, and then it is
  * stored in one transaction. Idempotent: loading the same files again leaves the store unchanged.
@@ -185,6 +203,30 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
   for (const [id, accountId] of await listPersonAccounts(db, opts.orgId))
     if (!personAccount.has(id)) personAccount.set(id, accountId);
 
+  const opportunities: CsvOpportunity[] = [];
+  if (opts.opportunities) {
+    const { rows } = await readRows(dir, 'opportunities', opportunityRowSchema, issues);
+    for (const { line, row } of rows) {
+      if (!accountIds.has(row.accountId)) {
+        issues.push({
+          path: csvPath('opportunities.csv', line, 'accountId'),
+          message: `unknown account "${row.accountId}"`,
+        });
+        continue;
+      }
+      opportunities.push({
+        id: row.id,
+        accountId: row.accountId,
+        createdAt: row.createdAt,
+        closedAt: row.closedAt ?? null,
+        stage: row.stage ?? null,
+        amount: row.amount ?? null,
+        isWon: row.isWon ?? false,
+        type: row.type ?? null,
+      });
+    }
+  }
+
   const types = knownEventTypes(opts.model);
   const endOfAsOf = Date.parse(`${opts.asOf}T00:00:00Z`) + 86_400_000;
   let events = 0;
@@ -196,6 +238,7 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
       await ensureOrg(tx, opts.orgId);
       await upsertAccounts(tx, opts.orgId, accounts);
       await upsertPeople(tx, opts.orgId, people);
+      await upsertCsvOpportunities(tx, opts.orgId, opportunities);
     }
     let batch: EventRecord[] = [];
     await eachRow(dir, 'events', eventRowSchema, issues, async ({ line, row, extra }) => {
@@ -207,7 +250,7 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
           message: `unknown event type "${row.type}" (known: standard activity types and types model ${opts.model.version} counts)`,
         });
       }
-      if (row.occurredAt.getTime() >= endOfAsOf) {
+      if (!opts.laterEvents && row.occurredAt.getTime() >= endOfAsOf) {
         issues.push({
           path: at('occurredAt'),
           message: `${row.occurredAt.toISOString()} is in the future (after the as-of date ${opts.asOf})`,
@@ -257,5 +300,12 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
     if (issues.count > 0) throw new ValidationError(`CSV data in ${dir}`, issues.report(), { file: dir });
     await upsertEvents(tx, opts.orgId, batch);
   });
-  return { accounts: accounts.length, people: people.length, peopleMatched, events, eventsUnresolved };
+  return {
+    accounts: accounts.length,
+    people: people.length,
+    peopleMatched,
+    events,
+    eventsUnresolved,
+    opportunities: opportunities.length,
+  };
 }

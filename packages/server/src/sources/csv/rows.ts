@@ -5,6 +5,7 @@ export const REQUIRED_COLUMNS = {
   accounts: ['id', 'name', 'domain'],
   people: ['id', 'accountId', 'email', 'name', 'title', 'department'],
   events: ['id', 'type', 'occurredAt'],
+  opportunities: ['id', 'accountId', 'createdAt'],
 } as const;
 
 /** Columns with a meaning; any other column is kept in the record's `attributes`. */
@@ -24,6 +25,7 @@ export const KNOWN_COLUMNS = {
     'campaignType',
     'excludedReason',
   ],
+  opportunities: ['id', 'accountId', 'createdAt', 'closedAt', 'stage', 'amount', 'isWon', 'type'],
 } as const;
 
 const text = z.string().transform((s) => s.trim());
@@ -59,6 +61,31 @@ export function parseTimestamp(s: string): Date | null {
   return date;
 }
 
+/** Parses a date column's text, or adds the issue saying what dates look like. */
+function timestamp(s: string, ctx: z.RefinementCtx): Date {
+  const d = parseTimestamp(s);
+  if (!d) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a date (use YYYY-MM-DD or ISO 8601 date-time)` });
+    return z.NEVER;
+  }
+  return d;
+}
+const requiredTimestamp = requiredText.transform(timestamp);
+const optionalTimestamp = optionalText.transform((s, ctx) => (s === null ? null : timestamp(s, ctx)));
+
+const BOOLEAN_TEXT: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false };
+
+/** true/false, 1/0 or yes/no (any case); empty is false. */
+const booleanText = optionalText.transform((s, ctx) => {
+  if (s === null) return false;
+  const b = BOOLEAN_TEXT[s.toLowerCase()];
+  if (b === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a boolean (use true or false)` });
+    return z.NEVER;
+  }
+  return b;
+});
+
 export const accountRowSchema = z.object({
   id: requiredText,
   name: text,
@@ -84,14 +111,7 @@ export const personRowSchema = z.object({
 export const eventRowSchema = z.object({
   id: requiredText,
   type: requiredText,
-  occurredAt: requiredText.transform((s, ctx) => {
-    const d = parseTimestamp(s);
-    if (!d) {
-      ctx.addIssue({ code: 'custom', message: `"${s}" is not a date (use YYYY-MM-DD or ISO 8601 date-time)` });
-      return z.NEVER;
-    }
-    return d;
-  }),
+  occurredAt: requiredTimestamp,
   personId: optionalText.optional(),
   accountId: optionalText.optional(),
   domain: optionalText.optional(),
@@ -101,3 +121,20 @@ export const eventRowSchema = z.object({
   campaignType: optionalText.optional(),
   excludedReason: optionalText.optional(),
 });
+
+export const opportunityRowSchema = z
+  .object({
+    id: requiredText,
+    accountId: requiredText,
+    createdAt: requiredTimestamp,
+    closedAt: optionalTimestamp.optional(),
+    stage: optionalText.optional(),
+    amount: numberText('amount', () => true, 'a number').optional(),
+    isWon: booleanText.optional(),
+    type: optionalText.optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.closedAt && o.closedAt.getTime() < o.createdAt.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['closedAt'], message: 'is before createdAt' });
+    }
+  });

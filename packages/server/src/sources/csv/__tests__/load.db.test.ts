@@ -48,7 +48,14 @@ async function loadError(dir: string, orgId: string): Promise<ValidationError> {
 describe('loadCsvDir on the basic fixture', () => {
   it('stores accounts, people and events with identity resolved', async () => {
     const summary = await loadCsvDir(db, FIXTURE, { orgId: 'local', asOf: AS_OF, model });
-    expect(summary).toEqual({ accounts: 3, people: 5, peopleMatched: 1, events: 10, eventsUnresolved: 1 });
+    expect(summary).toEqual({
+      accounts: 3,
+      people: 5,
+      peopleMatched: 1,
+      events: 10,
+      eventsUnresolved: 1,
+      opportunities: 0,
+    });
 
     const { accounts, people, events } = await dump('local');
     expect(accounts.map((a) => [a.id, a.domain, a.industry, a.employees, a.attributes])).toEqual([
