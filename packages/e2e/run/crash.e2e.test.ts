@@ -5,8 +5,8 @@
  * fields. Each point gets a fresh emulator (same seed, so the same org) and a fresh store — the
  * embedded PGlite directory, or with DATABASE_URL a new PostgreSQL database.
  *
- * Kill points: "after the emulator answered its Nth pull call", "N ms after the score stage began",
- * "after it answered its Nth write call". The kill lands after Salesforce applied that call and
+ * Kill points: "after the emulator answered its Nth pull call", "N ms after the score stage began"
+ * (or when the first write arrives, if scoring is quicker), "after it answered its Nth write call". The kill lands after Salesforce applied that call and
  * before Pulse recorded it, the window a crash makes worst.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -161,6 +161,8 @@ function pulseRun(emu: Emulator, spot: StoreSpot, kill?: KillAt): Promise<RunOut
       writeCalls++;
       if (!firstWrite) firstWrite = Date.now();
       if (kill?.stage === 'write' && writeCalls === kill.call) die();
+      // Scoring went faster than in the clean run: the kill lands at its end, as the first write arrives.
+      if (kill?.stage === 'score' && writeCalls === 1) die();
     } else if (!writeCalls) {
       pullCalls++;
       if (kill?.stage === 'pull' && pullCalls === kill.call) die();
