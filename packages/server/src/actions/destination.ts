@@ -4,7 +4,9 @@
  * The core decides and stores what is owed; a destination only delivers one stored item and says how
  * it went, so the sender alone marks, retries and gives up.
  */
+import type { Connection } from 'jsforce';
 import type { z } from 'zod';
+import type { Db } from '../store/db';
 
 /** What a trigger fired on: one account's change from the previous day to this one. */
 export interface AccountChange {
@@ -53,11 +55,26 @@ export type DeliveryOutcome =
   | { status: 'failed'; error: string };
 
 /**
+ * What the sender hands every delivery besides its settings: the org, the store (a destination that
+ * reads more, e.g. the digest's accounts), the Salesforce connection of the run (opened on first use),
+ * the clock and the sleep its own short waits use (tests pass instant ones).
+ */
+export interface DeliveryContext {
+  orgId: string;
+  db: Db;
+  salesforce(): Promise<Connection>;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+/**
  * A destination delivers one item with its own settings. A rule names the destination by `kind` and
  * carries its settings; the rules loader validates them with `settings` and reports problems by path.
  */
 export interface Destination<Settings> {
   kind: string;
-  settings: z.ZodType<Settings>;
-  deliver(delivery: ActionDelivery, settings: Settings): Promise<DeliveryOutcome>;
+  /** Parses a rule's settings (defaults filled in, so its input type is anything). */
+  settings: z.ZodType<Settings, z.ZodTypeDef, unknown>;
+  /** Delivers one item; never throws for the receiver's answer (a throw counts as `retry`). */
+  deliver(delivery: ActionDelivery, settings: Settings, context: DeliveryContext): Promise<DeliveryOutcome>;
 }
