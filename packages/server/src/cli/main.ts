@@ -13,6 +13,7 @@ import { registerKeys } from './keys';
 import { registerImport } from './import';
 import { registerWritebackLeads } from './writebackLeads';
 import { registerSecrets } from './secrets';
+import { registerActions } from './actions';
 
 /** Registers one more subcommand on the `pulse` program (how the demo package adds `demo`). */
 export type RegisterCommand = (program: Command) => void;
@@ -40,6 +41,7 @@ export function buildProgram(extra: RegisterCommand[] = []): Command {
   registerImport(program);
   registerWritebackLeads(program);
   registerSecrets(program);
+  registerActions(program);
   for (const register of extra) register(program);
   return program;
 }
