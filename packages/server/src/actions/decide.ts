@@ -40,8 +40,6 @@ import {
   type LimitState,
 } from './triggers';
 
-/** The first time an org's actions are decided, the day is compared with this many days before it. */
-export const FIRST_LOOKBACK_DAYS = 7;
 /** History read behind the compared day: the trend's 30 days, a change window, and hysteresis. */
 const HISTORY_DAYS = 120;
 
@@ -103,7 +101,7 @@ export function candidatesOn(
   lines: ReadonlyMap<string, Timeline>,
   accounts: ReadonlyMap<string, ActionAccount>,
   day: string,
-  previous: string,
+  previous: string | null,
 ): Candidate[] {
   const out: Candidate[] = [];
   for (const [accountId, t] of lines) {
@@ -132,8 +130,8 @@ export function deliveryIdOf(orgId: string, key: string, destination: number): s
 /** What deciding a day did. */
 export interface DecideResult {
   day: string;
-  /** The day compared with. */
-  previous: string;
+  /** The day compared with: the last day decided, or null the first time (compared with nothing). */
+  previous: string | null;
   rulesSource: 'stored' | 'default';
   /** Decisions that fire (each goes to every destination of its rule). */
   fired: number;
@@ -158,13 +156,11 @@ export interface DecideOptions {
 export async function decideDay(db: Db, opts: DecideOptions): Promise<DecideResult> {
   const { orgId, model, day } = opts;
   const { rules, source } = opts.rules ?? (await rulesInForce(db, orgId, opts.registry));
-  const lookback = addDays(day, -FIRST_LOOKBACK_DAYS);
-  const last = await lastDecidedDay(db, orgId, day);
-  const previous = last !== null && last > lookback ? last : lookback;
+  const previous = await lastDecidedDay(db, orgId, day);
   const result: DecideResult = { day, previous, rulesSource: source, fired: 0, held: { cooldown: 0, cap: 0 }, rows: 0 };
   const enabled = rules.rules.filter((r) => r.enabled);
   if (enabled.length > 0) {
-    const history = await readTriggerHistory(db, orgId, opts.modelVersion, addDays(previous, -HISTORY_DAYS), day);
+    const history = await readTriggerHistory(db, orgId, opts.modelVersion, addDays(previous ?? day, -HISTORY_DAYS), day);
     const lines = timelines(history);
     const accounts = new Map((await listActionAccounts(db, orgId)).map((a) => [a.id, actionAccount(a)]));
     const done = await decidedKeys(db, orgId, day);
@@ -231,7 +227,7 @@ async function accountChanges(
   opts: DecideOptions,
   lines: ReadonlyMap<string, Timeline>,
   accounts: ReadonlyMap<string, ActionAccount>,
-  previous: string,
+  previous: string | null,
   accountIds: string[],
 ): Promise<Map<string, AccountChange>> {
   const { orgId, model, day } = opts;
@@ -250,7 +246,7 @@ async function accountChanges(
     const t = lines.get(id)!;
     const a = accounts.get(id)!;
     const now = t.at(day)!;
-    const before = t.at(previous);
+    const before = previous === null ? undefined : t.at(previous);
     const detail = details.get(id)?.detail ?? {};
     out.set(id, {
       orgId,
@@ -266,7 +262,7 @@ async function accountChanges(
       band: details.get(id)?.band ?? bandOf(model, now.score),
       previousBand: before ? bandOf(model, before.score) : null,
       trend: (detail.trend as string | undefined) ?? trendOn(model, t, day) ?? 'New',
-      previousTrend: before ? trendOn(model, t, previous) : null,
+      previousTrend: before ? trendOn(model, t, before.day) : null,
       mqa: now.mqa,
       previousMqa: before?.mqa ?? null,
       topPeople: (tops.get(id) ?? []).map((p) => ({

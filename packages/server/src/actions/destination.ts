@@ -16,9 +16,9 @@ export interface AccountChange {
   ownerId: string | null;
   ownerName: string | null;
   ownerEmail: string | null;
-  /** The day scored (YYYY-MM-DD) and the day compared with. */
+  /** The day scored (YYYY-MM-DD) and the day compared with (null the first time an org's actions are decided). */
   day: string;
-  previousDay: string;
+  previousDay: string | null;
   score: number;
   previousScore: number | null;
   band: string;

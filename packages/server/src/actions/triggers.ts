@@ -88,24 +88,25 @@ function personaLabel(model: Model, persona: string): string {
 
 /**
  * Whether `trigger` fires on `day` against `previous` (the last day the rules were evaluated; the day
- * before, on a daily schedule). An account not scored on `day` fires nothing; one not scored on
- * `previous` is compared with nothing (out of every band, not MQA, no trend).
+ * before, on a daily schedule; null the first time). An account not scored on `day` fires nothing; one
+ * not scored on `previous`, or with no previous day, is compared with nothing: out of every band, not
+ * an MQA, no trend (so it enters what it is in), and with no score to cross from.
  */
-export function fires(model: Model, trigger: Trigger, t: Timeline, day: string, previous: string): boolean {
+export function fires(model: Model, trigger: Trigger, t: Timeline, day: string, previous: string | null): boolean {
   const now = t.at(day);
   if (!now) return false;
-  const before = t.at(previous);
+  const before = previous === null ? undefined : t.at(previous);
   switch (trigger.type) {
     case 'band': {
       const enter = bandThreshold(model, trigger.band);
       const exit = exitThreshold(model, trigger);
-      const was = before ? t.inBand(previous, enter, exit) : false;
+      const was = before ? t.inBand(before.day, enter, exit) : false;
       const is = t.inBand(day, enter, exit);
       return trigger.on === 'enter' ? is && !was : was && !is;
     }
     case 'trend':
       return (
-        trendOn(model, t, day) === trigger.becomes && (before ? trendOn(model, t, previous) : null) !== trigger.becomes
+        trendOn(model, t, day) === trigger.becomes && (before ? trendOn(model, t, before.day) : null) !== trigger.becomes
       );
     case 'mqa':
       return trigger.on === 'becomes' ? now.mqa && !before?.mqa : !now.mqa && before?.mqa === true;
@@ -130,7 +131,7 @@ export function fires(model: Model, trigger: Trigger, t: Timeline, day: string, 
             ? -delta >= trigger.points
             : Math.abs(delta) >= trigger.points;
       };
-      return moved(day) && !(before && moved(previous));
+      return moved(day) && !(before && moved(before.day));
     }
   }
 }

@@ -56,7 +56,7 @@ const row = (accountId: string, score: number): HistoryRow => ({
   subscores: {},
 });
 
-/** Account scores over the 10 days up to DAY: a1 and a2 cross 50 on DAY, a3 stays low; a1, a2 share an owner. */
+/** Account scores over the 10 days up to DAY: a1 and a2 reach High on DAY, a3 stays low; a1, a2 share an owner. */
 beforeAll(async () => {
   await ensureOrg(db, ORG);
   await upsertAccounts(db, ORG, [
@@ -80,8 +80,8 @@ const rules = (cap: number) =>
       capPerRecipientPerWeek: cap,
       rules: [
         {
-          id: 'crossed-50',
-          trigger: { type: 'crosses', score: 50, direction: 'up' },
+          id: 'entered-high',
+          trigger: { type: 'band', band: 'High' },
           destinations: [{ kind: 'recorder', settings: { channel: '#sales' } }],
         },
       ],
@@ -117,19 +117,19 @@ const send = (now: Date, afterDeliver?: () => void) =>
 
 const T0 = new Date(`${DAY}T12:00:00Z`);
 
-it('decides once per key: the strongest account fires, the other is held over the cap, and a re-run adds nothing', async () => {
+it('the first decision compares with nothing: accounts in High enter it; decides once per key: the strongest account fires, the other is held over the cap, and a re-run adds nothing', async () => {
   const first = await decide(T0);
-  expect(first).toMatchObject({ fired: 1, held: { cooldown: 0, cap: 1 }, rows: 2, previous: addDays(DAY, -7) });
+  expect(first).toMatchObject({ fired: 1, held: { cooldown: 0, cap: 1 }, rows: 2, previous: null });
   const rowsNow = await listOutbox(db, ORG);
   expect(rowsNow.map((r) => [r.accountId, r.status, r.heldReason]).sort()).toEqual([
     ['a1', 'pending', null],
     ['a2', 'held', 'cap'],
   ]);
   expect(rowsNow.find((r) => r.accountId === 'a1')).toMatchObject({
-    key: `crossed-50|a1|crosses:50:up|${DAY}`,
-    trigger: 'crossed 50 upwards',
+    key: `entered-high|a1|band:High:enter|${DAY}`,
+    trigger: 'entered High',
     recipient: 'u1',
-    change: { accountName: 'Alpha', score: 60, previousScore: 40, ownerName: 'Una' },
+    change: { accountName: 'Alpha', score: 60, previousScore: null, band: 'High', ownerName: 'Una' },
   });
   // Deciding the same day again, even with a looser cap: the day's keys are decided.
   expect(await decide(T0, 5)).toMatchObject({ fired: 0, rows: 0 });

@@ -90,6 +90,13 @@ describe('other triggers', () => {
     expect(firingDays({ type: 'change', points: 15, days: 7, direction: 'down' }, t)).toEqual([]);
   });
 
+  it('the first time (no previous day), an account enters what it is in, and crosses nothing', () => {
+    const t = timeline([60], [{ mqa: true }]);
+    expect(fires(model, { type: 'band', band: 'High', on: 'enter' }, t, START, null)).toBe(true);
+    expect(fires(model, { type: 'mqa', on: 'becomes' }, t, START, null)).toBe(true);
+    expect(fires(model, { type: 'crosses', score: 50, direction: 'up' }, t, START, null)).toBe(false);
+  });
+
   it('an account not scored on the day fires nothing', () => {
     const t = timeline([40, 60]);
     expect(fires(model, { type: 'crosses', score: 50, direction: 'up' }, t, addDays(START, 5), addDays(START, 4))).toBe(
