@@ -160,7 +160,13 @@ export async function decideDay(db: Db, opts: DecideOptions): Promise<DecideResu
   const result: DecideResult = { day, previous, rulesSource: source, fired: 0, held: { cooldown: 0, cap: 0 }, rows: 0 };
   const enabled = rules.rules.filter((r) => r.enabled);
   if (enabled.length > 0) {
-    const history = await readTriggerHistory(db, orgId, opts.modelVersion, addDays(previous ?? day, -HISTORY_DAYS), day);
+    const history = await readTriggerHistory(
+      db,
+      orgId,
+      opts.modelVersion,
+      addDays(previous ?? day, -HISTORY_DAYS),
+      day,
+    );
     const lines = timelines(history);
     const accounts = new Map((await listActionAccounts(db, orgId)).map((a) => [a.id, actionAccount(a)]));
     const done = await decidedKeys(db, orgId, day);

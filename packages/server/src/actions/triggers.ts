@@ -106,7 +106,8 @@ export function fires(model: Model, trigger: Trigger, t: Timeline, day: string, 
     }
     case 'trend':
       return (
-        trendOn(model, t, day) === trigger.becomes && (before ? trendOn(model, t, before.day) : null) !== trigger.becomes
+        trendOn(model, t, day) === trigger.becomes &&
+        (before ? trendOn(model, t, before.day) : null) !== trigger.becomes
       );
     case 'mqa':
       return trigger.on === 'becomes' ? now.mqa && !before?.mqa : !now.mqa && before?.mqa === true;
