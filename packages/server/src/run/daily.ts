@@ -369,7 +369,7 @@ async function decideActions(run: RunState, tx: Db, modelVersion: string, model:
   result.actions.decided = d;
   run.progress(
     'score',
-    `decided ${d.fired} actions against ${d.previous} (${d.held.cooldown} in cooldown, ${d.held.cap} over the weekly cap)`,
+    `decided ${d.fired} actions against ${d.previous ?? 'nothing (the first decision)'} (${d.held.cooldown} in cooldown, ${d.held.cap} over the weekly cap)`,
   );
 }
 
