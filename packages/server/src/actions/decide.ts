@@ -40,8 +40,21 @@ import {
   type LimitState,
 } from './triggers';
 
-/** History read behind the compared day: the trend's 30 days, a change window, and hysteresis. */
-const HISTORY_DAYS = 120;
+/** Days of history a band trigger's hysteresis starts from (an account High all month is still in it). */
+const BAND_HISTORY_DAYS = 30;
+
+/**
+ * How many days before the compared day the rules need: the trend's window, the longest change
+ * window, and the hysteresis history when a band trigger is among them. Only those days are read.
+ */
+export function historyDays(model: Model, rules: readonly Rule[]): number {
+  let days = model.trend.days;
+  for (const r of rules) {
+    if (r.trigger.type === 'change') days = Math.max(days, r.trigger.days);
+    if (r.trigger.type === 'band') days = Math.max(days, BAND_HISTORY_DAYS);
+  }
+  return days;
+}
 
 /** The org's rules in force: the stored document, or the defaults when none is stored. */
 export async function rulesInForce(
@@ -160,13 +173,8 @@ export async function decideDay(db: Db, opts: DecideOptions): Promise<DecideResu
   const result: DecideResult = { day, previous, rulesSource: source, fired: 0, held: { cooldown: 0, cap: 0 }, rows: 0 };
   const enabled = rules.rules.filter((r) => r.enabled);
   if (enabled.length > 0) {
-    const history = await readTriggerHistory(
-      db,
-      orgId,
-      opts.modelVersion,
-      addDays(previous ?? day, -HISTORY_DAYS),
-      day,
-    );
+    const from = addDays(previous ?? day, -historyDays(model, enabled));
+    const history = await readTriggerHistory(db, orgId, opts.modelVersion, from, day);
     const lines = timelines(history);
     const accounts = new Map((await listActionAccounts(db, orgId)).map((a) => [a.id, actionAccount(a)]));
     const done = await decidedKeys(db, orgId, day);

@@ -9,7 +9,7 @@ import { addDays } from '../scoring/days';
 import { latestSnapshotDay, listActionAccounts, readTriggerHistory } from '../store/actions';
 import type { Db } from '../store/db';
 import { loadActiveModel } from '../store/models';
-import { actionAccount, candidatesOn, timelines } from './decide';
+import { actionAccount, candidatesOn, historyDays, timelines } from './decide';
 import type { RulesDocument } from './rules';
 import { applyLimits, emptyLimits, weekOf } from './triggers';
 
@@ -43,9 +43,10 @@ export async function replayActions(
     });
   }
   const from = addDays(to, -(opts.days - 1));
-  const lines = timelines(await readTriggerHistory(db, orgId, active.version, addDays(from, -120), to));
-  const accounts = new Map((await listActionAccounts(db, orgId)).map((a) => [a.id, actionAccount(a)]));
   const enabled = rules.rules.filter((r) => r.enabled);
+  const back = addDays(from, -1 - historyDays(active.model, enabled));
+  const lines = timelines(await readTriggerHistory(db, orgId, active.version, back, to));
+  const accounts = new Map((await listActionAccounts(db, orgId)).map((a) => [a.id, actionAccount(a)]));
   const perRule = new Map(enabled.map((r) => [r.id, { id: r.id, fired: 0, heldCooldown: 0, heldCap: 0 }]));
   const destinations: Record<string, number> = {};
   const weekCounts = new Map<string, Map<string, number>>();
