@@ -17,6 +17,7 @@ import { taskMarker } from '@pulse/server/src/actions/task';
 import { replayActions } from '@pulse/server/src/actions/replay';
 import { rulesInForce } from '@pulse/server/src/actions/decide';
 import { defaultRegistry } from '@pulse/server/src/actions/registry';
+import { replayNow } from '@pulse/server/src/cli/actions';
 import type { SfRecord } from '@pulse/sandbox/src/salesforce/store';
 import { startScenario, type Scenario } from '../run/harness';
 
@@ -91,6 +92,13 @@ describe('a Task for the owner of the surging account', () => {
     expect(r.destinations['salesforce-task']).toBe(r.rules.reduce((a, x) => a + x.fired, 0));
     expect(r.maxPerRecipientWeek).toBeGreaterThan(0);
     expect(r.maxPerRecipientWeek).toBeLessThanOrEqual(r.capPerRecipientPerWeek);
+    // `pulse actions replay --days 90` prints the same counts.
+    let text = '';
+    await replayNow({ org: 'e2e-actions', days: 90 }, { db: s.db, out: { write: (t) => void (text += t) } });
+    expect(text).toContain(
+      `  surging: ${r.rules[0]!.fired} would fire, ${r.rules[0]!.heldCooldown} held in cooldown, ${r.rules[0]!.heldCap} held over the cap`,
+    );
+    expect(text).toContain(`most per recipient in any week: ${r.maxPerRecipientWeek}`);
   });
 });
 
