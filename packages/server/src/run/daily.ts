@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { Connection } from 'jsforce';
 import type { Config, SalesforceAuth } from '../config';
 import { readModelFile } from '../modelFile';
-import { PulseError } from '../errors';
+import { PulseError, ValidationError } from '../errors';
 import { log } from '../log';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
 import { parseModel, type Model } from '../model/schema';
@@ -352,9 +352,11 @@ async function decideActions(run: RunState, tx: Db, modelVersion: string, model:
   try {
     rules = await rulesInForce(tx, deps.orgId, registry);
   } catch (e) {
-    result.actions.rulesError = (e as Error).message;
+    // Only a document that no longer validates; a store error inside the transaction must roll it back.
+    if (!(e instanceof ValidationError)) throw e;
+    result.actions.rulesError = e.message;
     result.status = 'partial';
-    result.failures.push({ stage: 'actions', code: 'RULES_INVALID', message: (e as Error).message });
+    result.failures.push({ stage: 'actions', code: 'RULES_INVALID', message: e.message });
     return;
   }
   const d = await decideDay(tx, {
