@@ -6,6 +6,7 @@
  * decisions are stored together or not at all. Deciding a day again adds nothing it already holds.
  */
 import { createHash } from 'node:crypto';
+import { log } from '../log';
 import type { Model } from '../model/schema';
 import { bandOf, roundScore } from '../scoring/band';
 import { addDays } from '../scoring/days';
@@ -172,6 +173,7 @@ export async function decideDay(db: Db, opts: DecideOptions): Promise<DecideResu
   const previous = await lastDecidedDay(db, orgId, day);
   const result: DecideResult = { day, previous, rulesSource: source, fired: 0, held: { cooldown: 0, cap: 0 }, rows: 0 };
   const enabled = rules.rules.filter((r) => r.enabled);
+  warnUnknownPersonas(model, enabled, orgId);
   if (enabled.length > 0) {
     const from = addDays(previous ?? day, -historyDays(model, enabled));
     const history = await readTriggerHistory(db, orgId, opts.modelVersion, from, day);
@@ -214,6 +216,17 @@ export async function decideDay(db: Db, opts: DecideOptions): Promise<DecideResu
   }
   await markDayDecided(db, orgId, day, result.fired, result.held.cooldown + result.held.cap);
   return result;
+}
+
+/** A persona trigger naming no persona of the model never fires: said once per decision, not silently. */
+function warnUnknownPersonas(model: Model, rules: readonly Rule[], orgId: string): void {
+  for (const r of rules) {
+    if (r.trigger.type !== 'persona') continue;
+    const p = r.trigger.persona;
+    if (!model.committee.personas.some((x) => x.key === p || x.label === p)) {
+      log.warn({ org: orgId, rule: r.id, persona: p }, 'rule names a persona the model does not have; it never fires');
+    }
+  }
 }
 
 /** The limits as the stored decisions leave them before `day`: the longest cooldown back, and `day`'s week. */
