@@ -55,6 +55,29 @@ export type DeliveryOutcome =
   | { status: 'failed'; error: string };
 
 /**
+ * A system alert for the org's admins: something that keeps the scores from being current (a run
+ * failed or ended partial, the Salesforce sign-in was refused, the write preflight lost a permission,
+ * the API budget stopped a stage). Deduplicated per code and day, cooled down like actions.
+ */
+export interface SystemAlert {
+  orgId: string;
+  /** RUN_FAILED, RUN_PARTIAL, CREDENTIAL_REFUSED, PERMISSION_LOST, BUDGET_STOPPED. */
+  code: string;
+  /** What happened and what to do, as the run recorded it. */
+  message: string;
+  day: string;
+  runId: number | null;
+}
+
+/** One stored alert owed to one destination. */
+export interface AlertDelivery {
+  deliveryId: string;
+  key: string;
+  alert: SystemAlert;
+  attempt: number;
+}
+
+/**
  * What the sender hands every delivery besides its settings: the org, the store (a destination that
  * reads more, e.g. the digest's accounts), the Salesforce connection of the run (opened on first use),
  * the clock and the sleep its own short waits use (tests pass instant ones).
@@ -77,4 +100,6 @@ export interface Destination<Settings> {
   settings: z.ZodType<Settings, z.ZodTypeDef, unknown>;
   /** Delivers one item; never throws for the receiver's answer (a throw counts as `retry`). */
   deliver(delivery: ActionDelivery, settings: Settings, context: DeliveryContext): Promise<DeliveryOutcome>;
+  /** Delivers a system alert to admins; a destination without it cannot be named in the rules' `alerts`. */
+  deliverAlert?(delivery: AlertDelivery, settings: Settings, context: DeliveryContext): Promise<DeliveryOutcome>;
 }

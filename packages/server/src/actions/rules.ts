@@ -83,10 +83,27 @@ const ruleSchema = z
   })
   .strict();
 
+/** Hours the same system alert stays quiet after it was sent, unless the document says otherwise. */
+export const DEFAULT_ALERT_COOLDOWN_HOURS = 24;
+
+const alertsSchema = z
+  .object({
+    destinations: z.array(destinationSchema).min(1),
+    cooldownHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 7)
+      .default(DEFAULT_ALERT_COOLDOWN_HOURS),
+  })
+  .strict();
+
 const documentSchema = z
   .object({
     capPerRecipientPerWeek: z.number().int().min(1).max(1000).default(DEFAULT_CAP_PER_WEEK),
     rules: z.array(ruleSchema),
+    /** System alerts to admins (none when absent). */
+    alerts: alertsSchema.optional(),
   })
   .strict();
 
@@ -103,6 +120,8 @@ export type Rule = Omit<z.infer<typeof ruleSchema>, 'destinations'> & { destinat
 export interface RulesDocument {
   capPerRecipientPerWeek: number;
   rules: Rule[];
+  /** Where system alerts go, and how long one stays quiet; null: no alerts. */
+  alerts: { destinations: RuleDestination[]; cooldownHours: number } | null;
 }
 
 /**
@@ -139,7 +158,7 @@ export function parseRules(doc: unknown, registry: DestinationRegistry, source?:
     for (const i of r.error.issues) issues.push({ path: formatPath(i.path), message: i.message });
   }
   const out: RulesDocument | null = r.success
-    ? { capPerRecipientPerWeek: r.data.capPerRecipientPerWeek, rules: [] }
+    ? { capPerRecipientPerWeek: r.data.capPerRecipientPerWeek, rules: [], alerts: null }
     : null;
   // Destinations are checked even when another part of the document is bad, so every problem shows.
   const rules = (doc as { rules?: unknown })?.rules;
@@ -151,30 +170,60 @@ export function parseRules(doc: unknown, registry: DestinationRegistry, source?:
         issues.push({ path: `rules[${i}].id`, message: `duplicate rule id "${id}" (also rules[${seen.get(id)}])` });
       else seen.set(id, i);
     }
-    const dests = (raw as { destinations?: unknown })?.destinations;
-    const parsed: RuleDestination[] = [];
-    (Array.isArray(dests) ? dests : []).forEach((d, j) => {
-      const kind = (d as { kind?: unknown })?.kind;
-      if (typeof kind !== 'string') return;
-      const dest = registry.get(kind);
-      const at = `rules[${i}].destinations[${j}]`;
-      if (!dest) {
-        issues.push({
-          path: `${at}.kind`,
-          message: `unknown destination "${kind}" (known: ${registry.kinds().join(', ')})`,
-        });
-        return;
-      }
-      const s = dest.settings.safeParse((d as { settings?: unknown }).settings ?? {});
-      if (s.success) parsed.push({ kind, settings: s.data });
-      else for (const x of s.error.issues) issues.push({ path: subPath(`${at}.settings`, x.path), message: x.message });
-    });
+    const parsed = parseDestinations(
+      (raw as { destinations?: unknown })?.destinations,
+      `rules[${i}].destinations`,
+      registry,
+      issues,
+      false,
+    );
     if (out && r.success) out.rules.push({ ...r.data.rules[i]!, destinations: parsed });
   });
+  const alerts = (doc as { alerts?: { destinations?: unknown } })?.alerts;
+  if (alerts && typeof alerts === 'object') {
+    const parsed = parseDestinations(alerts.destinations, 'alerts.destinations', registry, issues, true);
+    if (out && r.success && r.data.alerts)
+      out.alerts = { destinations: parsed, cooldownHours: r.data.alerts.cooldownHours };
+  }
   if (issues.length > 0 || !out) {
     throw new ValidationError(source ? `rules ${source}` : 'rules', issues, source ? { file: source } : {});
   }
   return out;
+}
+
+/**
+ * Each destination's settings through its own schema, problems added to `issues` under `at`; with
+ * `alerts`, a destination must also deliver system alerts.
+ */
+function parseDestinations(
+  raw: unknown,
+  at: string,
+  registry: DestinationRegistry,
+  issues: Issue[],
+  alerts: boolean,
+): RuleDestination[] {
+  const parsed: RuleDestination[] = [];
+  (Array.isArray(raw) ? raw : []).forEach((d, j) => {
+    const kind = (d as { kind?: unknown })?.kind;
+    if (typeof kind !== 'string') return;
+    const dest = registry.get(kind);
+    const here = `${at}[${j}]`;
+    if (!dest) {
+      issues.push({
+        path: `${here}.kind`,
+        message: `unknown destination "${kind}" (known: ${registry.kinds().join(', ')})`,
+      });
+      return;
+    }
+    if (alerts && !dest.deliverAlert) {
+      issues.push({ path: `${here}.kind`, message: `destination "${kind}" does not deliver system alerts` });
+      return;
+    }
+    const s = dest.settings.safeParse((d as { settings?: unknown }).settings ?? {});
+    if (s.success) parsed.push({ kind, settings: s.data });
+    else for (const x of s.error.issues) issues.push({ path: subPath(`${here}.settings`, x.path), message: x.message });
+  });
+  return parsed;
 }
 
 /** `at` followed by a zod path inside it: `…settings.url`, `…settings[0]`. */

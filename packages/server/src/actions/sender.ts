@@ -10,7 +10,8 @@ import { log } from '../log';
 import { backoffCapMs, type RetryPolicy } from '../sources/retry';
 import type { Db } from '../store/db';
 import { listDue, markDelivered, markFailed, markRetry, type OutboxRow } from '../store/outbox';
-import type { AccountChange, DeliveryContext, DeliveryOutcome } from './destination';
+import { ALERTS_RULE } from './alerts';
+import type { AccountChange, DeliveryContext, DeliveryOutcome, SystemAlert } from './destination';
 import type { DestinationRegistry } from './registry';
 
 /** Between tries of one item: windows of 1, 2, 4 … minutes, at most an hour. */
@@ -37,6 +38,8 @@ export interface SendOptions {
   random?: () => number;
   /** Items per pass at most (default 1000; the rest wait for the next pass). */
   limit?: number;
+  /** Only this rule's items (the run's alerts are sent even when the run failed before its actions stage). */
+  ruleId?: string;
   /** Called after a delivery, before its mark (tests throw here to crash between send and mark). */
   afterDeliver?: (row: OutboxRow, outcome: DeliveryOutcome) => void | Promise<void>;
 }
@@ -47,7 +50,7 @@ export async function sendDue(db: Db, opts: SendOptions): Promise<SendResult> {
   const ctx: DeliveryContext = { ...opts.context, orgId, db };
   const result: SendResult = { delivered: 0, retrying: 0, failed: 0, byKind: {}, failures: [] };
   const random = opts.random ?? Math.random;
-  for (const row of await listDue(db, orgId, ctx.now(), opts.limit ?? 1000)) {
+  for (const row of await listDue(db, orgId, ctx.now(), opts.limit ?? 1000, opts.ruleId)) {
     const outcome = await attempt(row, registry, ctx);
     await opts.afterDeliver?.(row, outcome);
     const now = ctx.now();
@@ -83,6 +86,15 @@ async function attempt(row: OutboxRow, registry: DestinationRegistry, ctx: Deliv
   const settings = dest.settings.safeParse(row.settings);
   if (!settings.success) return { status: 'failed', error: `BAD_SETTINGS: ${settings.error.issues[0]?.message ?? ''}` };
   try {
+    if (row.ruleId === ALERTS_RULE) {
+      if (!dest.deliverAlert)
+        return { status: 'failed', error: `NO_ALERTS: "${row.kind}" does not deliver system alerts` };
+      return await dest.deliverAlert(
+        { deliveryId: row.deliveryId, key: row.key, alert: row.change as SystemAlert, attempt: row.attempts + 1 },
+        settings.data,
+        ctx,
+      );
+    }
     return await dest.deliver(
       {
         deliveryId: row.deliveryId,

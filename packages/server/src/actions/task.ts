@@ -9,7 +9,7 @@
 import type { Connection } from 'jsforce';
 import { z } from 'zod';
 import { addDays } from '../scoring/days';
-import type { ActionDelivery, DeliveryContext, DeliveryOutcome, Destination } from './destination';
+import type { ActionDelivery, AlertDelivery, DeliveryContext, DeliveryOutcome, Destination } from './destination';
 
 /** Settings of a Task rule destination. */
 export const taskSettingsSchema = z
@@ -22,6 +22,11 @@ export const taskSettingsSchema = z
     status: z.enum(['Not Started', 'In Progress', 'Waiting on someone else', 'Deferred']).default('Not Started'),
     /** Subject prefix, so reps can filter their list views on it. */
     subjectPrefix: z.string().min(1).max(40).default('Pulse'),
+    /** For system alerts: the admin the alert Task is assigned to (default: the integration user). */
+    alertOwnerId: z
+      .string()
+      .regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'a Salesforce user id')
+      .optional(),
   })
   .strict();
 export type TaskSettings = z.infer<typeof taskSettingsSchema>;
@@ -120,18 +125,60 @@ async function deliverTask(d: ActionDelivery, s: TaskSettings, ctx: DeliveryCont
     ActivityDate: addDays(d.change.day, s.dueInDays),
     Priority: s.priority,
   };
+  const owner = d.change.ownerId && SF_ID.test(d.change.ownerId) ? { OwnerId: d.change.ownerId } : {};
+  return upsertTask(
+    conn,
+    () => findOpenTask(conn, d.ruleId, accountId),
+    fields,
+    { WhatId: accountId, Status: s.status, ...owner },
+    ctx,
+  );
+}
+
+/**
+ * A system alert as a Task for the admin (`alertOwnerId`): one open Task per alert code, found again
+ * by its Subject (filterable, unlike the Description), updated while it stays open.
+ */
+async function deliverAlertTask(d: AlertDelivery, s: TaskSettings, ctx: DeliveryContext): Promise<DeliveryOutcome> {
+  if (!/^[A-Z_]+$/.test(d.alert.code)) return { status: 'failed', error: `not an alert code: ${d.alert.code}` };
+  const conn = await ctx.salesforce();
+  const subject = `${s.subjectPrefix}: system alert ${d.alert.code}`;
+  const fields = {
+    Subject: subject,
+    Description: `${d.alert.message}\n\nOrg ${d.alert.orgId}, ${d.alert.day}${d.alert.runId !== null ? `, run ${d.alert.runId}` : ''}. Delivery ${d.deliveryId}.`,
+    ActivityDate: d.alert.day,
+    Priority: 'High',
+  };
+  const find = async () => {
+    const r = await conn.query<{ Id: string }>(
+      `SELECT Id FROM Task WHERE Subject = '${subject.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}' AND IsClosed = false LIMIT 1`,
+    );
+    return r.records[0]?.Id ?? null;
+  };
+  return upsertTask(
+    conn,
+    find,
+    fields,
+    { Status: s.status, ...(s.alertOwnerId ? { OwnerId: s.alertOwnerId } : {}) },
+    ctx,
+  );
+}
+
+/** Updates the open Task `find` finds, else creates one (with `onCreate` too); lock errors retried. */
+async function upsertTask(
+  conn: Connection,
+  find: () => Promise<string | null>,
+  fields: Record<string, unknown>,
+  onCreate: Record<string, unknown>,
+  ctx: DeliveryContext,
+): Promise<DeliveryOutcome> {
   for (let attempt = 0; ; attempt++) {
     let result: CollectionResult;
     try {
-      const existing = await findOpenTask(conn, d.ruleId, accountId);
+      const existing = await find();
       result = existing
         ? await sendOne(conn, 'PATCH', { Id: existing, ...fields })
-        : await sendOne(conn, 'POST', {
-            ...fields,
-            WhatId: accountId,
-            Status: s.status,
-            ...(d.change.ownerId && SF_ID.test(d.change.ownerId) ? { OwnerId: d.change.ownerId } : {}),
-          });
+        : await sendOne(conn, 'POST', { ...fields, ...onCreate });
     } catch (e) {
       const code = (e as { errorCode?: string }).errorCode;
       if (code === 'REQUEST_LIMIT_EXCEEDED') return { status: 'retry', error: code, afterMs: LIMIT_WAIT_MS };
@@ -152,4 +199,5 @@ export const salesforceTaskDestination: Destination<TaskSettings> = {
   kind: 'salesforce-task',
   settings: taskSettingsSchema,
   deliver: deliverTask,
+  deliverAlert: deliverAlertTask,
 };

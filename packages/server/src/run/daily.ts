@@ -36,6 +36,7 @@ import { signInFor } from '../sources/salesforce/signIn';
 import { decideDay, rulesInForce, type DecideResult } from '../actions/decide';
 import { defaultRegistry, type DestinationRegistry } from '../actions/registry';
 import { sendDue, type SendOptions, type SendResult } from '../actions/sender';
+import { ALERTS_RULE, alertOf, raiseAlert } from '../actions/alerts';
 import { realSleep } from '../sources/retry';
 
 /** The lock every daily run of an org takes. */
@@ -93,6 +94,8 @@ export interface DailyRunResult {
   heldBy: number | null;
   /** The actions stage: the day's decisions (with the score) and the outbox's send pass after the write. */
   actions: ActionsOutcome | null;
+  /** The system alert this run raised for the admins (failed or partial), when the rules name where alerts go. */
+  alert: { code: string; raised: number; held: number; delivered: number } | null;
 }
 
 /** What the actions stage did: decided with the day's scores, then sent after the write. */
@@ -184,6 +187,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     scores: [],
     heldBy: null,
     actions: null,
+    alert: null,
   };
   await ensureOrg(db, orgId);
 
@@ -230,6 +234,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
         'daily run failed',
       );
     }
+    await alertAdmins(deps, result, now);
     result.durationMs = Math.round(performance.now() - t0);
     finalizeTotal(result);
     const listed = result.failures.slice(0, MAX_LISTED_FAILURES);
@@ -268,6 +273,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
               rulesError: result.actions.rulesError,
             }
           : null,
+        alert: result.alert,
       },
     });
     progress('done', doneLine(result));
@@ -275,6 +281,37 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     return result;
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * A failed or partial run alerts the admins through the rules' `alerts` destinations (deduplicated
+ * per code and day, cooled down), sent at once: the run may have failed before its actions stage.
+ * Never fails the run: an alert that cannot be sent now waits in the outbox for the next send.
+ */
+async function alertAdmins(deps: DailyRunDeps, result: DailyRunResult, now: () => Date): Promise<void> {
+  const alert = alertOf(deps.orgId, result);
+  if (!alert) return;
+  try {
+    const registry = deps.actions?.registry ?? defaultRegistry();
+    const { rules } = await rulesInForce(deps.db, deps.orgId, registry);
+    const raised = await raiseAlert(deps.db, { orgId: deps.orgId, alert, rules, now: now() });
+    result.alert = { code: alert.code, ...raised, delivered: 0 };
+    if (raised.raised === 0) return;
+    let conn: Promise<Connection> | null = null;
+    const salesforce = () =>
+      (conn ??= (async () =>
+        (deps.connect ?? connectSalesforce)(deps.salesforce ?? (await signInFor(deps.db, deps.orgId, deps.config))))());
+    const sent = await sendDue(deps.db, {
+      orgId: deps.orgId,
+      registry,
+      ruleId: ALERTS_RULE,
+      context: { salesforce, now, sleep: deps.actions?.sleep ?? realSleep },
+      random: deps.actions?.random,
+    });
+    result.alert.delivered = sent.delivered;
+  } catch (e) {
+    log.warn({ org: deps.orgId, runId: result.runId, code: alert.code, err: e }, 'system alert not raised');
   }
 }
 

@@ -154,14 +154,30 @@ export async function firedSince(
   return r.rows.map((x) => ({ ruleId: x.rule_id, accountId: x.account_id, recipient: x.recipient, day: x.day }));
 }
 
-/** Pending rows due by `now`, oldest first. */
-export async function listDue(db: Db, orgId: string, now: Date, limit = 1000): Promise<OutboxRow[]> {
+/** Pending rows due by `now`, oldest first (only one rule's, e.g. the system alerts, when `ruleId` is given). */
+export async function listDue(db: Db, orgId: string, now: Date, limit = 1000, ruleId?: string): Promise<OutboxRow[]> {
   const r = await db.query<Raw>(
     `SELECT ${COLUMNS} FROM action_outbox WHERE org_id = $1 AND status = 'pending' AND next_attempt_at <= $2
-     ORDER BY id LIMIT $3`,
-    [orgId, now.toISOString(), limit],
+       AND ($4::text IS NULL OR rule_id = $4) ORDER BY id LIMIT $3`,
+    [orgId, now.toISOString(), limit, ruleId ?? null],
   );
   return r.rows.map(rowOf);
+}
+
+/** Whether a rule's `trigger` was decided (not held) for the org since `since` (the alerts' cooldown). */
+export async function decidedSince(
+  db: Db,
+  orgId: string,
+  ruleId: string,
+  trigger: string,
+  since: Date,
+): Promise<boolean> {
+  const r = await db.query(
+    `SELECT 1 FROM action_outbox WHERE org_id = $1 AND rule_id = $2 AND trigger = $3 AND status <> 'held'
+       AND created_at >= $4 LIMIT 1`,
+    [orgId, ruleId, trigger, since.toISOString()],
+  );
+  return r.rowCount > 0;
 }
 
 /** Marks a row delivered (with the receiver's id for it, e.g. the Task id). */
