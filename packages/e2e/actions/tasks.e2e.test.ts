@@ -19,6 +19,9 @@ import { rulesInForce } from '@pulse/server/src/actions/decide';
 import { defaultRegistry } from '@pulse/server/src/actions/registry';
 import { replayNow } from '@pulse/server/src/cli/actions';
 import type { SfRecord } from '@pulse/sandbox/src/salesforce/store';
+import { saveRulesDocument } from '@pulse/server/src/store/actions';
+import { ensureOrg } from '@pulse/server/src/store/orgs';
+import { DEFAULT_RULES_DOCUMENT } from '@pulse/server/src/actions/rules';
 import { startScenario, type Scenario } from '../run/harness';
 
 const minutes = (s: Scenario, n: number) => (s.clock.now = new Date(s.clock.now.getTime() + n * 60_000));
@@ -180,6 +183,42 @@ describe('faults end with exactly the one Task of a clean run', () => {
       expect(tasks).toHaveLength(1);
       const done = (await listOutbox(s.db, 'e2e-actions-crash2')).find((x) => x.accountId === story.accountId)!;
       expect(done).toMatchObject({ status: 'delivered', externalId: tasks[0]!.Id });
+    } finally {
+      await s.close();
+    }
+  }, 240_000);
+});
+
+describe('system alerts to admins', () => {
+  it('a run that failed (its API budget ran out before the first pull finished) alerts the admin with one open Task, once per day', async () => {
+    const s = await startScenario('e2e-alerts', 60);
+    try {
+      const admin = [...s.org.records.User][0]!.Id as string;
+      await ensureOrg(s.db, 'e2e-alerts');
+      await saveRulesDocument(s.db, 'e2e-alerts', {
+        ...DEFAULT_RULES_DOCUMENT,
+        alerts: { destinations: [{ kind: 'salesforce-task', settings: { alertOwnerId: admin } }] },
+      });
+      const alerts = () => [...s.emu.store.all('Task')].filter((t) => t.Subject === 'Pulse: system alert RUN_FAILED');
+      // A budget this small stops the first pull after one call: with nothing pulled yet, the run fails.
+      const r = await s.run({ budgetShare: 0.000001 });
+      expect(r.status).toBe('failed');
+      expect(r.alert).toMatchObject({ code: 'RUN_FAILED', raised: 1, delivered: 1 });
+      expect(alerts()).toHaveLength(1);
+      expect(alerts()[0]).toMatchObject({
+        OwnerId: admin,
+        Priority: 'High',
+        IsClosed: false,
+        ActivityDate: '2026-11-24',
+      });
+      expect(alerts()[0]!.Description).toContain(
+        `run ${r.runId} failed at pull: PULL_FAILED: the Salesforce pull failed`,
+      );
+      minutes(s, 10);
+      const again = await s.run({ budgetShare: 0.000001 });
+      expect(again.status).toBe('failed');
+      expect(again.alert).toMatchObject({ code: 'RUN_FAILED', raised: 0 });
+      expect(alerts()).toHaveLength(1);
     } finally {
       await s.close();
     }
