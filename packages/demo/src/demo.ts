@@ -323,6 +323,7 @@ const STAGE_LABEL: Record<RunStage | 'done', string> = {
   pull: 'Pull ',
   score: 'Score',
   write: 'Write',
+  actions: 'Act  ',
   run: 'Run  ',
   done: 'Done ',
 };

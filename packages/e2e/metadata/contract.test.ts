@@ -329,7 +329,8 @@ describe('permission sets', () => {
         .filter((p) => p.enabled === 'true')
         .map((p) => p.name);
     expect(perms(viewer)).toEqual([]);
-    expect(perms(integration)).toEqual(['ApiEnabled']);
+    // EditTask: the actions' Salesforce Task destination creates and updates Tasks for account owners.
+    expect(perms(integration)).toEqual(['ApiEnabled', 'EditTask']);
   });
 });
 

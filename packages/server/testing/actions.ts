@@ -1,4 +1,4 @@
-import type { AccountChange, ActionDelivery } from '../src/actions/destination';
+import type { AccountChange, ActionDelivery, DeliveryContext } from '../src/actions/destination';
 
 /** A surging account's change, as the core hands it to a destination (override any field). */
 export function sampleChange(over: Partial<AccountChange> = {}): AccountChange {
@@ -42,6 +42,20 @@ export function sampleDelivery(over: Partial<ActionDelivery> = {}): ActionDelive
     trigger: 'entered High',
     change: sampleChange(),
     attempt: 1,
+    ...over,
+  };
+}
+
+/** A delivery context for destinations that use none of it (Slack, webhooks): using its store or Salesforce fails the test. */
+export function sampleContext(over: Partial<DeliveryContext> = {}): DeliveryContext {
+  return {
+    orgId: 'acme',
+    get db(): never {
+      throw new Error('this destination was not expected to use the store');
+    },
+    salesforce: () => Promise.reject(new Error('this destination was not expected to call Salesforce')),
+    now: () => new Date('2026-12-04T08:00:00Z'),
+    sleep: async () => undefined,
     ...over,
   };
 }

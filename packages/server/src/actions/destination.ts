@@ -4,7 +4,9 @@
  * The core decides and stores what is owed; a destination only delivers one stored item and says how
  * it went, so the sender alone marks, retries and gives up.
  */
+import type { Connection } from 'jsforce';
 import type { z } from 'zod';
+import type { Db } from '../store/db';
 
 /** What a trigger fired on: one account's change from the previous day to this one. */
 export interface AccountChange {
@@ -14,9 +16,9 @@ export interface AccountChange {
   ownerId: string | null;
   ownerName: string | null;
   ownerEmail: string | null;
-  /** The day scored (YYYY-MM-DD) and the day compared with. */
+  /** The day scored (YYYY-MM-DD) and the day compared with (null the first time an org's actions are decided). */
   day: string;
-  previousDay: string;
+  previousDay: string | null;
   score: number;
   previousScore: number | null;
   band: string;
@@ -53,11 +55,51 @@ export type DeliveryOutcome =
   | { status: 'failed'; error: string };
 
 /**
+ * A system alert for the org's admins: something that keeps the scores from being current (a run
+ * failed or ended partial, the Salesforce sign-in was refused, the write preflight lost a permission,
+ * the API budget stopped a stage). Deduplicated per code and day, cooled down like actions.
+ */
+export interface SystemAlert {
+  orgId: string;
+  /** RUN_FAILED, RUN_PARTIAL, CREDENTIAL_REFUSED, PERMISSION_LOST, BUDGET_STOPPED. */
+  code: string;
+  /** What happened and what to do, as the run recorded it. */
+  message: string;
+  day: string;
+  runId: number | null;
+}
+
+/** One stored alert owed to one destination. */
+export interface AlertDelivery {
+  deliveryId: string;
+  key: string;
+  alert: SystemAlert;
+  attempt: number;
+}
+
+/**
+ * What the sender hands every delivery besides its settings: the org, the store (a destination that
+ * reads more, e.g. the digest's accounts), the Salesforce connection of the run (opened on first use),
+ * the clock and the sleep its own short waits use (tests pass instant ones).
+ */
+export interface DeliveryContext {
+  orgId: string;
+  db: Db;
+  salesforce(): Promise<Connection>;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+/**
  * A destination delivers one item with its own settings. A rule names the destination by `kind` and
  * carries its settings; the rules loader validates them with `settings` and reports problems by path.
  */
 export interface Destination<Settings> {
   kind: string;
-  settings: z.ZodType<Settings>;
-  deliver(delivery: ActionDelivery, settings: Settings): Promise<DeliveryOutcome>;
+  /** Parses a rule's settings (defaults filled in, so its input type is anything). */
+  settings: z.ZodType<Settings, z.ZodTypeDef, unknown>;
+  /** Delivers one item; never throws for the receiver's answer (a throw counts as `retry`). */
+  deliver(delivery: ActionDelivery, settings: Settings, context: DeliveryContext): Promise<DeliveryOutcome>;
+  /** Delivers a system alert to admins; a destination without it cannot be named in the rules' `alerts`. */
+  deliverAlert?(delivery: AlertDelivery, settings: Settings, context: DeliveryContext): Promise<DeliveryOutcome>;
 }

@@ -14,6 +14,7 @@ import { registerImport } from './import';
 import { registerWritebackLeads } from './writebackLeads';
 import { registerSecrets } from './secrets';
 import { registerBacktest } from './backtest';
+import { registerActions } from './actions';
 
 /** Registers one more subcommand on the `pulse` program (how the demo package adds `demo`). */
 export type RegisterCommand = (program: Command) => void;
@@ -42,6 +43,7 @@ export function buildProgram(extra: RegisterCommand[] = []): Command {
   registerWritebackLeads(program);
   registerSecrets(program);
   registerBacktest(program);
+  registerActions(program);
   for (const register of extra) register(program);
   return program;
 }

@@ -9,6 +9,7 @@ import { readConfig, type Config } from '../config';
 import { log } from '../log';
 import { runDaily, type DailyRunDeps, type DailyRunResult, type RunFailure, type RunProgress } from '../run/daily';
 import { startSchedule, type RunSchedule } from '../run/schedule';
+import { runActions } from '../run/actions';
 import { openDb, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
 import { openStore } from '../store/open';
@@ -114,13 +115,21 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Starts the daily schedule; each trigger runs every org in turn. */
+/** How often the worker sends the outbox's due actions between daily runs (retries, items a crash left). */
+export const ACTIONS_EVERY_MS = 5 * 60_000;
+
+/**
+ * Starts the daily schedule; each trigger runs every org in turn. Between runs, every `actionsEveryMs`
+ * (default 5 minutes; 0 = never) the outbox's due actions of each org are sent, so a receiver that
+ * was down for an hour gets its delivery then, not a day later.
+ */
 export function startWorker(opts: {
   db: Db;
   orgs: readonly string[];
   config: Config;
   run?: (deps: DailyRunDeps) => Promise<DailyRunResult>;
   onRun?: (r: DailyRunResult) => void;
+  actionsEveryMs?: number;
 }): Worker {
   const { schedule } = opts.config;
   const run = opts.run ?? runDaily;
@@ -147,15 +156,41 @@ export function startWorker(opts: {
     },
     { onOverlap: (at) => log.warn({ at: at.toISOString() }, 'daily run still going at the next trigger; skipped') },
   );
+  const every = opts.actionsEveryMs ?? ACTIONS_EVERY_MS;
+  let sending: Promise<void> = Promise.resolve();
+  const timer =
+    every > 0
+      ? setInterval(() => {
+          sending = sending.then(() => sendBetweenRuns(opts.db, opts.orgs, opts.config));
+        }, every)
+      : null;
+  timer?.unref();
   return {
     schedule,
     task,
     stop: async () => {
+      if (timer) clearInterval(timer);
       await task.stop();
       await current;
+      await sending;
       await task.destroy();
     },
   };
+}
+
+/** One between-runs send pass over the orgs; an org whose daily run is going is left to that run. */
+async function sendBetweenRuns(db: Db, orgs: readonly string[], config: Config): Promise<void> {
+  for (const orgId of orgs) {
+    try {
+      const r = await runActions({ db, orgId, config });
+      if (r.sent.delivered + r.sent.failed + r.sent.retrying > 0) {
+        log.info({ org: orgId, ...r.sent, byKind: undefined, failures: undefined }, 'actions sent between runs');
+      }
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'RUN_LOCKED') log.warn({ org: orgId, code, message: (e as Error).message }, 'actions send failed');
+    }
+  }
 }
 
 /** Registers `pulse run`, `pulse runs`, `pulse worker` and `pulse migrate`. */

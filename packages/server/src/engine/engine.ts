@@ -74,11 +74,17 @@ export interface ScoreOrgResult {
 
 /**
  * Scores an org with its active model for `asOf` (and, with `history`, back-fills the 90 days up to it
- * first). Used by the CLI and the daily run.
+ * first). Used by the CLI and the daily run. `inTransaction` runs in the transaction that stores the
+ * day's snapshots, after them (the daily run decides the day's actions there: both or neither are stored).
  */
 export async function scoreOrg(
   db: Db,
-  opts: { orgId: string; asOf: string; history?: boolean },
+  opts: {
+    orgId: string;
+    asOf: string;
+    history?: boolean;
+    inTransaction?: (tx: Db, result: ScoreOrgResult) => Promise<void>;
+  },
 ): Promise<ScoreOrgResult> {
   const active = await loadActiveModel(db, opts.orgId);
   if (!active) {
@@ -100,6 +106,8 @@ export async function scoreOrg(
       { orgId: opts.orgId, model, references, asOf: opts.asOf },
       (batch) => void scores.push(...batch),
     );
-    return { modelVersion: model.version, asOf: opts.asOf, accounts: scores.length, snapshots, scores };
+    const result = { modelVersion: model.version, asOf: opts.asOf, accounts: scores.length, snapshots, scores };
+    await opts.inTransaction?.(tx, result);
+    return result;
   });
 }

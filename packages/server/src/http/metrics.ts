@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../store/db';
 import { countRunsByKindAndStatus, lastRunTimes } from '../store/serverStatus';
+import { countOutbox } from '../store/outbox';
 
 /** The metrics one app exposes; ingestion increments `ingestEvents`, the request logger `httpDuration`. */
 export interface PulseMetrics {
@@ -34,6 +35,16 @@ export function createMetrics(db: Db): PulseMetrics {
     async collect() {
       this.reset();
       for (const row of await lastRunTimes(db)) this.set({ kind: row.kind }, row.seconds);
+    },
+  });
+  new Counter({
+    name: 'pulse_action_deliveries_total',
+    help: 'Actions in the outbox by destination kind and status (delivered, failed, pending, held)',
+    labelNames: ['destination', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await countOutbox(db)) this.inc({ destination: row.kind, status: row.status }, row.n);
     },
   });
   const ingestEvents = new Counter({

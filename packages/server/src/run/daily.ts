@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { Connection } from 'jsforce';
 import type { Config, SalesforceAuth } from '../config';
 import { readModelFile } from '../modelFile';
-import { PulseError } from '../errors';
+import { PulseError, ValidationError } from '../errors';
 import { log } from '../log';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
 import { parseModel, type Model } from '../model/schema';
@@ -33,6 +33,11 @@ import { resolvePendingEvents } from '../ingest/resolve';
 import { SEGMENT_SOURCE } from '../ingest/segment';
 import { closeInterruptedRuns, findRunningDaily, findScheduledRun, hasSnapshotsOn } from '../store/dailyRuns';
 import { signInFor } from '../sources/salesforce/signIn';
+import { decideDay, rulesInForce, type DecideResult } from '../actions/decide';
+import { defaultRegistry, type DestinationRegistry } from '../actions/registry';
+import { sendDue, type SendOptions, type SendResult } from '../actions/sender';
+import { ALERTS_RULE, alertOf, raiseAlert } from '../actions/alerts';
+import { realSleep } from '../sources/retry';
 
 /** The lock every daily run of an org takes. */
 export const DAILY_LOCK = 'daily-run';
@@ -44,7 +49,7 @@ export const DEFAULT_BUDGET_SHARE = 0.1;
 const MAX_LISTED_FAILURES = 500;
 
 export type RunStatus = 'succeeded' | 'partial' | 'failed' | 'skipped';
-export type RunStage = 'lock' | 'pull' | 'score' | 'write' | 'run';
+export type RunStage = 'lock' | 'pull' | 'score' | 'write' | 'actions' | 'run';
 
 /** One problem of a run: a record that failed, or a stage that did. */
 export interface RunFailure {
@@ -87,6 +92,30 @@ export interface DailyRunResult {
   scores: AccountScore[];
   /** The run holding the lock, when this one was skipped because of it. */
   heldBy: number | null;
+  /** The actions stage: the day's decisions (with the score) and the outbox's send pass after the write. */
+  actions: ActionsOutcome | null;
+  /** The system alert this run raised for the admins (failed or partial), when the rules name where alerts go. */
+  alert: { code: string; raised: number; held: number; delivered: number } | null;
+}
+
+/** What the actions stage did: decided with the day's scores, then sent after the write. */
+export interface ActionsOutcome {
+  decided: DecideResult | null;
+  sent: SendResult | null;
+  /** Why nothing was decided (the stored rules no longer validate), when so. */
+  rulesError: string | null;
+}
+
+/** The run-log counts of the actions stage. */
+export function actionCounts(a: ActionsOutcome | null): Record<string, number> {
+  if (!a) return {};
+  return {
+    actionsDecided: a.decided?.fired ?? 0,
+    actionsHeld: (a.decided?.held.cooldown ?? 0) + (a.decided?.held.cap ?? 0),
+    actionsDelivered: a.sent?.delivered ?? 0,
+    actionsRetrying: a.sent?.retrying ?? 0,
+    actionsFailed: a.sent?.failed ?? 0,
+  };
 }
 
 /** The edges of a run, injected so tests control them. */
@@ -114,6 +143,15 @@ export interface DailyRunDeps {
   sync?: Pick<SyncOptions, 'pageSize' | 'bulkThreshold' | 'bulkPollMs' | 'afterPage' | 'full'>;
   /** Write knobs (thresholds, test hooks such as a crash after a batch). */
   write?: Pick<WriteOptions, 'bulkThreshold' | 'lockRetries' | 'pollIntervalMs' | 'sleep' | 'afterBatch'>;
+  /** Actions knobs: the destinations, the waits, and test hooks that crash between decide and send or send and mark. */
+  actions?: {
+    registry?: DestinationRegistry;
+    sleep?: (ms: number) => Promise<void>;
+    random?: () => number;
+    /** Called after the day's decisions are stored, before the send (tests throw here). */
+    afterDecide?: () => void | Promise<void>;
+    afterDeliver?: SendOptions['afterDeliver'];
+  };
 }
 
 /**
@@ -148,6 +186,8 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     leads: null,
     scores: [],
     heldBy: null,
+    actions: null,
+    alert: null,
   };
   await ensureOrg(db, orgId);
 
@@ -194,6 +234,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
         'daily run failed',
       );
     }
+    await alertAdmins(deps, result, now);
     result.durationMs = Math.round(performance.now() - t0);
     finalizeTotal(result);
     const listed = result.failures.slice(0, MAX_LISTED_FAILURES);
@@ -206,7 +247,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     }
     result.failures = listed;
     await finishRun(db, orgId, result.runId, result.status, {
-      counts: { ...result.counts },
+      counts: { ...result.counts, ...actionCounts(result.actions) },
       apiCalls: { ...result.apiCalls, ...apiDetail(result) },
       errors: listed as unknown as Record<string, unknown>[],
       state: {
@@ -221,6 +262,18 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
         writeMode: result.write?.mode ?? null,
         lockRetries: result.write?.lockRetries ?? 0,
         leadsWritten: result.leads?.leadsWritten ?? 0,
+        actions: result.actions
+          ? {
+              day: result.actions.decided?.day ?? null,
+              comparedWith: result.actions.decided?.previous ?? null,
+              rules: result.actions.decided?.rulesSource ?? null,
+              heldCooldown: result.actions.decided?.held.cooldown ?? 0,
+              heldCap: result.actions.decided?.held.cap ?? 0,
+              byDestination: result.actions.sent?.byKind ?? {},
+              rulesError: result.actions.rulesError,
+            }
+          : null,
+        alert: result.alert,
       },
     });
     progress('done', doneLine(result));
@@ -228,6 +281,37 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     return result;
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * A failed or partial run alerts the admins through the rules' `alerts` destinations (deduplicated
+ * per code and day, cooled down), sent at once: the run may have failed before its actions stage.
+ * Never fails the run: an alert that cannot be sent now waits in the outbox for the next send.
+ */
+async function alertAdmins(deps: DailyRunDeps, result: DailyRunResult, now: () => Date): Promise<void> {
+  const alert = alertOf(deps.orgId, result);
+  if (!alert) return;
+  try {
+    const registry = deps.actions?.registry ?? defaultRegistry();
+    const { rules } = await rulesInForce(deps.db, deps.orgId, registry);
+    const raised = await raiseAlert(deps.db, { orgId: deps.orgId, alert, rules, now: now() });
+    result.alert = { code: alert.code, ...raised, delivered: 0 };
+    if (raised.raised === 0) return;
+    let conn: Promise<Connection> | null = null;
+    const salesforce = () =>
+      (conn ??= (async () =>
+        (deps.connect ?? connectSalesforce)(deps.salesforce ?? (await signInFor(deps.db, deps.orgId, deps.config))))());
+    const sent = await sendDue(deps.db, {
+      orgId: deps.orgId,
+      registry,
+      ruleId: ALERTS_RULE,
+      context: { salesforce, now, sleep: deps.actions?.sleep ?? realSleep },
+      random: deps.actions?.random,
+    });
+    result.alert.delivered = sent.delivered;
+  } catch (e) {
+    log.warn({ org: deps.orgId, runId: result.runId, code: alert.code, err: e }, 'system alert not raised');
   }
 }
 
@@ -289,12 +373,69 @@ async function stages(
   const written = await inStage('write', () => write(run, pulled, scored));
   if (written.status === 'ok')
     await writeLeads(deps, result, pulled.conn, pulled.sync.apiCalls.remainingAtStart * run.share, progress);
+  await saveProgress(run);
+  await inStage('actions', () => sendActions(run, pulled));
+}
+
+/**
+ * Decides the day's actions inside the score transaction (see scoreOrg). Stored rules that no longer
+ * validate (a destination removed since) decide nothing and say so in the run: the scores still count.
+ */
+async function decideActions(run: RunState, tx: Db, modelVersion: string, model: Model): Promise<void> {
+  const { deps, result } = run;
+  const registry = deps.actions?.registry ?? defaultRegistry();
+  result.actions = { decided: null, sent: null, rulesError: null };
+  let rules;
+  try {
+    rules = await rulesInForce(tx, deps.orgId, registry);
+  } catch (e) {
+    // Only a document that no longer validates; a store error inside the transaction must roll it back.
+    if (!(e instanceof ValidationError)) throw e;
+    result.actions.rulesError = e.message;
+    result.status = 'partial';
+    result.failures.push({ stage: 'actions', code: 'RULES_INVALID', message: e.message });
+    return;
+  }
+  const d = await decideDay(tx, {
+    orgId: deps.orgId,
+    model,
+    modelVersion,
+    day: result.asOf,
+    registry,
+    now: run.now(),
+    rules,
+  });
+  result.actions.decided = d;
+  run.progress(
+    'score',
+    `decided ${d.fired} actions against ${d.previous ?? 'nothing (the first decision)'} (${d.held.cooldown} in cooldown, ${d.held.cap} over the weekly cap)`,
+  );
+}
+
+/** Actions: every due item of the outbox (today's and any left over) to its destination. */
+async function sendActions(run: RunState, pulled: Pulled): Promise<void> {
+  const { deps, result, progress } = run;
+  await deps.actions?.afterDecide?.();
+  const sent = await sendDue(deps.db, {
+    orgId: deps.orgId,
+    registry: deps.actions?.registry ?? defaultRegistry(),
+    context: { salesforce: async () => pulled.conn, now: run.now, sleep: deps.actions?.sleep ?? realSleep },
+    random: deps.actions?.random,
+    afterDeliver: deps.actions?.afterDeliver,
+  });
+  result.actions ??= { decided: null, sent: null, rulesError: null };
+  result.actions.sent = sent;
+  for (const f of sent.failures) {
+    result.failures.push({ stage: 'actions', code: 'ACTION_FAILED', message: `${f.kind} ${f.key}: ${f.error}` });
+  }
+  if (sent.failed > 0) result.status = 'partial';
+  progress('actions', `delivered ${sent.delivered} actions (${sent.retrying} to retry, ${sent.failed} failed)`);
 }
 
 /** Records the counts and API calls so far on the run row (a crash later still shows them). */
 function saveProgress({ deps, result }: RunState): Promise<void> {
   return updateRun(deps.db, deps.orgId, result.runId, {
-    counts: { ...result.counts },
+    counts: { ...result.counts, ...actionCounts(result.actions) },
     apiCalls: { ...result.apiCalls, ...apiDetail(result) },
   });
 }
@@ -391,7 +532,12 @@ async function score(run: RunState): Promise<Scored> {
   // Days the schedule missed (no snapshot yesterday) are back-filled, so trends never compare with a gap.
   const history = !result.published && !(await hasSnapshotsOn(db, orgId, model!.version, addDays(asOf, -1)));
   progress('score', `scoring ${asOf} with model ${model!.version}${history ? ' (back-filling missed days)' : ''}`);
-  const scored = await scoreOrg(db, { orgId, asOf, history });
+  const scored = await scoreOrg(db, {
+    orgId,
+    asOf,
+    history,
+    inTransaction: (tx, r) => decideActions(run, tx, r.modelVersion, model!),
+  });
   result.modelVersion = scored.modelVersion;
   result.accountsScored = result.counts.scored = scored.scores.length;
   result.scores = scored.scores;

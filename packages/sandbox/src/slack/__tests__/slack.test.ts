@@ -7,7 +7,7 @@
  * (https://docs.slack.dev/reference/methods/chat.postMessage); 429 with Retry-After
  * (https://docs.slack.dev/apis/web-api/rate-limits).
  */
-import { sampleChange, sampleDelivery } from '@pulse/server/testing/actions';
+import { sampleChange, sampleContext, sampleDelivery } from '@pulse/server/testing/actions';
 import { slackDestination, SlackSettings } from '@pulse/server/src/actions/slack';
 import { validateBlocks } from '../blockKit';
 import { startSlackReceiver, type SlackReceiver } from '../server';
@@ -50,7 +50,7 @@ const viaBot = (over: Record<string, unknown> = {}) =>
 
 describe('incoming webhook', () => {
   it('posts a Block Kit message the receiver accepts: header, score, drivers, top three, a link to the Account', async () => {
-    expect(await destination.deliver(sampleDelivery(), viaHook())).toEqual({ status: 'delivered' });
+    expect(await destination.deliver(sampleDelivery(), viaHook(), sampleContext())).toEqual({ status: 'delivered' });
     expect(slack.messages).toHaveLength(1);
     const m = slack.messages[0]!;
     expect(m).toMatchObject({ via: 'webhook', channel: 'C0ALERTS' });
@@ -73,30 +73,39 @@ describe('incoming webhook', () => {
 
   it('a name longer than a header allows is cut to 150 characters, and Slack still accepts it', async () => {
     const d = sampleDelivery({ change: sampleChange({ accountName: 'A'.repeat(400) }) });
-    expect(await destination.deliver(d, viaHook())).toEqual({ status: 'delivered' });
+    expect(await destination.deliver(d, viaHook(), sampleContext())).toEqual({ status: 'delivered' });
     const header = slack.messages[0]!.blocks![0] as { text: { text: string } };
     expect(header.text.text).toHaveLength(150);
   });
 
   it('429 with Retry-After: retry not before it, then delivered', async () => {
     slack.faults.rateLimited(7, 1);
-    expect(await destination.deliver(sampleDelivery(), viaHook())).toMatchObject({ status: 'retry', afterMs: 7_000 });
+    expect(await destination.deliver(sampleDelivery(), viaHook(), sampleContext())).toMatchObject({
+      status: 'retry',
+      afterMs: 7_000,
+    });
     expect(slack.calls.entries.map((c) => c.status)).toEqual([429]);
-    expect(await destination.deliver(sampleDelivery({ attempt: 2 }), viaHook())).toEqual({ status: 'delivered' });
+    expect(await destination.deliver(sampleDelivery({ attempt: 2 }), viaHook(), sampleContext())).toEqual({
+      status: 'delivered',
+    });
     expect(slack.messages).toHaveLength(1);
   });
 
   it('a 5xx retries; an unknown hook (no_service) fails', async () => {
     slack.faults.httpError(503, 1);
-    expect((await destination.deliver(sampleDelivery(), viaHook())).status).toBe('retry');
-    const out = await destination.deliver(sampleDelivery(), viaHook({ webhookUrl: slack.hookUrl('T0/B0/wrong') }));
+    expect((await destination.deliver(sampleDelivery(), viaHook(), sampleContext())).status).toBe('retry');
+    const out = await destination.deliver(
+      sampleDelivery(),
+      viaHook({ webhookUrl: slack.hookUrl('T0/B0/wrong') }),
+      sampleContext(),
+    );
     expect(out).toMatchObject({ status: 'failed', error: expect.stringContaining('no_service') });
   });
 });
 
 describe('direct message from the bot', () => {
   it('finds the owner by email (any case) and posts to them', async () => {
-    const out = await destination.deliver(sampleDelivery(), viaBot());
+    const out = await destination.deliver(sampleDelivery(), viaBot(), sampleContext());
     expect(out).toEqual({ status: 'delivered', externalId: expect.stringMatching(/^DU?0DANA\/\d+\.\d{6}$/) });
     expect(slack.messages[0]).toMatchObject({ via: 'chat.postMessage', channel: 'U0DANA' });
     expect(validateBlocks(slack.messages[0]!.blocks)).toEqual([]);
@@ -104,45 +113,57 @@ describe('direct message from the bot', () => {
 
   it('an owner Slack does not know goes to the fallback channel', async () => {
     const d = sampleDelivery({ change: sampleChange({ ownerEmail: 'nobody@acme.example' }) });
-    expect((await destination.deliver(d, viaBot())).status).toBe('delivered');
+    expect((await destination.deliver(d, viaBot(), sampleContext())).status).toBe('delivered');
     expect(slack.messages[0]).toMatchObject({ channel: 'C0ALERTS' });
     expect(slack.calls.entries.map((c) => c.error)).toEqual(['users_not_found', null]);
   });
 
   it('no fallback and no such user: failed, saying so', async () => {
     const d = sampleDelivery({ change: sampleChange({ ownerEmail: null }) });
-    const out = await destination.deliver(d, viaBot({ fallbackChannel: undefined }));
+    const out = await destination.deliver(d, viaBot({ fallbackChannel: undefined }), sampleContext());
     expect(out).toMatchObject({ status: 'failed', error: expect.stringContaining('no fallbackChannel') });
   });
 
   it('a wrong token and an archived or unknown channel fail; 429 retries after Retry-After', async () => {
-    expect(await destination.deliver(sampleDelivery(), viaBot({ botToken: 'xoxb-wrong' }))).toMatchObject({
+    expect(
+      await destination.deliver(sampleDelivery(), viaBot({ botToken: 'xoxb-wrong' }), sampleContext()),
+    ).toMatchObject({
       status: 'failed',
       error: 'Slack users.lookupByEmail: invalid_auth',
     });
     const nobody = sampleDelivery({ change: sampleChange({ ownerEmail: null }) });
-    expect(await destination.deliver(nobody, viaBot({ fallbackChannel: 'old-alerts' }))).toMatchObject({
-      status: 'failed',
-      error: 'Slack chat.postMessage: is_archived',
-    });
-    expect(await destination.deliver(nobody, viaBot({ fallbackChannel: 'C0NOPE' }))).toMatchObject({
+    expect(await destination.deliver(nobody, viaBot({ fallbackChannel: 'old-alerts' }), sampleContext())).toMatchObject(
+      {
+        status: 'failed',
+        error: 'Slack chat.postMessage: is_archived',
+      },
+    );
+    expect(await destination.deliver(nobody, viaBot({ fallbackChannel: 'C0NOPE' }), sampleContext())).toMatchObject({
       status: 'failed',
       error: 'Slack chat.postMessage: channel_not_found',
     });
     slack.faults.rateLimited(3, 1, '/api/chat.postMessage');
-    expect(await destination.deliver(sampleDelivery(), viaBot())).toMatchObject({ status: 'retry', afterMs: 3_000 });
+    expect(await destination.deliver(sampleDelivery(), viaBot(), sampleContext())).toMatchObject({
+      status: 'retry',
+      afterMs: 3_000,
+    });
     expect(slack.messages).toHaveLength(0);
   });
 
   it('a 5xx from the Web API retries; a token named by a variable is read from it', async () => {
     slack.faults.httpError(502, 1, '/api/users.lookupByEmail');
-    expect((await destination.deliver(sampleDelivery(), viaBot())).status).toBe('retry');
+    expect((await destination.deliver(sampleDelivery(), viaBot(), sampleContext())).status).toBe('retry');
     const fromEnv = slackDestination({ env: { PULSE_SLACK_BOT: TOKEN } });
-    expect((await fromEnv.deliver(sampleDelivery(), viaBot({ botToken: { env: 'PULSE_SLACK_BOT' } }))).status).toBe(
-      'delivered',
-    );
     expect(
-      await slackDestination({ env: {} }).deliver(sampleDelivery(), viaBot({ botToken: { env: 'PULSE_SLACK_BOT' } })),
+      (await fromEnv.deliver(sampleDelivery(), viaBot({ botToken: { env: 'PULSE_SLACK_BOT' } }), sampleContext()))
+        .status,
+    ).toBe('delivered');
+    expect(
+      await slackDestination({ env: {} }).deliver(
+        sampleDelivery(),
+        viaBot({ botToken: { env: 'PULSE_SLACK_BOT' } }),
+        sampleContext(),
+      ),
     ).toMatchObject({
       status: 'failed',
       error: expect.stringContaining('PULSE_SLACK_BOT'),

@@ -1,6 +1,6 @@
 /** The signed webhook: signature scheme, verification helper and how answers become outcomes. */
 import { createHmac } from 'node:crypto';
-import { sampleDelivery } from '../../../testing/actions';
+import { sampleContext, sampleDelivery } from '../../../testing/actions';
 import { pulseSignature, verifyPulseSignature, webhookBody, webhookDestination, WebhookSettings } from '../webhook';
 
 const SECRET = 'whsec_0123456789abcdef';
@@ -39,7 +39,7 @@ describe('webhookDestination', () => {
   it('posts the delivery as JSON with the delivery id, timestamp and a signature over them', async () => {
     const { sent, fetchFn } = recorder(() => new Response(null, { status: 204 }));
     const d = sampleDelivery();
-    const out = await webhookDestination({ fetch: fetchFn, now: () => NOW }).deliver(d, settings);
+    const out = await webhookDestination({ fetch: fetchFn, now: () => NOW }).deliver(d, settings, sampleContext());
     expect(out).toEqual({ status: 'delivered' });
     const { url, init } = sent[0]!;
     const headers = init.headers as Record<string, string>;
@@ -68,13 +68,21 @@ describe('webhookDestination', () => {
     [410, 'failed'],
   ])('HTTP %i → %s', async (status, expected) => {
     const { fetchFn } = recorder(() => new Response('nope', { status }));
-    const out = await webhookDestination({ fetch: fetchFn, now: () => NOW }).deliver(sampleDelivery(), settings);
+    const out = await webhookDestination({ fetch: fetchFn, now: () => NOW }).deliver(
+      sampleDelivery(),
+      settings,
+      sampleContext(),
+    );
     expect(out.status).toBe(expected);
   });
 
   it('429 retries not before its Retry-After', async () => {
     const { fetchFn } = recorder(() => new Response('slow down', { status: 429, headers: { 'retry-after': '30' } }));
-    const out = await webhookDestination({ fetch: fetchFn, now: () => NOW }).deliver(sampleDelivery(), settings);
+    const out = await webhookDestination({ fetch: fetchFn, now: () => NOW }).deliver(
+      sampleDelivery(),
+      settings,
+      sampleContext(),
+    );
     expect(out).toMatchObject({ status: 'retry', afterMs: 30_000 });
   });
 
@@ -82,13 +90,13 @@ describe('webhookDestination', () => {
     const fetchFn = (async () => {
       throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
     }) as unknown as typeof fetch;
-    const out = await webhookDestination({ fetch: fetchFn }).deliver(sampleDelivery(), settings);
+    const out = await webhookDestination({ fetch: fetchFn }).deliver(sampleDelivery(), settings, sampleContext());
     expect(out).toMatchObject({ status: 'retry', error: expect.stringContaining('ECONNREFUSED') });
   });
 
   it('a secret named by an unset variable fails the delivery, naming the variable', async () => {
     const s = WebhookSettings.parse({ url: 'https://hooks.example.com/pulse', secret: { env: 'PULSE_HOOK_SECRET' } });
-    const out = await webhookDestination({ env: {} }).deliver(sampleDelivery(), s);
+    const out = await webhookDestination({ env: {} }).deliver(sampleDelivery(), s, sampleContext());
     expect(out).toMatchObject({ status: 'failed', error: expect.stringContaining('PULSE_HOOK_SECRET') });
   });
 
