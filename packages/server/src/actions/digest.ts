@@ -4,6 +4,7 @@
  * nodemailer. Every text from Salesforce is HTML-escaped in the HTML part. One owner's refused
  * message does not stop the others; each owner's outcome is returned for the run log.
  */
+import escapeHtml from 'escape-html';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { z } from 'zod';
@@ -120,16 +121,6 @@ export async function gatherOwnerDigests(
   return out;
 }
 
-/** Text for HTML: `&`, `<`, `>`, `"` and `'` as entities. */
-export function htmlEscape(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 const SECTIONS = [
   ['surging', 'Surging'],
   ['newlyMqa', 'Newly MQA'],
@@ -157,8 +148,8 @@ export function renderOwnerDigest(
   const lines: string[] = [hello, '', `Your accounts that moved in the week ${d.weekStart} to ${d.weekEnd}:`];
   const html: string[] = [
     '<!doctype html><html><body style="font-family:sans-serif">',
-    `<p>${htmlEscape(hello)}</p>`,
-    `<p>Your accounts that moved in the week ${htmlEscape(d.weekStart)} to ${htmlEscape(d.weekEnd)}:</p>`,
+    `<p>${escapeHtml(hello)}</p>`,
+    `<p>Your accounts that moved in the week ${escapeHtml(d.weekStart)} to ${escapeHtml(d.weekEnd)}:</p>`,
   ];
   for (const [key, title] of SECTIONS) {
     const list = d[key];
@@ -170,10 +161,10 @@ export function renderOwnerDigest(
       const head = `${a.accountName}: ${Math.round(a.score)}${change(a)}, ${a.band}`;
       lines.push(`- ${head}${url ? ` <${url}>` : ''}`);
       for (const p of a.topPeople) lines.push(`    ${person(p)}`);
-      const name = url ? `<a href="${htmlEscape(url)}">${htmlEscape(a.accountName)}</a>` : htmlEscape(a.accountName);
-      const people = a.topPeople.map((p) => `<li>${htmlEscape(person(p))}</li>`).join('');
+      const name = url ? `<a href="${escapeHtml(url)}">${escapeHtml(a.accountName)}</a>` : escapeHtml(a.accountName);
+      const people = a.topPeople.map((p) => `<li>${escapeHtml(person(p))}</li>`).join('');
       html.push(
-        `<li><strong>${name}</strong>: ${Math.round(a.score)}${htmlEscape(change(a))}, ${htmlEscape(a.band)}${people ? `<ul>${people}</ul>` : ''}</li>`,
+        `<li><strong>${name}</strong>: ${Math.round(a.score)}${escapeHtml(change(a))}, ${escapeHtml(a.band)}${people ? `<ul>${people}</ul>` : ''}</li>`,
       );
     }
     html.push('</ul>');

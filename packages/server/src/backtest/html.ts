@@ -3,20 +3,11 @@
  * external asset) with conversion by decile, the ROC curve, conversion by band and by trend, each with
  * its numbers under it; several days add the stability table. Every text from data is escaped. Pure.
  */
+import escapeHtml from 'escape-html';
 import type { RateRow, RocPoint } from './metrics';
 import { thin } from './metrics';
 import { num, pct, times } from './format';
 import { stabilityTable, type BacktestReport } from './summary';
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const W = 560;
 const H = 260;

@@ -1,4 +1,4 @@
-import { backtestHtml, escapeHtml } from '../html';
+import { backtestHtml } from '../html';
 import { backtestsText } from '../text';
 import { summarize, type PopulationAccount } from '../summary';
 
@@ -9,10 +9,6 @@ const population: PopulationAccount[] = [
 ];
 
 describe('backtest reports', () => {
-  it('escapes the five HTML specials', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-  });
-
   it('builds one page with four charts per day and the numbers under them', () => {
     const report = summarize({ asOf: '2026-06-30', horizonDays: 90, modelVersion: 'v"<1>' }, population);
     const html = backtestHtml([report]);
