@@ -1,8 +1,8 @@
 /**
  * Crash anywhere (issue 16): `pulse run` is killed with SIGKILL at 20 seeded points of its pull,
- * score and write stages, then run again to the end. The store and the Salesforce org must then
- * equal what one clean run leaves: the same records, snapshots, written values and Account and Lead
- * fields. Each point gets a fresh emulator (same seed, so the same org) and a fresh store — the
+ * score, write and actions stages, then run again to the end. The store and the Salesforce org must
+ * then equal what one clean run leaves: the same records, snapshots, written values, decided actions,
+ * Account and Lead fields, and owner Tasks (each exactly once). Each point gets a fresh emulator (same seed, so the same org) and a fresh store — the
  * embedded PGlite directory, or with DATABASE_URL a new PostgreSQL database.
  *
  * Kill points: "after the emulator answered its Nth pull call", "N ms after the score stage began"
@@ -10,7 +10,7 @@
  * before Pulse recorded it, the window a crash makes worst.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -41,6 +41,22 @@ const TABLES: Record<string, { order: string; skip: string[] }> = {
   lead_written_values: { order: 'lead_id, field', skip: ['written_at'] },
   write_failures: { order: 'account_id', skip: ['failed_at'] },
   lead_write_failures: { order: 'lead_id', skip: ['failed_at'] },
+  // The actions stage: every decision once, each delivered. How many tries it took, and the Task's
+  // id, differ when a kill fell between send and mark.
+  action_outbox: {
+    order: 'key, destination',
+    skip: [
+      'id',
+      'delivery_id',
+      'attempts',
+      'next_attempt_at',
+      'external_id',
+      'last_error',
+      'created_at',
+      'finished_at',
+    ],
+  },
+  action_days: { order: 'day', skip: ['decided_at'] },
 };
 
 /** When the values were computed: a run that went again computed them later, so it differs by design. */
@@ -53,8 +69,43 @@ interface StoreSpot {
   drop(): Promise<void>;
 }
 
+/**
+ * Rules that fire on every account in the first decision (each "enters" the band it is in), so the
+ * actions stage writes owner Tasks in every run, within the cap: its writes are kill points too.
+ */
+const RULES = {
+  capPerRecipientPerWeek: 6,
+  rules: [
+    {
+      id: 'low',
+      trigger: { type: 'band', band: 'Low' },
+      scope: { type: 'all' },
+      destinations: [{ kind: 'salesforce-task', settings: { priority: 'Normal', dueInDays: 3 } }],
+    },
+  ],
+};
+const rulesFile = join(mkdtempSync(join(tmpdir(), 'pulse-crash-rules-')), 'rules.json');
+writeFileSync(rulesFile, JSON.stringify(RULES));
+
 let spots = 0;
+/** A fresh store with the rules above set, as `pulse actions rules set` does it. */
 async function freshStore(): Promise<StoreSpot> {
+  const spot = await emptyStore();
+  const set = await new Promise<{ code: number | null; err: string }>((resolve) => {
+    let err = '';
+    const child = spawn('node', ['packages/server/bin/pulse.cjs', 'actions', 'rules', 'set', rulesFile], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'error', ...spot.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => resolve({ code, err }));
+  });
+  if (set.code !== 0) throw new Error(`pulse actions rules set failed: ${set.err}`);
+  return spot;
+}
+
+async function emptyStore(): Promise<StoreSpot> {
   if (pgUrl) {
     const name = `crash_${process.pid}_${spots++}`;
     const admin = new Client({ connectionString: pgUrl });
@@ -102,9 +153,15 @@ async function dumpStore(spot: StoreSpot): Promise<Record<string, string[]>> {
   }
 }
 
-/** The Engagement fields of every Account and Lead, as the emulator holds them. */
-function orgFields(emu: Emulator): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
+/** What a Task the actions stage made says (its id and times differ from run to run). */
+const TASK_FIELDS = ['Subject', 'OwnerId', 'WhatId', 'Status', 'Priority', 'ActivityDate', 'Description'];
+
+/** The Engagement fields of every Account and Lead, and the Tasks Pulse made, as the emulator holds them. */
+function orgFields(emu: Emulator): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  out.tasks = [...emu.store.all('Task')]
+    .map((t) => JSON.stringify(Object.fromEntries(TASK_FIELDS.map((f) => [f, t[f] ?? null]))))
+    .sort();
   for (const object of ['Account', 'Lead']) {
     for (const rec of emu.store.all(object)) {
       out[`${object}/${String(rec.Id)}`] = Object.fromEntries(
@@ -231,7 +288,7 @@ async function freshOrg(): Promise<Emulator> {
 interface Clean {
   day: string;
   store: Record<string, string[]>;
-  org: Record<string, Record<string, unknown>>;
+  org: Record<string, unknown>;
   run: RunOutcome;
 }
 
@@ -265,12 +322,14 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-it('a clean run pulls, scores and writes through the emulator (the kill points have room)', () => {
+it('a clean run pulls, scores, writes and acts through the emulator (the kill points have room)', () => {
   expect(clean.run.pullCalls).toBeGreaterThan(5);
   expect(clean.run.writeCalls).toBeGreaterThan(0);
   expect(clean.run.scoreMs).toBeGreaterThan(0);
   expect(clean.store.snapshots!.length).toBeGreaterThan(ACCOUNTS);
   expect(clean.store.written_values!.length).toBeGreaterThan(0);
+  // The default rules fire on the generated org's surging accounts: the actions stage is in the run.
+  expect(clean.store.action_outbox!.length).toBeGreaterThan(0);
 });
 
 it.each(Array.from({ length: POINTS }, (_, i) => i))(
