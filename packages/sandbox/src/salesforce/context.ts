@@ -9,6 +9,7 @@ import type { Schema } from './schema';
 import type { CallLog } from '../kit/callLog';
 import type { Clock } from '../kit/clock';
 import type { Faults } from './faults';
+import type { IntegrationUser } from './user';
 
 /** The daily API request allowance (`/limits` DailyApiRequests). */
 export interface Limits {
@@ -51,6 +52,8 @@ export interface EmulatorContext {
   clock: Clock;
   auth: Auth;
   permissions: Permissions;
+  /** The integration user's system permissions (View Setup, View All Data, …). */
+  user: IntegrationUser;
   callLog: CallLog;
   instanceUrl: string;
   orgId: string;

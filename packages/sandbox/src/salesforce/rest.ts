@@ -118,7 +118,12 @@ export function restRouter(ctx: EmulatorContext): Router {
     sendJson(res, 200, body);
   });
 
-  r.get(['/limits', '/limits/'], (_req, res) => sendJson(res, 200, limitsBody(ctx.limits)));
+  // Salesforce serves /limits only to users with View Setup and Configuration (resources_limits.htm).
+  r.get(['/limits', '/limits/'], (_req, res) => {
+    if (!ctx.user.has('ViewSetup'))
+      return sendError(res, 403, 'INSUFFICIENT_ACCESS', "You don't have permission to view limits");
+    sendJson(res, 200, limitsBody(ctx.limits));
+  });
 
   r.get(['/sobjects', '/sobjects/'], (req, res) =>
     sendJson(res, 200, describeGlobal(ctx.schema.objects(), apiVersion(req))),

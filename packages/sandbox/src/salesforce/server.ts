@@ -17,6 +17,7 @@ import { restRouter, supportedVersion, versionsBody } from './rest';
 import { loadCustomFields, Schema } from './schema';
 import { sobjectsRouter } from './sobjects';
 import { OrgStore } from './store';
+import { IntegrationUser, loadPermissionSet, type PermissionGrant } from './user';
 import { generateOrg } from '../generator/generateOrg';
 import type { AccountBundle, GenerateOptions, SfRecord } from '../generator/types';
 
@@ -62,6 +63,11 @@ export interface EmulatorOptions {
   forceAppDir?: string | null;
   /** The connected app's certificate or public key (PEM) for the JWT bearer flow. */
   jwtCertificate?: string;
+  /**
+   * What the integration user may do: a permission set's name (read from `forceAppDir`, or
+   * ./force-app when that is null), or the grant itself. Default: a System Administrator's permissions.
+   */
+  integrationUser?: { permissionSet: string } | PermissionGrant;
 }
 
 export interface Emulator {
@@ -79,6 +85,8 @@ export interface Emulator {
   callLog: CallLog;
   clock: Clock;
   permissions: FieldPermissions;
+  /** The integration user's system permissions (`emu.user.revoke('ViewSetup')`). */
+  user: IntegrationUser;
   context: EmulatorContext;
   /** Issues an access token directly (as a client-credentials grant would). */
   issueToken(): string;
@@ -150,6 +158,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const faults = new Faults(tokens);
   const callLog = new CallLog();
   const permissions = new FieldPermissions();
+  const user = new IntegrationUser(
+    opts.integrationUser && 'permissionSet' in opts.integrationUser
+      ? loadPermissionSet(forceApp ?? 'force-app', opts.integrationUser.permissionSet)
+      : opts.integrationUser,
+  );
   const limits = createLimits(store, faults, opts.apiDailyLimit ?? 100_000);
   const clientId = opts.clientId ?? 'pulse-local';
   const clientSecret = opts.clientSecret ?? 'pulse-local-secret';
@@ -162,6 +175,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clock,
     auth: { session: () => null },
     permissions,
+    user,
     callLog,
     instanceUrl: '',
     orgId,
@@ -256,6 +270,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     callLog,
     clock,
     permissions,
+    user,
     context: ctx,
     issueToken: () => sessions.issue(clientId).accessToken,
     close: http.close,

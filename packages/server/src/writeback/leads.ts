@@ -119,7 +119,8 @@ export async function writeBackLeads(opts: LeadWriteBackOptions): Promise<LeadWr
     };
   }
   assertWritePreflight(await writePreflightLeads(conn), orgId, 'Lead');
-  const maxApiCalls = knobs.maxApiCalls ?? (budgetShare !== undefined ? await apiBudget(conn, budgetShare) : undefined);
+  const maxApiCalls =
+    knobs.maxApiCalls ?? (budgetShare !== undefined ? await apiBudget(conn, budgetShare, orgId) : undefined);
   const r = await writeAccounts({
     ...knobs,
     db,

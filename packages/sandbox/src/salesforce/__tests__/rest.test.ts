@@ -71,6 +71,32 @@ describe('limits', () => {
     expect(conn.limitInfo.apiUsage?.used).toBe(1000 - after.DailyApiRequests!.Remaining);
   });
 
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
+  // ("available … for API users with the View Setup and Configuration permission")
+  it('answers 403 on /limits to a user without View Setup and Configuration, still counting the call', async () => {
+    emu.user.revoke('ViewSetup');
+    await expect(conn.limits()).rejects.toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS' });
+    expect(emu.callLog.entries.at(-1)).toMatchObject({ path: '/services/data/v62.0/limits', status: 403 });
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+    expect(conn.limitInfo.apiUsage?.limit).toBe(1000);
+  });
+
+  it("gives the generated org's integration user exactly the Engagement_Integration permission set", async () => {
+    const pkg = await startEmulator({
+      forceAppDir: 'force-app',
+      integrationUser: { permissionSet: 'Engagement_Integration' },
+    });
+    try {
+      expect(pkg.user.has('ApiEnabled')).toBe(true);
+      expect(pkg.user.has('ViewSetup')).toBe(false);
+      expect(pkg.user.seesAll('Account')).toBe(true);
+      const c = new Connection({ instanceUrl: pkg.instanceUrl, accessToken: pkg.issueToken(), version: '62.0' });
+      await expect(c.limits()).rejects.toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS' });
+    } finally {
+      await pkg.close();
+    }
+  });
+
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (403 REQUEST_LIMIT_EXCEEDED)
   it('answers 403 REQUEST_LIMIT_EXCEEDED once the daily allowance is used up', async () => {
     const small = await startEmulator({ forceAppDir: null, apiDailyLimit: 3 });

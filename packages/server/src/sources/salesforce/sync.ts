@@ -12,6 +12,7 @@ import { ensureOrg } from '../../store/orgs';
 import { startRun, updateRun } from '../../store/runs';
 import { getCheckpoint, resetSalesforceCheckpoints, saveCheckpoint } from '../../store/checkpoints';
 import { finishPull, type PullOutcome } from '../pull';
+import { readDailyAllowance, type AllowanceSource } from './allowance';
 import { bulkQueryPages } from './bulk';
 import { ApiBudget, BudgetExhausted, queryPages } from './extract';
 import { applyPage, loadLookups, type LoadContext } from './load';
@@ -38,6 +39,8 @@ export interface SyncOptions {
   full?: boolean;
   /** Share of the remaining daily API calls this run may use (default 0.1). */
   budgetShare?: number;
+  /** Daily requests assumed when neither /limits nor the Sforce-Limit-Info header says (default 15,000). */
+  assumedDailyRequests?: number;
   /** Re-read this much before each checkpoint's watermark to catch clock skew (default 5 minutes). */
   overlapMs?: number;
   /** Records per query page (Salesforce: 200–2000; default 2000). */
@@ -61,13 +64,18 @@ export interface SyncOptions {
 export interface SyncResult extends PullOutcome {
   runId: number;
   counts: Record<string, number>;
-  apiCalls: { total: number; allowed: number; remainingAtStart: number; byObject: Record<string, number> };
+  apiCalls: {
+    total: number;
+    allowed: number;
+    remainingAtStart: number;
+    /** Where remainingAtStart came from: /limits, else the Sforce-Limit-Info header, else the assumption. */
+    limitsSource: AllowanceSource;
+    byObject: Record<string, number>;
+  };
   resolved: Record<string, number>;
   error?: string;
-}
-
-interface LimitsBody {
-  DailyApiRequests?: { Max: number; Remaining: number };
+  /** What the run decided around a missing permission (e.g. budgeting without /limits), also in the run log. */
+  notes: string[];
 }
 
 /** Runs one pull and records it in `runs` (kind 'sync'); rethrows only configuration errors. */
@@ -79,14 +87,25 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
   const budget = new ApiBudget(1);
   const counts: Record<string, number> = {};
   let remainingAtStart = 0;
-  const apiCalls = () => ({ total: budget.used, allowed: budget.allowed, remainingAtStart, byObject: budget.byObject });
+  let limitsSource: AllowanceSource = 'limits';
+  /** Said in the run log: how the budget was decided when /limits could not be read. */
+  const notes: Array<Record<string, unknown>> = [];
+  const apiCalls = () => ({
+    total: budget.used,
+    allowed: budget.allowed,
+    remainingAtStart,
+    limitsSource,
+    byObject: budget.byObject,
+  });
   let outcome: PullOutcome = { status: 'succeeded' };
   let error: string | undefined;
   let resolved: Record<string, number> = {};
   try {
     budget.take('limits');
-    const limits = await conn.request<LimitsBody>('/limits');
-    remainingAtStart = limits.DailyApiRequests?.Remaining ?? 0;
+    const allowance = await readDailyAllowance(conn, orgId, { assumedDailyRequests: opts.assumedDailyRequests });
+    remainingAtStart = allowance.remaining;
+    limitsSource = allowance.source;
+    if (allowance.note) notes.push({ code: 'SF_LIMITS_FALLBACK', message: allowance.note });
     budget.allowed = Math.max(1, Math.floor(remainingAtStart * (opts.budgetShare ?? 0.1)));
     if (opts.full) await resetSalesforceCheckpoints(db, orgId);
 
@@ -130,19 +149,35 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
     await finishPull(db, orgId, { id: runId, state: start }, outcome, {
       counts,
       apiCalls: apiCalls(),
-      errors: [errorEntry(e)],
+      errors: [errorEntry(e), ...notes],
     });
     log.warn({ org: orgId, runId, status: outcome.status, err: error }, 'salesforce sync failed');
     if (e instanceof PulseError && (e.code === 'SF_PERMISSION' || e.code === 'SF_AUTH')) throw e;
-    return { runId, ...outcome, counts, apiCalls: apiCalls(), resolved, error };
+    return {
+      runId,
+      ...outcome,
+      counts,
+      apiCalls: apiCalls(),
+      resolved,
+      error,
+      notes: notes.map((n) => String(n.message)),
+    };
   }
   await finishPull(db, orgId, { id: runId, state: start }, outcome, {
     counts,
     apiCalls: apiCalls(),
-    errors: error ? [{ code: 'SF_BUDGET', message: error }] : [],
+    errors: [...(error ? [{ code: 'SF_BUDGET', message: error }] : []), ...notes],
   });
   if (outcome.status === 'partial') log.info({ org: orgId, runId, ...outcome, err: error }, 'salesforce sync stopped');
-  return { runId, ...outcome, counts, apiCalls: apiCalls(), resolved, error };
+  return {
+    runId,
+    ...outcome,
+    counts,
+    apiCalls: apiCalls(),
+    resolved,
+    error,
+    notes: notes.map((n) => String(n.message)),
+  };
 }
 
 function errorEntry(e: unknown): Record<string, unknown> {

@@ -1,0 +1,63 @@
+/**
+ * What a real org does that a System Administrator's sandbox hides: the integration user without
+ * "View Setup and Configuration" cannot read /limits (pull and write still budget, from the
+ * Sforce-Limit-Info header, and the run log says so); an active lead assignment rule reassigns every
+ * lead a write touches unless the write says not to.
+ */
+import { closeScene, openScene } from '../support/scene';
+import type { Connection } from 'jsforce';
+import { syncSalesforce } from '@pulse/server/src/sources/salesforce/sync';
+import type { Db } from '@pulse/server/src/store/db';
+import { listRuns } from '@pulse/server/src/store/runs';
+import { apiBudget } from '@pulse/server/src/writeback/writeback';
+import { writeBackLeads } from '@pulse/server/src/writeback/leads';
+import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
+
+const now = new Date('2026-11-24T10:00:00.000Z');
+let emu: Emulator;
+let db: Db;
+let conn: Connection;
+
+beforeAll(async () => {
+  ({ emu, db, conn } = await openScene({
+    org: { accounts: 50, seed: 11 },
+    now: () => now,
+    forceAppDir: 'force-app',
+    apiDailyLimit: 20_000,
+  }));
+});
+afterAll(() => closeScene({ emu, db }));
+afterEach(() => {
+  emu.faults.clear();
+  emu.user.reset();
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
+// ("available … for API users with the View Setup and Configuration permission") and
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+describe('an integration user without View Setup and Configuration', () => {
+  beforeEach(() => emu.user.revoke('ViewSetup'));
+
+  it('pulls on a budget from the Sforce-Limit-Info header, and the run log says so', async () => {
+    const r = await syncSalesforce({ db, orgId: 'no-setup', conn });
+    expect(r.status).toBe('succeeded');
+    expect(r.apiCalls.limitsSource).toBe('header');
+    // The refused /limits call is counted too, so the header shows it.
+    const usedBefore = emu.store.apiCallsToday() - r.apiCalls.total;
+    expect(r.apiCalls.remainingAtStart).toBe(20_000 - usedBefore - 1);
+    expect(r.apiCalls.allowed).toBe(Math.floor(r.apiCalls.remainingAtStart * 0.1));
+    expect(r.notes.join()).toMatch(/View Setup and Configuration.*Sforce-Limit-Info/);
+    const [run] = await listRuns(db, 'no-setup', 'sync', 1);
+    expect(run!.errors).toContainEqual(expect.objectContaining({ code: 'SF_LIMITS_FALLBACK' }));
+    expect(run!.status).toBe('succeeded');
+  });
+
+  it('writes on a budget from the header (Accounts and Leads)', async () => {
+    const used = emu.store.apiCallsToday();
+    // The /limits call itself is refused but counted: the header after it shows used + 1.
+    expect(await apiBudget(conn, 0.5, 'no-setup')).toBe(Math.floor((20_000 - used - 1) * 0.5));
+    const w = await writeBackLeads({ db, orgId: 'no-setup', conn, budgetShare: 0.1, pollIntervalMs: 1 });
+    expect(w.status).toBe('ok');
+    expect(w.leadsWritten).toBeGreaterThan(0);
+  });
+});
