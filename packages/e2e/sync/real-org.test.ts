@@ -61,3 +61,23 @@ describe('an integration user without View Setup and Configuration', () => {
     expect(w.leadsWritten).toBeGreaterThan(0);
   });
 });
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm
+// (no header: the active assignment rules run) and the generated org's active "Inbound lead routing" rule
+describe('an org with an active lead assignment rule', () => {
+  it.each([
+    ['collections', 2000],
+    ['bulk', 0],
+  ])('keeps every lead owner when Pulse writes the match fields (%s)', async (mode, bulkThreshold) => {
+    const orgId = `owners-${mode}`;
+    expect(emu.assignmentRules.active()).toBeDefined();
+    expect((await syncSalesforce({ db, orgId, conn })).status).toBe('succeeded');
+    const owners = new Map([...emu.store.all('Lead')].map((l) => [l.Id, l.OwnerId]));
+    const w = await writeBackLeads({ db, orgId, conn, bulkThreshold, pollIntervalMs: 1 });
+    expect(w).toMatchObject({ status: 'ok', mode, failures: [] });
+    expect(w.leadsWritten).toBeGreaterThan(0);
+    const rule = emu.assignmentRules.active()!;
+    expect([...owners.values()].filter((o) => o !== rule.ownerId).length).toBeGreaterThan(0);
+    for (const l of emu.store.all('Lead')) expect(l.OwnerId).toBe(owners.get(l.Id));
+  });
+});

@@ -449,15 +449,18 @@ function processRow(ctx: EmulatorContext, job: IngestJob, row: string[], index: 
   if (ctx.faults.shouldLock(job.object, target?.Id ?? lockKey)) {
     return { id: target?.Id ?? '', created: false, error: LOCK_ERROR };
   }
+  // Bulk API 2.0 runs only the rule the job names (create_job.htm: assignmentRuleId), active or not.
+  const rule = job.assignmentRuleId && def.name === 'Lead' ? ctx.assignmentRules.byId(job.assignmentRuleId) : undefined;
+  const owner = (values: Record<string, FieldValue>) => (rule ? { ...values, OwnerId: rule.ownerId } : values);
   if (target) {
     const v = validateFields(ctx, def, input, 'update');
     if ('errors' in v) return { id: target.Id, created: false, error: v.errors[0] };
-    ctx.store.update(job.object, target.Id, v.values);
+    ctx.store.update(job.object, target.Id, owner(v.values));
     return { id: target.Id, created: false };
   }
   const v = validateFields(ctx, def, input, 'create');
   if ('errors' in v) return { id: '', created: false, error: v.errors[0] };
-  const rec = ctx.store.insert(job.object, v.values);
+  const rec = ctx.store.insert(job.object, owner(v.values));
   return { id: rec.Id, created: true };
 }
 

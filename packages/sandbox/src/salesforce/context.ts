@@ -10,6 +10,7 @@ import type { CallLog } from '../kit/callLog';
 import type { Clock } from '../kit/clock';
 import type { Faults } from './faults';
 import type { IntegrationUser } from './user';
+import type { AssignmentRules } from './assignment';
 
 /** The daily API request allowance (`/limits` DailyApiRequests). */
 export interface Limits {
@@ -54,6 +55,8 @@ export interface EmulatorContext {
   permissions: Permissions;
   /** The integration user's system permissions (View Setup, View All Data, …). */
   user: IntegrationUser;
+  /** Lead assignment rules that REST writes run unless told not to (assignment.ts). */
+  assignmentRules: AssignmentRules;
   callLog: CallLog;
   instanceUrl: string;
   orgId: string;

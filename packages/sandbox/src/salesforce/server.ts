@@ -17,6 +17,7 @@ import { restRouter, supportedVersion, versionsBody } from './rest';
 import { loadCustomFields, Schema } from './schema';
 import { sobjectsRouter } from './sobjects';
 import { OrgStore } from './store';
+import { AssignmentRules } from './assignment';
 import { IntegrationUser, loadPermissionSet, type PermissionGrant } from './user';
 import { generateOrg } from '../generator/generateOrg';
 import type { AccountBundle, GenerateOptions, SfRecord } from '../generator/types';
@@ -28,6 +29,8 @@ import type { AccountBundle, GenerateOptions, SfRecord } from '../generator/type
 export interface OrgToLoad {
   records: Partial<Record<string, Iterable<SfRecord>>>;
   bundles?: () => Iterable<AccountBundle>;
+  /** The org's active Lead assignment rule (a generated org routes every lead to one queue user). */
+  leadAssignmentRule?: { name: string; ownerId: string } | null;
 }
 
 /** The record lists of an account bundle. */
@@ -87,6 +90,8 @@ export interface Emulator {
   permissions: FieldPermissions;
   /** The integration user's system permissions (`emu.user.revoke('ViewSetup')`). */
   user: IntegrationUser;
+  /** Lead assignment rules (`emu.assignmentRules.active()`); a generated org has one active. */
+  assignmentRules: AssignmentRules;
   context: EmulatorContext;
   /** Issues an access token directly (as a client-credentials grant would). */
   issueToken(): string;
@@ -149,8 +154,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       IsActive: true,
     },
   ]);
+  const assignmentRules = new AssignmentRules();
   if (opts.org) {
-    loadOrg(store, 'records' in opts.org ? opts.org : generateOrg({ ...opts.org, now: clock.now() }));
+    const org = 'records' in opts.org ? opts.org : generateOrg({ ...opts.org, now: clock.now() });
+    loadOrg(store, org);
+    if (org.leadAssignmentRule) assignmentRules.add({ id: makeId('01Q', 1), ...org.leadAssignmentRule, active: true });
   }
 
   const tokenTtlSeconds = opts.tokenTtlSeconds ?? 7200;
@@ -176,6 +184,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     auth: { session: () => null },
     permissions,
     user,
+    assignmentRules,
     callLog,
     instanceUrl: '',
     orgId,
@@ -271,6 +280,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clock,
     permissions,
     user,
+    assignmentRules,
     context: ctx,
     issueToken: () => sessions.issue(clientId).accessToken,
     close: http.close,

@@ -97,6 +97,12 @@ const MAX_POLL_MS = 30_000;
 /** Salesforce takes at most 150 MB base64 (about 100 MB of CSV) per ingest job upload. */
 export const MAX_JOB_BYTES = 100_000_000;
 const LOCK = 'UNABLE_TO_LOCK_ROW';
+/**
+ * Sent on every write: without it Salesforce runs the org's active assignment rules on each Lead (and
+ * Account) Pulse updates, and a lead routing rule would hand every matched lead to a new owner
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm).
+ */
+export const NO_AUTO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' } as const;
 
 /** Thrown inside the writer when the budget or Salesforce's limit stops it. */
 class Stop extends Error {
@@ -334,7 +340,7 @@ async function sendCollection(conn: Connection, records: Pending[], sobject: str
     method: 'PATCH',
     url: `/services/data/v${conn.version}/composite/sobjects`,
     body: JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...NO_AUTO_ASSIGN },
   });
   return records.map((r, i) => {
     const x = res[i];
@@ -389,7 +395,7 @@ type Call = <T>(fn: () => Promise<T>) => Promise<T>;
 async function openBulkJob(conn: Connection, csv: string, call: Call, sobject: string): Promise<string> {
   const base = `/services/data/v${conn.version}/jobs/ingest`;
   // A fresh object per request: jsforce writes Content-Length into the headers it is given.
-  const json = () => ({ 'Content-Type': 'application/json' });
+  const json = () => ({ 'Content-Type': 'application/json', ...NO_AUTO_ASSIGN });
   const job = await call(() =>
     conn.request<{ id: string }>({
       method: 'POST',
@@ -403,7 +409,7 @@ async function openBulkJob(conn: Connection, csv: string, call: Call, sobject: s
       method: 'PUT',
       url: `${base}/${job.id}/batches`,
       body: csv,
-      headers: { 'Content-Type': 'text/csv' },
+      headers: { 'Content-Type': 'text/csv', ...NO_AUTO_ASSIGN },
     }),
   );
   await call(() =>
