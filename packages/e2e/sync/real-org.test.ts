@@ -81,3 +81,29 @@ describe('an org with an active lead assignment rule', () => {
     for (const l of emu.store.all('Lead')) expect(l.OwnerId).toBe(owners.get(l.Id));
   });
 });
+
+/** What a pull stored for an org, without the org id. */
+async function stored(orgId: string): Promise<string> {
+  const q = async (sql: string) => (await db.query(sql, [orgId])).rows;
+  return JSON.stringify({
+    accounts: await q('SELECT id, name, domain, is_deleted FROM accounts WHERE org_id = $1 ORDER BY id'),
+    people: await q('SELECT id, kind, account_id, email, merged_into FROM people WHERE org_id = $1 ORDER BY id'),
+    events: await q(
+      'SELECT source_id, type, occurred_at, person_id, account_id, excluded_reason FROM events WHERE org_id = $1 ORDER BY source_id',
+    ),
+  });
+}
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm
+// ("There is no guarantee that the requested batch size is the actual batch size")
+describe('query pages shorter than the batch size asked for', () => {
+  it('pull the same store as full pages do', async () => {
+    expect((await syncSalesforce({ db, orgId: 'full-pages', conn, pageSize: 200 })).status).toBe('succeeded');
+    emu.faults.shortPages({ share: 0.7, seed: 2 });
+    emu.callLog.clear();
+    const r = await syncSalesforce({ db, orgId: 'short-pages', conn, pageSize: 200 });
+    expect(r.status).toBe('succeeded');
+    expect(await stored('short-pages')).toBe(await stored('full-pages'));
+    expect(r.counts.Task).toBe(emu.store.count('Task', { includeDeleted: true }));
+  });
+});

@@ -192,7 +192,9 @@ export function restRouter(ctx: EmulatorContext): Router {
   const page = (req: Request, res: Response, cursorId: string, c: Cursor, offset: number) => {
     const version = apiVersion(req);
     const total = c.result.totalSize;
-    const records = c.result.countOnly ? [] : c.result.page(offset, c.batchSize);
+    const records = c.result.countOnly
+      ? []
+      : c.result.page(offset, ctx.faults.pageSize(`${cursorId}-${offset}`, c.batchSize));
     const next = offset + records.length;
     const done = c.result.countOnly || next >= total;
     if (done) cursors.delete(cursorId);
