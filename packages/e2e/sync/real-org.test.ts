@@ -11,7 +11,8 @@ import type { Db } from '@pulse/server/src/store/db';
 import { listRuns } from '@pulse/server/src/store/runs';
 import { apiBudget } from '@pulse/server/src/writeback/writeback';
 import { writeBackLeads } from '@pulse/server/src/writeback/leads';
-import { type Emulator } from '@pulse/sandbox/src/salesforce/server';
+import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
+import { connectTo } from '../support/scene';
 
 const now = new Date('2026-11-24T10:00:00.000Z');
 let emu: Emulator;
@@ -30,6 +31,7 @@ afterAll(() => closeScene({ emu, db }));
 afterEach(() => {
   emu.faults.clear();
   emu.user.reset();
+  Object.assign(emu.context.limits.bulk, { queryJobs: 10_000, batches: 15_000 });
 });
 
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
@@ -105,5 +107,65 @@ describe('query pages shorter than the batch size asked for', () => {
     expect(r.status).toBe('succeeded');
     expect(await stored('short-pages')).toBe(await stored('full-pages'));
     expect(r.counts.Task).toBe(emu.store.count('Task', { includeDeleted: true }));
+  });
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_bulkapi.htm
+// (Bulk API 2.0: query jobs and ingest batches per 24 hours) and resources_limits.htm (DailyBulkV2QueryJobs, DailyBulkApiBatches)
+describe("the day's Bulk API 2.0 limits spent", () => {
+  const spend = (what: 'queryJobs' | 'batches') => (emu.context.limits.bulk[what] = emu.context.limits.bulkUsed(what));
+
+  it.each([
+    ['/limits says so', true],
+    ['Salesforce refuses the job', false],
+  ])('a large first pull goes through REST pages instead (%s)', async (_how, viewSetup) => {
+    spend('queryJobs');
+    if (!viewSetup) emu.user.revoke('ViewSetup');
+    const orgId = `no-bulk-jobs-${String(viewSetup)}`;
+    const r = await syncSalesforce({ db, orgId, conn, pageSize: 200, bulkThreshold: 10 });
+    expect(r.status).toBe('succeeded');
+    expect(r.notes.join()).toMatch(/Bulk API 2\.0.*REST queryAll/);
+    expect(await stored(orgId)).toBe(await stored('full-pages'));
+  });
+
+  it.each([
+    ['/limits says so', 0.1],
+    ['Salesforce refuses the job', undefined],
+  ])('a large write goes through collections instead (%s)', async (_how, budgetShare) => {
+    const orgId = `no-batches-${String(budgetShare)}`;
+    expect((await syncSalesforce({ db, orgId, conn })).status).toBe('succeeded');
+    spend('batches');
+    const w = await writeBackLeads({ db, orgId, conn, bulkThreshold: 0, budgetShare, pollIntervalMs: 1 });
+    expect(w).toMatchObject({ status: 'ok', mode: 'collections', failures: [], pending: 0 });
+    expect(w.leadsWritten).toBe(w.leadsChanged);
+  });
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm
+// (the daily request limit is soft) and headers_api_usage.htm (api-usage=10018/100000)
+describe('an org already past its soft daily limit', () => {
+  it('pulls nothing beyond the one call that finds out, with or without /limits', async () => {
+    const soft = await startEmulator({
+      org: { accounts: 50, seed: 11 },
+      forceAppDir: null,
+      apiDailyLimit: 100,
+      apiSoftLimitShare: 0.5,
+      now: () => now,
+    });
+    try {
+      const c = await connectTo(soft);
+      for (let i = 0; i < 110; i++) await c.request('/sobjects');
+      expect(c.limitInfo.apiUsage).toEqual({ used: 110, limit: 100 });
+      for (const viewSetup of [true, false]) {
+        if (!viewSetup) soft.user.revoke('ViewSetup');
+        const before = soft.store.apiCallsToday();
+        const r = await syncSalesforce({ db, orgId: `past-limit-${String(viewSetup)}`, conn: c });
+        expect(r).toMatchObject({ status: 'partial', reason: 'budget' });
+        expect(r.apiCalls).toMatchObject({ total: 1, remainingAtStart: 0 });
+        expect(soft.store.apiCallsToday() - before).toBe(1);
+      }
+    } finally {
+      await soft.close();
+    }
   });
 });

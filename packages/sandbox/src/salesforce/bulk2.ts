@@ -13,6 +13,7 @@ import { normalizeId } from './ids';
 import { compileQuery, executeQuery, SoqlError, type QueryResult, type SoqlObjectDef } from './soql';
 import { formatDateTime, type FieldValue, type SfRecord } from './store';
 import { validateFields, type RecordError } from './sobjects';
+import { RECORDS_PER_BATCH } from './limits';
 import { DELIMITERS, LINE_ENDINGS, formatCsvValue, minimalQuote, quoted, queryCsvRow } from './bulk2-csv';
 
 type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
@@ -492,10 +493,20 @@ function processIngestChunk(ctx: EmulatorContext, jobs: Bulk2Jobs, job: IngestJo
   else finish(ctx, job, 'JobComplete');
 }
 
+/** Books the job's batches (one per 10,000 records) and records against the daily limits; an error text when over. */
+function chargeIngest(ctx: EmulatorContext, job: IngestJob): string | undefined {
+  const batches = Math.max(1, Math.ceil(job.rows.length / RECORDS_PER_BATCH));
+  if (!ctx.limits.consumeBulk('batches', batches))
+    return `ExceededQuota : Exceeded max number of batches in a 24-hour period (${ctx.limits.bulk.batches})`;
+  if (!ctx.limits.consumeBulk('records', job.rows.length))
+    return `ExceededQuota : Exceeded max number of records in a 24-hour period (${ctx.limits.bulk.records})`;
+  return undefined;
+}
+
 function startIngest(ctx: EmulatorContext, jobs: Bulk2Jobs, job: IngestJob): void {
   if (job.state === 'Aborted') return;
   touch(ctx, job, 'InProgress');
-  const failure = parseUploads(ctx, job);
+  const failure = parseUploads(ctx, job) ?? chargeIngest(ctx, job);
   if (failure) {
     job.errorMessage = failure;
     finish(ctx, job, 'Failed');
@@ -660,6 +671,13 @@ export function bulk2Router(ctx: EmulatorContext): Router {
       }
       const c = common(req, res, body);
       if (!c) return;
+      if (!ctx.limits.consumeBulk('queryJobs', 1))
+        return bulkError(
+          res,
+          400,
+          'EXCEEDED_QUOTA',
+          `Exceeded max number of query jobs in a 24-hour period (${ctx.limits.bulk.queryJobs})`,
+        );
       const job: QueryJob = {
         ...c,
         kind: 'query',
@@ -780,6 +798,13 @@ export function bulk2Router(ctx: EmulatorContext): Router {
       }
       const c = common(req, res, body);
       if (!c) return;
+      if (ctx.limits.bulkUsed('batches') >= ctx.limits.bulk.batches)
+        return bulkError(
+          res,
+          400,
+          'EXCEEDED_QUOTA',
+          `Exceeded max number of batches in a 24-hour period (${ctx.limits.bulk.batches})`,
+        );
       const job: IngestJob = {
         ...c,
         kind: 'ingest',

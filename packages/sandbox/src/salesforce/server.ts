@@ -7,7 +7,7 @@ import { CallLog, recordCall } from '../kit/callLog';
 import { makeClock, type Clock } from '../kit/clock';
 import { listen } from '../kit/server';
 import { TokenBook } from '../kit/tokens';
-import { sendError, sendJson, type EmulatorContext } from './context';
+import { sendError, sendJson, type BulkLimits, type EmulatorContext } from './context';
 import { FieldPermissions } from './describe';
 import { Faults } from './faults';
 import { makeId } from './ids';
@@ -58,6 +58,10 @@ export interface EmulatorOptions {
   org?: OrgToLoad | Omit<GenerateOptions, 'now'>;
   /** DailyApiRequests Max (default 100000). */
   apiDailyLimit?: number;
+  /** How far past DailyApiRequests Max calls are still served (0.1 = 10%; default 0: refused at Max). */
+  apiSoftLimitShare?: number;
+  /** Bulk API 2.0 daily limits (default Salesforce's: 10,000 query jobs, 15,000 batches, 150M records). */
+  bulkDailyLimits?: Partial<BulkLimits>;
   /** Access token lifetime (default 7200 s). */
   tokenTtlSeconds?: number;
   /** The org's clock (default: the wall clock); `emulator.clock.advance()` moves it on. */
@@ -171,7 +175,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       ? loadPermissionSet(forceApp ?? 'force-app', opts.integrationUser.permissionSet)
       : opts.integrationUser,
   );
-  const limits = createLimits(store, faults, opts.apiDailyLimit ?? 100_000);
+  const limits = createLimits(store, faults, opts.apiDailyLimit ?? 100_000, {
+    softShare: opts.apiSoftLimitShare,
+    bulk: opts.bulkDailyLimits,
+  });
   const clientId = opts.clientId ?? 'pulse-local';
   const clientSecret = opts.clientSecret ?? 'pulse-local-secret';
   const password = opts.password ?? 'pulse-local-password';

@@ -54,7 +54,11 @@ export async function writeBack(
   const rideAlong = mapping.scoredAt ? [mapping.scoredAt] : [];
   const { outputs: _outputs, budgetShare, ...rest } = opts;
   void _outputs;
-  const maxApiCalls =
-    rest.maxApiCalls ?? (budgetShare !== undefined ? await apiBudget(opts.conn, budgetShare, opts.orgId) : undefined);
-  return writeAccounts({ ...rest, maxApiCalls, accounts, rideAlong });
+  let { maxApiCalls, bulkBatchesRemaining } = rest;
+  if (maxApiCalls === undefined && budgetShare !== undefined) {
+    const allowance = await readDailyAllowance(opts.conn, opts.orgId);
+    maxApiCalls = Math.max(0, Math.floor(allowance.remaining * budgetShare));
+    bulkBatchesRemaining ??= allowance.bulkBatchesRemaining;
+  }
+  return writeAccounts({ ...rest, maxApiCalls, bulkBatchesRemaining, accounts, rideAlong });
 }

@@ -121,6 +121,35 @@ describe('limits', () => {
     }
   });
 
+  // https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm
+  // (the daily request limit is soft) and .../salesforce_app_limits_platform_bulkapi.htm (Bulk API 2.0 daily limits)
+  it('serves calls past Max under a soft limit, and counts Bulk API 2.0 query jobs per day', async () => {
+    const soft = await startEmulator({
+      forceAppDir: null,
+      apiDailyLimit: 4,
+      apiSoftLimitShare: 1,
+      bulkDailyLimits: { queryJobs: 1, batches: 1 },
+    });
+    try {
+      const c = new Connection({ instanceUrl: soft.instanceUrl, accessToken: soft.issueToken(), version: '62.0' });
+      for (let i = 0; i < 5; i++) await c.describeGlobal();
+      expect(c.limitInfo.apiUsage).toEqual({ used: 5, limit: 4 });
+      expect((await c.limits()).DailyApiRequests).toEqual({ Max: 4, Remaining: 0 });
+      const job = () =>
+        c.request({
+          method: 'POST',
+          url: '/services/data/v62.0/jobs/query',
+          body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }),
+          headers: { 'Content-Type': 'application/json' },
+        });
+      await job();
+      await expect(job()).rejects.toMatchObject({ errorCode: 'EXCEEDED_QUOTA' });
+      await expect(c.limits()).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED' });
+    } finally {
+      await soft.close();
+    }
+  });
+
   it('limitExceeded() fault refuses calls until cleared', async () => {
     emu.faults.limitExceeded();
     await expect(conn.describeGlobal()).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED' });
