@@ -169,3 +169,55 @@ describe('an org already past its soft daily limit', () => {
     }
   });
 });
+
+// https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm (OPERATION_TOO_LARGE),
+// https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_userpermissionaccess.htm
+// and https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_guidelines_archive.htm
+describe('sharing and archived activity', () => {
+  it('a first pull without View All Data stops in the preflight, naming the permission and the fix', async () => {
+    emu.user.revoke('ViewAllData');
+    await expect(syncSalesforce({ db, orgId: 'no-view-all', conn })).rejects.toMatchObject({
+      code: 'SF_PERMISSION',
+      message: expect.stringMatching(/lacks View All Data.*grant View All Data to the integration user/),
+    });
+    expect(await stored('no-view-all')).toBe(JSON.stringify({ accounts: [], people: [], events: [] }));
+  });
+
+  it('a later pull refused with OPERATION_TOO_LARGE names View All Data too', async () => {
+    emu.user.revoke('ViewAllData');
+    emu.user.activityQueryLimit = 1;
+    emu.store.load('Task', [{ Subject: 'Call', Type: 'Call', Status: 'Completed', ActivityDate: '2026-11-20' }]);
+    await expect(syncSalesforce({ db, orgId: 'no-setup', conn })).rejects.toMatchObject({
+      code: 'SF_PERMISSION',
+      message: expect.stringMatching(/OPERATION_TOO_LARGE.*View All Data/),
+    });
+  });
+
+  it('pulls activities archived a year ago (queryAll returns them)', async () => {
+    const contact = [...emu.store.all('Contact')][0]!;
+    const [task, event] = [
+      emu.store.insert('Task', {
+        Subject: 'Call with the CFO',
+        Type: 'Call',
+        TaskSubtype: 'Call',
+        CallDurationInSeconds: 600,
+        Status: 'Completed',
+        ActivityDate: '2025-09-01',
+        WhoId: contact.Id,
+      }),
+      emu.store.insert('Event', {
+        Subject: 'On-site workshop',
+        ActivityDateTime: '2025-09-02T10:00:00.000+0000',
+        StartDateTime: '2025-09-02T10:00:00.000+0000',
+        EndDateTime: '2025-09-02T11:00:00.000+0000',
+        DurationInMinutes: 60,
+        WhoId: contact.Id,
+      }),
+    ];
+    const plain = await conn.query<{ Id: string }>(`SELECT Id FROM Task WHERE Id = '${task.Id}'`);
+    expect(plain.totalSize).toBe(0);
+    expect((await syncSalesforce({ db, orgId: 'archived', conn })).status).toBe('succeeded');
+    const ids = JSON.parse(await stored('archived')).events.map((e: { source_id: string }) => e.source_id);
+    expect(ids).toEqual(expect.arrayContaining([task.Id, event.Id]));
+  });
+});

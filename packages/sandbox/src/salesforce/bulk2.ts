@@ -14,6 +14,7 @@ import { compileQuery, executeQuery, SoqlError, type QueryResult, type SoqlObjec
 import { formatDateTime, type FieldValue, type SfRecord } from './store';
 import { validateFields, type RecordError } from './sobjects';
 import { RECORDS_PER_BATCH } from './limits';
+import { rowFilter } from './sharing';
 import { DELIMITERS, LINE_ENDINGS, formatCsvValue, minimalQuote, quoted, queryCsvRow } from './bulk2-csv';
 
 type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
@@ -235,6 +236,7 @@ function runQueryJob(ctx: EmulatorContext, job: QueryJob): void {
       version: job.apiVersion,
       schema: visibleSchema(ctx),
       bulk: true,
+      visible: rowFilter(ctx, job.operation === 'queryAll'),
     });
     job.numberRecordsProcessed = job.result.totalSize;
     job.totalProcessingTime = Date.now() - started;

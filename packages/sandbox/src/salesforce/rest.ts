@@ -7,6 +7,8 @@ import { apiVersion, sendError, sendJson, type EmulatorContext } from './context
 import { describeGlobal, describeObject, visibleField } from './describe';
 import { IdMinter } from './ids';
 import { limitsBody } from './limits';
+import { refreshPermissionAccess } from './permissionAccess';
+import { rowFilter, tooLarge } from './sharing';
 import { formatDateTime, parseDateTime } from './store';
 import { executeQuery, SoqlError, type QueryResult, type SoqlObjectDef } from './soql';
 
@@ -218,13 +220,19 @@ export function restRouter(ctx: EmulatorContext): Router {
     if (typeof q !== 'string' || q.trim() === '')
       return sendError(res, 400, 'MALFORMED_QUERY', 'A query string has to be specified');
     let result: QueryResult;
+    if (/\bUserPermissionAccess\b/i.test(q)) refreshPermissionAccess(ctx);
     try {
+      let candidates = 0;
+      const filter = rowFilter(ctx, includeDeleted);
       result = executeQuery(ctx.store, q, {
         includeDeleted,
         now: () => ctx.clock.now(),
         version: apiVersion(req),
         schema: visibleSchema(ctx),
+        visible: (object, rec) => (candidates++, filter(object, rec)),
       });
+      const refused = tooLarge(ctx, result.object, candidates);
+      if (refused) return sendError(res, 400, 'OPERATION_TOO_LARGE', refused);
     } catch (e) {
       if (e instanceof SoqlError) return sendError(res, e.statusCode, e.errorCode, e.message);
       throw e;

@@ -72,6 +72,11 @@ export function loadPermissionSet(forceAppDir: string, name: string): Permission
 export class IntegrationUser {
   private perms: Set<string>;
   private viewAll: Set<string>;
+  /**
+   * Task/Event rows a query may cover before Salesforce refuses it with OPERATION_TOO_LARGE for a
+   * user without View All Data (Salesforce's figure is 100,000; tests lower it).
+   */
+  activityQueryLimit = 100_000;
 
   constructor(private readonly initial: PermissionGrant = { userPermissions: ADMIN_PERMISSIONS, viewAllRecords: [] }) {
     this.perms = new Set(initial.userPermissions);
@@ -109,5 +114,6 @@ export class IntegrationUser {
   reset(): void {
     this.perms = new Set(this.initial.userPermissions);
     this.viewAll = new Set(this.initial.viewAllRecords);
+    this.activityQueryLimit = 100_000;
   }
 }
