@@ -237,6 +237,8 @@ export function restRouter(ctx: EmulatorContext): Router {
       if (e instanceof SoqlError) return sendError(res, e.statusCode, e.errorCode, e.message);
       throw e;
     }
+    // `columns=true` (what Salesforce's CLI asks before `sf data query`): the SELECT's columns, not rows.
+    if (req.query.columns === 'true') return sendJson(res, 200, columnsBody(result));
     sweep(Date.now());
     const cursorId = cursorIds.next('QueryCursor');
     const c: Cursor = { result, batchSize: batchSizeOf(req.header('sforce-query-options')), lastUsed: Date.now() };
@@ -257,6 +259,53 @@ export function restRouter(ctx: EmulatorContext): Router {
   r.get('/queryAll/:locator', more);
 
   return r;
+}
+
+interface ColumnMeta {
+  aggregate: boolean;
+  apexType: string | null;
+  booleanType: boolean;
+  columnName: string;
+  custom: boolean;
+  displayName: string;
+  foreignKeyName: string | null;
+  insertable: boolean;
+  joinColumns: ColumnMeta[];
+  numberType: boolean;
+  textType: boolean;
+  updatable: boolean;
+}
+
+/** The column metadata of a query: one entry per selected field, relationship fields nested in joinColumns. */
+function columnsBody(result: QueryResult): Record<string, unknown> {
+  const meta = (name: string, type: string, join: ColumnMeta[] = []): ColumnMeta => ({
+    aggregate: false,
+    apexType: null,
+    booleanType: type === 'boolean',
+    columnName: name,
+    custom: name.endsWith('__c'),
+    displayName: name,
+    foreignKeyName: null,
+    insertable: false,
+    joinColumns: join,
+    numberType: ['int', 'double', 'currency', 'percent'].includes(type),
+    textType: !['boolean', 'int', 'double', 'currency', 'percent', 'date', 'datetime'].includes(type),
+    updatable: false,
+  });
+  const top: ColumnMeta[] = [];
+  for (const c of result.columns) {
+    let level = top;
+    for (const rel of c.relationships) {
+      let parent = level.find((m) => m.columnName === rel && m.joinColumns.length > 0);
+      if (!parent) {
+        parent = meta(rel, 'reference', []);
+        level.push(parent);
+      }
+      level = parent.joinColumns;
+    }
+    level.push(meta(c.field, c.type));
+  }
+  return { columnMetadata: top, entityName: result.object, groupBy: false, idSelected: true, keyPrefix: null };
 }
 
 /** Epoch millis truncated to the minute (getUpdated/getDeleted ignore seconds). */

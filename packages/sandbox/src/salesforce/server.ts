@@ -216,6 +216,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use((req, res, next) => {
+    // Clients that keep the instance URL with a trailing slash (Salesforce's own CLI) ask for
+    // `//services/...`; Salesforce answers those as if the slash were single.
+    if (req.url.startsWith('//')) req.url = req.url.replace(/^\/+/, '/');
     recordCall(callLog, req, res, (call) => call);
     next();
   });

@@ -59,6 +59,23 @@ describe('resources and identity', () => {
   });
 });
 
+describe("what Salesforce's CLI asks", () => {
+  it('answers a path with a doubled leading slash (an instance URL kept with its trailing slash)', async () => {
+    const res = await fetch(`${emu.instanceUrl}//services/data/v62.0/sobjects`, {
+      headers: { Authorization: `Bearer ${emu.issueToken()}` },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('describes the columns of a query with columns=true, relationship fields nested', async () => {
+    const body = await conn.request<{
+      columnMetadata: Array<{ columnName: string; joinColumns: Array<{ columnName: string }> }>;
+    }>(`/query?q=${encodeURIComponent('SELECT Id, Name, Owner.Name FROM Account')}&columns=true`);
+    expect(body.columnMetadata.map((c) => c.columnName)).toEqual(['Id', 'Name', 'Owner']);
+    expect(body.columnMetadata[2]!.joinColumns.map((c) => c.columnName)).toEqual(['Name']);
+  });
+});
+
 describe('limits', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
   it('counts every authenticated call in /limits and Sforce-Limit-Info', async () => {
