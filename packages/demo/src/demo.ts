@@ -208,7 +208,7 @@ export async function runDemo(
   // A pinned day gets a pinned clock (tests, reproducible demos); otherwise the real one.
   const now = opts.asOf ? () => new Date(`${asOf}T12:00:00Z`) : () => new Date();
 
-  const orgId = opts.org ?? (config.salesforce ? 'default' : 'demo');
+  const orgId = opts.org ?? (config.salesforce ? config.salesforceOrg : 'demo');
   const org: DemoOrg = config.salesforce
     ? realOrg(config.salesforce, config, out)
     : await sandboxOrg({ opts, db, orgId, config, now, out });

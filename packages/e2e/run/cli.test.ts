@@ -52,7 +52,11 @@ it('pulse migrate applies the migrations once, then is up to date', async () => 
 
 it('pulse run --json: exit 0 and the summary as the last stdout line; a failed run exits 1', async () => {
   const sf = { SF_LOGIN_URL: emu.loginUrl, SF_CLIENT_ID: emu.clientId, SF_CLIENT_SECRET: emu.clientSecret };
-  const ok = await pulse(['run', '--json', '--org', 'cli'], sf);
+  // SF_* belong to one org (PULSE_ORG): another org is refused by name, never signed in to the same org.
+  const other = await pulse(['run', '--json', '--org', 'other'], sf);
+  expect(other.code).toBe(1);
+  expect(other.stderr).toMatch(/no Salesforce connection for org other: the SF_\* credentials belong to org default/);
+  const ok = await pulse(['run', '--json', '--org', 'cli'], { ...sf, PULSE_ORG: 'cli' });
   expect(ok.stderr).toContain('[score] publishing model default-1');
   expect(ok.code).toBe(0);
   const summary = JSON.parse(ok.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;

@@ -165,7 +165,12 @@ it('with no Salesforce connection the run fails at the pull, saying what to set'
 it('pulse run --json: stage lines on stderr, the summary as the last line of stdout', async () => {
   const o = out();
   const e = out();
-  const env = { SF_LOGIN_URL: s.emu.loginUrl, SF_CLIENT_ID: s.emu.clientId, SF_CLIENT_SECRET: s.emu.clientSecret };
+  const env = {
+    SF_LOGIN_URL: s.emu.loginUrl,
+    SF_CLIENT_ID: s.emu.clientId,
+    SF_CLIENT_SECRET: s.emu.clientSecret,
+    PULSE_ORG: 'small',
+  };
   const r = await runNow(
     { org: 'small', json: true },
     { out: o, err: e, db: s.db, config: readConfig(env), now: () => s.clock.now },

@@ -6,7 +6,13 @@ import { readConfig } from '@pulse/server/src/config';
 
 let emu: Emulator;
 let db: Db;
-const env = () => ({ SF_LOGIN_URL: emu.loginUrl, SF_CLIENT_ID: emu.clientId, SF_CLIENT_SECRET: emu.clientSecret });
+// The SF_* credentials sign in the org PULSE_ORG names, and only that one.
+const env = () => ({
+  SF_LOGIN_URL: emu.loginUrl,
+  SF_CLIENT_ID: emu.clientId,
+  SF_CLIENT_SECRET: emu.clientSecret,
+  PULSE_ORG: 'cli',
+});
 
 beforeAll(async () => {
   emu = await startEmulator({ org: { accounts: 50, seed: 3 }, forceAppDir: null });

@@ -10,6 +10,7 @@ const EnvSchema = z.object({
   SF_USERNAME: z.string().min(1).optional(),
   SF_PRIVATE_KEY: z.string().min(1).optional(),
   SF_REFRESH_TOKEN: z.string().min(1).optional(),
+  PULSE_ORG: z.string().min(1).default('default'),
   PULSE_SECRET_KEY: z.string().min(1).optional(),
   PULSE_SECRET_KEY_OLD: z.string().min(1).optional(),
   PULSE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (any long random text)').optional(),
@@ -84,7 +85,10 @@ export type SalesforceAuth =
  * reads `process.env` (the logger's LOG_LEVEL aside, which is set before any module logs).
  */
 export interface Config {
+  /** The SF_* sign-in: it belongs to one Pulse org, `salesforceOrg`; every other org uses its stored connection. */
   salesforce: SalesforceAuth | null;
+  /** PULSE_ORG (default `default`): the Pulse org the SF_* credentials sign in to. */
+  salesforceOrg: string;
   /** PULSE_SECRET_KEY (and PULSE_SECRET_KEY_OLD): null when no key is set. */
   secretKeys: SecretKeys | null;
   databaseUrl: string | null;
@@ -117,6 +121,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     salesforce: salesforceAuth(e),
+    salesforceOrg: e.PULSE_ORG,
     secretKeys: secretKeys(e),
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.PULSE_DATA_DIR,

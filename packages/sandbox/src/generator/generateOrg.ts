@@ -72,6 +72,10 @@ export function generateOrg(options: GenerateOptions): GeneratedOrg {
     records,
     mapActivity,
     stories: buildStories(ctx),
+    leadAssignmentRule: {
+      name: 'Inbound lead routing',
+      ownerId: (ctx.users.find((u) => u.Title === 'SDR') ?? ctx.users[0]!).Id,
+    },
     bundles,
     stats: () => countOrg(ctx, bundles()),
   };

@@ -116,6 +116,8 @@ export interface GeneratedOrg {
   records: Record<SObjectName, Iterable<SfRecord>>;
   mapActivity: { people: Iterable<MapPersonActivity>; companies: Iterable<MapCompanyActivity> };
   stories: Stories;
+  /** The org's active Lead assignment rule: every lead created or updated through REST goes to one SDR. */
+  leadAssignmentRule: { name: string; ownerId: string };
   /** One pass over every account with everything attached to it (cheapest way to load a store). */
   bundles(): Iterable<AccountBundle>;
   /** Counts (one full generation pass). */

@@ -13,6 +13,8 @@ import { normalizeId } from './ids';
 import { compileQuery, executeQuery, SoqlError, type QueryResult, type SoqlObjectDef } from './soql';
 import { formatDateTime, type FieldValue, type SfRecord } from './store';
 import { validateFields, type RecordError } from './sobjects';
+import { RECORDS_PER_BATCH } from './limits';
+import { rowFilter } from './sharing';
 import { DELIMITERS, LINE_ENDINGS, formatCsvValue, minimalQuote, quoted, queryCsvRow } from './bulk2-csv';
 
 type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
@@ -234,6 +236,7 @@ function runQueryJob(ctx: EmulatorContext, job: QueryJob): void {
       version: job.apiVersion,
       schema: visibleSchema(ctx),
       bulk: true,
+      visible: rowFilter(ctx, job.operation === 'queryAll'),
     });
     job.numberRecordsProcessed = job.result.totalSize;
     job.totalProcessingTime = Date.now() - started;
@@ -449,15 +452,18 @@ function processRow(ctx: EmulatorContext, job: IngestJob, row: string[], index: 
   if (ctx.faults.shouldLock(job.object, target?.Id ?? lockKey)) {
     return { id: target?.Id ?? '', created: false, error: LOCK_ERROR };
   }
+  // Bulk API 2.0 runs only the rule the job names (create_job.htm: assignmentRuleId), active or not.
+  const rule = job.assignmentRuleId && def.name === 'Lead' ? ctx.assignmentRules.byId(job.assignmentRuleId) : undefined;
+  const owner = (values: Record<string, FieldValue>) => (rule ? { ...values, OwnerId: rule.ownerId } : values);
   if (target) {
     const v = validateFields(ctx, def, input, 'update');
     if ('errors' in v) return { id: target.Id, created: false, error: v.errors[0] };
-    ctx.store.update(job.object, target.Id, v.values);
+    ctx.store.update(job.object, target.Id, owner(v.values));
     return { id: target.Id, created: false };
   }
   const v = validateFields(ctx, def, input, 'create');
   if ('errors' in v) return { id: '', created: false, error: v.errors[0] };
-  const rec = ctx.store.insert(job.object, v.values);
+  const rec = ctx.store.insert(job.object, owner(v.values));
   return { id: rec.Id, created: true };
 }
 
@@ -489,10 +495,20 @@ function processIngestChunk(ctx: EmulatorContext, jobs: Bulk2Jobs, job: IngestJo
   else finish(ctx, job, 'JobComplete');
 }
 
+/** Books the job's batches (one per 10,000 records) and records against the daily limits; an error text when over. */
+function chargeIngest(ctx: EmulatorContext, job: IngestJob): string | undefined {
+  const batches = Math.max(1, Math.ceil(job.rows.length / RECORDS_PER_BATCH));
+  if (!ctx.limits.consumeBulk('batches', batches))
+    return `ExceededQuota : Exceeded max number of batches in a 24-hour period (${ctx.limits.bulk.batches})`;
+  if (!ctx.limits.consumeBulk('records', job.rows.length))
+    return `ExceededQuota : Exceeded max number of records in a 24-hour period (${ctx.limits.bulk.records})`;
+  return undefined;
+}
+
 function startIngest(ctx: EmulatorContext, jobs: Bulk2Jobs, job: IngestJob): void {
   if (job.state === 'Aborted') return;
   touch(ctx, job, 'InProgress');
-  const failure = parseUploads(ctx, job);
+  const failure = parseUploads(ctx, job) ?? chargeIngest(ctx, job);
   if (failure) {
     job.errorMessage = failure;
     finish(ctx, job, 'Failed');
@@ -657,6 +673,13 @@ export function bulk2Router(ctx: EmulatorContext): Router {
       }
       const c = common(req, res, body);
       if (!c) return;
+      if (!ctx.limits.consumeBulk('queryJobs', 1))
+        return bulkError(
+          res,
+          400,
+          'EXCEEDED_QUOTA',
+          `Exceeded max number of query jobs in a 24-hour period (${ctx.limits.bulk.queryJobs})`,
+        );
       const job: QueryJob = {
         ...c,
         kind: 'query',
@@ -777,6 +800,13 @@ export function bulk2Router(ctx: EmulatorContext): Router {
       }
       const c = common(req, res, body);
       if (!c) return;
+      if (ctx.limits.bulkUsed('batches') >= ctx.limits.bulk.batches)
+        return bulkError(
+          res,
+          400,
+          'EXCEEDED_QUOTA',
+          `Exceeded max number of batches in a 24-hour period (${ctx.limits.bulk.batches})`,
+        );
       const job: IngestJob = {
         ...c,
         kind: 'ingest',

@@ -9,14 +9,29 @@ import type { Schema } from './schema';
 import type { CallLog } from '../kit/callLog';
 import type { Clock } from '../kit/clock';
 import type { Faults } from './faults';
+import type { IntegrationUser } from './user';
+import type { AssignmentRules } from './assignment';
 
-/** The daily API request allowance (`/limits` DailyApiRequests). */
+/** Bulk API 2.0 daily limits: query jobs, ingest batches (10,000 records each) and ingested records. */
+export interface BulkLimits {
+  queryJobs: number;
+  batches: number;
+  records: number;
+}
+
+/** The daily API request allowance (`/limits` DailyApiRequests) and the Bulk API 2.0 ones. */
 export interface Limits {
   readonly dailyMax: number;
-  /** Calls used today. */
+  /** Bulk daily maxima; tests may change them at run time. */
+  readonly bulk: BulkLimits;
+  /** Calls used today (may pass dailyMax: the limit is soft). */
   used(): number;
-  /** Counts `n` calls; false when that exceeds the allowance (caller answers 403 REQUEST_LIMIT_EXCEEDED). */
+  /** Counts `n` calls; false past the hard limit (caller answers 403 REQUEST_LIMIT_EXCEEDED). */
   consume(n?: number): boolean;
+  /** Bulk usage today. */
+  bulkUsed(what: keyof BulkLimits): number;
+  /** Counts `n` of a Bulk limit; false (nothing counted) when that passes its maximum. */
+  consumeBulk(what: keyof BulkLimits, n: number): boolean;
 }
 
 /** An authenticated API session (one access token). */
@@ -51,6 +66,10 @@ export interface EmulatorContext {
   clock: Clock;
   auth: Auth;
   permissions: Permissions;
+  /** The integration user's system permissions (View Setup, View All Data, …). */
+  user: IntegrationUser;
+  /** Lead assignment rules that REST writes run unless told not to (assignment.ts). */
+  assignmentRules: AssignmentRules;
   callLog: CallLog;
   instanceUrl: string;
   orgId: string;

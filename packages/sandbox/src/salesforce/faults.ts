@@ -18,6 +18,8 @@ export interface LockErrorOptions {
 /** Fault switches shared by the REST routes (D1) and Bulk 2.0 ingest (D2). */
 export class Faults extends FaultBoard {
   lock: LockErrorOptions | null = null;
+  /** Query pages shorter than the batch size asked for (see shortPages). */
+  short: { share: number; seed: number } | null = null;
   limitExhausted = false;
   /** Whether the next 503s answer text/html instead of Salesforce's JSON error array. */
   unavailableHtml = false;
@@ -69,9 +71,27 @@ export class Faults extends FaultBoard {
     this.resets.arm(true, opts.count),
   );
 
+  /**
+   * A deterministic `share` of query pages (by cursor, offset and seed) holds fewer records than the
+   * batch size asked for, between 30% and 90% of it: Salesforce does not guarantee the requested size
+   * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm).
+   */
+  readonly shortPages = this.fluent((opts: { share?: number; seed?: number } = {}) => {
+    this.short = { share: opts.share ?? 0.5, seed: opts.seed ?? 0 };
+  });
+
+  /** The records of the query page at `key` (cursor and offset): `batchSize`, or fewer under shortPages. */
+  pageSize(key: string, batchSize: number): number {
+    if (!this.short) return batchSize;
+    const x = createHash('sha1').update(`${this.short.seed}:${key}`).digest().readUInt32BE(0) / 0x100000000;
+    if (x >= this.short.share) return batchSize;
+    return Math.max(1, Math.floor(batchSize * (0.3 + (0.6 * x) / this.short.share)));
+  }
+
   /** Switches every fault off (sessions already expired stay expired). */
   override clear(): this {
     this.lock = null;
+    this.short = null;
     this.limitExhausted = false;
     this.slowMs = 0;
     return super.clear();

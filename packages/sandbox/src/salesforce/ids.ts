@@ -19,6 +19,8 @@ export const KEY_PREFIXES: Record<string, string> = {
   Event: '00U',
   CampaignMember: '00v',
   Campaign: '701',
+  // Not documented; UserPermissionAccess rows are computed per user, their ids are never used.
+  UserPermissionAccess: '0Lp',
   Organization: '00D',
   BulkJob: '750',
   QueryCursor: '01g',

@@ -230,6 +230,43 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
     res.status(200).end();
   });
 
+  // OpenID Connect UserInfo, what Salesforce's own CLI asks after an access-token login
+  // (https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_using_userinfo_endpoint.htm&type=5).
+  r.get('/services/oauth2/userinfo', (req: Request, res: Response) => {
+    const token = bearer(req) ?? (typeof req.query.access_token === 'string' ? req.query.access_token : null);
+    if (!token || !sessions.session(token)) return sendJson(res, 403, 'Bad_OAuth_Token');
+    const base = ctx.instanceUrl;
+    sendJson(res, 200, {
+      sub: `${base}/id/${o.orgId}/${o.userId}`,
+      user_id: o.userId,
+      organization_id: o.orgId,
+      preferred_username: o.username,
+      nickname: o.username.split('@')[0],
+      name: 'Pulse Integration',
+      email: o.username,
+      email_verified: true,
+      given_name: 'Pulse',
+      family_name: 'Integration',
+      zoneinfo: 'Etc/UTC',
+      profile: `${base}/${o.userId}`,
+      active: true,
+      user_type: 'STANDARD',
+      language: 'en_US',
+      locale: 'en_US',
+      utcOffset: 0,
+      updated_at: ctx.clock
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+      urls: {
+        rest: `${base}/services/data/v{version}/`,
+        sobjects: `${base}/services/data/v{version}/sobjects/`,
+        query: `${base}/services/data/v{version}/query/`,
+        profile: `${base}/${o.userId}`,
+      },
+    });
+  });
+
   r.get('/id/:orgId/:userId', (req: Request, res: Response) => {
     const token = bearer(req) ?? (typeof req.query.oauth_token === 'string' ? req.query.oauth_token : null);
     if (!token || !sessions.session(token)) return sendJson(res, 403, 'Bad_OAuth_Token');

@@ -7,6 +7,8 @@ import { apiVersion, sendError, sendJson, type EmulatorContext } from './context
 import { describeGlobal, describeObject, visibleField } from './describe';
 import { IdMinter } from './ids';
 import { limitsBody } from './limits';
+import { refreshPermissionAccess } from './permissionAccess';
+import { rowFilter, tooLarge } from './sharing';
 import { formatDateTime, parseDateTime } from './store';
 import { executeQuery, SoqlError, type QueryResult, type SoqlObjectDef } from './soql';
 
@@ -118,7 +120,12 @@ export function restRouter(ctx: EmulatorContext): Router {
     sendJson(res, 200, body);
   });
 
-  r.get(['/limits', '/limits/'], (_req, res) => sendJson(res, 200, limitsBody(ctx.limits)));
+  // Salesforce serves /limits only to users with View Setup and Configuration (resources_limits.htm).
+  r.get(['/limits', '/limits/'], (_req, res) => {
+    if (!ctx.user.has('ViewSetup'))
+      return sendError(res, 403, 'INSUFFICIENT_ACCESS', "You don't have permission to view limits");
+    sendJson(res, 200, limitsBody(ctx.limits));
+  });
 
   r.get(['/sobjects', '/sobjects/'], (req, res) =>
     sendJson(res, 200, describeGlobal(ctx.schema.objects(), apiVersion(req))),
@@ -187,7 +194,9 @@ export function restRouter(ctx: EmulatorContext): Router {
   const page = (req: Request, res: Response, cursorId: string, c: Cursor, offset: number) => {
     const version = apiVersion(req);
     const total = c.result.totalSize;
-    const records = c.result.countOnly ? [] : c.result.page(offset, c.batchSize);
+    const records = c.result.countOnly
+      ? []
+      : c.result.page(offset, ctx.faults.pageSize(`${cursorId}-${offset}`, c.batchSize));
     const next = offset + records.length;
     const done = c.result.countOnly || next >= total;
     if (done) cursors.delete(cursorId);
@@ -211,17 +220,25 @@ export function restRouter(ctx: EmulatorContext): Router {
     if (typeof q !== 'string' || q.trim() === '')
       return sendError(res, 400, 'MALFORMED_QUERY', 'A query string has to be specified');
     let result: QueryResult;
+    if (/\bUserPermissionAccess\b/i.test(q)) refreshPermissionAccess(ctx);
     try {
+      let candidates = 0;
+      const filter = rowFilter(ctx, includeDeleted);
       result = executeQuery(ctx.store, q, {
         includeDeleted,
         now: () => ctx.clock.now(),
         version: apiVersion(req),
         schema: visibleSchema(ctx),
+        visible: (object, rec) => (candidates++, filter(object, rec)),
       });
+      const refused = tooLarge(ctx, result.object, candidates);
+      if (refused) return sendError(res, 400, 'OPERATION_TOO_LARGE', refused);
     } catch (e) {
       if (e instanceof SoqlError) return sendError(res, e.statusCode, e.errorCode, e.message);
       throw e;
     }
+    // `columns=true` (what Salesforce's CLI asks before `sf data query`): the SELECT's columns, not rows.
+    if (req.query.columns === 'true') return sendJson(res, 200, columnsBody(result));
     sweep(Date.now());
     const cursorId = cursorIds.next('QueryCursor');
     const c: Cursor = { result, batchSize: batchSizeOf(req.header('sforce-query-options')), lastUsed: Date.now() };
@@ -242,6 +259,53 @@ export function restRouter(ctx: EmulatorContext): Router {
   r.get('/queryAll/:locator', more);
 
   return r;
+}
+
+interface ColumnMeta {
+  aggregate: boolean;
+  apexType: string | null;
+  booleanType: boolean;
+  columnName: string;
+  custom: boolean;
+  displayName: string;
+  foreignKeyName: string | null;
+  insertable: boolean;
+  joinColumns: ColumnMeta[];
+  numberType: boolean;
+  textType: boolean;
+  updatable: boolean;
+}
+
+/** The column metadata of a query: one entry per selected field, relationship fields nested in joinColumns. */
+function columnsBody(result: QueryResult): Record<string, unknown> {
+  const meta = (name: string, type: string, join: ColumnMeta[] = []): ColumnMeta => ({
+    aggregate: false,
+    apexType: null,
+    booleanType: type === 'boolean',
+    columnName: name,
+    custom: name.endsWith('__c'),
+    displayName: name,
+    foreignKeyName: null,
+    insertable: false,
+    joinColumns: join,
+    numberType: ['int', 'double', 'currency', 'percent'].includes(type),
+    textType: !['boolean', 'int', 'double', 'currency', 'percent', 'date', 'datetime'].includes(type),
+    updatable: false,
+  });
+  const top: ColumnMeta[] = [];
+  for (const c of result.columns) {
+    let level = top;
+    for (const rel of c.relationships) {
+      let parent = level.find((m) => m.columnName === rel && m.joinColumns.length > 0);
+      if (!parent) {
+        parent = meta(rel, 'reference', []);
+        level.push(parent);
+      }
+      level = parent.joinColumns;
+    }
+    level.push(meta(c.field, c.type));
+  }
+  return { columnMetadata: top, entityName: result.object, groupBy: false, idSelected: true, keyPrefix: null };
 }
 
 /** Epoch millis truncated to the minute (getUpdated/getDeleted ignore seconds). */

@@ -263,6 +263,13 @@ export function standardObjects(): ObjectDef[] {
       f('Description', 'textarea'),
       f('IsArchived', 'boolean', { ...ro, label: 'Archived' }),
     ]),
+    // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_userpermissionaccess.htm
+    obj('UserPermissionAccess', 'User Permission Access', 'User Permission Access', [
+      f('PermissionsApiEnabled', 'boolean', { ...ro, label: 'API Enabled' }),
+      f('PermissionsViewSetup', 'boolean', { ...ro, label: 'View Setup and Configuration' }),
+      f('PermissionsViewAllData', 'boolean', { ...ro, label: 'View All Data' }),
+      f('PermissionsModifyAllData', 'boolean', { ...ro, label: 'Modify All Data' }),
+    ]),
     obj('Campaign', 'Campaign', 'Campaigns', [
       f('Name', 'string', { nillable: false, length: 80, label: 'Campaign Name' }),
       pick('Type', [

@@ -7,7 +7,7 @@ import { CallLog, recordCall } from '../kit/callLog';
 import { makeClock, type Clock } from '../kit/clock';
 import { listen } from '../kit/server';
 import { TokenBook } from '../kit/tokens';
-import { sendError, sendJson, type EmulatorContext } from './context';
+import { sendError, sendJson, type BulkLimits, type EmulatorContext } from './context';
 import { FieldPermissions } from './describe';
 import { Faults } from './faults';
 import { makeId } from './ids';
@@ -17,6 +17,8 @@ import { restRouter, supportedVersion, versionsBody } from './rest';
 import { loadCustomFields, Schema } from './schema';
 import { sobjectsRouter } from './sobjects';
 import { OrgStore } from './store';
+import { AssignmentRules } from './assignment';
+import { IntegrationUser, loadPermissionSet, type PermissionGrant } from './user';
 import { generateOrg } from '../generator/generateOrg';
 import type { AccountBundle, GenerateOptions, SfRecord } from '../generator/types';
 
@@ -27,6 +29,8 @@ import type { AccountBundle, GenerateOptions, SfRecord } from '../generator/type
 export interface OrgToLoad {
   records: Partial<Record<string, Iterable<SfRecord>>>;
   bundles?: () => Iterable<AccountBundle>;
+  /** The org's active Lead assignment rule (a generated org routes every lead to one queue user). */
+  leadAssignmentRule?: { name: string; ownerId: string } | null;
 }
 
 /** The record lists of an account bundle. */
@@ -54,6 +58,10 @@ export interface EmulatorOptions {
   org?: OrgToLoad | Omit<GenerateOptions, 'now'>;
   /** DailyApiRequests Max (default 100000). */
   apiDailyLimit?: number;
+  /** How far past DailyApiRequests Max calls are still served (0.1 = 10%; default 0: refused at Max). */
+  apiSoftLimitShare?: number;
+  /** Bulk API 2.0 daily limits (default Salesforce's: 10,000 query jobs, 15,000 batches, 150M records). */
+  bulkDailyLimits?: Partial<BulkLimits>;
   /** Access token lifetime (default 7200 s). */
   tokenTtlSeconds?: number;
   /** The org's clock (default: the wall clock); `emulator.clock.advance()` moves it on. */
@@ -62,6 +70,11 @@ export interface EmulatorOptions {
   forceAppDir?: string | null;
   /** The connected app's certificate or public key (PEM) for the JWT bearer flow. */
   jwtCertificate?: string;
+  /**
+   * What the integration user may do: a permission set's name (read from `forceAppDir`, or
+   * ./force-app when that is null), or the grant itself. Default: a System Administrator's permissions.
+   */
+  integrationUser?: { permissionSet: string } | PermissionGrant;
 }
 
 export interface Emulator {
@@ -79,6 +92,10 @@ export interface Emulator {
   callLog: CallLog;
   clock: Clock;
   permissions: FieldPermissions;
+  /** The integration user's system permissions (`emu.user.revoke('ViewSetup')`). */
+  user: IntegrationUser;
+  /** Lead assignment rules (`emu.assignmentRules.active()`); a generated org has one active. */
+  assignmentRules: AssignmentRules;
   context: EmulatorContext;
   /** Issues an access token directly (as a client-credentials grant would). */
   issueToken(): string;
@@ -141,8 +158,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       IsActive: true,
     },
   ]);
+  const assignmentRules = new AssignmentRules();
   if (opts.org) {
-    loadOrg(store, 'records' in opts.org ? opts.org : generateOrg({ ...opts.org, now: clock.now() }));
+    const org = 'records' in opts.org ? opts.org : generateOrg({ ...opts.org, now: clock.now() });
+    loadOrg(store, org);
+    if (org.leadAssignmentRule) assignmentRules.add({ id: makeId('01Q', 1), ...org.leadAssignmentRule, active: true });
   }
 
   const tokenTtlSeconds = opts.tokenTtlSeconds ?? 7200;
@@ -150,7 +170,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const faults = new Faults(tokens);
   const callLog = new CallLog();
   const permissions = new FieldPermissions();
-  const limits = createLimits(store, faults, opts.apiDailyLimit ?? 100_000);
+  const user = new IntegrationUser(
+    opts.integrationUser && 'permissionSet' in opts.integrationUser
+      ? loadPermissionSet(forceApp ?? 'force-app', opts.integrationUser.permissionSet)
+      : opts.integrationUser,
+  );
+  const limits = createLimits(store, faults, opts.apiDailyLimit ?? 100_000, {
+    softShare: opts.apiSoftLimitShare,
+    bulk: opts.bulkDailyLimits,
+  });
   const clientId = opts.clientId ?? 'pulse-local';
   const clientSecret = opts.clientSecret ?? 'pulse-local-secret';
   const password = opts.password ?? 'pulse-local-password';
@@ -162,6 +190,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clock,
     auth: { session: () => null },
     permissions,
+    user,
+    assignmentRules,
     callLog,
     instanceUrl: '',
     orgId,
@@ -186,6 +216,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use((req, res, next) => {
+    // Clients that keep the instance URL with a trailing slash (Salesforce's own CLI) ask for
+    // `//services/...`; Salesforce answers those as if the slash were single.
+    if (req.url.startsWith('//')) req.url = req.url.replace(/^\/+/, '/');
     recordCall(callLog, req, res, (call) => call);
     next();
   });
@@ -256,6 +289,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     callLog,
     clock,
     permissions,
+    user,
+    assignmentRules,
     context: ctx,
     issueToken: () => sessions.issue(clientId).accessToken,
     close: http.close,

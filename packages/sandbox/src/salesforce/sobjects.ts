@@ -4,6 +4,7 @@
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
  */
 import express, { type Request, type Response, type Router } from 'express';
+import type { AssignmentRule } from './assignment';
 import { apiVersion, sendError, sendJson, type EmulatorContext } from './context';
 import { visibleField } from './describe';
 import { LOCK_ERROR } from './faults';
@@ -196,7 +197,16 @@ interface PlannedWrite {
 
 let createSeq = 0;
 
-function planCreate(ctx: EmulatorContext, raw: unknown): PlannedWrite {
+/** A Lead write's values with the owner the assignment rule gives (other objects: unchanged). */
+function assigned(
+  def: ObjectDef,
+  values: Record<string, FieldValue>,
+  rule?: AssignmentRule,
+): Record<string, FieldValue> {
+  return def.name === 'Lead' && rule ? { ...values, OwnerId: rule.ownerId } : values;
+}
+
+function planCreate(ctx: EmulatorContext, raw: unknown, rule?: AssignmentRule): PlannedWrite {
   const rec = (raw ?? {}) as Record<string, unknown> & { attributes?: { type?: string } };
   const type = rec.attributes?.type;
   const def = type ? ctx.schema.object(type) : undefined;
@@ -213,7 +223,10 @@ function planCreate(ctx: EmulatorContext, raw: unknown): PlannedWrite {
   if ('errors' in v) return { result: { success: false, errors: v.errors } };
   if (ctx.faults.shouldLock(def.name, `new:${++createSeq}`))
     return { result: { success: false, errors: [{ ...LOCK_ERROR }] } };
-  return { result: { success: true, errors: [] }, apply: () => ctx.store.insert(def.name, v.values).Id };
+  return {
+    result: { success: true, errors: [] },
+    apply: () => ctx.store.insert(def.name, assigned(def, v.values, rule)).Id,
+  };
 }
 
 function missingRecord(ctx: EmulatorContext, object: string, id: string): RecordError {
@@ -222,7 +235,7 @@ function missingRecord(ctx: EmulatorContext, object: string, id: string): Record
     : err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', []);
 }
 
-function planUpdate(ctx: EmulatorContext, raw: unknown): PlannedWrite {
+function planUpdate(ctx: EmulatorContext, raw: unknown, rule?: AssignmentRule): PlannedWrite {
   const rec = (raw ?? {}) as Record<string, unknown> & { attributes?: { type?: string } };
   const rawId = rec.id ?? rec.Id;
   const type = rec.attributes?.type;
@@ -255,7 +268,7 @@ function planUpdate(ctx: EmulatorContext, raw: unknown): PlannedWrite {
   return {
     result: { id, success: true, errors: [] },
     apply: () => {
-      ctx.store.update(def.name, id, v.values);
+      ctx.store.update(def.name, id, assigned(def, v.values, rule));
       return id;
     },
   };
@@ -318,6 +331,9 @@ const MAX_COLLECTION = 200;
 export function sobjectsRouter(ctx: EmulatorContext): Router {
   const r = express.Router({ mergeParams: true });
 
+  /** The assignment rule a REST write runs (Sforce-Auto-Assign; see assignment.ts). */
+  const ruleOf = (req: Request) => ctx.assignmentRules.forRestWrite(req.header('sforce-auto-assign'));
+
   const objectOr404 = (req: Request, res: Response): ObjectDef | undefined => {
     const def = ctx.schema.object(String(req.params.object));
     if (!def) sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
@@ -362,11 +378,12 @@ export function sobjectsRouter(ctx: EmulatorContext): Router {
       const body = req.body as { allOrNone?: boolean; records?: unknown[] };
       if (!Array.isArray(body?.records)) return sendError(res, 400, 'JSON_PARSER_ERROR', 'records is required');
       if (tooMany(res, body.records.length)) return;
+      const rule = ruleOf(req);
       sendJson(
         res,
         200,
         runPlans(
-          body.records.map((x) => plan(ctx, x)),
+          body.records.map((x) => plan(ctx, x, rule)),
           body.allOrNone === true,
         ).map(shape),
       );
@@ -414,7 +431,7 @@ export function sobjectsRouter(ctx: EmulatorContext): Router {
   r.post('/sobjects/:object', (req, res) => {
     const def = objectOr404(req, res);
     if (!def) return;
-    const p = planCreate(ctx, { ...(req.body as object), attributes: { type: def.name } });
+    const p = planCreate(ctx, { ...(req.body as object), attributes: { type: def.name } }, ruleOf(req));
     const [result] = runPlans([p], true);
     if (!result!.success) return sendRecordErrors(res, result!.errors);
     sendJson(res, 201, { id: result!.id, success: true, errors: [] });
@@ -438,7 +455,7 @@ export function sobjectsRouter(ctx: EmulatorContext): Router {
     const found = recordOr404(req, res);
     if (!found) return;
     const { def, id } = found;
-    sendWritten(res, planUpdate(ctx, { ...(req.body as object), id, attributes: { type: def.name } }));
+    sendWritten(res, planUpdate(ctx, { ...(req.body as object), id, attributes: { type: def.name } }, ruleOf(req)));
   });
 
   r.delete('/sobjects/:object/:id', (req, res) => {

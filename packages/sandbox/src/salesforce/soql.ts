@@ -64,6 +64,8 @@ export interface QueryOptions {
   schema?: readonly SoqlObjectDef[];
   /** Bulk 2.0 query: reject what Bulk rejects (OFFSET, COUNT, TYPEOF, …). */
   bulk?: boolean;
+  /** Rows of the FROM object the user may see (sharing, archived activity); default all. */
+  visible?: (object: string, rec: SfRecord) => boolean;
 }
 
 /** One selected column: a path of relationship hops and the final field. */
@@ -764,8 +766,10 @@ export function executeQuery(store: SoqlStore, soql: string, opts: QueryOptions 
   const version = opts.version ?? '62.0';
 
   let matches: SfRecord[] = [];
+  const visible = opts.visible;
   for (const r of store.all(base.def.name, { includeDeleted })) {
     if (!includeDeleted && r.IsDeleted === true) continue;
+    if (visible && !visible(base.def.name, r)) continue;
     if (!where || where(r)) matches.push(r);
   }
   if (orderBy.length > 0) {

@@ -48,6 +48,7 @@ export class OrgStore {
   private readonly factories = new Map<string, { fieldCount: number; build: RecordFactory }>();
   private apiDay = '';
   private apiUsed = 0;
+  private readonly dailyCounts = new Map<string, number>();
 
   constructor(opts: OrgStoreOptions = {}) {
     this.schema = opts.schema ?? new Schema();
@@ -236,11 +237,26 @@ export class OrgStore {
     return this.apiUsed;
   }
 
+  /** Adds `n` to today's (UTC) count of `name` (Bulk jobs, batches, records). */
+  countDaily(name: string, n: number): number {
+    this.rollDay();
+    const v = (this.dailyCounts.get(name) ?? 0) + n;
+    this.dailyCounts.set(name, v);
+    return v;
+  }
+
+  /** Today's count of `name`. */
+  dailyCount(name: string): number {
+    this.rollDay();
+    return this.dailyCounts.get(name) ?? 0;
+  }
+
   private rollDay(): void {
     const day = this.now().toISOString().slice(0, 10);
     if (day !== this.apiDay) {
       this.apiDay = day;
       this.apiUsed = 0;
+      this.dailyCounts.clear();
     }
   }
 

@@ -77,6 +77,7 @@ function summary(org: string, r: SyncResult): string {
   if (r.resolved.duplicates)
     lines.push(`  duplicate campaign responses set aside or restored: ${r.resolved.duplicates}`);
   if (r.error) lines.push(`  stopped: ${r.error}`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
   return `${lines.join('\n')}\n`;
 }
 

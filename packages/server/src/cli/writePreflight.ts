@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Connection } from 'jsforce';
 import { readConfig, type Config } from '../config';
-import { PulseError } from '../errors';
 import { connectSalesforce } from '../sources/salesforce/connection';
+import { signInFor } from '../sources/salesforce/signIn';
 import type { Db } from '../store/db';
 import { openStore } from '../store/open';
 import { effectiveFieldMapping } from '../contract/fieldMapping';
@@ -29,15 +29,7 @@ export async function runWritePreflight(
   const db = deps.db ?? (await openStore(config!));
   try {
     let conn = deps.conn;
-    if (!conn) {
-      if (!config?.salesforce) {
-        throw new PulseError(
-          'SF_NOT_CONFIGURED',
-          'no Salesforce connection: set SF_LOGIN_URL and SF_CLIENT_ID with SF_CLIENT_SECRET (client credentials) or SF_USERNAME and SF_PRIVATE_KEY(_FILE) (JWT bearer)',
-        );
-      }
-      conn = await connectSalesforce(config.salesforce);
-    }
+    if (!conn) conn = await connectSalesforce(await signInFor(db, org, config!));
     const mapping = effectiveFieldMapping(await loadFieldMappingOverrides(db, org));
     const problems = await writePreflight(conn, mapping);
     if (json) deps.out.write(`${JSON.stringify({ ok: problems.length === 0, problems })}\n`);

@@ -560,7 +560,15 @@ async function write(run: RunState, pulled: Pulled, scored: Scored): Promise<Wri
   const allowed = Math.floor(pulled.sync.apiCalls.remainingAtStart * run.share);
   const maxApiCalls = Math.max(0, allowed - pulled.sync.apiCalls.total - 1);
   progress('write', `writing changed values of ${outputs.length} accounts to Salesforce`);
-  const w = await writeBack({ db, conn: pulled.conn, orgId, outputs, maxApiCalls, ...deps.write });
+  const w = await writeBack({
+    db,
+    conn: pulled.conn,
+    orgId,
+    outputs,
+    maxApiCalls,
+    bulkBatchesRemaining: pulled.sync.apiCalls.bulkBatchesRemaining,
+    ...deps.write,
+  });
   result.write = w;
   result.apiCalls.write = w.apiCalls;
   result.accountsWritten = result.counts.written = w.accountsWritten;
@@ -604,6 +612,8 @@ async function writeLeads(
       orgId: deps.orgId,
       conn,
       maxApiCalls: Math.max(0, Math.floor(allowed) - spent),
+      // What the Account write used of the day's Bulk batches is not known here: the writer falls back on EXCEEDED_QUOTA.
+      bulkBatchesRemaining: null,
       ...deps.write,
     });
     result.leads = leads;

@@ -17,7 +17,7 @@ import {
   type DescribedField,
   type WritePreflightProblem,
 } from './writePreflight';
-import { apiBudget } from './writeback';
+import { readDailyAllowance } from '../sources/salesforce/allowance';
 import { diffAccounts, writeAccounts, type AccountValues, type WriteOptions, type WriteTally } from './writer';
 
 /** The Lead field of each output (fixed: the package's fields, not remappable). */
@@ -69,7 +69,14 @@ export async function writePreflightLeads(conn: Connection): Promise<WritePrefli
 /** Options of one lead write-back. */
 export interface LeadWriteBackOptions extends Pick<
   WriteOptions,
-  'bulkThreshold' | 'maxApiCalls' | 'maxJobBytes' | 'lockRetries' | 'pollIntervalMs' | 'sleep' | 'afterBatch'
+  | 'bulkThreshold'
+  | 'maxApiCalls'
+  | 'bulkBatchesRemaining'
+  | 'maxJobBytes'
+  | 'lockRetries'
+  | 'pollIntervalMs'
+  | 'sleep'
+  | 'afterBatch'
 > {
   db: Db;
   orgId: string;
@@ -119,13 +126,19 @@ export async function writeBackLeads(opts: LeadWriteBackOptions): Promise<LeadWr
     };
   }
   assertWritePreflight(await writePreflightLeads(conn), orgId, 'Lead');
-  const maxApiCalls = knobs.maxApiCalls ?? (budgetShare !== undefined ? await apiBudget(conn, budgetShare) : undefined);
+  let { maxApiCalls, bulkBatchesRemaining } = knobs;
+  if (maxApiCalls === undefined && budgetShare !== undefined) {
+    const allowance = await readDailyAllowance(conn, orgId);
+    maxApiCalls = Math.max(0, Math.floor(allowance.remaining * budgetShare));
+    bulkBatchesRemaining ??= allowance.bulkBatchesRemaining;
+  }
   const r = await writeAccounts({
     ...knobs,
     db,
     conn,
     orgId,
     maxApiCalls,
+    bulkBatchesRemaining,
     accounts: leads,
     sobject: 'Lead',
     ledger: LEAD_LEDGER,

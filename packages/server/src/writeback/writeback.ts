@@ -3,6 +3,7 @@
  * daily run calls `writeBack`; everything it composes is tested on its own.
  */
 import type { Connection } from 'jsforce';
+import { readDailyAllowance } from '../sources/salesforce/allowance';
 import type { AccountOutputKey } from '../contract/fields';
 import type { Db } from '../store/db';
 import { effectiveFieldMapping, type FieldMapping } from '../contract/fieldMapping';
@@ -25,13 +26,12 @@ export function accountValues(
 
 /**
  * The calls this write may make: `share` of the org's remaining daily API requests (GET /limits, which
- * is itself one call and is not counted here).
+ * is itself one call and is not counted here; refused without View Setup and Configuration, the
+ * Sforce-Limit-Info header decides, see readDailyAllowance).
  */
-export async function apiBudget(conn: Connection, share: number): Promise<number> {
-  const limits = await conn.request<{ DailyApiRequests?: { Max: number; Remaining: number } }>(
-    `/services/data/v${conn.version}/limits`,
-  );
-  return Math.max(0, Math.floor((limits.DailyApiRequests?.Remaining ?? 0) * share));
+export async function apiBudget(conn: Connection, share: number, orgId = ''): Promise<number> {
+  const allowance = await readDailyAllowance(conn, orgId);
+  return Math.max(0, Math.floor(allowance.remaining * share));
 }
 
 /** Loads the org's field mapping, refuses to write while the write preflight fails, then writes only what changed. */
@@ -54,7 +54,11 @@ export async function writeBack(
   const rideAlong = mapping.scoredAt ? [mapping.scoredAt] : [];
   const { outputs: _outputs, budgetShare, ...rest } = opts;
   void _outputs;
-  const maxApiCalls =
-    rest.maxApiCalls ?? (budgetShare !== undefined ? await apiBudget(opts.conn, budgetShare) : undefined);
-  return writeAccounts({ ...rest, maxApiCalls, accounts, rideAlong });
+  let { maxApiCalls, bulkBatchesRemaining } = rest;
+  if (maxApiCalls === undefined && budgetShare !== undefined) {
+    const allowance = await readDailyAllowance(opts.conn, opts.orgId);
+    maxApiCalls = Math.max(0, Math.floor(allowance.remaining * budgetShare));
+    bulkBatchesRemaining ??= allowance.bulkBatchesRemaining;
+  }
+  return writeAccounts({ ...rest, maxApiCalls, bulkBatchesRemaining, accounts, rideAlong });
 }

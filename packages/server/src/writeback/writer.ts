@@ -42,6 +42,12 @@ export interface WriteOptions {
   bulkThreshold?: number;
   /** Most API calls this write may make (default: unlimited). */
   maxApiCalls?: number;
+  /**
+   * Bulk API 2.0 ingest batches (10,000 records each) left in the org's day (null/absent: unknown). A
+   * Bulk write that would need more goes through collections instead, as does one whose first job
+   * Salesforce refuses with EXCEEDED_QUOTA.
+   */
+  bulkBatchesRemaining?: number | null;
   /** Bytes of CSV per Bulk API 2.0 job (default MAX_JOB_BYTES); more data opens more jobs. */
   maxJobBytes?: number;
   /** Grouped retry rounds for UNABLE_TO_LOCK_ROW before going one record per call (default 2). */
@@ -97,6 +103,14 @@ const MAX_POLL_MS = 30_000;
 /** Salesforce takes at most 150 MB base64 (about 100 MB of CSV) per ingest job upload. */
 export const MAX_JOB_BYTES = 100_000_000;
 const LOCK = 'UNABLE_TO_LOCK_ROW';
+/** Salesforce splits Bulk API 2.0 ingest data into batches of 10,000 records, each counted against the daily limit. */
+const RECORDS_PER_BATCH = 10_000;
+/**
+ * Sent on every write: without it Salesforce runs the org's active assignment rules on each Lead (and
+ * Account) Pulse updates, and a lead routing rule would hand every matched lead to a new owner
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm).
+ */
+export const NO_AUTO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' } as const;
 
 /** Thrown inside the writer when the budget or Salesforce's limit stops it. */
 class Stop extends Error {
@@ -152,9 +166,19 @@ export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
     opts.accounts.map((a) => a.accountId),
   );
   const pending = diffAccounts(opts.accounts, written, opts.rideAlong);
+  let mode: WriteResult['mode'] =
+    pending.length === 0 ? 'none' : pending.length > (opts.bulkThreshold ?? 2000) ? 'bulk' : 'collections';
+  const batchesLeft = opts.bulkBatchesRemaining;
+  if (mode === 'bulk' && batchesLeft != null && Math.ceil(pending.length / RECORDS_PER_BATCH) > batchesLeft) {
+    log.info(
+      { org: orgId, batchesLeft, records: pending.length },
+      'no Bulk API 2.0 batches left today: writing with collections',
+    );
+    mode = 'collections';
+  }
   const result: WriteResult = {
     status: 'ok',
-    mode: pending.length === 0 ? 'none' : pending.length > (opts.bulkThreshold ?? 2000) ? 'bulk' : 'collections',
+    mode,
     accountsChanged: pending.length,
     accountsWritten: 0,
     fieldsWritten: 0,
@@ -291,11 +315,17 @@ async function viaBulk(w: Write, pending: readonly Pending[]): Promise<string[]>
   // Every job is opened first so Salesforce works on them in parallel, then each is read.
   const jobs: { id: string; records: Pending[]; closedAt: number }[] = [];
   for (const g of bulkCsvs(pending, opts.maxJobBytes ?? MAX_JOB_BYTES)) {
-    jobs.push({
-      id: await openBulkJob(opts.conn, g.csv, w.call, w.sobject),
-      records: g.records,
-      closedAt: performance.now(),
-    });
+    let id: string;
+    try {
+      id = await openBulkJob(opts.conn, g.csv, w.call, w.sobject);
+    } catch (e) {
+      // The day's Bulk limit refused the first job: nothing was sent, so collections carry the write.
+      if ((e as { errorCode?: string }).errorCode !== 'EXCEEDED_QUOTA' || jobs.length > 0) throw e;
+      log.info({ org: opts.orgId }, 'Bulk API 2.0 refused the job (EXCEEDED_QUOTA): writing with collections');
+      w.result.mode = 'collections';
+      return viaCollections(w, [...w.byId.keys()], COLLECTION_SIZE, 'collections', false);
+    }
+    jobs.push({ id, records: g.records, closedAt: performance.now() });
   }
   const locked: string[] = [];
   for (const j of jobs) {
@@ -337,7 +367,7 @@ async function sendCollection(conn: Connection, records: Pending[], sobject: str
     method: 'PATCH',
     url: `/services/data/v${conn.version}/composite/sobjects`,
     body: JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...NO_AUTO_ASSIGN },
   });
   return records.map((r, i) => {
     const x = res[i];
@@ -392,7 +422,7 @@ type Call = <T>(fn: () => Promise<T>) => Promise<T>;
 async function openBulkJob(conn: Connection, csv: string, call: Call, sobject: string): Promise<string> {
   const base = `/services/data/v${conn.version}/jobs/ingest`;
   // A fresh object per request: jsforce writes Content-Length into the headers it is given.
-  const json = () => ({ 'Content-Type': 'application/json' });
+  const json = () => ({ 'Content-Type': 'application/json', ...NO_AUTO_ASSIGN });
   const job = await call(() =>
     conn.request<{ id: string }>({
       method: 'POST',
@@ -406,7 +436,7 @@ async function openBulkJob(conn: Connection, csv: string, call: Call, sobject: s
       method: 'PUT',
       url: `${base}/${job.id}/batches`,
       body: csv,
-      headers: { 'Content-Type': 'text/csv' },
+      headers: { 'Content-Type': 'text/csv', ...NO_AUTO_ASSIGN },
     }),
   );
   await call(() =>

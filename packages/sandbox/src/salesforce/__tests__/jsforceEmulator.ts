@@ -21,5 +21,6 @@ export function withJsforceEmulator(options: EmulatorOptions, use: (emu: Emulato
     emu!.faults.clear();
     emu!.callLog.clear();
     emu!.permissions.clear();
+    emu!.user.reset();
   });
 }

@@ -194,3 +194,22 @@ describe('session expiry', () => {
     expect(calls).toBe(1);
   });
 });
+
+// https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_using_userinfo_endpoint.htm&type=5
+describe('OpenID Connect UserInfo', () => {
+  it('names the user of a token, and refuses without one', async () => {
+    const token = emu.issueToken();
+    const res = await fetch(`${emu.loginUrl}/services/oauth2/userinfo`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      sub: `${emu.instanceUrl}/id/${emu.orgId}/${emu.userId}`,
+      user_id: emu.userId,
+      organization_id: emu.orgId,
+      preferred_username: emu.username,
+      email: emu.username,
+    });
+    expect((await fetch(`${emu.loginUrl}/services/oauth2/userinfo`)).status).toBe(403);
+  });
+});

@@ -42,6 +42,29 @@ describe('query paging', () => {
     expect(names.at(-1)).toBe(`Account ${String(N - 1).padStart(4, '0')}`);
   });
 
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm
+  // ("There is no guarantee that the requested batch size is the actual batch size")
+  it('under shortPages returns fewer records than batchSize on some pages, every row still once', async () => {
+    emu.faults.shortPages({ share: 1 });
+    const sizes: number[] = [];
+    const ids: string[] = [];
+    let page = await conn.request<{ done: boolean; nextRecordsUrl?: string; records: Array<{ Id: string }> }>({
+      method: 'GET',
+      url: `/query?q=${encodeURIComponent('SELECT Id FROM Account ORDER BY Name')}`,
+      headers: { 'Sforce-Query-Options': 'batchSize=200' },
+    });
+    for (;;) {
+      sizes.push(page.records.length);
+      ids.push(...page.records.map((r) => r.Id));
+      if (page.done) break;
+      page = await conn.queryMore(page.nextRecordsUrl!);
+    }
+    expect(sizes.slice(0, -1).some((n) => n < 200)).toBe(true);
+    expect(sizes.every((n) => n <= 200)).toBe(true);
+    expect(new Set(ids).size).toBe(N);
+    expect(ids).toHaveLength(N);
+  });
+
   it('clamps batchSize to at least 200 and defaults to 2000', async () => {
     const small = await conn.request<{ records: unknown[] }>({
       method: 'GET',

@@ -59,6 +59,23 @@ describe('resources and identity', () => {
   });
 });
 
+describe("what Salesforce's CLI asks", () => {
+  it('answers a path with a doubled leading slash (an instance URL kept with its trailing slash)', async () => {
+    const res = await fetch(`${emu.instanceUrl}//services/data/v62.0/sobjects`, {
+      headers: { Authorization: `Bearer ${emu.issueToken()}` },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('describes the columns of a query with columns=true, relationship fields nested', async () => {
+    const body = await conn.request<{
+      columnMetadata: Array<{ columnName: string; joinColumns: Array<{ columnName: string }> }>;
+    }>(`/query?q=${encodeURIComponent('SELECT Id, Name, Owner.Name FROM Account')}&columns=true`);
+    expect(body.columnMetadata.map((c) => c.columnName)).toEqual(['Id', 'Name', 'Owner']);
+    expect(body.columnMetadata[2]!.joinColumns.map((c) => c.columnName)).toEqual(['Name']);
+  });
+});
+
 describe('limits', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
   it('counts every authenticated call in /limits and Sforce-Limit-Info', async () => {
@@ -69,6 +86,32 @@ describe('limits', () => {
     // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
     expect(conn.limitInfo.apiUsage?.limit).toBe(1000);
     expect(conn.limitInfo.apiUsage?.used).toBe(1000 - after.DailyApiRequests!.Remaining);
+  });
+
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
+  // ("available … for API users with the View Setup and Configuration permission")
+  it('answers 403 on /limits to a user without View Setup and Configuration, still counting the call', async () => {
+    emu.user.revoke('ViewSetup');
+    await expect(conn.limits()).rejects.toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS' });
+    expect(emu.callLog.entries.at(-1)).toMatchObject({ path: '/services/data/v62.0/limits', status: 403 });
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+    expect(conn.limitInfo.apiUsage?.limit).toBe(1000);
+  });
+
+  it("gives the generated org's integration user exactly the Engagement_Integration permission set", async () => {
+    const pkg = await startEmulator({
+      forceAppDir: 'force-app',
+      integrationUser: { permissionSet: 'Engagement_Integration' },
+    });
+    try {
+      expect(pkg.user.has('ApiEnabled')).toBe(true);
+      expect(pkg.user.has('ViewSetup')).toBe(false);
+      expect(pkg.user.seesAll('Account')).toBe(true);
+      const c = new Connection({ instanceUrl: pkg.instanceUrl, accessToken: pkg.issueToken(), version: '62.0' });
+      await expect(c.limits()).rejects.toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS' });
+    } finally {
+      await pkg.close();
+    }
   });
 
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (403 REQUEST_LIMIT_EXCEEDED)
@@ -92,6 +135,35 @@ describe('limits', () => {
       });
     } finally {
       await small.close();
+    }
+  });
+
+  // https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm
+  // (the daily request limit is soft) and .../salesforce_app_limits_platform_bulkapi.htm (Bulk API 2.0 daily limits)
+  it('serves calls past Max under a soft limit, and counts Bulk API 2.0 query jobs per day', async () => {
+    const soft = await startEmulator({
+      forceAppDir: null,
+      apiDailyLimit: 4,
+      apiSoftLimitShare: 1,
+      bulkDailyLimits: { queryJobs: 1, batches: 1 },
+    });
+    try {
+      const c = new Connection({ instanceUrl: soft.instanceUrl, accessToken: soft.issueToken(), version: '62.0' });
+      for (let i = 0; i < 5; i++) await c.describeGlobal();
+      expect(c.limitInfo.apiUsage).toEqual({ used: 5, limit: 4 });
+      expect((await c.limits()).DailyApiRequests).toEqual({ Max: 4, Remaining: 0 });
+      const job = () =>
+        c.request({
+          method: 'POST',
+          url: '/services/data/v62.0/jobs/query',
+          body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }),
+          headers: { 'Content-Type': 'application/json' },
+        });
+      await job();
+      await expect(job()).rejects.toMatchObject({ errorCode: 'EXCEEDED_QUOTA' });
+      await expect(c.limits()).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED' });
+    } finally {
+      await soft.close();
     }
   });
 

@@ -221,3 +221,89 @@ describe('getUpdated / getDeleted', () => {
     });
   });
 });
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_autoassign.htm
+// ("If the header is not provided in the request, the default value is TRUE") and, for Bulk API 2.0,
+// https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm (assignmentRuleId)
+describe('lead assignment rules', () => {
+  let queue: string;
+  let rep: string;
+  let leadId: string;
+  beforeAll(() => {
+    queue = emu.store.insert('User', { FirstName: 'Lead', LastName: 'Queue', IsActive: true }).Id;
+    rep = emu.store.insert('User', { FirstName: 'Ann', LastName: 'Rep', IsActive: true }).Id;
+    emu.assignmentRules.add({ id: '01Q000000000001AAA', name: 'Routing', ownerId: queue, active: true });
+  });
+  afterAll(() => emu.assignmentRules.clear());
+  beforeEach(() => {
+    // Earlier tests move the clock past the first token's lifetime.
+    conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
+    leadId = emu.store.insert('Lead', { LastName: 'Lee', Company: 'Acme', Status: 'Open', OwnerId: rep }).Id;
+  });
+  const owner = () => emu.store.get('Lead', leadId)!.OwnerId;
+
+  it('reassigns the owner on a REST update without Sforce-Auto-Assign', async () => {
+    await conn.sobject('Lead').update({ Id: leadId, Title: 'CTO' });
+    expect(owner()).toBe(queue);
+  });
+
+  it('keeps the owner with Sforce-Auto-Assign: FALSE, in a single update and in collections', async () => {
+    await conn.request({
+      method: 'PATCH',
+      url: `/services/data/v62.0/sobjects/Lead/${leadId}`,
+      body: JSON.stringify({ Title: 'CTO' }),
+      headers: { 'Content-Type': 'application/json', 'Sforce-Auto-Assign': 'false' },
+    });
+    expect(owner()).toBe(rep);
+    const res = await conn.request<Array<{ success: boolean }>>({
+      method: 'PATCH',
+      url: '/services/data/v62.0/composite/sobjects',
+      body: JSON.stringify({ allOrNone: false, records: [{ attributes: { type: 'Lead' }, Id: leadId, Title: 'CEO' }] }),
+      headers: { 'Content-Type': 'application/json', 'Sforce-Auto-Assign': 'FALSE' },
+    });
+    expect(res[0]!.success).toBe(true);
+    expect(owner()).toBe(rep);
+  });
+
+  it('reassigns in collections without the header', async () => {
+    await conn.request({
+      method: 'PATCH',
+      url: '/services/data/v62.0/composite/sobjects',
+      body: JSON.stringify({ allOrNone: false, records: [{ attributes: { type: 'Lead' }, Id: leadId, Title: 'CEO' }] }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(owner()).toBe(queue);
+  });
+
+  it('runs a rule in a Bulk API 2.0 job only when the job names it', async () => {
+    const run = async (extra: Record<string, string>) => {
+      const job = await conn.request<{ id: string }>({
+        method: 'POST',
+        url: '/services/data/v62.0/jobs/ingest',
+        body: JSON.stringify({ object: 'Lead', operation: 'update', lineEnding: 'LF', ...extra }),
+        headers: { 'Content-Type': 'application/json' },
+      });
+      await conn.request({
+        method: 'PUT',
+        url: `/services/data/v62.0/jobs/ingest/${job.id}/batches`,
+        body: `Id,Title\n${leadId},CFO\n`,
+        headers: { 'Content-Type': 'text/csv' },
+      });
+      await conn.request({
+        method: 'PATCH',
+        url: `/services/data/v62.0/jobs/ingest/${job.id}`,
+        body: JSON.stringify({ state: 'UploadComplete' }),
+        headers: { 'Content-Type': 'application/json' },
+      });
+      for (;;) {
+        const info = await conn.request<{ state: string }>(`/services/data/v62.0/jobs/ingest/${job.id}`);
+        if (info.state === 'JobComplete') return;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    await run({});
+    expect(owner()).toBe(rep);
+    await run({ assignmentRuleId: '01Q000000000001AAA' });
+    expect(owner()).toBe(queue);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Connection } from 'jsforce';
 import { PulseError } from '../../errors';
 import type { SfRow } from './records';
+import { VIEW_ALL_DATA_FIX } from './readPreflight';
 
 /** Thrown before a call that would pass the run's API budget; the run stops cleanly. */
 export class BudgetExhausted extends PulseError {
@@ -50,7 +51,19 @@ export async function* queryPages(
   let url: string | undefined = `/${opts.all === false ? 'query' : 'queryAll'}?q=${encodeURIComponent(soql)}`;
   while (url) {
     opts.budget.take(opts.object);
-    const page: QueryPage = await conn.request<QueryPage>({ method: 'GET', url, headers });
+    let page: QueryPage;
+    try {
+      page = await conn.request<QueryPage>({ method: 'GET', url, headers });
+    } catch (cause) {
+      // Salesforce checks sharing row by row for a user without View All Data, and gives up on big activity queries.
+      if ((cause as { errorCode?: string }).errorCode !== 'OPERATION_TOO_LARGE') throw cause;
+      throw new PulseError(
+        'SF_PERMISSION',
+        `Salesforce refused the ${opts.object} query (OPERATION_TOO_LARGE): the integration user lacks View All Data — ${VIEW_ALL_DATA_FIX}`,
+        { object: opts.object, permission: 'ViewAllData' },
+        { cause },
+      );
+    }
     yield page.records.map(stripAttributes);
     url = page.done ? undefined : page.nextRecordsUrl;
   }

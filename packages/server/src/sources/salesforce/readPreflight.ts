@@ -7,9 +7,36 @@ interface DescribeBody {
   fields: Array<{ name: string }>;
 }
 
+/** The fix when the integration user lacks View All Data. */
+export const VIEW_ALL_DATA_FIX =
+  'grant View All Data to the integration user (System Permissions in its permission set, e.g. Engagement_Integration)';
+
+/** Why a pull needs View All Data, said once for the preflight and for an OPERATION_TOO_LARGE mid-pull. */
+export const VIEW_ALL_DATA_WHY =
+  'without it Salesforce shows it only the Tasks and Events sharing allows (scores would miss activity) and large Task/Event queries fail with OPERATION_TOO_LARGE';
+
 /**
- * The read preflight: describes each object about to be pulled for the first time and fails fast
- * (SF_PERMISSION), naming every object and field the integration user cannot read and the fix.
+ * Whether the integration user holds View All Data (UserPermissionAccess: the querying user's own
+ * permissions, one API call); null when the org does not answer (an API version without the object).
+ */
+async function holdsViewAllData(conn: Connection): Promise<boolean | null> {
+  try {
+    const r = await conn.request<{ records: Array<{ PermissionsViewAllData?: boolean }> }>(
+      `/query?q=${encodeURIComponent('SELECT PermissionsViewAllData FROM UserPermissionAccess')}`,
+    );
+    return r.records[0]?.PermissionsViewAllData ?? null;
+  } catch (e) {
+    const code = (e as { errorCode?: string }).errorCode;
+    if (code === 'INVALID_TYPE' || code === 'NOT_FOUND') return null;
+    throw e;
+  }
+}
+
+/**
+ * The read preflight: before a first pull of activity, checks that the integration user holds View
+ * All Data; describes each object about to be pulled for the first time and fails fast
+ * (SF_PERMISSION), naming the missing permission, every object and field the integration user cannot
+ * read, and the fix.
  * (The write preflight, writeback/writePreflight.ts, checks the mapped fields Pulse writes.)
  */
 export async function readPreflight(
@@ -18,6 +45,16 @@ export async function readPreflight(
   streams: readonly SalesforceStream[],
   budget: ApiBudget,
 ): Promise<void> {
+  if (streams.some((s) => s.object === 'Task' || s.object === 'Event')) {
+    budget.take('UserPermissionAccess');
+    if ((await holdsViewAllData(conn)) === false) {
+      throw new PulseError(
+        'SF_PERMISSION',
+        `the integration user lacks View All Data: ${VIEW_ALL_DATA_WHY} — ${VIEW_ALL_DATA_FIX}`,
+        { org: orgId, permission: 'ViewAllData' },
+      );
+    }
+  }
   const missing: string[] = [];
   for (const s of streams) {
     budget.take(s.object);

@@ -12,6 +12,7 @@ import { ensureOrg } from '../../store/orgs';
 import { startRun, updateRun } from '../../store/runs';
 import { getCheckpoint, resetSalesforceCheckpoints, saveCheckpoint } from '../../store/checkpoints';
 import { finishPull, type PullOutcome } from '../pull';
+import { readDailyAllowance, type AllowanceSource } from './allowance';
 import { bulkQueryPages } from './bulk';
 import { ApiBudget, BudgetExhausted, queryPages } from './extract';
 import { applyPage, loadLookups, type LoadContext } from './load';
@@ -38,6 +39,8 @@ export interface SyncOptions {
   full?: boolean;
   /** Share of the remaining daily API calls this run may use (default 0.1). */
   budgetShare?: number;
+  /** Daily requests assumed when neither /limits nor the Sforce-Limit-Info header says (default 15,000). */
+  assumedDailyRequests?: number;
   /** Re-read this much before each checkpoint's watermark to catch clock skew (default 5 minutes). */
   overlapMs?: number;
   /** Records per query page (Salesforce: 200–2000; default 2000). */
@@ -61,13 +64,21 @@ export interface SyncOptions {
 export interface SyncResult extends PullOutcome {
   runId: number;
   counts: Record<string, number>;
-  apiCalls: { total: number; allowed: number; remainingAtStart: number; byObject: Record<string, number> };
+  apiCalls: {
+    total: number;
+    allowed: number;
+    remainingAtStart: number;
+    /** Where remainingAtStart came from: /limits, else the Sforce-Limit-Info header, else the assumption. */
+    limitsSource: AllowanceSource;
+    /** Bulk API 2.0 query jobs and ingest batches left today at the start (null: /limits unreadable). */
+    bulkQueryJobsRemaining: number | null;
+    bulkBatchesRemaining: number | null;
+    byObject: Record<string, number>;
+  };
   resolved: Record<string, number>;
   error?: string;
-}
-
-interface LimitsBody {
-  DailyApiRequests?: { Max: number; Remaining: number };
+  /** What the run decided around a missing permission (e.g. budgeting without /limits), also in the run log. */
+  notes: string[];
 }
 
 /** Runs one pull and records it in `runs` (kind 'sync'); rethrows only configuration errors. */
@@ -79,31 +90,52 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
   const budget = new ApiBudget(1);
   const counts: Record<string, number> = {};
   let remainingAtStart = 0;
-  const apiCalls = () => ({ total: budget.used, allowed: budget.allowed, remainingAtStart, byObject: budget.byObject });
+  let limitsSource: AllowanceSource = 'limits';
+  let bulkQueryJobsRemaining: number | null = null;
+  let bulkBatchesRemaining: number | null = null;
+  /** Said in the run log: how the budget was decided when /limits could not be read. */
+  const notes: Array<Record<string, unknown>> = [];
+  const apiCalls = () => ({
+    total: budget.used,
+    allowed: budget.allowed,
+    remainingAtStart,
+    limitsSource,
+    bulkQueryJobsRemaining,
+    bulkBatchesRemaining,
+    byObject: budget.byObject,
+  });
   let outcome: PullOutcome = { status: 'succeeded' };
   let error: string | undefined;
   let resolved: Record<string, number> = {};
   try {
     budget.take('limits');
-    const limits = await conn.request<LimitsBody>('/limits');
-    remainingAtStart = limits.DailyApiRequests?.Remaining ?? 0;
+    const allowance = await readDailyAllowance(conn, orgId, { assumedDailyRequests: opts.assumedDailyRequests });
+    remainingAtStart = allowance.remaining;
+    limitsSource = allowance.source;
+    ({ bulkQueryJobsRemaining, bulkBatchesRemaining } = allowance);
+    if (allowance.note) notes.push({ code: 'SF_LIMITS_FALLBACK', message: allowance.note });
     budget.allowed = Math.max(1, Math.floor(remainingAtStart * (opts.budgetShare ?? 0.1)));
     if (opts.full) await resetSalesforceCheckpoints(db, orgId);
 
     const streams = streamsWith(opts.extraFields);
     const firstPull: SalesforceStream[] = [];
     for (const s of streams) if ((await getCheckpoint(db, orgId, s.object)).watermark === null) firstPull.push(s);
-    await readPreflight(conn, orgId, firstPull, budget);
 
     const ctx: LoadContext = {
       orgId,
       activityRules: opts.activityRules ?? DEFAULT_ACTIVITY_RULES,
       ...(await loadLookups(db, orgId)),
     };
+    const bulk = {
+      jobsLeft: bulkQueryJobsRemaining,
+      note: (n: string) => notes.push({ code: 'SF_BULK_QUOTA', message: n }),
+    };
     try {
+      // Inside the budget stop: an org already past its (soft) daily limit leaves no call for it.
+      await readPreflight(conn, orgId, firstPull, budget);
       for (const [i, stream] of streams.entries()) {
         const t0 = Date.now();
-        counts[stream.object] = await pullStream(opts, stream, ctx, budget, (records) =>
+        counts[stream.object] = await pullStream(opts, stream, ctx, budget, bulk, (records) =>
           opts.onProgress?.({
             object: stream.object,
             objectIndex: i,
@@ -130,19 +162,35 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
     await finishPull(db, orgId, { id: runId, state: start }, outcome, {
       counts,
       apiCalls: apiCalls(),
-      errors: [errorEntry(e)],
+      errors: [errorEntry(e), ...notes],
     });
     log.warn({ org: orgId, runId, status: outcome.status, err: error }, 'salesforce sync failed');
     if (e instanceof PulseError && (e.code === 'SF_PERMISSION' || e.code === 'SF_AUTH')) throw e;
-    return { runId, ...outcome, counts, apiCalls: apiCalls(), resolved, error };
+    return {
+      runId,
+      ...outcome,
+      counts,
+      apiCalls: apiCalls(),
+      resolved,
+      error,
+      notes: notes.map((n) => String(n.message)),
+    };
   }
   await finishPull(db, orgId, { id: runId, state: start }, outcome, {
     counts,
     apiCalls: apiCalls(),
-    errors: error ? [{ code: 'SF_BUDGET', message: error }] : [],
+    errors: [...(error ? [{ code: 'SF_BUDGET', message: error }] : []), ...notes],
   });
   if (outcome.status === 'partial') log.info({ org: orgId, runId, ...outcome, err: error }, 'salesforce sync stopped');
-  return { runId, ...outcome, counts, apiCalls: apiCalls(), resolved, error };
+  return {
+    runId,
+    ...outcome,
+    counts,
+    apiCalls: apiCalls(),
+    resolved,
+    error,
+    notes: notes.map((n) => String(n.message)),
+  };
 }
 
 function errorEntry(e: unknown): Record<string, unknown> {
@@ -156,6 +204,7 @@ async function pullStream(
   stream: SalesforceStream,
   ctx: LoadContext,
   budget: ApiBudget,
+  bulk: { jobsLeft: number | null; note: (message: string) => void },
   progress: (records: number) => void,
 ): Promise<number> {
   const { db, orgId } = opts;
@@ -166,24 +215,37 @@ async function pullStream(
   let page = 0;
   progress(0);
   if (!wm && (await countRecords(opts.conn, stream.object, budget)) >= (opts.bulkThreshold ?? 50_000)) {
-    // Bulk results come unordered, so the checkpoint moves once, after the last page: a run
-    // killed mid-way re-reads this object (idempotently) instead of skipping records.
-    let newest: Date | null = null;
-    for await (const rows of bulkQueryPages(opts.conn, soql.replace(/ ORDER BY .*$/, ''), {
-      object: stream.object,
-      budget,
-      pageSize: opts.bulkPageSize ?? 20_000,
-      pollMs: opts.bulkPollMs,
-    })) {
-      const max = maxModstamp(rows);
-      if (max && (!newest || max > newest)) newest = max;
-      await db.transaction((tx) => applyPage(tx, stream.object, rows, ctx));
-      records += rows.length;
-      progress(records);
-      await opts.afterPage?.(stream.object, page++);
+    if (bulk.jobsLeft === 0) {
+      bulk.note(`no Bulk API 2.0 query jobs left today: ${stream.object} was pulled with REST queryAll pages`);
+    } else {
+      // Bulk results come unordered, so the checkpoint moves once, after the last page: a run
+      // killed mid-way re-reads this object (idempotently) instead of skipping records.
+      let newest: Date | null = null;
+      try {
+        for await (const rows of bulkQueryPages(opts.conn, soql.replace(/ ORDER BY .*$/, ''), {
+          object: stream.object,
+          budget,
+          pageSize: opts.bulkPageSize ?? 20_000,
+          pollMs: opts.bulkPollMs,
+        })) {
+          const max = maxModstamp(rows);
+          if (max && (!newest || max > newest)) newest = max;
+          await db.transaction((tx) => applyPage(tx, stream.object, rows, ctx));
+          records += rows.length;
+          progress(records);
+          await opts.afterPage?.(stream.object, page++);
+        }
+        if (newest) await saveCheckpoint(db, orgId, stream.object, { watermark: newest, cursor: null }, records);
+        return records;
+      } catch (e) {
+        // The daily query-job limit (unknown when /limits is unreadable) refuses the job itself: REST instead.
+        if ((e as { errorCode?: string }).errorCode !== 'EXCEEDED_QUOTA' || records > 0) throw e;
+        bulk.jobsLeft = 0;
+        bulk.note(
+          `Bulk API 2.0 refused a query job (EXCEEDED_QUOTA): ${stream.object} was pulled with REST queryAll pages`,
+        );
+      }
     }
-    if (newest) await saveCheckpoint(db, orgId, stream.object, { watermark: newest, cursor: null }, records);
-    return records;
   }
   for await (const rows of queryPages(opts.conn, soql, {
     object: stream.object,
