@@ -178,7 +178,7 @@ describe('sharing and archived activity', () => {
     emu.user.revoke('ViewAllData');
     await expect(syncSalesforce({ db, orgId: 'no-view-all', conn })).rejects.toMatchObject({
       code: 'SF_PERMISSION',
-      message: expect.stringMatching(/lacks View All Data.*grant View All Data to the integration user/),
+      message: expect.stringMatching(/lacks View All Data.*assign the Engagement_Integration permission set/),
     });
     expect(await stored('no-view-all')).toBe(JSON.stringify({ accounts: [], people: [], events: [] }));
   });

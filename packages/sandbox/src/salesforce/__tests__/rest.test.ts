@@ -106,6 +106,7 @@ describe('limits', () => {
     try {
       expect(pkg.user.has('ApiEnabled')).toBe(true);
       expect(pkg.user.has('ViewSetup')).toBe(false);
+      expect(pkg.user.has('ViewAllData')).toBe(true);
       expect(pkg.user.seesAll('Account')).toBe(true);
       const c = new Connection({ instanceUrl: pkg.instanceUrl, accessToken: pkg.issueToken(), version: '62.0' });
       await expect(c.limits()).rejects.toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS' });

@@ -9,7 +9,7 @@ interface DescribeBody {
 
 /** The fix when the integration user lacks View All Data. */
 export const VIEW_ALL_DATA_FIX =
-  'grant View All Data to the integration user (System Permissions in its permission set, e.g. Engagement_Integration)';
+  'assign the Engagement_Integration permission set to the integration user (it grants View All Data), or grant View All Data in its own permission set';
 
 /** Why a pull needs View All Data, said once for the preflight and for an OPERATION_TOO_LARGE mid-pull. */
 export const VIEW_ALL_DATA_WHY =
