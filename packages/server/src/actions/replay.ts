@@ -10,7 +10,7 @@ import { latestSnapshotDay, listActionAccounts, readTriggerHistory } from '../st
 import type { Db } from '../store/db';
 import { loadActiveModel } from '../store/models';
 import { actionAccount, candidatesOn, historyDays, timelines } from './decide';
-import type { RulesDocument } from './rules';
+import { actionRules, type RulesDocument } from './rules';
 import { applyLimits, emptyLimits, weekOf } from './triggers';
 
 /** What a replay counted. */
@@ -43,7 +43,7 @@ export async function replayActions(
     });
   }
   const from = addDays(to, -(opts.days - 1));
-  const enabled = rules.rules.filter((r) => r.enabled);
+  const enabled = actionRules(rules.rules);
   const back = addDays(from, -1 - historyDays(active.model, enabled));
   const lines = timelines(await readTriggerHistory(db, orgId, active.version, back, to));
   const accounts = new Map((await listActionAccounts(db, orgId)).map((a) => [a.id, actionAccount(a)]));

@@ -9,7 +9,15 @@ import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError, type Issue } from '../errors';
 import { formatPath } from '../model/schema';
+import { MapListSettings } from './mapLists';
 import type { DestinationRegistry } from './registry';
+
+/**
+ * The kind of a rule destination that acts on a set, not on one action: the people of every account
+ * matching the rule's trigger and scope today are a MAP list's members (actions/ruleLists.ts). It
+ * bypasses the outbox, the cooldown and the cap.
+ */
+export const MAP_LIST_KIND = 'map-list';
 
 const BANDS = ['Low', 'Medium', 'High', 'Very High'] as const;
 const TRENDS = ['Cooling', 'Neutral', 'Heating', 'Surging'] as const;
@@ -148,6 +156,17 @@ export const DEFAULT_RULES_DOCUMENT = {
 } as const;
 
 /**
+ * The rules as the outbox sees them: each enabled rule with its per-action destinations only (a
+ * `map-list` destination is pushed as a set by the actions stage); rules left with none are dropped.
+ */
+export function actionRules(rules: readonly Rule[]): Rule[] {
+  return rules
+    .filter((r) => r.enabled)
+    .map((r) => ({ ...r, destinations: r.destinations.filter((d) => d.kind !== MAP_LIST_KIND) }))
+    .filter((r) => r.destinations.length > 0);
+}
+
+/**
  * Validates a rules document against the schema and each destination's settings schema; throws
  * ValidationError with every problem by path (`rules[1].destinations[0].settings.url: …`).
  */
@@ -206,12 +225,23 @@ function parseDestinations(
   (Array.isArray(raw) ? raw : []).forEach((d, j) => {
     const kind = (d as { kind?: unknown })?.kind;
     if (typeof kind !== 'string') return;
-    const dest = registry.get(kind);
     const here = `${at}[${j}]`;
+    if (kind === MAP_LIST_KIND) {
+      if (alerts) {
+        issues.push({ path: `${here}.kind`, message: `destination "${kind}" does not deliver system alerts` });
+        return;
+      }
+      const s = MapListSettings.safeParse((d as { settings?: unknown }).settings ?? {});
+      if (s.success) parsed.push({ kind, settings: s.data });
+      else
+        for (const x of s.error.issues) issues.push({ path: subPath(`${here}.settings`, x.path), message: x.message });
+      return;
+    }
+    const dest = registry.get(kind);
     if (!dest) {
       issues.push({
         path: `${here}.kind`,
-        message: `unknown destination "${kind}" (known: ${registry.kinds().join(', ')})`,
+        message: `unknown destination "${kind}" (known: ${[...registry.kinds(), MAP_LIST_KIND].join(', ')})`,
       });
       return;
     }
