@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError, type Issue } from '../errors';
 import { formatPath } from '../model/schema';
+import { SmtpSettings } from './digest';
 import { MapListSettings } from './mapLists';
 import type { DestinationRegistry } from './registry';
 
@@ -106,12 +107,29 @@ const alertsSchema = z
   })
   .strict();
 
+/** Days of the week, Monday first, as the digest setting names them. */
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** The weekly owner digest: sent by the daily run on `weekday`, for the seven days ending that day. */
+const digestSchema = z
+  .object({
+    weekday: z.enum(WEEKDAYS).default('monday'),
+    smtp: SmtpSettings,
+    /** Also send owners whose week had nothing to report (default false). */
+    sendEmpty: z.boolean().default(false),
+  })
+  .strict();
+export type DigestSetting = z.infer<typeof digestSchema>;
+
 const documentSchema = z
   .object({
     capPerRecipientPerWeek: z.number().int().min(1).max(1000).default(DEFAULT_CAP_PER_WEEK),
     rules: z.array(ruleSchema),
     /** System alerts to admins (none when absent). */
     alerts: alertsSchema.optional(),
+    /** The weekly owner digest by email (none when absent). */
+    digest: digestSchema.optional(),
   })
   .strict();
 
@@ -130,6 +148,8 @@ export interface RulesDocument {
   rules: Rule[];
   /** Where system alerts go, and how long one stays quiet; null: no alerts. */
   alerts: { destinations: RuleDestination[]; cooldownHours: number } | null;
+  /** The weekly owner digest; null: none is sent. */
+  digest: DigestSetting | null;
 }
 
 /**
@@ -177,7 +197,7 @@ export function parseRules(doc: unknown, registry: DestinationRegistry, source?:
     for (const i of r.error.issues) issues.push({ path: formatPath(i.path), message: i.message });
   }
   const out: RulesDocument | null = r.success
-    ? { capPerRecipientPerWeek: r.data.capPerRecipientPerWeek, rules: [], alerts: null }
+    ? { capPerRecipientPerWeek: r.data.capPerRecipientPerWeek, rules: [], alerts: null, digest: r.data.digest ?? null }
     : null;
   // Destinations are checked even when another part of the document is bad, so every problem shows.
   const rules = (doc as { rules?: unknown })?.rules;

@@ -40,6 +40,7 @@ import { ALERTS_RULE, alertOf, raiseAlert } from '../actions/alerts';
 import { realSleep } from '../sources/retry';
 import { mapListClient } from '../actions/mapLists';
 import { pushRuleLists, type RuleListResult } from '../actions/ruleLists';
+import { sendWeeklyDigest, weekdayOf, type WeeklyDigestResult } from '../actions/weeklyDigest';
 import { mapConnectionFor } from '../sources/map/sync';
 import type { MapListClient } from '../sources/map/lists';
 import type { MapSourceName } from '../sources/map/types';
@@ -109,6 +110,8 @@ export interface ActionsOutcome {
   sent: SendResult | null;
   /** The map-list rules' pushes of the day (adds and removes per list). */
   lists: RuleListResult[];
+  /** The weekly owner digest, on the digest weekday (null other days or without a digest setting). */
+  digest: WeeklyDigestResult | null;
   /** Why nothing was decided (the stored rules no longer validate), when so. */
   rulesError: string | null;
 }
@@ -124,6 +127,8 @@ export function actionCounts(a: ActionsOutcome | null): Record<string, number> {
     actionsFailed: a.sent?.failed ?? 0,
     listAdds: a.lists.reduce((n, l) => n + (l.push?.added ?? 0), 0),
     listRemoves: a.lists.reduce((n, l) => n + (l.push?.removed ?? 0), 0),
+    digestsSent: a.digest?.delivered ?? 0,
+    digestsFailed: (a.digest?.failed ?? 0) + (a.digest?.retrying ?? 0),
   };
 }
 
@@ -290,6 +295,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
                 removed: l.push?.removed ?? 0,
                 error: l.error,
               })),
+              digest: result.actions.digest,
               rulesError: result.actions.rulesError,
             }
           : null,
@@ -396,6 +402,34 @@ async function stages(
   await saveProgress(run);
   await inStage('actions', () => sendActions(run, pulled));
   await inStage('actions', () => pushLists(run, scored));
+  await inStage('actions', () => sendDigest(run));
+}
+
+/**
+ * The weekly owner digest, when the rules have a digest setting and today is its weekday: the seven
+ * days ending today, each owner once per week (a re-run sends only to owners not sent yet).
+ */
+async function sendDigest(run: RunState): Promise<void> {
+  const { deps, result, progress } = run;
+  if (!result.modelVersion || !result.actions?.decided) return;
+  const { rules } = await rulesInForce(deps.db, deps.orgId, deps.actions?.registry ?? defaultRegistry());
+  if (!rules.digest || weekdayOf(result.asOf) !== rules.digest.weekday) return;
+  const d = await sendWeeklyDigest(deps.db, {
+    orgId: deps.orgId,
+    weekEnd: result.asOf,
+    setting: rules.digest,
+    now: run.now(),
+    modelVersion: result.modelVersion,
+  });
+  result.actions.digest = d;
+  for (const f of d.failures) {
+    result.status = 'partial';
+    result.failures.push({ stage: 'actions', code: 'DIGEST_FAILED', message: `owner ${f.ownerId}: ${f.error}` });
+  }
+  progress(
+    'actions',
+    `weekly digest ${d.weekEnd}: ${d.delivered} sent, ${d.failed + d.retrying} not sent, ${d.alreadySent} sent before, ${d.withoutEmail} owners without an email`,
+  );
 }
 
 /**
@@ -459,7 +493,7 @@ async function pushLists(run: RunState, scored: Scored): Promise<void> {
 async function decideActions(run: RunState, tx: Db, modelVersion: string, model: Model): Promise<void> {
   const { deps, result } = run;
   const registry = deps.actions?.registry ?? defaultRegistry();
-  result.actions = { decided: null, sent: null, lists: [], rulesError: null };
+  result.actions = { decided: null, sent: null, lists: [], digest: null, rulesError: null };
   let rules;
   try {
     rules = await rulesInForce(tx, deps.orgId, registry);
@@ -498,7 +532,7 @@ async function sendActions(run: RunState, pulled: Pulled): Promise<void> {
     random: deps.actions?.random,
     afterDeliver: deps.actions?.afterDeliver,
   });
-  result.actions ??= { decided: null, sent: null, lists: [], rulesError: null };
+  result.actions ??= { decided: null, sent: null, lists: [], digest: null, rulesError: null };
   result.actions.sent = sent;
   for (const f of sent.failures) {
     result.failures.push({ stage: 'actions', code: 'ACTION_FAILED', message: `${f.kind} ${f.key}: ${f.error}` });
