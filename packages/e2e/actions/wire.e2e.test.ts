@@ -1,0 +1,126 @@
+/**
+ * Every destination end to end on the emulators, through the daily run: rules send the planted
+ * surging account (Northwind Surge Analytics) to a Salesforce Task, a Slack incoming webhook and a
+ * signed webhook; the cooling account's (Coldwater Logistics) Marketo people are put in a static list
+ * and taken out when the rule stops matching it; the weekly digest arrives at a local SMTP server.
+ * Vendor behaviour the receivers follow:
+ * - Slack incoming webhooks and Block Kit: https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
+ * - Slack rate limits (HTTP 429, Retry-After): https://docs.slack.dev/apis/web-api/rate-limits
+ * - Marketo list membership: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/list-membership
+ * - SMTP replies (RFC 5321 §4.2): https://www.rfc-editor.org/rfc/rfc5321#section-4.2
+ */
+import { taskMarker } from '@pulse/server/src/actions/task';
+import { saveRulesDocument } from '@pulse/server/src/store/actions';
+import { ensureOrg } from '@pulse/server/src/store/orgs';
+import { listRuns } from '@pulse/server/src/store/runs';
+import { digestNow } from '@pulse/server/src/cli/actions';
+import { startSlackReceiver, type SlackReceiver } from '@pulse/sandbox/src/slack/server';
+import { startWebhookReceiver, type WebhookReceiver } from '@pulse/sandbox/src/webhook/server';
+import { startSmtpReceiver, type SmtpReceiver } from '@pulse/sandbox/src/smtp/server';
+import { startScenario, type Scenario } from '../run/harness';
+
+const ORG = 'e2e-wire';
+const SECRET = 'a-webhook-signing-secret';
+const HOOK = 'T0PULSE/B0ALERTS/hooksecret';
+const minutes = (s: Scenario, n: number) => (s.clock.now = new Date(s.clock.now.getTime() + n * 60_000));
+
+/** The rules: the surging account to three destinations, the cooling one to a Marketo list, a Tuesday digest. */
+function rules(slack: SlackReceiver, hook: WebhookReceiver, smtp: SmtpReceiver, coolingName: string) {
+  return {
+    capPerRecipientPerWeek: 20,
+    rules: [
+      {
+        id: 'surge',
+        trigger: { type: 'trend', becomes: 'Surging' },
+        scope: { type: 'filter', where: [{ field: 'Name', op: 'equals', value: 'Northwind Surge Analytics' }] },
+        destinations: [
+          { kind: 'salesforce-task', settings: { priority: 'High' } },
+          { kind: 'slack', settings: { mode: 'webhook', webhookUrl: slack.hookUrl(HOOK) } },
+          { kind: 'webhook', settings: { url: hook.url, secret: SECRET } },
+        ],
+      },
+      {
+        id: 'cooling-nurture',
+        trigger: { type: 'trend', becomes: 'Cooling' },
+        scope: { type: 'filter', where: [{ field: 'Name', op: 'equals', value: coolingName }] },
+        destinations: [{ kind: 'map-list', settings: { source: 'marketo', listId: '1001' } }],
+      },
+    ],
+    // START (2026-11-24) is a Tuesday.
+    digest: { weekday: 'tuesday', smtp: { host: smtp.host, port: smtp.port, from: 'Pulse <pulse@acme.example>' } },
+  };
+}
+
+describe('Task, Slack, signed webhook, Marketo list and digest from the daily run', () => {
+  let s: Scenario;
+  let slack: SlackReceiver;
+  let hook: WebhookReceiver;
+  let smtp: SmtpReceiver;
+  beforeAll(async () => {
+    s = await startScenario(ORG, 60);
+    slack = await startSlackReceiver();
+    hook = await startWebhookReceiver({ secret: SECRET, now: () => s.clock.now.getTime() });
+    smtp = await startSmtpReceiver();
+    await ensureOrg(s.db, ORG);
+    await saveRulesDocument(s.db, ORG, rules(slack, hook, smtp, 'Coldwater Logistics'));
+  }, 180_000);
+  afterAll(async () => {
+    await smtp?.close();
+    await hook?.close();
+    await slack?.close();
+    await s?.close();
+  });
+
+  it('three runs: one Task, one Block Kit message, one verified signed delivery', async () => {
+    const first = await s.run();
+    expect(first.failures).toEqual([]);
+    for (let i = 0; i < 2; i++) {
+      minutes(s, 10);
+      expect((await s.run()).status).toBe('succeeded');
+    }
+    const story = s.org.stories.surging;
+    const marker = taskMarker('surge', story.accountId);
+    const tasks = [...s.emu.store.all('Task')].filter((t) => String(t.Description ?? '').includes(marker));
+    expect(tasks).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+    expect(slack.messages[0]).toMatchObject({ via: 'webhook', channel: 'C0ALERTS' });
+    expect(JSON.stringify(slack.messages[0]!.blocks)).toContain('Northwind Surge Analytics');
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]!.body).toMatchObject({ rule: 'surge', change: { accountId: story.accountId } });
+    expect(hook.calls.filter(() => true).map((c) => c.verdict)).toEqual(['accepted']);
+  });
+
+  it("the cooling account's Marketo people are in the list, and out when the rule stops matching it", async () => {
+    const [row] = await listRuns(s.db, ORG, 'daily', 3);
+    const runs = await listRuns(s.db, ORG, 'daily', 3);
+    const firstRun = runs.at(-1)!;
+    expect(firstRun.counts.listAdds).toBeGreaterThan(0);
+    expect(row!.counts).toMatchObject({ listAdds: 0, listRemoves: 0 });
+    const members = s.marketo.lists.get('1001')!.members;
+    expect(members.size).toBe(firstRun.counts.listAdds);
+
+    await saveRulesDocument(s.db, ORG, rules(slack, hook, smtp, 'No Such Account'));
+    minutes(s, 10);
+    const r = await s.run();
+    expect(r.status).toBe('succeeded');
+    expect(r.actions!.lists).toEqual([expect.objectContaining({ ruleId: 'cooling-nurture', accounts: 0 })]);
+    expect(r.actions!.lists[0]!.push!.removed).toBe(firstRun.counts.listAdds);
+    expect(members.size).toBe(0);
+  });
+
+  it('the weekly digest arrived once at the SMTP server with the surging account for its owner', async () => {
+    const story = s.org.stories.surging;
+    const ownerId = s.emu.store.get('Account', story.accountId)!.OwnerId as string;
+    const email = s.emu.store.get('User', ownerId)!.Email as string;
+    const mails = smtp.messages.filter((m) => m.to.includes(email));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain('Northwind Surge Analytics');
+    expect(mails[0]!.headers.get('x-pulse-digest')).toBe(`${ownerId}:2026-11-24`);
+    // Asked again on demand: every owner had it already.
+    const before = smtp.messages.length;
+    const again = await digestNow({ org: ORG }, { db: s.db, out: { write: () => undefined }, now: () => s.clock.now });
+    expect(again).toMatchObject({ weekEnd: '2026-11-24', delivered: 0, failed: 0, retrying: 0 });
+    expect(again.alreadySent).toBeGreaterThan(0);
+    expect(smtp.messages.length).toBe(before);
+  });
+});
