@@ -7,9 +7,13 @@
  * - Slack incoming webhooks and Block Kit: https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
  * - Slack rate limits (HTTP 429, Retry-After): https://docs.slack.dev/apis/web-api/rate-limits
  * - Marketo list membership: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/list-membership
+ * - Pulse's webhook retries (5xx, refused connections, for up to a day): docs/actions-destinations.md
  * - SMTP replies (RFC 5321 §4.2): https://www.rfc-editor.org/rfc/rfc5321#section-4.2
  */
 import { taskMarker } from '@pulse/server/src/actions/task';
+import { readConfig } from '@pulse/server/src/config';
+import { runActions } from '@pulse/server/src/run/actions';
+import { listOutbox } from '@pulse/server/src/store/outbox';
 import { saveRulesDocument } from '@pulse/server/src/store/actions';
 import { ensureOrg } from '@pulse/server/src/store/orgs';
 import { listRuns } from '@pulse/server/src/store/runs';
@@ -122,5 +126,68 @@ describe('Task, Slack, signed webhook, Marketo list and digest from the daily ru
     expect(again).toMatchObject({ weekEnd: '2026-11-24', delivered: 0, failed: 0, retrying: 0 });
     expect(again.alreadySent).toBeGreaterThan(0);
     expect(smtp.messages.length).toBe(before);
+  });
+});
+
+describe('faults: a webhook receiver down for an hour, Slack answering 429 with Retry-After', () => {
+  let s: Scenario;
+  let slack: SlackReceiver;
+  let hook: WebhookReceiver;
+  let smtp: SmtpReceiver;
+  const org = 'e2e-wire-faults';
+  beforeAll(async () => {
+    s = await startScenario(org, 60);
+    slack = await startSlackReceiver();
+    hook = await startWebhookReceiver({ secret: SECRET, now: () => s.clock.now.getTime() });
+    smtp = await startSmtpReceiver();
+    await ensureOrg(s.db, org);
+    await saveRulesDocument(s.db, org, rules(slack, hook, smtp, 'Coldwater Logistics'));
+  }, 180_000);
+  afterAll(async () => {
+    await smtp?.close();
+    await hook?.close();
+    await slack?.close();
+    await s?.close();
+  });
+  const owed = async (kind: string) => (await listOutbox(s.db, org)).filter((x) => x.kind === kind);
+  const sendNow = () =>
+    runActions({
+      db: s.db,
+      orgId: org,
+      config: readConfig({}),
+      salesforce: s.auth,
+      now: () => s.clock.now,
+      sleep: async () => undefined,
+      random: () => 0.5,
+    });
+
+  it('both retry; Slack not before Retry-After; each is delivered once when its receiver is back', async () => {
+    await hook.down();
+    slack.faults.rateLimited(300, 1);
+    const r = await s.run({ actions: { random: () => 0.5 } });
+    expect(r.actions!.sent).toMatchObject({ failed: 0, retrying: 2 });
+    const [slackItem] = await owed('slack');
+    expect(slackItem).toMatchObject({ status: 'pending', attempts: 1 });
+    // Retry-After: 300 seconds, longer than the first backoff window (at most a minute).
+    expect(slackItem!.nextAttemptAt.getTime() - s.clock.now.getTime()).toBeGreaterThanOrEqual(300_000);
+    expect(slack.messages).toHaveLength(0);
+
+    // Two minutes on: the webhook is retried (still down), Slack is not yet due.
+    minutes(s, 2);
+    const early = await sendNow();
+    expect(early.sent.byKind.slack).toBeUndefined();
+    expect(early.sent.byKind.webhook).toMatchObject({ retrying: 1 });
+
+    // An hour on the receiver is back: the next pass delivers each once.
+    minutes(s, 60);
+    await hook.up();
+    const back = await sendNow();
+    expect(back.sent).toMatchObject({ delivered: 2, failed: 0, retrying: 0 });
+    expect(hook.received).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+    minutes(s, 10);
+    expect((await sendNow()).sent.delivered).toBe(0);
+    expect(hook.received).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
   });
 });
