@@ -17,7 +17,7 @@ import { listOutbox } from '@pulse/server/src/store/outbox';
 import { saveRulesDocument } from '@pulse/server/src/store/actions';
 import { ensureOrg } from '@pulse/server/src/store/orgs';
 import { listRuns } from '@pulse/server/src/store/runs';
-import { digestNow } from '@pulse/server/src/cli/actions';
+import { digestNow, replayNow } from '@pulse/server/src/cli/actions';
 import { startSlackReceiver, type SlackReceiver } from '@pulse/sandbox/src/slack/server';
 import { startWebhookReceiver, type WebhookReceiver } from '@pulse/sandbox/src/webhook/server';
 import { startSmtpReceiver, type SmtpReceiver } from '@pulse/sandbox/src/smtp/server';
@@ -126,6 +126,21 @@ describe('Task, Slack, signed webhook, Marketo list and digest from the daily ru
     expect(again).toMatchObject({ weekEnd: '2026-11-24', delivered: 0, failed: 0, retrying: 0 });
     expect(again.alreadySent).toBeGreaterThan(0);
     expect(smtp.messages.length).toBe(before);
+  });
+
+  it('replay prints the per-rule counts and names the map-list rule as a set, not capped', async () => {
+    let text = '';
+    const r = await replayNow({ org: ORG, days: 90 }, { db: s.db, out: { write: (t) => void (text += t) } });
+    expect(r.rules.map((x) => x.id)).toEqual(['surge']);
+    expect(r.listRules).toEqual(['cooling-nurture']);
+    expect(r.destinations).toEqual({
+      'salesforce-task': r.rules[0]!.fired,
+      slack: r.rules[0]!.fired,
+      webhook: r.rules[0]!.fired,
+    });
+    expect(text).toContain(`  surge: ${r.rules[0]!.fired} would fire`);
+    expect(text).toContain('  cooling-nurture: pushes a MAP list (the accounts matching each day; not capped)');
+    expect(r.maxPerRecipientWeek).toBeLessThanOrEqual(r.capPerRecipientPerWeek);
   });
 });
 

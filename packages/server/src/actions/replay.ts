@@ -11,6 +11,7 @@ import type { Db } from '../store/db';
 import { loadActiveModel } from '../store/models';
 import { actionAccount, candidatesOn, historyDays, timelines } from './decide';
 import { actionRules, type RulesDocument } from './rules';
+import { listRules } from './ruleLists';
 import { applyLimits, emptyLimits, weekOf } from './triggers';
 
 /** What a replay counted. */
@@ -27,6 +28,8 @@ export interface ReplayResult {
   weeks: { week: string; recipients: number; max: number; top: string | null }[];
   /** The most actions any one recipient got in any one week. */
   maxPerRecipientWeek: number;
+  /** Enabled rules with a map-list destination: a set, not deliveries, so not counted against the cap. */
+  listRules: string[];
 }
 
 /** Replays `rules` over the last `days` stored days of the org's active model. */
@@ -91,6 +94,7 @@ export async function replayActions(
     destinations,
     weeks,
     maxPerRecipientWeek: Math.max(0, ...weeks.map((w) => w.max)),
+    listRules: listRules(rules.rules).map((x) => x.rule.id),
   };
 }
 
