@@ -72,6 +72,11 @@ export async function showRules(
     );
   }
   if (rules.rules.length === 0) lines.push('  (no rules: actions are off)');
+  lines.push(
+    rules.digest
+      ? `weekly digest: ${rules.digest.weekday}s through ${rules.digest.smtp.host}:${rules.digest.smtp.port}`
+      : 'weekly digest: off (no digest setting)',
+  );
   deps.out.write(`${lines.join('\n')}\n`);
 }
 
