@@ -206,3 +206,36 @@ describe('faults: a webhook receiver down for an hour, Slack answering 429 with 
     expect(slack.messages).toHaveLength(1);
   });
 });
+
+describe("a Slack direct message to the surging account's owner, found by the pulled User's email", () => {
+  it('users.lookupByEmail with the owner email, then chat.postMessage to that user', async () => {
+    const org = 'e2e-wire-dm';
+    const s = await startScenario(org, 60);
+    let slack: SlackReceiver | undefined;
+    try {
+      const story = s.org.stories.surging;
+      const ownerId = s.emu.store.get('Account', story.accountId)!.OwnerId as string;
+      const email = s.emu.store.get('User', ownerId)!.Email as string;
+      slack = await startSlackReceiver({ users: [{ id: 'U0OWNER', email, name: 'Owner' }] });
+      await ensureOrg(s.db, org);
+      await saveRulesDocument(s.db, org, {
+        rules: [
+          {
+            id: 'surge-dm',
+            trigger: { type: 'trend', becomes: 'Surging' },
+            scope: { type: 'filter', where: [{ field: 'Name', op: 'equals', value: story.accountName }] },
+            destinations: [
+              { kind: 'slack', settings: { mode: 'dm', botToken: 'xoxb-pulse-test', apiUrl: slack.apiUrl } },
+            ],
+          },
+        ],
+      });
+      const r = await s.run();
+      expect(r.actions!.sent).toMatchObject({ delivered: 1, failed: 0 });
+      expect(slack.messages).toEqual([expect.objectContaining({ via: 'chat.postMessage', channel: 'U0OWNER' })]);
+    } finally {
+      await slack?.close();
+      await s.close();
+    }
+  }, 180_000);
+});
