@@ -95,6 +95,10 @@ describe('a Task for the owner of the surging account', () => {
     expect(r.destinations['salesforce-task']).toBe(r.rules.reduce((a, x) => a + x.fired, 0));
     expect(r.maxPerRecipientWeek).toBeGreaterThan(0);
     expect(r.maxPerRecipientWeek).toBeLessThanOrEqual(r.capPerRecipientPerWeek);
+    // Every week of the history, not only the busiest: no owner over the cap.
+    expect(r.weeks.length).toBeGreaterThan(1);
+    for (const w of r.weeks) expect(w.max).toBeLessThanOrEqual(r.capPerRecipientPerWeek);
+    expect(r.listRules).toEqual([]);
     // `pulse actions replay --days 90` prints the same counts.
     let text = '';
     await replayNow({ org: 'e2e-actions', days: 90 }, { db: s.db, out: { write: (t) => void (text += t) } });

@@ -25,7 +25,7 @@ import { decidedKeys, firedSince, insertOutbox, type OutboxInsert } from '../sto
 import { listPeopleNames } from '../store/people';
 import type { AccountChange } from './destination';
 import type { DestinationRegistry } from './registry';
-import { DEFAULT_RULES_DOCUMENT, parseRules, type Rule, type RulesDocument } from './rules';
+import { actionRules, DEFAULT_RULES_DOCUMENT, parseRules, type Rule, type RulesDocument } from './rules';
 import { inScope, type ActionAccount } from './scope';
 import {
   applyLimits,
@@ -172,7 +172,7 @@ export async function decideDay(db: Db, opts: DecideOptions): Promise<DecideResu
   const { rules, source } = opts.rules ?? (await rulesInForce(db, orgId, opts.registry));
   const previous = await lastDecidedDay(db, orgId, day);
   const result: DecideResult = { day, previous, rulesSource: source, fired: 0, held: { cooldown: 0, cap: 0 }, rows: 0 };
-  const enabled = rules.rules.filter((r) => r.enabled);
+  const enabled = actionRules(rules.rules);
   warnUnknownPersonas(model, enabled, orgId);
   if (enabled.length > 0) {
     const from = addDays(previous ?? day, -historyDays(model, enabled));

@@ -10,7 +10,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { z } from 'zod';
 import { log } from '../log';
 import type { Db } from '../store/db';
-import { readDigestAccounts, readPeopleNames, type DigestAccountRow } from '../store/digest';
+import { readDigestAccounts, readOwnerEmails, readPeopleNames, type DigestAccountRow } from '../store/digest';
 import { loadActiveModel } from '../store/models';
 import type { DeliveryOutcome } from './destination';
 import { resolveSecret, SecretRef } from './secrets';
@@ -71,16 +71,17 @@ export interface DigestGathering {
 
 /**
  * Gathers each owner's digest for the week ending `weekEnd` from the stored snapshots of the active
- * model (or `modelVersion`). `ownerEmails` maps Salesforce User ids to addresses (the sync keeps owner
- * names only); owners it does not name are returned in `withoutEmail`.
+ * model (or `modelVersion`). `ownerEmails` maps Salesforce User ids to addresses (default: the pulled
+ * Users' emails, `ownerEmailsOf`); owners it does not name are returned in `withoutEmail`.
  */
 export async function gatherOwnerDigests(
   db: Db,
   orgId: string,
   weekEnd: string,
-  ownerEmails: ReadonlyMap<string, string>,
+  ownerEmails?: ReadonlyMap<string, string>,
   modelVersion?: string,
 ): Promise<DigestGathering> {
+  ownerEmails ??= await ownerEmailsOf(db, orgId);
   const version = modelVersion ?? (await loadActiveModel(db, orgId))?.model.version;
   if (!version) return { digests: [], withoutEmail: [] };
   const rows = await readDigestAccounts(db, orgId, version, weekEnd);
@@ -119,6 +120,11 @@ export async function gatherOwnerDigests(
     });
   }
   return out;
+}
+
+/** Each account owner's email by Salesforce User id, from the Users the Salesforce pull stores. */
+export function ownerEmailsOf(db: Db, orgId: string): Promise<Map<string, string>> {
+  return readOwnerEmails(db, orgId);
 }
 
 const SECTIONS = [

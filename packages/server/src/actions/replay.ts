@@ -10,7 +10,8 @@ import { latestSnapshotDay, listActionAccounts, readTriggerHistory } from '../st
 import type { Db } from '../store/db';
 import { loadActiveModel } from '../store/models';
 import { actionAccount, candidatesOn, historyDays, timelines } from './decide';
-import type { RulesDocument } from './rules';
+import { actionRules, type RulesDocument } from './rules';
+import { listRules } from './ruleLists';
 import { applyLimits, emptyLimits, weekOf } from './triggers';
 
 /** What a replay counted. */
@@ -27,6 +28,8 @@ export interface ReplayResult {
   weeks: { week: string; recipients: number; max: number; top: string | null }[];
   /** The most actions any one recipient got in any one week. */
   maxPerRecipientWeek: number;
+  /** Enabled rules with a map-list destination: a set, not deliveries, so not counted against the cap. */
+  listRules: string[];
 }
 
 /** Replays `rules` over the last `days` stored days of the org's active model. */
@@ -43,7 +46,7 @@ export async function replayActions(
     });
   }
   const from = addDays(to, -(opts.days - 1));
-  const enabled = rules.rules.filter((r) => r.enabled);
+  const enabled = actionRules(rules.rules);
   const back = addDays(from, -1 - historyDays(active.model, enabled));
   const lines = timelines(await readTriggerHistory(db, orgId, active.version, back, to));
   const accounts = new Map((await listActionAccounts(db, orgId)).map((a) => [a.id, actionAccount(a)]));
@@ -91,6 +94,7 @@ export async function replayActions(
     destinations,
     weeks,
     maxPerRecipientWeek: Math.max(0, ...weeks.map((w) => w.max)),
+    listRules: listRules(rules.rules).map((x) => x.rule.id),
   };
 }
 

@@ -9,7 +9,16 @@ import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError, type Issue } from '../errors';
 import { formatPath } from '../model/schema';
+import { SmtpSettings } from './digest';
+import { MapListSettings } from './mapLists';
 import type { DestinationRegistry } from './registry';
+
+/**
+ * The kind of a rule destination that acts on a set, not on one action: the people of every account
+ * matching the rule's trigger and scope today are a MAP list's members (actions/ruleLists.ts). It
+ * bypasses the outbox, the cooldown and the cap.
+ */
+export const MAP_LIST_KIND = 'map-list';
 
 const BANDS = ['Low', 'Medium', 'High', 'Very High'] as const;
 const TRENDS = ['Cooling', 'Neutral', 'Heating', 'Surging'] as const;
@@ -98,12 +107,29 @@ const alertsSchema = z
   })
   .strict();
 
+/** Days of the week, Monday first, as the digest setting names them. */
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** The weekly owner digest: sent by the daily run on `weekday`, for the seven days ending that day. */
+const digestSchema = z
+  .object({
+    weekday: z.enum(WEEKDAYS).default('monday'),
+    smtp: SmtpSettings,
+    /** Also send owners whose week had nothing to report (default false). */
+    sendEmpty: z.boolean().default(false),
+  })
+  .strict();
+export type DigestSetting = z.infer<typeof digestSchema>;
+
 const documentSchema = z
   .object({
     capPerRecipientPerWeek: z.number().int().min(1).max(1000).default(DEFAULT_CAP_PER_WEEK),
     rules: z.array(ruleSchema),
     /** System alerts to admins (none when absent). */
     alerts: alertsSchema.optional(),
+    /** The weekly owner digest by email (none when absent). */
+    digest: digestSchema.optional(),
   })
   .strict();
 
@@ -122,6 +148,8 @@ export interface RulesDocument {
   rules: Rule[];
   /** Where system alerts go, and how long one stays quiet; null: no alerts. */
   alerts: { destinations: RuleDestination[]; cooldownHours: number } | null;
+  /** The weekly owner digest; null: none is sent. */
+  digest: DigestSetting | null;
 }
 
 /**
@@ -148,6 +176,17 @@ export const DEFAULT_RULES_DOCUMENT = {
 } as const;
 
 /**
+ * The rules as the outbox sees them: each enabled rule with its per-action destinations only (a
+ * `map-list` destination is pushed as a set by the actions stage); rules left with none are dropped.
+ */
+export function actionRules(rules: readonly Rule[]): Rule[] {
+  return rules
+    .filter((r) => r.enabled)
+    .map((r) => ({ ...r, destinations: r.destinations.filter((d) => d.kind !== MAP_LIST_KIND) }))
+    .filter((r) => r.destinations.length > 0);
+}
+
+/**
  * Validates a rules document against the schema and each destination's settings schema; throws
  * ValidationError with every problem by path (`rules[1].destinations[0].settings.url: …`).
  */
@@ -158,7 +197,7 @@ export function parseRules(doc: unknown, registry: DestinationRegistry, source?:
     for (const i of r.error.issues) issues.push({ path: formatPath(i.path), message: i.message });
   }
   const out: RulesDocument | null = r.success
-    ? { capPerRecipientPerWeek: r.data.capPerRecipientPerWeek, rules: [], alerts: null }
+    ? { capPerRecipientPerWeek: r.data.capPerRecipientPerWeek, rules: [], alerts: null, digest: r.data.digest ?? null }
     : null;
   // Destinations are checked even when another part of the document is bad, so every problem shows.
   const rules = (doc as { rules?: unknown })?.rules;
@@ -206,12 +245,23 @@ function parseDestinations(
   (Array.isArray(raw) ? raw : []).forEach((d, j) => {
     const kind = (d as { kind?: unknown })?.kind;
     if (typeof kind !== 'string') return;
-    const dest = registry.get(kind);
     const here = `${at}[${j}]`;
+    if (kind === MAP_LIST_KIND) {
+      if (alerts) {
+        issues.push({ path: `${here}.kind`, message: `destination "${kind}" does not deliver system alerts` });
+        return;
+      }
+      const s = MapListSettings.safeParse((d as { settings?: unknown }).settings ?? {});
+      if (s.success) parsed.push({ kind, settings: s.data });
+      else
+        for (const x of s.error.issues) issues.push({ path: subPath(`${here}.settings`, x.path), message: x.message });
+      return;
+    }
+    const dest = registry.get(kind);
     if (!dest) {
       issues.push({
         path: `${here}.kind`,
-        message: `unknown destination "${kind}" (known: ${registry.kinds().join(', ')})`,
+        message: `unknown destination "${kind}" (known: ${[...registry.kinds(), MAP_LIST_KIND].join(', ')})`,
       });
       return;
     }

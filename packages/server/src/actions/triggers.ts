@@ -137,6 +137,41 @@ export function fires(model: Model, trigger: Trigger, t: Timeline, day: string, 
   }
 }
 
+/**
+ * Whether an account matches `trigger` on `day` as a state, not a change: what a set-based
+ * destination (a MAP list) holds. In the band (with hysteresis) or out of it for `leave`; the trend
+ * is the one named; an MQA or not one for `stops`; the score at or above the number (`up`) or under it
+ * (`down`); the persona engaged; the score moved by the points over the days.
+ */
+export function matchesOn(model: Model, trigger: Trigger, t: Timeline, day: string): boolean {
+  const now = t.at(day);
+  if (!now) return false;
+  switch (trigger.type) {
+    case 'band': {
+      const is = t.inBand(day, bandThreshold(model, trigger.band), exitThreshold(model, trigger));
+      return trigger.on === 'enter' ? is : !is;
+    }
+    case 'trend':
+      return trendOn(model, t, day) === trigger.becomes;
+    case 'mqa':
+      return trigger.on === 'becomes' ? now.mqa : !now.mqa;
+    case 'crosses':
+      return trigger.direction === 'up' ? now.score >= trigger.score : now.score < trigger.score;
+    case 'persona':
+      return !now.missingPersonas.includes(personaLabel(model, trigger.persona));
+    case 'change': {
+      const b = t.at(addDays(day, -trigger.days));
+      if (!b) return false;
+      const delta = now.score - b.score;
+      return trigger.direction === 'up'
+        ? delta >= trigger.points
+        : trigger.direction === 'down'
+          ? -delta >= trigger.points
+          : Math.abs(delta) >= trigger.points;
+    }
+  }
+}
+
 /** The stable part of the idempotency key that names the trigger: `band:High:enter`, `trend:Surging`. */
 export function triggerKey(trigger: Trigger): string {
   switch (trigger.type) {

@@ -87,11 +87,12 @@ export interface WebhookDeps {
 
 /** The signed-webhook destination. */
 export function webhookDestination(deps: WebhookDeps = {}): Destination<WebhookSettings> {
-  const now = deps.now ?? Date.now;
   return {
     kind: 'webhook',
     settings: WebhookSettings,
-    async deliver(delivery, settings): Promise<DeliveryOutcome> {
+    async deliver(delivery, settings, context): Promise<DeliveryOutcome> {
+      // The run's clock signs (a test clock in tests), unless the destination was built with its own.
+      const now = deps.now ?? (() => context.now().getTime());
       let secret: string;
       try {
         secret = resolveSecret(settings.secret, 'webhook secret', deps.env);

@@ -12,7 +12,9 @@ import { defaultRegistry, type DestinationRegistry } from '../actions/registry';
 import { replayActions, type ReplayResult } from '../actions/replay';
 import { parseRules, readRulesText, type RulesDocument } from '../actions/rules';
 import { runActions, type ActionsRunDeps, type ActionsRunResult } from '../run/actions';
-import { saveRulesDocument } from '../store/actions';
+import { sendWeeklyDigest, type WeeklyDigestResult } from '../actions/weeklyDigest';
+import { latestSnapshotDay, saveRulesDocument } from '../store/actions';
+import { loadActiveModel } from '../store/models';
 import type { Db } from '../store/db';
 import { ensureOrg } from '../store/orgs';
 import { listOutbox, type OutboxRow } from '../store/outbox';
@@ -70,6 +72,11 @@ export async function showRules(
     );
   }
   if (rules.rules.length === 0) lines.push('  (no rules: actions are off)');
+  lines.push(
+    rules.digest
+      ? `weekly digest: ${rules.digest.weekday}s through ${rules.digest.smtp.host}:${rules.digest.smtp.port}`
+      : 'weekly digest: off (no digest setting)',
+  );
   deps.out.write(`${lines.join('\n')}\n`);
 }
 
@@ -150,12 +157,59 @@ export function formatReplay(r: ReplayResult): string {
     lines.push(`  ${x.id}: ${x.fired} would fire, ${x.heldCooldown} held in cooldown, ${x.heldCap} held over the cap`);
   }
   if (r.rules.length === 0) lines.push('  (no enabled rules)');
+  for (const id of r.listRules) lines.push(`  ${id}: pushes a MAP list (the accounts matching each day; not capped)`);
   lines.push('per destination:');
   for (const [kind, n] of Object.entries(r.destinations)) lines.push(`  ${kind}: ${n}`);
   lines.push('per recipient per week (most any one recipient got):');
   for (const w of r.weeks) lines.push(`  week of ${w.week}: ${w.recipients} recipients, at most ${w.max} (${w.top})`);
   lines.push(`most per recipient in any week: ${r.maxPerRecipientWeek}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `pulse actions digest`: sends the weekly owner digest of the week ending `weekOf` (default: the
+ * newest scored day) to every owner not sent that week's yet, with the rules' digest setting.
+ */
+export async function digestNow(
+  opts: { org: string; weekOf?: string; json?: boolean },
+  deps: StoreDeps & { out: Output; registry?: DestinationRegistry; now?: () => Date; env?: NodeJS.ProcessEnv },
+): Promise<WeeklyDigestResult> {
+  if (opts.weekOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.weekOf)) {
+    throw new PulseError('BAD_OPTION', `--week-of must be a day YYYY-MM-DD, got "${opts.weekOf}"`, {
+      weekOf: opts.weekOf,
+    });
+  }
+  const r = await withStore(deps, async (db) => {
+    const { rules } = await rulesInForce(db, opts.org, deps.registry ?? defaultRegistry());
+    if (!rules.digest) {
+      throw new PulseError(
+        'DIGEST_NOT_SET',
+        `org ${opts.org} has no digest setting: add "digest: { weekday, smtp }" to its rules (docs/actions.md)`,
+        { org: opts.org },
+      );
+    }
+    const active = await loadActiveModel(db, opts.org);
+    const weekEnd = opts.weekOf ?? (active ? await latestSnapshotDay(db, opts.org, active.model.version) : null);
+    if (!weekEnd) throw new PulseError('NOTHING_SCORED', `org ${opts.org} has no scored day yet`, { org: opts.org });
+    return sendWeeklyDigest(db, {
+      orgId: opts.org,
+      weekEnd,
+      setting: rules.digest,
+      now: (deps.now ?? (() => new Date()))(),
+      modelVersion: active?.model.version,
+      env: deps.env,
+    });
+  });
+  if (opts.json) {
+    deps.out.write(`${JSON.stringify(r)}\n`);
+    return r;
+  }
+  const lines = [
+    `weekly digest of the week ending ${r.weekEnd}: ${r.delivered} sent, ${r.failed} failed, ${r.retrying} to retry, ${r.alreadySent} sent before, ${r.withoutEmail} owners without an email`,
+    ...r.failures.map((f) => `  not sent to ${f.ownerId}: ${f.error}`),
+  ];
+  deps.out.write(`${lines.join('\n')}\n`);
+  return r;
 }
 
 /** Registers `pulse actions rules set|show`, `pulse actions list`, `pulse actions run` and `pulse actions replay`. */
@@ -189,6 +243,17 @@ export function registerActions(program: Command): void {
     .action(async (o: { org: string; json?: boolean }) => {
       const r = await runActionsNow(o, { out, config: readConfig() });
       if (r.sent.failed > 0) throw new CommanderError(1, 'pulse.actionsFailed', `${r.sent.failed} actions failed`);
+    });
+  actions
+    .command('digest')
+    .description("send the weekly owner digest (the rules' digest setting) to every owner not sent this week's yet")
+    .option('--org <id>', 'the Pulse org', 'default')
+    .option('--week-of <YYYY-MM-DD>', "the week's last day (default: the newest scored day)")
+    .option('--json', 'print a JSON summary')
+    .action(async (o: { org: string; weekOf?: string; json?: boolean }) => {
+      const r = await digestNow(o, { out });
+      if (r.failed + r.retrying > 0)
+        throw new CommanderError(1, 'pulse.digestFailed', `${r.failed + r.retrying} digests not sent`);
     });
   actions
     .command('replay')

@@ -38,6 +38,12 @@ import { defaultRegistry, type DestinationRegistry } from '../actions/registry';
 import { sendDue, type SendOptions, type SendResult } from '../actions/sender';
 import { ALERTS_RULE, alertOf, raiseAlert } from '../actions/alerts';
 import { realSleep } from '../sources/retry';
+import { mapListClient } from '../actions/mapLists';
+import { pushRuleLists, type RuleListResult } from '../actions/ruleLists';
+import { sendWeeklyDigest, weekdayOf, type WeeklyDigestResult } from '../actions/weeklyDigest';
+import { mapConnectionFor } from '../sources/map/sync';
+import type { MapListClient } from '../sources/map/lists';
+import type { MapSourceName } from '../sources/map/types';
 
 /** The lock every daily run of an org takes. */
 export const DAILY_LOCK = 'daily-run';
@@ -102,6 +108,10 @@ export interface DailyRunResult {
 export interface ActionsOutcome {
   decided: DecideResult | null;
   sent: SendResult | null;
+  /** The map-list rules' pushes of the day (adds and removes per list). */
+  lists: RuleListResult[];
+  /** The weekly owner digest, on the digest weekday (null other days or without a digest setting). */
+  digest: WeeklyDigestResult | null;
   /** Why nothing was decided (the stored rules no longer validate), when so. */
   rulesError: string | null;
 }
@@ -115,6 +125,10 @@ export function actionCounts(a: ActionsOutcome | null): Record<string, number> {
     actionsDelivered: a.sent?.delivered ?? 0,
     actionsRetrying: a.sent?.retrying ?? 0,
     actionsFailed: a.sent?.failed ?? 0,
+    listAdds: a.lists.reduce((n, l) => n + (l.push?.added ?? 0), 0),
+    listRemoves: a.lists.reduce((n, l) => n + (l.push?.removed ?? 0), 0),
+    digestsSent: a.digest?.delivered ?? 0,
+    digestsFailed: (a.digest?.failed ?? 0) + (a.digest?.retrying ?? 0),
   };
 }
 
@@ -151,6 +165,8 @@ export interface DailyRunDeps {
     /** Called after the day's decisions are stored, before the send (tests throw here). */
     afterDecide?: () => void | Promise<void>;
     afterDeliver?: SendOptions['afterDeliver'];
+    /** The network the MAP list pushes use (default: global fetch). */
+    fetch?: typeof fetch;
   };
 }
 
@@ -270,6 +286,16 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
               heldCooldown: result.actions.decided?.held.cooldown ?? 0,
               heldCap: result.actions.decided?.held.cap ?? 0,
               byDestination: result.actions.sent?.byKind ?? {},
+              lists: result.actions.lists.map((l) => ({
+                rule: l.ruleId,
+                source: l.source,
+                listId: l.listId,
+                accounts: l.accounts,
+                added: l.push?.added ?? 0,
+                removed: l.push?.removed ?? 0,
+                error: l.error,
+              })),
+              digest: result.actions.digest,
               rulesError: result.actions.rulesError,
             }
           : null,
@@ -375,6 +401,89 @@ async function stages(
     await writeLeads(deps, result, pulled.conn, pulled.sync.apiCalls.remainingAtStart * run.share, progress);
   await saveProgress(run);
   await inStage('actions', () => sendActions(run, pulled));
+  await inStage('actions', () => pushLists(run, scored));
+  await inStage('actions', () => sendDigest(run));
+}
+
+/**
+ * The weekly owner digest, when the rules have a digest setting and today is its weekday: the seven
+ * days ending today, each owner once per week (a re-run sends only to owners not sent yet).
+ */
+async function sendDigest(run: RunState): Promise<void> {
+  const { deps, result, progress } = run;
+  if (!result.modelVersion || !result.actions?.decided) return;
+  const { rules } = await rulesInForce(deps.db, deps.orgId, deps.actions?.registry ?? defaultRegistry());
+  if (!rules.digest || weekdayOf(result.asOf) !== rules.digest.weekday) return;
+  const d = await sendWeeklyDigest(deps.db, {
+    orgId: deps.orgId,
+    weekEnd: result.asOf,
+    setting: rules.digest,
+    now: run.now(),
+    modelVersion: result.modelVersion,
+  });
+  result.actions.digest = d;
+  for (const f of d.failures) {
+    result.status = 'partial';
+    result.failures.push({ stage: 'actions', code: 'DIGEST_FAILED', message: `owner ${f.ownerId}: ${f.error}` });
+  }
+  progress(
+    'actions',
+    `weekly digest ${d.weekEnd}: ${d.delivered} sent, ${d.failed + d.retrying} not sent, ${d.alreadySent} sent before, ${d.withoutEmail} owners without an email`,
+  );
+}
+
+/**
+ * The map-list rules: each list made to hold the people of the accounts the rule matches today
+ * (actions/ruleLists.ts), through the org's MAP connection as the pull finds it. A list that cannot
+ * be pushed makes the run partial; the next run pushes the difference again.
+ */
+async function pushLists(run: RunState, scored: Scored): Promise<void> {
+  const { deps, result, progress } = run;
+  if (!result.modelVersion || !result.actions?.decided) return;
+  const { rules } = await rulesInForce(deps.db, deps.orgId, deps.actions?.registry ?? defaultRegistry());
+  const clients = new Map<MapSourceName, MapListClient | null>();
+  const lists = await pushRuleLists(deps.db, {
+    orgId: deps.orgId,
+    model: scored.model,
+    modelVersion: result.modelVersion,
+    day: result.asOf,
+    rules: rules.rules,
+    clientFor: async (source) => {
+      if (!clients.has(source)) {
+        const config = await mapConnectionFor(deps.db, deps.orgId, source, deps.config.maps, deps.config.secretKeys);
+        const salesforce =
+          source === 'pardot' ? (deps.salesforce ?? (await signInFor(deps.db, deps.orgId, deps.config))) : null;
+        clients.set(
+          source,
+          config &&
+            mapListClient(source, config, {
+              fetch: deps.actions?.fetch ?? fetch,
+              sleep: deps.actions?.sleep ?? realSleep,
+              random: deps.actions?.random,
+              // MAP calls: not the Salesforce API budget the run counts.
+              countCall: () => undefined,
+              now: () => run.now().getTime(),
+              salesforce,
+            }),
+        );
+      }
+      return clients.get(source)!;
+    },
+  });
+  result.actions.lists = lists;
+  for (const l of lists.filter((x) => x.error)) {
+    result.status = 'partial';
+    result.failures.push({
+      stage: 'actions',
+      code: 'LIST_PUSH_FAILED',
+      message: `${l.ruleId} ${l.source} list ${l.listId}: ${l.error}`,
+    });
+  }
+  if (lists.length > 0) {
+    const added = lists.reduce((n, l) => n + (l.push?.added ?? 0), 0);
+    const removed = lists.reduce((n, l) => n + (l.push?.removed ?? 0), 0);
+    progress('actions', `MAP lists: ${added} people added, ${removed} removed (${lists.length} lists)`);
+  }
 }
 
 /**
@@ -384,7 +493,7 @@ async function stages(
 async function decideActions(run: RunState, tx: Db, modelVersion: string, model: Model): Promise<void> {
   const { deps, result } = run;
   const registry = deps.actions?.registry ?? defaultRegistry();
-  result.actions = { decided: null, sent: null, rulesError: null };
+  result.actions = { decided: null, sent: null, lists: [], digest: null, rulesError: null };
   let rules;
   try {
     rules = await rulesInForce(tx, deps.orgId, registry);
@@ -423,7 +532,7 @@ async function sendActions(run: RunState, pulled: Pulled): Promise<void> {
     random: deps.actions?.random,
     afterDeliver: deps.actions?.afterDeliver,
   });
-  result.actions ??= { decided: null, sent: null, rulesError: null };
+  result.actions ??= { decided: null, sent: null, lists: [], digest: null, rulesError: null };
   result.actions.sent = sent;
   for (const f of sent.failures) {
     result.failures.push({ stage: 'actions', code: 'ACTION_FAILED', message: `${f.kind} ${f.key}: ${f.error}` });

@@ -88,3 +88,18 @@ export async function readPeopleNames(
   );
   return new Map(r.rows.map((x) => [x.id, { name: x.name || null, title: x.title }]));
 }
+
+/**
+ * The email of every account owner of the org, by Salesforce User id, from the Users the pull keeps
+ * (source_records, object 'User'); owners without a pulled User or an Email are absent.
+ */
+export async function readOwnerEmails(db: Db, orgId: string): Promise<Map<string, string>> {
+  const r = await db.query<{ id: string; email: string }>(
+    `SELECT DISTINCT u.id, u.fields->>'Email' AS email
+     FROM accounts a
+     JOIN source_records u ON u.org_id = a.org_id AND u.object = 'User' AND u.id = a.owner_id
+     WHERE a.org_id = $1 AND NOT a.is_deleted AND NOT u.is_deleted AND COALESCE(u.fields->>'Email', '') <> ''`,
+    [orgId],
+  );
+  return new Map(r.rows.map((x) => [x.id, x.email]));
+}

@@ -1,5 +1,8 @@
 /** The digest's rendering: every Salesforce text escaped in HTML, the three lists, an empty week said plainly. */
 import { renderOwnerDigest, type OwnerDigest } from '../digest';
+import { defaultRegistry } from '../registry';
+import { parseRules } from '../rules';
+import { weekdayOf } from '../weeklyDigest';
 
 const digest = (over: Partial<OwnerDigest> = {}): OwnerDigest => ({
   ownerId: 'U1',
@@ -36,4 +39,22 @@ it('a week with nothing to report says so', () => {
   const r = renderOwnerDigest(digest({ surging: [] }));
   expect(r.text).toContain('None of your accounts surged, became MQA or cooled this week.');
   expect(r.html).not.toContain('<h2>');
+});
+
+it('the digest weekday of a day, Monday first (UTC)', () => {
+  expect(['2026-11-30', '2026-11-24', '2026-12-06'].map(weekdayOf)).toEqual(['monday', 'tuesday', 'sunday']);
+});
+
+it("the rules' digest setting is validated by path, weekday defaulting to Monday", () => {
+  const registry = defaultRegistry();
+  const smtp = { host: 'smtp.acme.example', port: 587, from: 'Pulse <pulse@acme.example>' };
+  expect(parseRules({ rules: [], digest: { smtp } }, registry).digest).toEqual({
+    weekday: 'monday',
+    smtp,
+    sendEmpty: false,
+  });
+  expect(parseRules({ rules: [] }, registry).digest).toBeNull();
+  expect(() => parseRules({ rules: [], digest: { weekday: 'funday', smtp: { ...smtp, port: 0 } } }, registry)).toThrow(
+    /digest\.weekday: .*\n.*digest\.smtp\.port: /,
+  );
 });

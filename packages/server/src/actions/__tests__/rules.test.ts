@@ -57,7 +57,7 @@ describe('rules documents', () => {
       "rules[0].destinations[0].settings.priority: Invalid enum value. Expected 'High' | 'Normal' | 'Low', received 'Urgent'",
       'rules[0].destinations[0].settings.dueInDays: Number must be greater than or equal to 0',
       'rules[1].id: duplicate rule id "hot" (also rules[0])',
-      'rules[1].destinations[0].kind: unknown destination "carrier-pigeon" (known: salesforce-task, slack, webhook)',
+      'rules[1].destinations[0].kind: unknown destination "carrier-pigeon" (known: salesforce-task, slack, webhook, map-list)',
     ]);
   });
 

@@ -7,6 +7,7 @@ import {
   decisionKey,
   emptyLimits,
   fires,
+  matchesOn,
   Timeline,
   weekOf,
   type Candidate,
@@ -169,5 +170,25 @@ describe('limits', () => {
     expect(weekOf('2026-11-08')).toBe('2026-11-02'); // Sunday
     expect(weekOf('2026-11-02')).toBe('2026-11-02');
     expect(weekOf('2026-11-03')).toBe('2026-11-02');
+  });
+});
+
+describe('triggers as states (what a map-list rule holds each day)', () => {
+  const matchingDays = (trigger: Trigger, t: Timeline) =>
+    t.points.flatMap((p, i) => (matchesOn(model, trigger, t, p.day) ? [i] : []));
+
+  it('in the band with hysteresis 50/45: in at 50, still in at 47, out at 44; leave is the complement', () => {
+    const t = timeline([40, 50, 47, 44, 48]);
+    expect(matchingDays({ type: 'band', band: 'High', exitBelow: 45, on: 'enter' }, t)).toEqual([1, 2]);
+    expect(matchingDays({ type: 'band', band: 'High', exitBelow: 45, on: 'leave' }, t)).toEqual([0, 3, 4]);
+  });
+
+  it('crosses as at-or-above / under, MQA as the flag, change over the window', () => {
+    const t = timeline([59, 60, 61, 40], [{}, { mqa: true }, { mqa: true }, {}]);
+    expect(matchingDays({ type: 'crosses', score: 60, direction: 'up' }, t)).toEqual([1, 2]);
+    expect(matchingDays({ type: 'crosses', score: 60, direction: 'down' }, t)).toEqual([0, 3]);
+    expect(matchingDays({ type: 'mqa', on: 'becomes' }, t)).toEqual([1, 2]);
+    expect(matchingDays({ type: 'mqa', on: 'stops' }, t)).toEqual([0, 3]);
+    expect(matchingDays({ type: 'change', points: 15, days: 2, direction: 'down' }, t)).toEqual([3]);
   });
 });

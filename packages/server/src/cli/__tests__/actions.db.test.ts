@@ -24,6 +24,7 @@ it('shows the defaults while none are stored', async () => {
   await showRules({ org: 'acme' }, deps());
   expect(out).toContain('rules of org acme (the defaults: none stored), cap 5 per recipient per week');
   expect(out).toContain('on  surging: {"type":"trend","becomes":"Surging"}');
+  expect(out).toContain('weekly digest: off (no digest setting)');
 });
 
 it('stores a valid YAML file and shows it with defaults filled in', async () => {

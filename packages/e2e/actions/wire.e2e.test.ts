@@ -1,0 +1,241 @@
+/**
+ * Every destination end to end on the emulators, through the daily run: rules send the planted
+ * surging account (Northwind Surge Analytics) to a Salesforce Task, a Slack incoming webhook and a
+ * signed webhook; the cooling account's (Coldwater Logistics) Marketo people are put in a static list
+ * and taken out when the rule stops matching it; the weekly digest arrives at a local SMTP server.
+ * Vendor behaviour the receivers follow:
+ * - Slack incoming webhooks and Block Kit: https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
+ * - Slack rate limits (HTTP 429, Retry-After): https://docs.slack.dev/apis/web-api/rate-limits
+ * - Marketo list membership: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/list-membership
+ * - Pulse's webhook retries (5xx, refused connections, for up to a day): docs/actions-destinations.md
+ * - SMTP replies (RFC 5321 §4.2): https://www.rfc-editor.org/rfc/rfc5321#section-4.2
+ */
+import { taskMarker } from '@pulse/server/src/actions/task';
+import { readConfig } from '@pulse/server/src/config';
+import { runActions } from '@pulse/server/src/run/actions';
+import { listOutbox } from '@pulse/server/src/store/outbox';
+import { saveRulesDocument } from '@pulse/server/src/store/actions';
+import { ensureOrg } from '@pulse/server/src/store/orgs';
+import { listRuns } from '@pulse/server/src/store/runs';
+import { digestNow, replayNow } from '@pulse/server/src/cli/actions';
+import { startSlackReceiver, type SlackReceiver } from '@pulse/sandbox/src/slack/server';
+import { startWebhookReceiver, type WebhookReceiver } from '@pulse/sandbox/src/webhook/server';
+import { startSmtpReceiver, type SmtpReceiver } from '@pulse/sandbox/src/smtp/server';
+import { startScenario, type Scenario } from '../run/harness';
+
+const ORG = 'e2e-wire';
+const SECRET = 'a-webhook-signing-secret';
+const HOOK = 'T0PULSE/B0ALERTS/hooksecret';
+const minutes = (s: Scenario, n: number) => (s.clock.now = new Date(s.clock.now.getTime() + n * 60_000));
+
+/** The rules: the surging account to three destinations, the cooling one to a Marketo list, a Tuesday digest. */
+function rules(slack: SlackReceiver, hook: WebhookReceiver, smtp: SmtpReceiver, coolingName: string) {
+  return {
+    capPerRecipientPerWeek: 20,
+    rules: [
+      {
+        id: 'surge',
+        trigger: { type: 'trend', becomes: 'Surging' },
+        scope: { type: 'filter', where: [{ field: 'Name', op: 'equals', value: 'Northwind Surge Analytics' }] },
+        destinations: [
+          { kind: 'salesforce-task', settings: { priority: 'High' } },
+          { kind: 'slack', settings: { mode: 'webhook', webhookUrl: slack.hookUrl(HOOK) } },
+          { kind: 'webhook', settings: { url: hook.url, secret: SECRET } },
+        ],
+      },
+      {
+        id: 'cooling-nurture',
+        trigger: { type: 'trend', becomes: 'Cooling' },
+        scope: { type: 'filter', where: [{ field: 'Name', op: 'equals', value: coolingName }] },
+        destinations: [{ kind: 'map-list', settings: { source: 'marketo', listId: '1001' } }],
+      },
+    ],
+    // START (2026-11-24) is a Tuesday.
+    digest: { weekday: 'tuesday', smtp: { host: smtp.host, port: smtp.port, from: 'Pulse <pulse@acme.example>' } },
+  };
+}
+
+describe('Task, Slack, signed webhook, Marketo list and digest from the daily run', () => {
+  let s: Scenario;
+  let slack: SlackReceiver;
+  let hook: WebhookReceiver;
+  let smtp: SmtpReceiver;
+  beforeAll(async () => {
+    s = await startScenario(ORG, 60);
+    slack = await startSlackReceiver();
+    hook = await startWebhookReceiver({ secret: SECRET, now: () => s.clock.now.getTime() });
+    smtp = await startSmtpReceiver();
+    await ensureOrg(s.db, ORG);
+    await saveRulesDocument(s.db, ORG, rules(slack, hook, smtp, 'Coldwater Logistics'));
+  }, 180_000);
+  afterAll(async () => {
+    await smtp?.close();
+    await hook?.close();
+    await slack?.close();
+    await s?.close();
+  });
+
+  it('three runs: one Task, one Block Kit message, one verified signed delivery', async () => {
+    const first = await s.run();
+    expect(first.failures).toEqual([]);
+    for (let i = 0; i < 2; i++) {
+      minutes(s, 10);
+      expect((await s.run()).status).toBe('succeeded');
+    }
+    const story = s.org.stories.surging;
+    const marker = taskMarker('surge', story.accountId);
+    const tasks = [...s.emu.store.all('Task')].filter((t) => String(t.Description ?? '').includes(marker));
+    expect(tasks).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+    expect(slack.messages[0]).toMatchObject({ via: 'webhook', channel: 'C0ALERTS' });
+    expect(JSON.stringify(slack.messages[0]!.blocks)).toContain('Northwind Surge Analytics');
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]!.body).toMatchObject({ rule: 'surge', change: { accountId: story.accountId } });
+    expect(hook.calls.filter(() => true).map((c) => c.verdict)).toEqual(['accepted']);
+  });
+
+  it("the cooling account's Marketo people are in the list, and out when the rule stops matching it", async () => {
+    const [row] = await listRuns(s.db, ORG, 'daily', 3);
+    const runs = await listRuns(s.db, ORG, 'daily', 3);
+    const firstRun = runs.at(-1)!;
+    expect(firstRun.counts.listAdds).toBeGreaterThan(0);
+    expect(row!.counts).toMatchObject({ listAdds: 0, listRemoves: 0 });
+    const members = s.marketo.lists.get('1001')!.members;
+    expect(members.size).toBe(firstRun.counts.listAdds);
+
+    await saveRulesDocument(s.db, ORG, rules(slack, hook, smtp, 'No Such Account'));
+    minutes(s, 10);
+    const r = await s.run();
+    expect(r.status).toBe('succeeded');
+    expect(r.actions!.lists).toEqual([expect.objectContaining({ ruleId: 'cooling-nurture', accounts: 0 })]);
+    expect(r.actions!.lists[0]!.push!.removed).toBe(firstRun.counts.listAdds);
+    expect(members.size).toBe(0);
+  });
+
+  it('the weekly digest arrived once at the SMTP server with the surging account for its owner', async () => {
+    const story = s.org.stories.surging;
+    const ownerId = s.emu.store.get('Account', story.accountId)!.OwnerId as string;
+    const email = s.emu.store.get('User', ownerId)!.Email as string;
+    const mails = smtp.messages.filter((m) => m.to.includes(email));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain('Northwind Surge Analytics');
+    expect(mails[0]!.headers.get('x-pulse-digest')).toBe(`${ownerId}:2026-11-24`);
+    // Asked again on demand: every owner had it already.
+    const before = smtp.messages.length;
+    const again = await digestNow({ org: ORG }, { db: s.db, out: { write: () => undefined }, now: () => s.clock.now });
+    expect(again).toMatchObject({ weekEnd: '2026-11-24', delivered: 0, failed: 0, retrying: 0 });
+    expect(again.alreadySent).toBeGreaterThan(0);
+    expect(smtp.messages.length).toBe(before);
+  });
+
+  it('replay prints the per-rule counts and names the map-list rule as a set, not capped', async () => {
+    let text = '';
+    const r = await replayNow({ org: ORG, days: 90 }, { db: s.db, out: { write: (t) => void (text += t) } });
+    expect(r.rules.map((x) => x.id)).toEqual(['surge']);
+    expect(r.listRules).toEqual(['cooling-nurture']);
+    expect(r.destinations).toEqual({
+      'salesforce-task': r.rules[0]!.fired,
+      slack: r.rules[0]!.fired,
+      webhook: r.rules[0]!.fired,
+    });
+    expect(text).toContain(`  surge: ${r.rules[0]!.fired} would fire`);
+    expect(text).toContain('  cooling-nurture: pushes a MAP list (the accounts matching each day; not capped)');
+    expect(r.maxPerRecipientWeek).toBeLessThanOrEqual(r.capPerRecipientPerWeek);
+  });
+});
+
+describe('faults: a webhook receiver down for an hour, Slack answering 429 with Retry-After', () => {
+  let s: Scenario;
+  let slack: SlackReceiver;
+  let hook: WebhookReceiver;
+  let smtp: SmtpReceiver;
+  const org = 'e2e-wire-faults';
+  beforeAll(async () => {
+    s = await startScenario(org, 60);
+    slack = await startSlackReceiver();
+    hook = await startWebhookReceiver({ secret: SECRET, now: () => s.clock.now.getTime() });
+    smtp = await startSmtpReceiver();
+    await ensureOrg(s.db, org);
+    await saveRulesDocument(s.db, org, rules(slack, hook, smtp, 'Coldwater Logistics'));
+  }, 180_000);
+  afterAll(async () => {
+    await smtp?.close();
+    await hook?.close();
+    await slack?.close();
+    await s?.close();
+  });
+  const owed = async (kind: string) => (await listOutbox(s.db, org)).filter((x) => x.kind === kind);
+  const sendNow = () =>
+    runActions({
+      db: s.db,
+      orgId: org,
+      config: readConfig({}),
+      salesforce: s.auth,
+      now: () => s.clock.now,
+      sleep: async () => undefined,
+      random: () => 0.5,
+    });
+
+  it('both retry; Slack not before Retry-After; each is delivered once when its receiver is back', async () => {
+    await hook.down();
+    slack.faults.rateLimited(300, 1);
+    const r = await s.run({ actions: { random: () => 0.5 } });
+    expect(r.actions!.sent).toMatchObject({ failed: 0, retrying: 2 });
+    const [slackItem] = await owed('slack');
+    expect(slackItem).toMatchObject({ status: 'pending', attempts: 1 });
+    // Retry-After: 300 seconds, longer than the first backoff window (at most a minute).
+    expect(slackItem!.nextAttemptAt.getTime() - s.clock.now.getTime()).toBeGreaterThanOrEqual(300_000);
+    expect(slack.messages).toHaveLength(0);
+
+    // Two minutes on: the webhook is retried (still down), Slack is not yet due.
+    minutes(s, 2);
+    const early = await sendNow();
+    expect(early.sent.byKind.slack).toBeUndefined();
+    expect(early.sent.byKind.webhook).toMatchObject({ retrying: 1 });
+
+    // An hour on the receiver is back: the next pass delivers each once.
+    minutes(s, 60);
+    await hook.up();
+    const back = await sendNow();
+    expect(back.sent).toMatchObject({ delivered: 2, failed: 0, retrying: 0 });
+    expect(hook.received).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+    minutes(s, 10);
+    expect((await sendNow()).sent.delivered).toBe(0);
+    expect(hook.received).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+  });
+});
+
+describe("a Slack direct message to the surging account's owner, found by the pulled User's email", () => {
+  it('users.lookupByEmail with the owner email, then chat.postMessage to that user', async () => {
+    const org = 'e2e-wire-dm';
+    const s = await startScenario(org, 60);
+    let slack: SlackReceiver | undefined;
+    try {
+      const story = s.org.stories.surging;
+      const ownerId = s.emu.store.get('Account', story.accountId)!.OwnerId as string;
+      const email = s.emu.store.get('User', ownerId)!.Email as string;
+      slack = await startSlackReceiver({ users: [{ id: 'U0OWNER', email, name: 'Owner' }] });
+      await ensureOrg(s.db, org);
+      await saveRulesDocument(s.db, org, {
+        rules: [
+          {
+            id: 'surge-dm',
+            trigger: { type: 'trend', becomes: 'Surging' },
+            scope: { type: 'filter', where: [{ field: 'Name', op: 'equals', value: story.accountName }] },
+            destinations: [
+              { kind: 'slack', settings: { mode: 'dm', botToken: 'xoxb-pulse-test', apiUrl: slack.apiUrl } },
+            ],
+          },
+        ],
+      });
+      const r = await s.run();
+      expect(r.actions!.sent).toMatchObject({ delivered: 1, failed: 0 });
+      expect(slack.messages).toEqual([expect.objectContaining({ via: 'chat.postMessage', channel: 'U0OWNER' })]);
+    } finally {
+      await slack?.close();
+      await s.close();
+    }
+  }, 180_000);
+});
