@@ -14,6 +14,7 @@ import { log } from '../log';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
 import { parseModel, type Model } from '../model/schema';
 import { publishModel, scoreOrg } from '../engine/engine';
+import { scoreShadow, type ShadowScored } from '../engine/shadow';
 import type { AccountScore } from '../scoring/finish';
 import { addDays } from '../scoring/days';
 import { connectSalesforce } from '../sources/salesforce/connection';
@@ -108,6 +109,8 @@ export interface DailyRunResult {
   warnings: RunWarning[];
   /** Today's band shares and their drift from the model version's first day, or null when not scored. */
   drift: DriftOutcome | null;
+  /** The shadow version scored for the day (stored, never written), or null when the org has none. */
+  shadow: ShadowScored | null;
   counts: { pulled: number; scored: number; written: number; failed: number; changed: number; pending: number };
   durationMs: number;
   modelVersion: string | null;
@@ -208,6 +211,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     failures: [],
     warnings: [],
     drift: null,
+    shadow: null,
     counts: { pulled: 0, scored: 0, written: 0, failed: 0, changed: 0, pending: 0 },
     durationMs: 0,
     modelVersion: null,
@@ -290,6 +294,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
         bandShares: result.drift?.shares ?? null,
         drift: result.drift,
         warnings: result.warnings,
+        shadow: result.shadow,
         syncRunId: result.sync?.runId ?? null,
         pullStatus: result.sync?.status ?? null,
         mapRuns: result.maps.map((m) => ({ source: m.source, runId: m.runId, status: m.status })),
@@ -578,6 +583,7 @@ async function score(run: RunState): Promise<Scored> {
   result.scores = scored.scores;
   progress('score', `scored ${scored.scores.length} accounts`);
   await checkDrift(run);
+  await scoreTheShadow(run);
   return { model: model!, scores: scored.scores };
 }
 
@@ -600,6 +606,25 @@ async function checkDrift(run: RunState): Promise<void> {
   result.warnings.push({ stage: 'score', code: 'BAND_DRIFT', message });
   progress('score', `warning: ${message}`);
   log.warn({ org: deps.orgId, runId: result.runId, model: version, psi: index }, 'band drift');
+}
+
+/**
+ * The shadow version, scored for the same day after the live one and stored under its own version.
+ * Its scores go nowhere else (the write and the actions use the live scores only), and a shadow that
+ * cannot be scored is a warning: the live run is not the shadow's to fail.
+ */
+async function scoreTheShadow(run: RunState): Promise<void> {
+  const { deps, result, progress } = run;
+  try {
+    const shadow = await scoreShadow(deps.db, deps.orgId, result.asOf);
+    if (!shadow) return;
+    result.shadow = shadow;
+    progress('score', `scored ${shadow.accounts} accounts with shadow model ${shadow.version} (stored, not written)`);
+  } catch (e) {
+    const message = `the shadow model was not scored: ${(e as Error).message}`;
+    result.warnings.push({ stage: 'score', code: 'SHADOW_FAILED', message });
+    log.warn({ org: deps.orgId, runId: result.runId, err: e }, 'shadow model not scored');
+  }
 }
 
 /** Stored shares as a BandShares (a band missing from an older record counts as 0). */
