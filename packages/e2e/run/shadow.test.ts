@@ -109,6 +109,9 @@ it('pulse model compare shows the band changes the shadow would make, and both b
     note: 'not enough outcomes',
   });
   expect(none.backtest.shadow).toMatchObject({ enoughOutcomes: false, note: 'not enough outcomes' });
+  await expect(runModelCompare({ org: ORG, asOf: '2020-01-01' }, collect(), { db: s.db })).rejects.toMatchObject({
+    code: 'NO_SHADOW_SCORES',
+  });
 });
 
 it('pulse model shadow --off removes the shadow: the next run scores only the live version', async () => {

@@ -112,11 +112,18 @@ export async function compareShadow(db: Db, opts: CompareOptions): Promise<Compa
       { org: orgId },
     );
   }
-  const day = compareDay(
+  const [liveRows, shadowRows] = [
     await readDayBands(db, orgId, live.model.version, asOf),
     await readDayBands(db, orgId, shadow.model.version, asOf),
-    opts.top ?? 10,
-  );
+  ];
+  if (liveRows.length === 0 || shadowRows.length === 0) {
+    throw new PulseError(
+      'NO_SHADOW_SCORES',
+      `${asOf} has no scores of ${liveRows.length === 0 ? live.model.version : shadow.model.version}; pick a day both versions scored`,
+      { org: orgId, field: '--as-of' },
+    );
+  }
+  const day = compareDay(liveRows, shadowRows, opts.top ?? 10);
   const backtestAt = addDays(asOf, -horizonDays);
   return {
     orgId,

@@ -75,6 +75,8 @@ function formatResult(r: DailyRunResult): string {
   ];
   if (r.published)
     lines.push(`  published model ${r.published.version} (${r.published.snapshots} snapshots back-filled)`);
+  if (r.shadow)
+    lines.push(`  shadow model ${r.shadow.version}: scored ${r.shadow.accounts} accounts (stored, not written)`);
   for (const w of r.warnings) lines.push(`  warning ${w.stage}: ${w.code}: ${w.message}`);
   for (const f of r.failures.slice(0, 20)) {
     lines.push(`  ${f.stage}: ${f.record ? `${f.record} ` : ''}${f.code}: ${f.message}`);
