@@ -75,6 +75,9 @@ function formatResult(r: DailyRunResult): string {
   ];
   if (r.published)
     lines.push(`  published model ${r.published.version} (${r.published.snapshots} snapshots back-filled)`);
+  if (r.shadow)
+    lines.push(`  shadow model ${r.shadow.version}: scored ${r.shadow.accounts} accounts (stored, not written)`);
+  for (const w of r.warnings) lines.push(`  warning ${w.stage}: ${w.code}: ${w.message}`);
   for (const f of r.failures.slice(0, 20)) {
     lines.push(`  ${f.stage}: ${f.record ? `${f.record} ` : ''}${f.code}: ${f.message}`);
   }
@@ -96,7 +99,13 @@ export function formatRuns(rows: readonly RunRow[]): string {
     const secs = r.finishedAt ? (new Date(r.finishedAt).getTime() - new Date(r.startedAt).getTime()) / 1000 : null;
     const api = (r.apiCalls as { total?: number }).total;
     const errors = r.errors as unknown as RunFailure[];
-    const note = errors.length > 0 ? `${errors[0]!.code}: ${errors[0]!.message}` : '';
+    const warnings = Array.isArray(r.state.warnings) ? (r.state.warnings as RunFailure[]) : [];
+    const note =
+      errors.length > 0
+        ? `${errors[0]!.code}: ${errors[0]!.message}`
+        : warnings.length > 0
+          ? `warning ${warnings[0]!.code}: ${warnings[0]!.message}`
+          : '';
     lines.push(
       `${pad(String(r.id), 6)} ${pad(r.kind, 14)} ${pad(r.status, 16)} ${pad(new Date(r.startedAt).toISOString().slice(0, 19).replace('T', ' '), 19)} ${(secs === null ? '' : secs.toFixed(1)).padStart(6)} ${num(pulled).padStart(7)} ${num(c.scored).padStart(6)} ${num(c.written).padStart(7)} ${num(c.failed).padStart(6)} ${num(api).padStart(6)}  ${note.length > 120 ? `${note.slice(0, 119)}…` : note}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`,
     );

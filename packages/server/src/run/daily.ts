@@ -14,6 +14,7 @@ import { log } from '../log';
 import { DEFAULT_MODEL_DOCUMENT } from '../model/defaults';
 import { parseModel, type Model } from '../model/schema';
 import { publishModel, scoreOrg } from '../engine/engine';
+import { scoreShadow, type ShadowScored } from '../engine/shadow';
 import type { AccountScore } from '../scoring/finish';
 import { addDays } from '../scoring/days';
 import { connectSalesforce } from '../sources/salesforce/connection';
@@ -31,7 +32,14 @@ import { syncMapSources, type MapSyncResult } from '../sources/map/sync';
 import { API_SOURCE } from '../ingest/events';
 import { resolvePendingEvents } from '../ingest/resolve';
 import { SEGMENT_SOURCE } from '../ingest/segment';
-import { closeInterruptedRuns, findRunningDaily, findScheduledRun, hasSnapshotsOn } from '../store/dailyRuns';
+import {
+  closeInterruptedRuns,
+  findBaselineShares,
+  findRunningDaily,
+  findScheduledRun,
+  hasSnapshotsOn,
+} from '../store/dailyRuns';
+import { bandShares, DRIFT_THRESHOLD, psi, type BandShares } from '../scoring/drift';
 import { signInFor } from '../sources/salesforce/signIn';
 import { decideDay, rulesInForce, type DecideResult } from '../actions/decide';
 import { defaultRegistry, type DestinationRegistry } from '../actions/registry';
@@ -70,6 +78,25 @@ export interface RunFailure {
   context?: Record<string, unknown>;
 }
 
+/** Something a run noticed that does not fail it (band drift): kept in the run record, shown by `pulse runs`. */
+export interface RunWarning {
+  stage: RunStage;
+  code: string;
+  message: string;
+}
+
+/** The day's band mix against the one the model version started with (see scoring/drift.ts). */
+export interface DriftOutcome {
+  modelVersion: string;
+  /** Today's band shares. */
+  shares: BandShares;
+  /** The first run of this version: its day and shares; null when this run is the first. */
+  baseline: { runId: number; day: string; shares: BandShares } | null;
+  /** The population-stability index against the baseline (null without one). */
+  psi: number | null;
+  threshold: number;
+}
+
 /** Progress as the run goes: a line per stage, and the pull's per-page progress. */
 export type RunProgress =
   { kind: 'stage'; stage: RunStage | 'done'; message: string } | { kind: 'pull'; progress: SyncProgress };
@@ -84,6 +111,12 @@ export interface DailyRunResult {
   accountsWritten: number;
   apiCalls: { pull: number; write: number; total: number };
   failures: RunFailure[];
+  /** What the run noticed without failing (a band drift above the threshold). */
+  warnings: RunWarning[];
+  /** Today's band shares and their drift from the model version's first day, or null when not scored. */
+  drift: DriftOutcome | null;
+  /** The shadow version scored for the day (stored, never written), or null when the org has none. */
+  shadow: ShadowScored | null;
   counts: { pulled: number; scored: number; written: number; failed: number; changed: number; pending: number };
   durationMs: number;
   modelVersion: string | null;
@@ -192,6 +225,9 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     accountsWritten: 0,
     apiCalls: { pull: 0, write: 0, total: 0 },
     failures: [],
+    warnings: [],
+    drift: null,
+    shadow: null,
     counts: { pulled: 0, scored: 0, written: 0, failed: 0, changed: 0, pending: 0 },
     durationMs: 0,
     modelVersion: null,
@@ -271,6 +307,10 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
         durationMs: result.durationMs,
         modelVersion: result.modelVersion,
         published: result.published,
+        bandShares: result.drift?.shares ?? null,
+        drift: result.drift,
+        warnings: result.warnings,
+        shadow: result.shadow,
         syncRunId: result.sync?.runId ?? null,
         pullStatus: result.sync?.status ?? null,
         mapRuns: result.maps.map((m) => ({ source: m.source, runId: m.runId, status: m.status })),
@@ -651,7 +691,55 @@ async function score(run: RunState): Promise<Scored> {
   result.accountsScored = result.counts.scored = scored.scores.length;
   result.scores = scored.scores;
   progress('score', `scored ${scored.scores.length} accounts`);
+  await checkDrift(run);
+  await scoreTheShadow(run);
   return { model: model!, scores: scored.scores };
+}
+
+/**
+ * Drift: today's band shares against those of the model version's first daily run; a PSI above the
+ * threshold is a warning (the run still succeeds: a shifted mix may be real, and someone should look).
+ */
+async function checkDrift(run: RunState): Promise<void> {
+  const { deps, result, progress } = run;
+  const version = result.modelVersion!;
+  const shares = bandShares(result.scores.map((s) => s.band));
+  const found = await findBaselineShares(deps.db, deps.orgId, version, result.runId);
+  const baseline = found ? { runId: found.runId, day: found.day, shares: sharesOf(found.shares) } : null;
+  const index = baseline && result.scores.length > 0 ? psi(shares, baseline.shares) : null;
+  result.drift = { modelVersion: version, shares, baseline, psi: index, threshold: DRIFT_THRESHOLD };
+  if (index === null || index <= DRIFT_THRESHOLD) return;
+  const pct = (x: BandShares) =>
+    (Object.keys(x) as (keyof BandShares)[]).map((b) => `${b} ${(x[b] * 100).toFixed(1)}%`).join(', ');
+  const message = `band mix drifted from model ${version}'s first day ${baseline!.day} (PSI ${index.toFixed(3)} > ${DRIFT_THRESHOLD}): today ${pct(shares)}; then ${pct(baseline!.shares)}`;
+  result.warnings.push({ stage: 'score', code: 'BAND_DRIFT', message });
+  progress('score', `warning: ${message}`);
+  log.warn({ org: deps.orgId, runId: result.runId, model: version, psi: index }, 'band drift');
+}
+
+/**
+ * The shadow version, scored for the same day after the live one and stored under its own version.
+ * Its scores go nowhere else (the write and the actions use the live scores only), and a shadow that
+ * cannot be scored is a warning: the live run is not the shadow's to fail.
+ */
+async function scoreTheShadow(run: RunState): Promise<void> {
+  const { deps, result, progress } = run;
+  try {
+    const shadow = await scoreShadow(deps.db, deps.orgId, result.asOf);
+    if (!shadow) return;
+    result.shadow = shadow;
+    progress('score', `scored ${shadow.accounts} accounts with shadow model ${shadow.version} (stored, not written)`);
+  } catch (e) {
+    const message = `the shadow model was not scored: ${(e as Error).message}`;
+    result.warnings.push({ stage: 'score', code: 'SHADOW_FAILED', message });
+    log.warn({ org: deps.orgId, runId: result.runId, err: e }, 'shadow model not scored');
+  }
+}
+
+/** Stored shares as a BandShares (a band missing from an older record counts as 0). */
+function sharesOf(stored: Record<string, number>): BandShares {
+  const n = (b: string) => (typeof stored[b] === 'number' ? stored[b] : 0);
+  return { 'Very High': n('Very High'), High: n('High'), Medium: n('Medium'), Low: n('Low') };
 }
 
 /** Write: the changed Account values, within what the pull left of the run's API budget. */

@@ -65,3 +65,31 @@ export async function findScheduledRun(db: Db, orgId: string, slot: string): Pro
   );
   return r.rows[0]?.id ?? null;
 }
+
+/** The baseline of a model version's drift: the band shares of the first daily run that scored with it. */
+export interface BaselineShares {
+  runId: number;
+  day: string;
+  shares: Record<string, number>;
+}
+
+/**
+ * The band shares the org's first finished daily run scoring with `modelVersion` stored (the day the
+ * version was published or first scored), or null when no run of it stored them yet.
+ */
+export async function findBaselineShares(
+  db: Db,
+  orgId: string,
+  modelVersion: string,
+  beforeRun: number,
+): Promise<BaselineShares | null> {
+  const r = await db.query<{ id: number; day: string; shares: Record<string, number> }>(
+    `SELECT id, state->>'asOf' AS day, state->'bandShares' AS shares FROM runs
+     WHERE org_id = $1 AND kind = 'daily' AND status IN ('succeeded', 'partial') AND id < $3
+       AND state->>'modelVersion' = $2 AND jsonb_typeof(state->'bandShares') = 'object'
+     ORDER BY id LIMIT 1`,
+    [orgId, modelVersion, beforeRun],
+  );
+  const row = r.rows[0];
+  return row ? { runId: Number(row.id), day: row.day, shares: row.shares } : null;
+}

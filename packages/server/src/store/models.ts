@@ -63,7 +63,11 @@ export async function activateModel(db: Db, orgId: string, version: string): Pro
       });
     }
     await tx.query('UPDATE models SET is_active = false WHERE org_id = $1 AND is_active', [orgId]);
-    await tx.query('UPDATE models SET is_active = true WHERE org_id = $1 AND version = $2', [orgId, version]);
+    // A shadow that goes live is no longer a shadow (it would be scored twice a day).
+    await tx.query('UPDATE models SET is_active = true, is_shadow = false WHERE org_id = $1 AND version = $2', [
+      orgId,
+      version,
+    ]);
   });
 }
 
@@ -111,4 +115,48 @@ export async function listModelVersions(
     [orgId],
   );
   return r.rows.map((x) => ({ version: x.version, publishedAt: x.published_at, isActive: x.is_active }));
+}
+
+/** Makes one stored version the org's shadow (and no other); the live version cannot be its own shadow. */
+export async function setShadowModel(db: Db, orgId: string, version: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const found = await tx.query<{ is_active: boolean }>(
+      'SELECT is_active FROM models WHERE org_id = $1 AND version = $2',
+      [orgId, version],
+    );
+    const row = found.rows[0];
+    if (!row) {
+      throw new PulseError('MODEL_NOT_FOUND', `model version "${version}" is not stored for org ${orgId}`, {
+        org: orgId,
+        record: version,
+      });
+    }
+    if (row.is_active) {
+      throw new PulseError(
+        'SHADOW_IS_LIVE',
+        `model version "${version}" is org ${orgId}'s live model; a shadow needs its own version`,
+        { org: orgId, record: version },
+      );
+    }
+    await tx.query('UPDATE models SET is_shadow = false WHERE org_id = $1 AND is_shadow', [orgId]);
+    await tx.query('UPDATE models SET is_shadow = true WHERE org_id = $1 AND version = $2', [orgId, version]);
+  });
+}
+
+/** Removes the org's shadow (its version and snapshots stay stored); returns its version, or null. */
+export async function clearShadowModel(db: Db, orgId: string): Promise<string | null> {
+  const r = await db.query<{ version: string }>(
+    'UPDATE models SET is_shadow = false WHERE org_id = $1 AND is_shadow RETURNING version',
+    [orgId],
+  );
+  return r.rows[0]?.version ?? null;
+}
+
+/** The org's shadow version with its frozen references, or null. */
+export async function loadShadowModel(db: Db, orgId: string): Promise<StoredModel | null> {
+  const r = await db.query<ModelRow>(
+    'SELECT document, "references", published_at, is_active FROM models WHERE org_id = $1 AND is_shadow',
+    [orgId],
+  );
+  return r.rows[0] ? toStored(r.rows[0], orgId) : null;
 }

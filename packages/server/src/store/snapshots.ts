@@ -312,3 +312,31 @@ export async function readScoreHistory(
   }
   return out;
 }
+
+/** One account's stored score and band on a day. */
+export interface DayBand {
+  accountId: string;
+  score: number;
+  band: string;
+}
+
+/** Every account's stored score and band of a model version on one day, by account id. */
+export async function readDayBands(db: Db, orgId: string, modelVersion: string, day: string): Promise<DayBand[]> {
+  const r = await db.query<{ account_id: string; score: number; band: string }>(
+    `SELECT account_id, score, band FROM snapshots
+     WHERE org_id = $1 AND model_version = $2 AND day = $3::date ORDER BY account_id`,
+    [orgId, modelVersion, day],
+  );
+  return r.rows.map((x) => ({ accountId: x.account_id, score: Number(x.score), band: x.band }));
+}
+
+/** The latest day both model versions have snapshots on, or null. */
+export async function latestCommonDay(db: Db, orgId: string, a: string, b: string): Promise<string | null> {
+  const r = await db.query<{ day: string | null }>(
+    `SELECT max(day)::text AS day FROM snapshots s
+     WHERE org_id = $1 AND model_version = $2
+       AND EXISTS (SELECT 1 FROM snapshots t WHERE t.org_id = $1 AND t.model_version = $3 AND t.day = s.day)`,
+    [orgId, a, b],
+  );
+  return r.rows[0]?.day ?? null;
+}
