@@ -54,7 +54,8 @@ export function sampleContext(over: Partial<DeliveryContext> = {}): DeliveryCont
       throw new Error('this destination was not expected to use the store');
     },
     salesforce: () => Promise.reject(new Error('this destination was not expected to call Salesforce')),
-    now: () => new Date('2026-12-04T08:00:00Z'),
+    // The wall clock, as in production: a receiver checks the signed timestamp against its own.
+    now: () => new Date(),
     sleep: async () => undefined,
     ...over,
   };
