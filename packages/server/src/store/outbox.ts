@@ -25,22 +25,10 @@ export interface OutboxInsert {
   heldReason: string | null;
 }
 
-/** A stored outbox row. */
-export interface OutboxRow {
+/** A stored outbox row: the decision as inserted, and how its delivery went. */
+export interface OutboxRow extends Omit<OutboxInsert, 'status'> {
   id: number;
-  key: string;
-  destination: number;
-  kind: string;
-  deliveryId: string;
-  ruleId: string;
-  accountId: string;
-  recipient: string;
-  day: string;
-  trigger: string;
-  settings: unknown;
-  change: unknown;
   status: OutboxStatus;
-  heldReason: string | null;
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
