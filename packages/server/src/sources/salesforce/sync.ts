@@ -107,6 +107,16 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
   let outcome: PullOutcome = { status: 'succeeded' };
   let error: string | undefined;
   let resolved: Record<string, number> = {};
+  // The same answer on every way out: failed, partial or succeeded.
+  const result = () => ({
+    runId,
+    ...outcome,
+    counts,
+    apiCalls: apiCalls(),
+    resolved,
+    error,
+    notes: notes.map((n) => String(n.message)),
+  });
   try {
     budget.take('limits');
     const allowance = await readDailyAllowance(conn, orgId, { assumedDailyRequests: opts.assumedDailyRequests });
@@ -166,15 +176,7 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
     });
     log.warn({ org: orgId, runId, status: outcome.status, err: error }, 'salesforce sync failed');
     if (e instanceof PulseError && (e.code === 'SF_PERMISSION' || e.code === 'SF_AUTH')) throw e;
-    return {
-      runId,
-      ...outcome,
-      counts,
-      apiCalls: apiCalls(),
-      resolved,
-      error,
-      notes: notes.map((n) => String(n.message)),
-    };
+    return result();
   }
   await finishPull(db, orgId, { id: runId, state: start }, outcome, {
     counts,
@@ -182,15 +184,7 @@ export async function syncSalesforce(opts: SyncOptions): Promise<SyncResult> {
     errors: [...(error ? [{ code: 'SF_BUDGET', message: error }] : []), ...notes],
   });
   if (outcome.status === 'partial') log.info({ org: orgId, runId, ...outcome, err: error }, 'salesforce sync stopped');
-  return {
-    runId,
-    ...outcome,
-    counts,
-    apiCalls: apiCalls(),
-    resolved,
-    error,
-    notes: notes.map((n) => String(n.message)),
-  };
+  return result();
 }
 
 function errorEntry(e: unknown): Record<string, unknown> {
