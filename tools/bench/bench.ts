@@ -239,7 +239,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   mkdirSync('.bench', { recursive: true });
 
-  if (opts.only !== 'postgres') {
+  if (!opts.only || opts.only === 'pglite') {
     const dir = join('.bench', `pglite-${randomBytes(4).toString('hex')}`);
     say(`PGlite (${dir})`);
     try {
