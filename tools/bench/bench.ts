@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --accounts N --events N --people N --runs N --only pglite|postgres]`
+ * `npm run bench [-- --accounts N --events N --people N --runs N --only pglite|postgres|citus] [--citus [URL]]`
  * Generates a synthetic org (default 100k accounts / 500k people / 5M events; loading is not timed),
  * then measures, as medians of several runs, one-day scoring (reduce + finish + snapshot write) and the
  * 90-day back-fill on PGlite (on disk) and on Postgres (DATABASE_URL or the local test database, in a
- * throw-away schema), the back-fill ÷ one-day ratio and peak RSS. Prints a table and writes JSON to .bench/.
+ * throw-away schema) and, with --citus, on a Citus coordinator (tables distributed by org_id), the back-fill ÷
+ * one-day ratio and peak RSS. Prints a table and writes JSON to .bench/.
  * The timed runs happen in a child process of their own, so its peak RSS is the scoring's, not the
  * generator's (with PGlite, loading 5M events grows the WASM heap in the loading process).
  */
@@ -175,6 +176,32 @@ async function benchOne(name: string, target: Target, size: Size, runs: number, 
   return result;
 }
 
+/** Benches a Postgres server (plain or a Citus coordinator) in a throw-away schema; null when it is not reachable. */
+async function benchServer(
+  name: string,
+  url: string,
+  size: Size,
+  runs: number,
+  withBackfill: boolean,
+): Promise<Result | null> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  let db: Db;
+  try {
+    db = await openDb({ url, schema });
+    await db.query('SELECT 1');
+  } catch (e) {
+    say(`${name}: not reachable at ${url}: ${(e as Error).message}; skipped`);
+    return null;
+  }
+  say(`${name} (${schema})`);
+  try {
+    return await benchOne(name, { kind: 'postgres', url, schema }, size, runs, withBackfill);
+  } finally {
+    await db.exec(`DROP SCHEMA ${schema} CASCADE`);
+    await db.close();
+  }
+}
+
 async function main(): Promise<void> {
   const child = process.argv.indexOf('--measure');
   if (child > 0) {
@@ -193,17 +220,26 @@ async function main(): Promise<void> {
     .option('--people <n>', 'people (default 5 × accounts)')
     .option('--events <n>', 'events', '5000000')
     .option('--runs <n>', 'timed runs per measure (median reported)', '3')
-    .option('--only <db>', 'pglite or postgres')
+    .option('--only <db>', 'pglite, postgres or citus')
+    .option('--citus [url]', 'also on a Citus coordinator (default postgres://postgres@127.0.0.1:5433/citus)')
     .option('--no-backfill', 'measure one-day scoring only (the 90-day back-fill writes ~90 × accounts rows)')
     .parse(process.argv)
-    .opts<{ accounts: string; people?: string; events: string; runs: string; only?: string; backfill: boolean }>();
+    .opts<{
+      accounts: string;
+      people?: string;
+      events: string;
+      runs: string;
+      only?: string;
+      citus?: string | boolean;
+      backfill: boolean;
+    }>();
   const accounts = Number(opts.accounts);
   const size = { accounts, people: Number(opts.people ?? accounts * 5), events: Number(opts.events) };
   const runs = Number(opts.runs);
   const results: Result[] = [];
   mkdirSync('.bench', { recursive: true });
 
-  if (opts.only !== 'postgres') {
+  if (!opts.only || opts.only === 'pglite') {
     const dir = join('.bench', `pglite-${randomBytes(4).toString('hex')}`);
     say(`PGlite (${dir})`);
     try {
@@ -212,26 +248,16 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (opts.only !== 'pglite') {
+  if (opts.only !== 'pglite' && opts.only !== 'citus') {
     const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const schema = `bench_${randomBytes(4).toString('hex')}`;
-    let db: Db | null = null;
-    try {
-      db = await openDb({ url, schema });
-      await db.query('SELECT 1');
-    } catch (e) {
-      say(`Postgres not reachable at ${url}: ${(e as Error).message}; skipped`);
-      db = null;
-    }
-    if (db) {
-      say(`Postgres (${schema})`);
-      try {
-        results.push(await benchOne('postgres', { kind: 'postgres', url, schema }, size, runs, opts.backfill));
-      } finally {
-        await db.exec(`DROP SCHEMA ${schema} CASCADE`);
-        await db.close();
-      }
-    }
+    const r = await benchServer('postgres', url, size, runs, opts.backfill);
+    if (r) results.push(r);
+  }
+  // Citus (docs/citus.md): the same figures with the tables distributed by org_id across the workers.
+  if (opts.citus || opts.only === 'citus') {
+    const url = typeof opts.citus === 'string' ? opts.citus : 'postgres://postgres@127.0.0.1:5433/citus';
+    const r = await benchServer('citus', url, size, runs, opts.backfill);
+    if (r) results.push(r);
   }
 
   say('');

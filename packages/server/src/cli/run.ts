@@ -12,6 +12,7 @@ import { startSchedule, type RunSchedule } from '../run/schedule';
 import { runActions } from '../run/actions';
 import { openDb, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
+import { citusLayout } from '../store/distribution';
 import { openStore } from '../store/open';
 import { listRuns, type RunRow } from '../store/runs';
 import type { Output } from './model';
@@ -274,6 +275,12 @@ export function registerRun(program: Command): void {
         process.stdout.write(
           applied.length > 0 ? `applied ${applied.length} migrations: ${applied.join(', ')}\n` : 'up to date\n',
         );
+        const citus = await citusLayout(db);
+        if (citus) {
+          process.stdout.write(
+            `citus: ${citus.distributed.length} tables distributed by org_id, ${citus.reference.length} reference tables\n`,
+          );
+        }
       } finally {
         await db.close();
       }

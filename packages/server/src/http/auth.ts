@@ -81,7 +81,7 @@ export function requireApiKey(
         const t = now().getTime();
         if ((touched.get(row.prefix) ?? 0) + TOUCH_EVERY_MS <= t) {
           touched.set(row.prefix, t);
-          touchApiKey(db, row.prefix, now()).catch((e: unknown) =>
+          touchApiKey(db, row.orgId, row.prefix, now()).catch((e: unknown) =>
             log.warn({ err: (e as Error).message, key: row.prefix }, 'could not record key use'),
           );
         }

@@ -31,7 +31,7 @@ export async function upsertAccounts(db: Db, orgId: string, accounts: readonly A
        ON CONFLICT (org_id, id) DO UPDATE SET
          name = EXCLUDED.name, domain = EXCLUDED.domain, owner_id = EXCLUDED.owner_id,
          owner_name = EXCLUDED.owner_name, parent_id = EXCLUDED.parent_id, industry = EXCLUDED.industry,
-         employees = EXCLUDED.employees, attributes = EXCLUDED.attributes, is_deleted = false, updated_at = now()
+         employees = EXCLUDED.employees, attributes = EXCLUDED.attributes, is_deleted = false, updated_at = EXCLUDED.updated_at
        WHERE (accounts.name, accounts.domain, accounts.owner_id, accounts.owner_name, accounts.parent_id,
               accounts.industry, accounts.employees, accounts.attributes, accounts.is_deleted)
          IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.domain, EXCLUDED.owner_id, EXCLUDED.owner_name, EXCLUDED.parent_id,

@@ -18,7 +18,7 @@ export async function loadRulesDocument(db: Db, orgId: string): Promise<{ docume
 export async function saveRulesDocument(db: Db, orgId: string, document: unknown): Promise<void> {
   await db.query(
     `INSERT INTO action_rules (org_id, document, updated_at) VALUES ($1, $2::jsonb, now())
-     ON CONFLICT (org_id) DO UPDATE SET document = EXCLUDED.document, updated_at = now()`,
+     ON CONFLICT (org_id) DO UPDATE SET document = EXCLUDED.document, updated_at = EXCLUDED.updated_at`,
     [orgId, JSON.stringify(document)],
   );
 }
@@ -37,7 +37,7 @@ export async function markDayDecided(db: Db, orgId: string, day: string, fired: 
   await db.query(
     `INSERT INTO action_days (org_id, day, fired, held) VALUES ($1, $2::date, $3, $4)
      ON CONFLICT (org_id, day) DO UPDATE SET fired = action_days.fired + EXCLUDED.fired,
-       held = action_days.held + EXCLUDED.held, decided_at = now()`,
+       held = action_days.held + EXCLUDED.held, decided_at = EXCLUDED.decided_at`,
     [orgId, day, fired, held],
   );
 }

@@ -26,21 +26,29 @@ export function generateApiKey(): string {
   return API_KEY_PREFIX + randomBytes(32).toString('base64url');
 }
 
-/** Creates a key for an org and returns it; only its hash and display prefix are stored. */
+/**
+ * Creates a key for an org and returns it; only its hash and display prefix are stored. The prefix is
+ * how `pulse keys revoke` names a key without its org, so a new key never shares one with another key.
+ */
 export async function createApiKey(
   db: Db,
   orgId: string,
   label: string | null = null,
 ): Promise<{ key: string; prefix: string }> {
-  const key = generateApiKey();
-  const prefix = key.slice(0, DISPLAY_LENGTH);
-  await db.query('INSERT INTO api_keys (org_id, prefix, key_hash, label) VALUES ($1, $2, $3, $4)', [
-    orgId,
-    prefix,
-    hashApiKey(key),
-    label,
-  ]);
-  return { key, prefix };
+  for (;;) {
+    const key = generateApiKey();
+    const prefix = key.slice(0, DISPLAY_LENGTH);
+    // 48 random bits: a clash is rare enough that drawing again is the whole answer.
+    const taken = await db.query('SELECT 1 FROM api_keys WHERE prefix = $1', [prefix]);
+    if (taken.rowCount > 0) continue;
+    await db.query('INSERT INTO api_keys (org_id, prefix, key_hash, label) VALUES ($1, $2, $3, $4)', [
+      orgId,
+      prefix,
+      hashApiKey(key),
+      label,
+    ]);
+    return { key, prefix };
+  }
 }
 
 const COLUMNS = `org_id AS "orgId", prefix, label, created_at AS "createdAt", last_used_at AS "lastUsedAt",
@@ -55,11 +63,15 @@ export async function listApiKeys(db: Db, orgId?: string): Promise<ApiKeyRow[]> 
   return r.rows;
 }
 
-/** Revokes a key by its display prefix; returns it, or null when no such key exists. Revoking twice keeps the first time. */
-export async function revokeApiKey(db: Db, prefix: string): Promise<ApiKeyRow | null> {
+/**
+ * Revokes a key by its display prefix at `at`; returns it, or null when no such key exists. Revoking
+ * twice keeps the first time. The time is a parameter: the prefix names no org, so on Citus the update
+ * goes to every shard, where only immutable expressions may be evaluated.
+ */
+export async function revokeApiKey(db: Db, prefix: string, at: Date = new Date()): Promise<ApiKeyRow | null> {
   const r = await db.query<ApiKeyRow>(
-    `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE prefix = $1 RETURNING ${COLUMNS}`,
-    [prefix],
+    `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2::timestamptz) WHERE prefix = $1 RETURNING ${COLUMNS}`,
+    [prefix, at.toISOString()],
   );
   return r.rows[0] ?? null;
 }
@@ -70,7 +82,11 @@ export async function findApiKey(db: Db, key: string): Promise<ApiKeyRow | null>
   return r.rows[0] ?? null;
 }
 
-/** Records that a key was used (callers throttle this: it is a write). */
-export async function touchApiKey(db: Db, prefix: string, at: Date): Promise<void> {
-  await db.query('UPDATE api_keys SET last_used_at = $2 WHERE prefix = $1', [prefix, at.toISOString()]);
+/** Records that a key of an org was used (callers throttle this: it is a write). */
+export async function touchApiKey(db: Db, orgId: string, prefix: string, at: Date): Promise<void> {
+  await db.query('UPDATE api_keys SET last_used_at = $3 WHERE org_id = $1 AND prefix = $2', [
+    orgId,
+    prefix,
+    at.toISOString(),
+  ]);
 }

@@ -38,7 +38,7 @@ export async function saveCheckpoint(
     `INSERT INTO sync_checkpoints (org_id, stream, watermark, cursor, records) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (org_id, stream) DO UPDATE SET
        watermark = GREATEST(sync_checkpoints.watermark, EXCLUDED.watermark), cursor = EXCLUDED.cursor,
-       records = sync_checkpoints.records + EXCLUDED.records, updated_at = now()`,
+       records = sync_checkpoints.records + EXCLUDED.records, updated_at = EXCLUDED.updated_at`,
     [orgId, stream, checkpoint.watermark?.toISOString() ?? null, checkpoint.cursor, records],
   );
 }

@@ -94,7 +94,7 @@ export async function saveConnection(db: Db, orgId: string, auth: SalesforceAuth
   await db.query(
     `INSERT INTO connections (org_id, auth_kind, login_url, client_id, username, secret_enc) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (org_id) DO UPDATE SET auth_kind = EXCLUDED.auth_kind, login_url = EXCLUDED.login_url,
-       client_id = EXCLUDED.client_id, username = EXCLUDED.username, secret_enc = EXCLUDED.secret_enc, updated_at = now()`,
+       client_id = EXCLUDED.client_id, username = EXCLUDED.username, secret_enc = EXCLUDED.secret_enc, updated_at = EXCLUDED.updated_at`,
     [
       orgId,
       auth.kind,

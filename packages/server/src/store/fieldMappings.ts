@@ -21,7 +21,7 @@ export async function setFieldMapping(
 ): Promise<void> {
   await db.query(
     `INSERT INTO field_mappings (org_id, output, field) VALUES ($1, $2, $3)
-     ON CONFLICT (org_id, output) DO UPDATE SET field = EXCLUDED.field, updated_at = now()`,
+     ON CONFLICT (org_id, output) DO UPDATE SET field = EXCLUDED.field, updated_at = EXCLUDED.updated_at`,
     [orgId, output, field],
   );
 }

@@ -21,7 +21,7 @@ export async function saveMapConnection(
   await db.query(
     `INSERT INTO map_connections (org_id, source, settings, secret_enc) VALUES ($1, $2, $3::jsonb, $4)
      ON CONFLICT (org_id, source) DO UPDATE SET settings = EXCLUDED.settings, secret_enc = EXCLUDED.secret_enc,
-       updated_at = now()`,
+       updated_at = EXCLUDED.updated_at`,
     [orgId, conn.source, JSON.stringify(conn.settings), encryptSecret(JSON.stringify(conn.secrets), secretKey)],
   );
 }

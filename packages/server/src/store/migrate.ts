@@ -1,11 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './db';
+import { distributeByOrg } from './distribution';
 
 const MIGRATIONS_DIR = join(__dirname, 'migrations');
 
-/** Applies every numbered SQL migration not yet applied, each in its own transaction; safe to run twice. */
-export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
+/**
+ * Applies every numbered SQL migration not yet applied, each in its own transaction, then (on a Citus
+ * coordinator, unless `distribute` is false) distributes the tables not yet distributed; safe to run twice.
+ * `distribute: false` is for tests that build the schema of an older Pulse, which never distributed.
+ */
+export async function migrate(
+  db: Db,
+  dir = MIGRATIONS_DIR,
+  { distribute = true }: { distribute?: boolean } = {},
+): Promise<string[]> {
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
   const files = readdirSync(dir)
@@ -23,5 +32,6 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
       applied.push(file);
     });
   }
+  if (distribute) await distributeByOrg(db);
   return applied;
 }

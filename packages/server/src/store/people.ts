@@ -45,7 +45,7 @@ export async function upsertPeople(
          account_id = CASE WHEN ${keep} THEN people.account_id ELSE EXCLUDED.account_id END,
          match_method = CASE WHEN ${keep} THEN people.match_method ELSE EXCLUDED.match_method END,
          match_confidence = CASE WHEN ${keep} THEN people.match_confidence ELSE EXCLUDED.match_confidence END,
-         updated_at = now()
+         updated_at = EXCLUDED.updated_at
        WHERE (people.kind, people.email, people.name, people.title, people.department_explicit,
               people.seniority, people.department, people.attributes, people.is_deleted)
          IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.email, EXCLUDED.name, EXCLUDED.title,

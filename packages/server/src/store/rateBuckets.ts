@@ -7,20 +7,23 @@ export interface BucketRate {
 }
 
 /**
+ * The tokens in bucket row `b` at $4, refilled at $3 per second up to $2. Written out where it is used,
+ * not as a subquery: Citus (where rate_buckets is a reference table) takes no subquery in an INSERT.
+ */
+const REFILL = 'LEAST($2::float8, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM ($4::timestamptz - b.at))) * $3::float8)';
+
+/**
  * Takes one token from `bucket` at `now`, in one statement (the row serializes concurrent takers,
  * across processes); returns 0 when a token was there, else the whole seconds until one is.
  */
 export async function takeToken(db: Db, bucket: string, rate: BucketRate, now: Date): Promise<number> {
   const r = await db.query<{ tokens: number; allowed: boolean }>(
-    `WITH refill AS (
-       SELECT LEAST($2::float8, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM ($4::timestamptz - b.at))) * $3::float8) AS t
-       FROM rate_buckets b WHERE b.bucket = $1
-     )
-     INSERT INTO rate_buckets AS b (bucket, tokens, at, allowed) VALUES ($1, $2::float8 - 1, $4, $2::float8 >= 1)
+    // In ON CONFLICT's SET, b is the row as it was: REFILL is its tokens topped up for the time since.
+    `INSERT INTO rate_buckets AS b (bucket, tokens, at, allowed) VALUES ($1, $2::float8 - 1, $4, $2::float8 >= 1)
      ON CONFLICT (bucket) DO UPDATE SET
-       tokens = CASE WHEN (SELECT t FROM refill) >= 1 THEN (SELECT t FROM refill) - 1 ELSE (SELECT t FROM refill) END,
+       tokens = ${REFILL} - CASE WHEN ${REFILL} >= 1 THEN 1 ELSE 0 END,
        at = GREATEST(b.at, $4::timestamptz),
-       allowed = (SELECT t FROM refill) >= 1
+       allowed = ${REFILL} >= 1
      RETURNING tokens, allowed`,
     [bucket, rate.burst, rate.perSecond, now.toISOString()],
   );

@@ -32,7 +32,7 @@ export async function upsertVisitorLinks(db: Db, orgId: string, links: readonly 
      ON CONFLICT (org_id, visitor_id) DO UPDATE SET
        email = COALESCE(EXCLUDED.email, ingest_visitors.email),
        domain = COALESCE(EXCLUDED.domain, ingest_visitors.domain),
-       updated_at = now()`,
+       updated_at = EXCLUDED.updated_at`,
     [orgId, rows.map((r) => r.visitorId), rows.map((r) => r.email), rows.map((r) => r.domain)],
   );
 }

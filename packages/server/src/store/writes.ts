@@ -58,7 +58,7 @@ export function writeLedgerStore(t: {
           await tx.query(
             `INSERT INTO ${t.values} (org_id, ${t.key}, field, value)
              SELECT $1, a, f, v FROM unnest($2::text[], $3::text[], $4::text[]) AS t(a, f, v)
-             ON CONFLICT (org_id, ${t.key}, field) DO UPDATE SET value = EXCLUDED.value, written_at = now()`,
+             ON CONFLICT (org_id, ${t.key}, field) DO UPDATE SET value = EXCLUDED.value, written_at = EXCLUDED.written_at`,
             [orgId, chunk.map((r) => r.accountId), chunk.map((r) => r.field), chunk.map((r) => r.value)],
           );
         }
@@ -75,7 +75,7 @@ export function writeLedgerStore(t: {
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(a, c, m, f)
          ON CONFLICT (org_id, ${t.key}) DO UPDATE
            SET status_code = EXCLUDED.status_code, message = EXCLUDED.message, fields = EXCLUDED.fields,
-               failed_at = now()`,
+               failed_at = EXCLUDED.failed_at`,
         [
           orgId,
           failures.map((f) => f.accountId),
