@@ -15,7 +15,9 @@ type Cli<M extends string> = M extends 'run'
       ? typeof import('@pulse/server/src/cli/fieldMapping', { with: { 'resolution-mode': 'require' } })
       : M extends 'salesforceOrg'
         ? typeof import('@pulse/server/src/cli/salesforceOrg', { with: { 'resolution-mode': 'require' } })
-        : never;
+        : M extends 'status'
+          ? typeof import('@pulse/server/src/cli/status', { with: { 'resolution-mode': 'require' } })
+          : never;
 
 /** The server modules the plugin uses besides the CLI's library: its errors and its logger. */
 export type ServerErrors = typeof import('@pulse/server/src/errors', { with: { 'resolution-mode': 'require' } });
@@ -36,7 +38,7 @@ function load<T>(path: string): T {
 }
 
 /** One of the `pulse` CLI's library modules (packages/server/src/cli/<name>.ts). */
-export function cli<M extends 'run' | 'explain' | 'fieldMapping' | 'salesforceOrg'>(name: M): Cli<M> {
+export function cli<M extends 'run' | 'explain' | 'fieldMapping' | 'salesforceOrg' | 'status'>(name: M): Cli<M> {
   return load<Cli<M>>(`cli/${name}`);
 }
 

@@ -24,20 +24,7 @@ export default class Status extends SfCommand<StatusResult> {
     const { flags } = await this.parse(Status);
     const org = pulseOrgOf(flags['target-org'], flags['pulse-org']);
     const s = await pulseCall(() => cli('salesforceOrg').orgStatus(org));
-    const none = messages.getMessage('none');
-    this.log(messages.getMessage('org', [org]));
-    this.log(
-      messages.getMessage('connection', [
-        s.connection ? `${s.connection.authKind} at ${s.connection.loginUrl} (${s.connection.updatedAt})` : none,
-      ]),
-    );
-    this.log(messages.getMessage('model', [s.model ? `${s.model.version} (${s.model.publishedAt})` : none]));
-    this.log(messages.getMessage('scored', [s.lastScoredDay ?? none]));
-    for (const r of s.runs) {
-      this.log(
-        `  run ${r.id} ${r.kind} ${r.status} ${r.startedAt}${r.error ? ` — ${r.error.code}: ${r.error.message}` : ''}`,
-      );
-    }
+    this.log(cli('status').formatOrgStatus(s).trimEnd());
     return s;
   }
 }
