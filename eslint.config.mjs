@@ -73,6 +73,8 @@ export default tseslint.config(
       '.pulse/**',
       '.bench/**',
       '.preview/**',
+      // The sf plugin's compiled commands (npm run build -w packages/sf-plugin); its sources are linted.
+      'packages/sf-plugin/lib/**',
       // Only the Lightning web components in force-app are JavaScript; the rest is metadata.
       'force-app/**/*',
       '!force-app/**/',

@@ -19,6 +19,7 @@ const node = (displayName, testMatch, testPathIgnorePatterns = []) => ({
 const BESIDE_CODE = [
   '<rootDir>/packages/{server,sandbox}/src/**/__tests__/**/*.test.ts',
   '<rootDir>/tools/**/*.test.ts',
+  '<rootDir>/packages/sf-plugin/src/**/__tests__/**/*.test.ts',
 ];
 const projects = [
   node('unit', BESIDE_CODE, ['\\.db\\.test\\.ts$']),

@@ -78,7 +78,13 @@ export interface SecretKeys {
 export type SalesforceAuth =
   | { kind: 'client_credentials'; loginUrl: string; clientId: string; clientSecret: string }
   | { kind: 'jwt'; loginUrl: string; clientId: string; username: string; privateKey: string }
-  | { kind: 'refresh_token'; loginUrl: string; clientId: string; clientSecret?: string; refreshToken: string };
+  | { kind: 'refresh_token'; loginUrl: string; clientId: string; clientSecret?: string; refreshToken: string }
+  /**
+   * A session handed over by Salesforce's own CLI (`sf pulse connect` on an org logged in with an access
+   * token): `loginUrl` is the instance URL it was issued for; it cannot be renewed, so an expired one
+   * means connecting again.
+   */
+  | { kind: 'access_token'; loginUrl: string; clientId: string; accessToken: string };
 
 /**
  * The process configuration, read once from the environment at start-up: nothing below the CLI

@@ -8,7 +8,9 @@ import type { Db } from '../store/db';
 import { getAccount } from '../store/accounts';
 import { listAccountEvents } from '../store/events';
 import { getPerson, listAccountPeople } from '../store/people';
-import { readPastScores } from '../store/snapshots';
+import { latestWrittenDay, readAccountScore, readPastScores } from '../store/snapshots';
+import { loadActiveModel } from '../store/models';
+import { withStore, type StoreDeps } from './store';
 import { type Output } from './model';
 import { offlineCommand, openOfflineSession, parseFormat, quietLogs } from './score';
 
@@ -238,6 +240,38 @@ export async function runExplain(opts: ExplainCommandOptions, out: Output, deps:
   } finally {
     await session.close();
   }
+}
+
+/**
+ * The receipt of one account of a connected org, from the store: its live model, on `asOf` (default:
+ * the last day a run scored), with the score that day's run stored. `sf pulse explain` prints it.
+ */
+export async function explainStoredAccount(
+  opts: { org: string; account: string; asOf?: string },
+  deps: StoreDeps = {},
+): Promise<Receipt> {
+  return withStore(deps, async (db) => {
+    const active = await loadActiveModel(db, opts.org);
+    if (!active) {
+      throw new PulseError('NO_ACTIVE_MODEL', `org ${opts.org} has no published model yet: run the daily cycle first`, {
+        org: opts.org,
+      });
+    }
+    const asOf = opts.asOf ?? (await latestWrittenDay(db, opts.org, active.model.version));
+    if (!asOf) {
+      throw new PulseError('NOT_SCORED', `org ${opts.org} has no scored day yet: run the daily cycle first`, {
+        org: opts.org,
+      });
+    }
+    return buildReceipt(db, {
+      orgId: opts.org,
+      model: active.model,
+      references: active.references,
+      accountId: opts.account,
+      asOf,
+      score: await readAccountScore(db, opts.org, active.model.version, opts.account, asOf),
+    });
+  });
 }
 
 /** Registers `pulse explain`. */

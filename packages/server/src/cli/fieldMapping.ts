@@ -8,6 +8,7 @@ import {
   parseFieldMappingArg,
   parseFieldMappingFile,
   OUTPUT_KEYS,
+  type FieldMapping,
 } from '../contract/fieldMapping';
 import type { AccountOutputKey } from '../contract/fields';
 import type { Output } from './model';
@@ -18,6 +19,41 @@ export interface FieldMappingCliDeps extends StoreDeps {
   out: Output;
 }
 
+/** One output's field after `mapping set` (null: switched off). */
+export interface FieldMappingChange {
+  org: string;
+  output: AccountOutputKey;
+  field: string | null;
+}
+
+/** Remaps one output of the org's field mapping to `field` (`off` switches it off); an unknown output or a bad field name is a ValidationError naming it. */
+export async function setOrgFieldMapping(
+  org: string,
+  output: string,
+  field: string,
+  deps: StoreDeps = {},
+): Promise<FieldMappingChange> {
+  const m = parseFieldMappingArg(output, field);
+  await withStore(deps, async (db) => {
+    await ensureOrg(db, org);
+    await setFieldMapping(db, org, m.output, m.field);
+  });
+  return { org, output: m.output, field: m.field };
+}
+
+/** The org's effective field mapping, and which outputs the org set itself. */
+export async function orgFieldMapping(
+  org: string,
+  deps: StoreDeps = {},
+): Promise<{ org: string; mapping: FieldMapping; overridden: AccountOutputKey[] }> {
+  const overrides = await withStore(deps, (db) => loadFieldMappingOverrides(db, org));
+  return {
+    org,
+    mapping: effectiveFieldMapping(overrides),
+    overridden: OUTPUT_KEYS.filter((k) => k in overrides),
+  };
+}
+
 /** `pulse mapping set OUTPUT FIELD|off`: remaps one output of the org's field mapping (or switches it off). */
 export async function runFieldMappingSet(
   org: string,
@@ -25,11 +61,7 @@ export async function runFieldMappingSet(
   field: string,
   deps: FieldMappingCliDeps,
 ): Promise<void> {
-  const m = parseFieldMappingArg(output, field);
-  await withStore(deps, async (db) => {
-    await ensureOrg(db, org);
-    await setFieldMapping(db, org, m.output, m.field);
-  });
+  const m = await setOrgFieldMapping(org, output, field, deps);
   deps.out.write(`${org}: ${m.output} → ${m.field ?? 'off'}\n`);
 }
 
@@ -54,15 +86,14 @@ export async function runFieldMappingLoad(org: string, file: string, deps: Field
 
 /** `pulse mapping show`: the effective field mapping, marking overrides. */
 export async function runFieldMappingShow(org: string, json: boolean, deps: FieldMappingCliDeps): Promise<void> {
-  const overrides = await withStore(deps, (db) => loadFieldMappingOverrides(db, org));
-  const mapping = effectiveFieldMapping(overrides);
+  const { mapping, overridden } = await orgFieldMapping(org, deps);
   if (json) {
     deps.out.write(`${JSON.stringify(mapping)}\n`);
     return;
   }
   const width = Math.max(...OUTPUT_KEYS.map((k) => k.length));
   const lines = OUTPUT_KEYS.map(
-    (k) => `  ${k.padEnd(width)}  ${mapping[k] ?? 'off'}${k in overrides ? '  (set for this org)' : ''}`,
+    (k) => `  ${k.padEnd(width)}  ${mapping[k] ?? 'off'}${overridden.includes(k) ? '  (set for this org)' : ''}`,
   );
   deps.out.write(`field mapping of ${org}:\n${lines.join('\n')}\n`);
 }

@@ -16,7 +16,7 @@ import { citusLayout } from '../store/distribution';
 import { openStore } from '../store/open';
 import { listRuns, type RunRow } from '../store/runs';
 import type { Output } from './model';
-import { withStore } from './store';
+import { withStore, type StoreDeps } from './store';
 
 /** The last line of `pulse run --json`. */
 export interface RunSummary {
@@ -116,6 +116,14 @@ export function formatRuns(rows: readonly RunRow[]): string {
 
 const num = (n: number | undefined): string => (n === undefined || n === null ? '' : String(n));
 const sumOf = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + (Number(b) || 0), 0);
+
+/** The run log of an org, newest first: `limit` runs, of one kind (`daily`, `sync`, `sync:marketo`, …) when given. */
+export async function recentRuns(
+  opts: { org: string; kind?: string; limit?: number },
+  deps: StoreDeps,
+): Promise<RunRow[]> {
+  return withStore(deps, (db) => listRuns(db, opts.org, opts.kind, opts.limit ?? 20));
+}
 
 /** The worker: the daily schedule for the given orgs, until stopped. */
 export interface Worker {
@@ -233,13 +241,8 @@ export function registerRun(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1) {
         throw new CommanderError(2, 'pulse.badOption', `--limit must be a whole number ≥ 1, got "${o.limit}"`);
       }
-      const db = await openStore(readConfig());
-      try {
-        const rows = await listRuns(db, o.org, o.kind, limit);
-        process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : formatRuns(rows));
-      } finally {
-        await db.close();
-      }
+      const rows = await recentRuns({ org: o.org, kind: o.kind, limit }, {});
+      process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : formatRuns(rows));
     });
 
   program

@@ -83,6 +83,8 @@ function secretOf(auth: SalesforceAuth): string {
       return JSON.stringify({ clientSecret: auth.clientSecret });
     case 'jwt':
       return JSON.stringify({ privateKey: auth.privateKey });
+    case 'access_token':
+      return JSON.stringify({ accessToken: auth.accessToken });
     default:
       return JSON.stringify({ clientSecret: auth.clientSecret, refreshToken: auth.refreshToken });
   }
@@ -124,8 +126,26 @@ export async function loadConnection(db: Db, orgId: string, keys: SecretKeys | n
   const base = { loginUrl: row.login_url, clientId: row.client_id };
   if (row.auth_kind === 'jwt')
     return { kind: 'jwt', ...base, username: row.username ?? '', privateKey: s.privateKey ?? '' };
+  if (row.auth_kind === 'access_token') return { kind: 'access_token', ...base, accessToken: s.accessToken ?? '' };
   if (row.auth_kind === 'refresh_token') {
     return { kind: 'refresh_token', ...base, clientSecret: s.clientSecret, refreshToken: s.refreshToken ?? '' };
   }
   return { kind: 'client_credentials', ...base, clientSecret: s.clientSecret ?? '' };
+}
+
+/** What is known of an org's stored connection without opening its secret. */
+export interface ConnectionInfo {
+  authKind: SalesforceAuth['kind'];
+  loginUrl: string;
+  updatedAt: Date;
+}
+
+/** An org's stored connection's kind, URL and when it was stored, or null when the org has none. */
+export async function connectionInfo(db: Db, orgId: string): Promise<ConnectionInfo | null> {
+  const r = await db.query<{ auth_kind: SalesforceAuth['kind']; login_url: string; updated_at: Date }>(
+    'SELECT auth_kind, login_url, updated_at FROM connections WHERE org_id = $1',
+    [orgId],
+  );
+  const row = r.rows[0];
+  return row ? { authKind: row.auth_kind, loginUrl: row.login_url, updatedAt: new Date(row.updated_at) } : null;
 }

@@ -340,3 +340,64 @@ export async function latestCommonDay(db: Db, orgId: string, a: string, b: strin
   );
   return r.rows[0]?.day ?? null;
 }
+
+/** The last day a model version's snapshots were fully written (a scored day, not a back-filled one), or null. */
+export async function latestWrittenDay(db: Db, orgId: string, modelVersion: string): Promise<string | null> {
+  const r = await db.query<{ day: string | null }>(
+    `SELECT max(day)::text AS day FROM snapshots
+     WHERE org_id = $1 AND model_version = $2 AND detail->>'score' IS NOT NULL`,
+    [orgId, modelVersion],
+  );
+  return r.rows[0]?.day ?? null;
+}
+
+/**
+ * One account's score of a fully written day as the engine finished it, read back from its snapshot;
+ * null when the account had no score that day (or the day was only back-filled).
+ */
+export async function readAccountScore(
+  db: Db,
+  orgId: string,
+  modelVersion: string,
+  accountId: string,
+  day: string,
+): Promise<AccountScore | null> {
+  const r = await db.query<{
+    score: number;
+    band: AccountScore['band'];
+    kpis: StoredKpis;
+    people_engaged: number;
+    coverage_pct: number;
+    missing_personas: string[];
+    mqa: boolean;
+    last_activity: string | null;
+    detail: Partial<Pick<AccountScore, 'score' | 'trend' | 'change30d' | 'topPeople' | 'topKpis' | 'changeDrivers'>>;
+  }>(
+    `SELECT score, band, kpis, people_engaged, coverage_pct, missing_personas, mqa, last_activity::text AS last_activity,
+       detail FROM snapshots
+     WHERE org_id = $1 AND model_version = $2 AND account_id = $3 AND day = $4::date AND detail->>'score' IS NOT NULL`,
+    [orgId, modelVersion, accountId, day],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  const kpis: AccountScore['kpis'] = {};
+  for (const [key, v] of Object.entries(kpisOf(row.kpis))) kpis[key] = { points: v.points ?? 0, subscore: v.subscore };
+  const d = row.detail;
+  return {
+    accountId,
+    score: d.score ?? roundScore(Number(row.score)),
+    scoreExact: Number(row.score),
+    band: row.band,
+    trend: d.trend ?? 'Neutral',
+    change30d: d.change30d ?? null,
+    peopleEngaged: Number(row.people_engaged),
+    coveragePct: Number(row.coverage_pct),
+    missingPersonas: row.missing_personas,
+    mqa: row.mqa,
+    kpis,
+    lastActivity: row.last_activity,
+    topPeople: d.topPeople ?? [],
+    topKpis: d.topKpis ?? [],
+    changeDrivers: d.changeDrivers ?? [],
+  };
+}

@@ -23,6 +23,10 @@ export interface Token {
   instanceUrl: string;
 }
 
+/** What to do when a session handed over by the `sf` CLI (kind access_token) no longer works. */
+export const ACCESS_TOKEN_FIX =
+  'log in to the org again (sf org login web stores a refresh token, which Pulse renews by itself) and run sf pulse connect';
+
 /** Signs the JWT bearer assertion (RS256, 3 minutes) for the integration user; node:crypto, since jose is ESM-only. */
 export function jwtAssertion(auth: Extract<SalesforceAuth, { kind: 'jwt' }>, now = Date.now()): string {
   const aud = /test\.salesforce\.com|sandbox/i.test(auth.loginUrl) ? 'https://test.salesforce.com' : auth.loginUrl;
@@ -56,6 +60,8 @@ export async function fetchToken(
   fetchFn: typeof fetch = timedFetch(fetch),
   retry: TokenRetry = {},
 ): Promise<Token> {
+  // A handed-over session is the token itself: there is no grant to ask with.
+  if (auth.kind === 'access_token') return { accessToken: auth.accessToken, instanceUrl: auth.loginUrl };
   const form = new URLSearchParams();
   if (auth.kind === 'client_credentials') {
     form.set('grant_type', 'client_credentials');
@@ -113,6 +119,8 @@ function authFix(auth: SalesforceAuth): string {
       return 'check SF_CLIENT_ID/SF_CLIENT_SECRET and that the connected app enables the client credentials flow with a run-as user';
     case 'jwt':
       return 'check SF_CLIENT_ID, SF_USERNAME, that SF_PRIVATE_KEY matches the certificate on the connected app, and that the user is pre-authorized';
+    case 'access_token':
+      return ACCESS_TOKEN_FIX;
     default:
       return 'the stored refresh token was revoked or expired: reconnect the org';
   }
@@ -134,6 +142,13 @@ export async function connectSalesforce(
       accessToken: token.accessToken,
       version: API_VERSION,
       refreshFn: (_conn, callback) => {
+        if (auth.kind === 'access_token') {
+          // Asking again would hand back the same expired session: say how to get a new one.
+          callback(
+            new PulseError('SF_AUTH', `the stored Salesforce session expired or was revoked: ${ACCESS_TOKEN_FIX}`),
+          );
+          return;
+        }
         fetchToken(auth, fetchFn).then(
           (t) => callback(null, t.accessToken),
           (e: Error) => callback(e),

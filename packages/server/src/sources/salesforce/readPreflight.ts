@@ -84,3 +84,55 @@ export async function readPreflight(
     );
   }
 }
+
+/** One thing the integration user cannot read that a pull needs, with the fix in its message. */
+export interface ReadPreflightProblem {
+  kind: 'permission' | 'object' | 'field';
+  /** The permission (`ViewAllData`), the object, or `Object.Field`. */
+  subject: string;
+  message: string;
+}
+
+/**
+ * Every read preflight problem at once (the pull's `readPreflight` stops at the first): View All Data
+ * when activity is pulled, then each object the integration user cannot see and each field it cannot
+ * read, each message ending with its fix. For `sf pulse preflight`, which reports rather than refuses.
+ */
+export async function readPreflightProblems(
+  conn: Connection,
+  streams: readonly SalesforceStream[],
+): Promise<ReadPreflightProblem[]> {
+  const problems: ReadPreflightProblem[] = [];
+  if (streams.some((s) => s.object === 'Task' || s.object === 'Event') && (await holdsViewAllData(conn)) === false) {
+    problems.push({
+      kind: 'permission',
+      subject: 'ViewAllData',
+      message: `the integration user lacks View All Data: ${VIEW_ALL_DATA_WHY} — ${VIEW_ALL_DATA_FIX}`,
+    });
+  }
+  for (const s of streams) {
+    let body: DescribeBody;
+    try {
+      body = await conn.request<DescribeBody>(`/sobjects/${encodeURIComponent(s.object)}/describe`);
+    } catch (cause) {
+      const code = (cause as { errorCode?: string }).errorCode;
+      if (code !== 'NOT_FOUND' && code !== 'INVALID_TYPE') throw cause;
+      problems.push({
+        kind: 'object',
+        subject: s.object,
+        message: `the integration user cannot see ${s.object}: grant Read on ${s.object} in its permission set`,
+      });
+      continue;
+    }
+    const visible = new Set(body.fields.map((f) => f.name.toLowerCase()));
+    for (const f of s.fields) {
+      if (visible.has(f.toLowerCase())) continue;
+      problems.push({
+        kind: 'field',
+        subject: `${s.object}.${f}`,
+        message: `the integration user cannot read ${s.object}.${f}: grant Read on ${s.object}.${f} to the integration user (field-level security in its permission set)`,
+      });
+    }
+  }
+  return problems;
+}
