@@ -24,7 +24,13 @@ const BESIDE_CODE = [
 const projects = [
   node('unit', BESIDE_CODE, ['\\.db\\.test\\.ts$']),
   node('db', ['<rootDir>/packages/{server,sandbox}/src/**/__tests__/**/*.db.test.ts']),
-  node('e2e', ['<rootDir>/packages/e2e/**/*.test.ts']),
+  // The real `sf` CLI tests start their processes on the embedded store whatever DATABASE_URL says,
+  // so the Postgres pass would only repeat them (minutes of `sf` start-ups, no added coverage).
+  node(
+    'e2e',
+    ['<rootDir>/packages/e2e/**/*.test.ts'],
+    process.env.PULSE_TEST_SERVER_ONLY === '1' ? ['/packages/e2e/sf/sf-'] : [],
+  ),
 ];
 // The Postgres pass (PULSE_TEST_SERVER_ONLY=1, with DATABASE_URL) re-runs the Node tiers only; unlike
 // `--selectProjects`, this leaves a test path pattern on the command line working.
