@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import type { ActionDelivery, AlertDelivery, Destination, DeliveryOutcome } from './destination';
 import { attempt, outcomeOfStatus, retryAfterMs, type HttpAttempt } from './http';
-import { resolveSecret, SecretRef } from './secrets';
+import { resolveSecret, SecretRef, secretName } from './secrets';
 import { slackAlertBlocks, slackAlertText, slackBlocks, slackFallbackText } from './slackMessage';
 
 /** Web API errors that say "not now" rather than "never". */
@@ -141,6 +141,9 @@ export function slackDestination(deps: SlackDeps = {}): Destination<SlackSetting
   return {
     kind: 'slack',
     settings: SlackSettings,
+    // An incoming webhook posts to the one channel it was made for: its URL names the channel.
+    recipientOf: (s, account) =>
+      s.mode === 'webhook' ? `slack-channel:${secretName(s.webhookUrl)}` : (account.ownerId ?? 'unowned'),
     async deliver(delivery, settings) {
       try {
         return settings.mode === 'webhook'

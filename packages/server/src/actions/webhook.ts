@@ -147,6 +147,7 @@ export function webhookDestination(deps: WebhookDeps = {}): Destination<WebhookS
   return {
     kind: 'webhook',
     settings: WebhookSettings,
+    recipientOf: (s) => `webhook:${s.url}`,
     deliver: (delivery, settings, context) =>
       post(delivery.deliveryId, JSON.stringify(webhookBody(delivery)), settings, context),
     deliverAlert: (delivery, settings, context) =>

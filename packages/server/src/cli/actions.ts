@@ -157,7 +157,11 @@ export function formatReplay(r: ReplayResult): string {
     lines.push(`  ${x.id}: ${x.fired} would fire, ${x.heldCooldown} held in cooldown, ${x.heldCap} held over the cap`);
   }
   if (r.rules.length === 0) lines.push('  (no enabled rules)');
-  for (const id of r.listRules) lines.push(`  ${id}: pushes a MAP list (the accounts matching each day; not capped)`);
+  for (const l of r.lists) {
+    lines.push(
+      `  ${l.ruleId}: ${l.source} list ${l.listId} would add ${l.peopleAdded} people (${l.accountsAdded} accounts entering) and remove ${l.peopleRemoved} (${l.accountsRemoved} leaving), ${l.accountsAtEnd} accounts at the end; a set, not capped`,
+    );
+  }
   lines.push('per destination:');
   for (const [kind, n] of Object.entries(r.destinations)) lines.push(`  ${kind}: ${n}`);
   lines.push('per recipient per week (most any one recipient got):');
