@@ -18,7 +18,7 @@ import { listOutbox } from '@pulse/server/src/store/outbox';
 import { saveRulesDocument } from '@pulse/server/src/store/actions';
 import { ensureOrg } from '@pulse/server/src/store/orgs';
 import { listRuns } from '@pulse/server/src/store/runs';
-import { digestNow, replayNow } from '@pulse/server/src/cli/actions';
+import { digestNow, replayNow, runActionsNow } from '@pulse/server/src/cli/actions';
 import { startSlackReceiver, type SlackReceiver } from '@pulse/sandbox/src/slack/server';
 import { startWebhookReceiver, type WebhookReceiver } from '@pulse/sandbox/src/webhook/server';
 import { startSmtpReceiver, type SmtpReceiver } from '@pulse/sandbox/src/smtp/server';
@@ -188,6 +188,61 @@ describe('Task, Slack, signed webhook, Marketo list and digest from the daily ru
     expect(r.actions!.lists).toEqual([expect.objectContaining({ ruleId: 'cooling-nurture', accounts: 0 })]);
     expect(r.actions!.lists[0]!.push).toMatchObject({ added: 0, removed: firstRun.counts.listAdds });
     expect(members.size).toBe(0);
+  });
+
+  it('pulse actions run on demand decides the newest day with a rule added since, and again sends nothing new', async () => {
+    // A rule added after the day's run: the recovered account's climb, to the signed webhook.
+    const doc = rules(slack, hook, smtp, 'Coldwater Logistics');
+    const climb = {
+      id: 'climb',
+      trigger: { type: 'change', points: 1, days: 1, direction: 'up' },
+      scope: { type: 'filter', where: [{ field: 'Name', op: 'equals', value: 'Coldwater Logistics' }] },
+      destinations: [{ kind: 'webhook', settings: { url: hook.url, secret: SECRET } }],
+    };
+    await saveRulesDocument(s.db, ORG, { ...doc, rules: [...doc.rules, climb] });
+    const before = hook.received.length;
+    minutes(s, 10);
+    const { baseUrl, clientId, clientSecret } = s.marketo.credentials;
+    const config = readConfig({
+      MARKETO_BASE_URL: baseUrl,
+      MARKETO_CLIENT_ID: clientId,
+      MARKETO_CLIENT_SECRET: clientSecret,
+      MARKETO_MAX_CALLS_PER_20S: '0',
+    });
+    const onDemand = () =>
+      runActionsNow(
+        { org: ORG },
+        {
+          db: s.db,
+          out: { write: () => undefined },
+          config,
+          salesforce: s.auth,
+          now: () => s.clock.now,
+        },
+      );
+    const r = await onDemand();
+    expect(r.decided).toMatchObject({ day: '2026-11-25', previous: '2026-11-24', fired: 1, rows: 1 });
+    expect(r.sent).toMatchObject({ delivered: 1, failed: 0 });
+    expect(hook.received.slice(before).map((x) => x.body)).toEqual([
+      expect.objectContaining({
+        rule: 'climb',
+        change: expect.objectContaining({ accountName: 'Coldwater Logistics' }),
+      }),
+    ]);
+    // The list rules are pushed for the day too: already as the run left them, so nothing to send.
+    expect(r.lists).toEqual([
+      expect.objectContaining({
+        ruleId: 'cooling-nurture',
+        accounts: 0,
+        push: expect.objectContaining({ added: 0, removed: 0 }),
+      }),
+    ]);
+
+    minutes(s, 10);
+    const again = await onDemand();
+    expect(again.decided).toMatchObject({ day: '2026-11-25', fired: 0, rows: 0 });
+    expect(again.sent.delivered).toBe(0);
+    expect(hook.received).toHaveLength(before + 1);
   });
 });
 

@@ -191,7 +191,8 @@ export function startWorker(opts: {
 async function sendBetweenRuns(db: Db, orgs: readonly string[], config: Config): Promise<void> {
   for (const orgId of orgs) {
     try {
-      const r = await runActions({ db, orgId, config });
+      // Only the sends: the day was decided and its lists pushed by its run (or `pulse actions run`).
+      const r = await runActions({ db, orgId, config, decide: false });
       if (r.sent.delivered + r.sent.failed + r.sent.retrying > 0) {
         log.info({ org: orgId, ...r.sent, byKind: undefined, failures: undefined }, 'actions sent between runs');
       }

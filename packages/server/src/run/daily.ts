@@ -46,12 +46,9 @@ import { defaultRegistry, type DestinationRegistry } from '../actions/registry';
 import { sendDue, type SendOptions, type SendResult } from '../actions/sender';
 import { ALERTS_RULE, alertOf, raiseAlert } from '../actions/alerts';
 import { realSleep } from '../sources/retry';
-import { mapListClient } from '../actions/mapLists';
 import { pushRuleLists, type RuleListResult } from '../actions/ruleLists';
+import { listClientsFor } from './listClients';
 import { sendWeeklyDigest, weekdayOf, type WeeklyDigestResult } from '../actions/weeklyDigest';
-import { mapConnectionFor } from '../sources/map/sync';
-import type { MapListClient } from '../sources/map/lists';
-import type { MapSourceName } from '../sources/map/types';
 
 /** The lock every daily run of an org takes. */
 export const DAILY_LOCK = 'daily-run';
@@ -481,34 +478,22 @@ async function pushLists(run: RunState, scored: Scored): Promise<void> {
   const { deps, result, progress } = run;
   if (!result.modelVersion || !result.actions?.decided) return;
   const { rules } = await rulesInForce(deps.db, deps.orgId, deps.actions?.registry ?? defaultRegistry());
-  const clients = new Map<MapSourceName, MapListClient | null>();
   const lists = await pushRuleLists(deps.db, {
     orgId: deps.orgId,
     model: scored.model,
     modelVersion: result.modelVersion,
     day: result.asOf,
     rules: rules.rules,
-    clientFor: async (source) => {
-      if (!clients.has(source)) {
-        const config = await mapConnectionFor(deps.db, deps.orgId, source, deps.config.maps, deps.config.secretKeys);
-        const salesforce =
-          source === 'pardot' ? (deps.salesforce ?? (await signInFor(deps.db, deps.orgId, deps.config))) : null;
-        clients.set(
-          source,
-          config &&
-            mapListClient(source, config, {
-              fetch: deps.actions?.fetch ?? fetch,
-              sleep: deps.actions?.sleep ?? realSleep,
-              random: deps.actions?.random,
-              // MAP calls: not the Salesforce API budget the run counts.
-              countCall: () => undefined,
-              now: () => run.now().getTime(),
-              salesforce,
-            }),
-        );
-      }
-      return clients.get(source)!;
-    },
+    clientFor: listClientsFor({
+      db: deps.db,
+      orgId: deps.orgId,
+      config: deps.config,
+      salesforce: deps.salesforce,
+      fetch: deps.actions?.fetch,
+      sleep: deps.actions?.sleep,
+      random: deps.actions?.random,
+      now: run.now,
+    }),
   });
   result.actions.lists = lists;
   for (const l of lists.filter((x) => x.error)) {
