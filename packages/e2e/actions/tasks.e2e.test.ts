@@ -52,6 +52,10 @@ describe('a Task for the owner of the surging account', () => {
     expect(r.actions!.decided!.fired).toBeGreaterThan(0);
     expect(r.actions!.sent).toMatchObject({ failed: 0 });
     expect(r.actions!.sent!.delivered).toBe(r.actions!.decided!.fired);
+    // The Tasks' calls (a find query and a create each) count in the run's one API budget.
+    expect(r.actions!.sent!.salesforceCalls).toBe(2 * r.actions!.sent!.delivered);
+    expect(r.apiCalls.actions).toBe(r.actions!.sent!.salesforceCalls);
+    expect(r.apiCalls.total).toBe(r.apiCalls.pull + r.apiCalls.write + r.apiCalls.actions + 1);
     const story = s.org.stories.surging;
     const tasks = pulseTasks(s, story.accountId);
     expect(tasks).toHaveLength(1);
@@ -179,7 +183,8 @@ describe('faults end with exactly the one Task of a clean run', () => {
         now: () => s.clock.now,
         sleep: async () => undefined,
       });
-      expect(again.decided).toBeNull();
+      // The day was decided by the crashed run: deciding it again adds nothing.
+      expect(again.decided).toMatchObject({ rows: 0, fired: 0 });
       expect(again.sent.failed).toBe(0);
       expect(again.sent.delivered).toBeGreaterThan(0);
       expect(s.emu.callLog.filter('/composite/sobjects').length).toBe(again.sent.delivered);

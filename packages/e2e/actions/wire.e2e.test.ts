@@ -2,7 +2,8 @@
  * Every destination end to end on the emulators, through the daily run: rules send the planted
  * surging account (Northwind Surge Analytics) to a Salesforce Task, a Slack incoming webhook and a
  * signed webhook; the cooling account's (Coldwater Logistics) Marketo people are put in a static list
- * and taken out when the rule stops matching it; the weekly digest arrives at a local SMTP server.
+ * and taken out the day after new meetings and calls make it recover; the weekly digest arrives at a
+ * local SMTP server.
  * Vendor behaviour the receivers follow:
  * - Slack incoming webhooks and Block Kit: https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
  * - Slack rate limits (HTTP 429, Retry-After): https://docs.slack.dev/apis/web-api/rate-limits
@@ -17,7 +18,7 @@ import { listOutbox } from '@pulse/server/src/store/outbox';
 import { saveRulesDocument } from '@pulse/server/src/store/actions';
 import { ensureOrg } from '@pulse/server/src/store/orgs';
 import { listRuns } from '@pulse/server/src/store/runs';
-import { digestNow, replayNow } from '@pulse/server/src/cli/actions';
+import { digestNow, replayNow, runActionsNow } from '@pulse/server/src/cli/actions';
 import { startSlackReceiver, type SlackReceiver } from '@pulse/sandbox/src/slack/server';
 import { startWebhookReceiver, type WebhookReceiver } from '@pulse/sandbox/src/webhook/server';
 import { startSmtpReceiver, type SmtpReceiver } from '@pulse/sandbox/src/smtp/server';
@@ -92,24 +93,14 @@ describe('Task, Slack, signed webhook, Marketo list and digest from the daily ru
     expect(hook.received).toHaveLength(1);
     expect(hook.received[0]!.body).toMatchObject({ rule: 'surge', change: { accountId: story.accountId } });
     expect(hook.calls.filter(() => true).map((c) => c.verdict)).toEqual(['accepted']);
-  });
-
-  it("the cooling account's Marketo people are in the list, and out when the rule stops matching it", async () => {
-    const [row] = await listRuns(s.db, ORG, 'daily', 3);
-    const runs = await listRuns(s.db, ORG, 'daily', 3);
-    const firstRun = runs.at(-1)!;
-    expect(firstRun.counts.listAdds).toBeGreaterThan(0);
-    expect(row!.counts).toMatchObject({ listAdds: 0, listRemoves: 0 });
-    const members = s.marketo.lists.get('1001')!.members;
-    expect(members.size).toBe(firstRun.counts.listAdds);
-
-    await saveRulesDocument(s.db, ORG, rules(slack, hook, smtp, 'No Such Account'));
-    minutes(s, 10);
-    const r = await s.run();
-    expect(r.status).toBe('succeeded');
-    expect(r.actions!.lists).toEqual([expect.objectContaining({ ruleId: 'cooling-nurture', accounts: 0 })]);
-    expect(r.actions!.lists[0]!.push!.removed).toBe(firstRun.counts.listAdds);
-    expect(members.size).toBe(0);
+    // The weekly cap counts each delivery for its own recipient: the owner, the channel, the URL.
+    const owner = s.emu.store.get('Account', story.accountId)!.OwnerId as string;
+    const rows = (await listOutbox(s.db, ORG)).filter((x) => x.ruleId === 'surge');
+    expect(Object.fromEntries(rows.map((x) => [x.kind, x.recipient]))).toEqual({
+      'salesforce-task': owner,
+      slack: expect.stringMatching(/^slack-channel:sha256:[0-9a-f]{12}$/),
+      webhook: `webhook:${hook.url}`,
+    });
   });
 
   it('the weekly digest arrived once at the SMTP server with the surging account for its owner', async () => {
@@ -128,7 +119,7 @@ describe('Task, Slack, signed webhook, Marketo list and digest from the daily ru
     expect(smtp.messages.length).toBe(before);
   });
 
-  it('replay prints the per-rule counts and names the map-list rule as a set, not capped', async () => {
+  it("replay prints the per-rule counts and the map-list rule's adds and removes", async () => {
     let text = '';
     const r = await replayNow({ org: ORG, days: 90 }, { db: s.db, out: { write: (t) => void (text += t) } });
     expect(r.rules.map((x) => x.id)).toEqual(['surge']);
@@ -139,8 +130,119 @@ describe('Task, Slack, signed webhook, Marketo list and digest from the daily ru
       webhook: r.rules[0]!.fired,
     });
     expect(text).toContain(`  surge: ${r.rules[0]!.fired} would fire`);
-    expect(text).toContain('  cooling-nurture: pushes a MAP list (the accounts matching each day; not capped)');
+    // The list as the daily push would have kept it: whoever entered and left the Cooling set.
+    expect(r.lists).toEqual([
+      expect.objectContaining({ ruleId: 'cooling-nurture', source: 'marketo', listId: '1001' }),
+    ]);
+    const list = r.lists[0]!;
+    expect(list.accountsAtEnd).toBeGreaterThanOrEqual(1);
+    expect(list.accountsAdded - list.accountsRemoved).toBe(list.accountsAtEnd);
+    expect(list.peopleAdded).toBeGreaterThanOrEqual(s.marketo.lists.get('1001')!.members.size);
+    expect(text).toContain(
+      `  cooling-nurture: marketo list 1001 would add ${list.peopleAdded} people (${list.accountsAdded} accounts entering)`,
+    );
     expect(r.maxPerRecipientWeek).toBeLessThanOrEqual(r.capPerRecipientPerWeek);
+  });
+  it("the cooling account's Marketo people are in the list, and out the day after it recovers", async () => {
+    const runs = await listRuns(s.db, ORG, 'daily', 3);
+    const firstRun = runs.at(-1)!;
+    expect(firstRun.counts.listAdds).toBeGreaterThan(0);
+    expect(runs[0]!.counts).toMatchObject({ listAdds: 0, listRemoves: 0 });
+    const members = s.marketo.lists.get('1001')!.members;
+    expect(members.size).toBe(firstRun.counts.listAdds);
+
+    // The next day its people are back: a meeting and a call each, logged in Salesforce.
+    const cooling = s.org.stories.cooling.accountId;
+    const trendOf = () => s.emu.store.get('Account', cooling)!.Engagement_Trend__c;
+    expect(trendOf()).toBe('Cooling');
+    s.clock.now = new Date('2026-11-25T12:00:00Z');
+    const contacts = [...s.org.records.Contact].filter((c) => c.AccountId === cooling);
+    expect(contacts.length).toBeGreaterThan(0);
+    for (const c of contacts) {
+      for (const hour of ['09', '14']) {
+        s.emu.store.insert('Event', {
+          Subject: 'Renewal workshop',
+          ActivityDateTime: `2026-11-25T${hour}:00:00.000+0000`,
+          StartDateTime: `2026-11-25T${hour}:00:00.000+0000`,
+          EndDateTime: `2026-11-25T${hour}:45:00.000+0000`,
+          DurationInMinutes: 45,
+          WhoId: c.Id as string,
+          WhatId: cooling,
+        });
+      }
+      s.emu.store.insert('Task', {
+        Subject: 'Call: renewal scope',
+        TaskSubtype: 'Call',
+        Type: 'Call',
+        Status: 'Completed',
+        WhoId: c.Id as string,
+        WhatId: cooling,
+        ActivityDate: '2026-11-25',
+        CallDurationInSeconds: 1200,
+      });
+    }
+    minutes(s, 10);
+    const r = await s.run();
+    expect(r.status).toBe('succeeded');
+    expect(trendOf()).not.toBe('Cooling');
+    expect(r.actions!.lists).toEqual([expect.objectContaining({ ruleId: 'cooling-nurture', accounts: 0 })]);
+    expect(r.actions!.lists[0]!.push).toMatchObject({ added: 0, removed: firstRun.counts.listAdds });
+    expect(members.size).toBe(0);
+  });
+
+  it('pulse actions run on demand decides the newest day with a rule added since, and again sends nothing new', async () => {
+    // A rule added after the day's run: the recovered account's climb, to the signed webhook.
+    const doc = rules(slack, hook, smtp, 'Coldwater Logistics');
+    const climb = {
+      id: 'climb',
+      trigger: { type: 'change', points: 1, days: 1, direction: 'up' },
+      scope: { type: 'filter', where: [{ field: 'Name', op: 'equals', value: 'Coldwater Logistics' }] },
+      destinations: [{ kind: 'webhook', settings: { url: hook.url, secret: SECRET } }],
+    };
+    await saveRulesDocument(s.db, ORG, { ...doc, rules: [...doc.rules, climb] });
+    const before = hook.received.length;
+    minutes(s, 10);
+    const { baseUrl, clientId, clientSecret } = s.marketo.credentials;
+    const config = readConfig({
+      MARKETO_BASE_URL: baseUrl,
+      MARKETO_CLIENT_ID: clientId,
+      MARKETO_CLIENT_SECRET: clientSecret,
+      MARKETO_MAX_CALLS_PER_20S: '0',
+    });
+    const onDemand = () =>
+      runActionsNow(
+        { org: ORG },
+        {
+          db: s.db,
+          out: { write: () => undefined },
+          config,
+          salesforce: s.auth,
+          now: () => s.clock.now,
+        },
+      );
+    const r = await onDemand();
+    expect(r.decided).toMatchObject({ day: '2026-11-25', previous: '2026-11-24', fired: 1, rows: 1 });
+    expect(r.sent).toMatchObject({ delivered: 1, failed: 0 });
+    expect(hook.received.slice(before).map((x) => x.body)).toEqual([
+      expect.objectContaining({
+        rule: 'climb',
+        change: expect.objectContaining({ accountName: 'Coldwater Logistics' }),
+      }),
+    ]);
+    // The list rules are pushed for the day too: already as the run left them, so nothing to send.
+    expect(r.lists).toEqual([
+      expect.objectContaining({
+        ruleId: 'cooling-nurture',
+        accounts: 0,
+        push: expect.objectContaining({ added: 0, removed: 0 }),
+      }),
+    ]);
+
+    minutes(s, 10);
+    const again = await onDemand();
+    expect(again.decided).toMatchObject({ day: '2026-11-25', fired: 0, rows: 0 });
+    expect(again.sent.delivered).toBe(0);
+    expect(hook.received).toHaveLength(before + 1);
   });
 });
 

@@ -129,6 +129,34 @@ describe('engagement components in chromium', () => {
     await shoot('narrow');
   });
 
+  it('narrow region down to 180 px: the MQA badge never covers the card title', async () => {
+    const section = page.locator('section[data-scenario="narrow"]');
+    const frame = section.locator('.frame');
+    const title = section.locator('c-engagement-score-card .slds-card__header-title');
+    const badge = section.locator('c-engagement-score-card [data-id="mqa"]');
+    const setWidth = (w: string) =>
+      frame.evaluate((el, width) => void ((el as unknown as { style: { width: string } }).style.width = width), w);
+    try {
+      for (const width of [320, 280, 240, 200, 180]) {
+        await setWidth(`${width}px`);
+        const t = await title.boundingBox();
+        const b = await badge.boundingBox();
+        assert.ok(t && b, `title and badge rendered at ${width}px`);
+        const overlap = t.x < b.x + b.width && b.x < t.x + t.width && t.y < b.y + b.height && b.y < t.y + t.height;
+        assert.ok(!overlap, `at ${width}px the badge ${JSON.stringify(b)} overlaps the title ${JSON.stringify(t)}`);
+        // Not squeezed either: the whole title is shown, none of it cut off beside the badge.
+        const clipped = await title.evaluate((el) => {
+          const e = el as unknown as { scrollWidth: number; clientWidth: number };
+          return e.scrollWidth > e.clientWidth;
+        });
+        assert.equal(clipped, false, `the title is cut off at ${width}px`);
+        if (width === 240) await section.screenshot({ path: path.join(SCREENSHOTS, 'card-narrow-240.png') });
+      }
+    } finally {
+      await setWidth('320px');
+    }
+  });
+
   it('never scored: a friendly explanation, no score', async () => {
     const text = await sectionText('never-scored');
     assert.match(text, /Not scored yet/);

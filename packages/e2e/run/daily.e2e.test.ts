@@ -37,7 +37,7 @@ describe('the daily run on a generated org', () => {
     expect(first.accountsWritten).toBe(first.accountsScored);
     expect(first.apiCalls.write).toBeGreaterThan(0);
     // The pull, the writes, and the preflight's describe call.
-    expect(first.apiCalls.total).toBe(first.apiCalls.pull + first.apiCalls.write + 1);
+    expect(first.apiCalls.total).toBe(first.apiCalls.pull + first.apiCalls.write + first.apiCalls.actions + 1);
     const scored = [...reference.values()].filter((f) => f.Engagement_Score__c !== null);
     expect(scored).toHaveLength(first.accountsScored);
   });
@@ -148,7 +148,7 @@ describe('the daily run on a generated org', () => {
           message: expect.stringContaining(`run ${holder.runId} (started`),
         }),
       ]);
-      expect(skipped.apiCalls).toEqual({ pull: 0, write: 0, total: 0 });
+      expect(skipped.apiCalls).toEqual({ pull: 0, write: 0, actions: 0, total: 0 });
       // The lock is free again.
       expect((await main.run({ db: other })).status).toBe('succeeded');
     } finally {

@@ -57,6 +57,31 @@ export function alertOf(orgId: string, run: RunOutcome): SystemAlert | null {
   return null;
 }
 
+/** How long after its slot a scheduled daily run may start before the admins hear it is late. */
+export const LATE_GRACE_MINUTES = 60;
+
+/**
+ * RUN_LATE when no daily run started since the schedule's last slot (`slotAt`, labelled `slot` in
+ * the schedule's zone) and `graceMinutes` have passed since it: the worker is down, asleep or stuck.
+ * A run that started before the slot is yesterday's and does not count.
+ */
+export function lateRunAlert(
+  orgId: string,
+  opts: { slotAt: Date; slot: string; lastStartedAt: Date | null; now: Date; graceMinutes?: number },
+): SystemAlert | null {
+  const grace = opts.graceMinutes ?? LATE_GRACE_MINUTES;
+  const lateBy = opts.now.getTime() - opts.slotAt.getTime();
+  if (lateBy < grace * 60_000) return null;
+  if (opts.lastStartedAt && opts.lastStartedAt.getTime() >= opts.slotAt.getTime()) return null;
+  return {
+    orgId,
+    code: 'RUN_LATE',
+    day: opts.slot.slice(0, 10),
+    runId: null,
+    message: `the daily run scheduled for ${opts.slot} has not started ${Math.floor(lateBy / 60_000)} minutes later: check that \`pulse worker\` is running (scores go stale until it does)`,
+  };
+}
+
 /** Stores `alert` for every alerts destination of the rules; returns what was stored and what held back. */
 export async function raiseAlert(
   db: Db,

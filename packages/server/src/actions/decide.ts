@@ -23,7 +23,7 @@ import {
 import type { Db } from '../store/db';
 import { decidedKeys, firedSince, insertOutbox, type OutboxInsert } from '../store/outbox';
 import { listPeopleNames } from '../store/people';
-import type { AccountChange } from './destination';
+import { recipientOf, type AccountChange } from './destination';
 import type { DestinationRegistry } from './registry';
 import { actionRules, DEFAULT_RULES_DOCUMENT, parseRules, type Rule, type RulesDocument } from './rules';
 import { inScope, type ActionAccount } from './scope';
@@ -110,6 +110,7 @@ export function timelines(rows: readonly HistoryPoint[]): Map<string, Timeline> 
 
 /** Every enabled rule that fires on `day` against `previous`, for every scored account in its scope. */
 export function candidatesOn(
+  registry: DestinationRegistry,
   model: Model,
   rules: readonly Rule[],
   lines: ReadonlyMap<string, Timeline>,
@@ -127,7 +128,7 @@ export function candidatesOn(
       out.push({
         rule,
         accountId,
-        recipient: account.ownerId ?? 'unowned',
+        recipients: rule.destinations.map((d) => recipientOf(registry.get(d.kind), d.settings, account)),
         score: now.score,
         key: decisionKey(rule.id, accountId, rule.trigger, day),
       });
@@ -147,8 +148,9 @@ export interface DecideResult {
   /** The day compared with: the last day decided, or null the first time (compared with nothing). */
   previous: string | null;
   rulesSource: 'stored' | 'default';
-  /** Decisions that fire (each goes to every destination of its rule). */
+  /** Decisions that fire (each goes to every destination of its rule whose recipient is under the cap). */
   fired: number;
+  /** Decisions in cooldown, and deliveries held over their recipient's weekly cap. */
   held: Record<HeldReason, number>;
   /** Outbox rows added (decisions × destinations; none when the day was decided before). */
   rows: number;
@@ -180,21 +182,21 @@ export async function decideDay(db: Db, opts: DecideOptions): Promise<DecideResu
     const lines = timelines(history);
     const accounts = new Map((await listActionAccounts(db, orgId)).map((a) => [a.id, actionAccount(a)]));
     const done = await decidedKeys(db, orgId, day);
-    const candidates = candidatesOn(model, enabled, lines, accounts, day, previous).filter((c) => !done.has(c.key));
+    const candidates = candidatesOn(opts.registry, model, enabled, lines, accounts, day, previous).filter(
+      (c) => !done.has(c.key),
+    );
     const state = await limitState(db, orgId, enabled, day);
     const limited = applyLimits(candidates, enabled, rules.capPerRecipientPerWeek, day, state);
     result.fired = limited.fired.length;
-    for (const h of limited.held) result.held[h.reason]++;
-    const all = [
-      ...limited.fired.map((c) => ({ c, held: null as HeldReason | null })),
-      ...limited.held.map((h) => ({ c: h.candidate, held: h.reason as HeldReason | null })),
-    ];
+    result.held.cooldown = limited.held.filter((h) => h.reason === 'cooldown').length;
+    result.held.cap = limited.cappedDeliveries;
     const changes = await accountChanges(db, opts, lines, accounts, previous, [
-      ...new Set(all.map((x) => x.c.accountId)),
+      ...new Set(limited.decisions.map((x) => x.candidate.accountId)),
     ]);
     const rows: OutboxInsert[] = [];
-    for (const { c, held } of all) {
+    for (const { candidate: c, held: heldBy } of limited.decisions) {
       c.rule.destinations.forEach((d, i) => {
+        const held = heldBy[i] ?? null;
         rows.push({
           key: c.key,
           destination: i,
@@ -202,7 +204,7 @@ export async function decideDay(db: Db, opts: DecideOptions): Promise<DecideResu
           deliveryId: deliveryIdOf(orgId, c.key, i),
           ruleId: c.rule.id,
           accountId: c.accountId,
-          recipient: c.recipient,
+          recipient: c.recipients[i]!,
           day,
           trigger: triggerLabel(model, c.rule.trigger),
           settings: d.settings,

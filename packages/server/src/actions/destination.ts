@@ -100,6 +100,20 @@ export interface Destination<Settings> {
   settings: z.ZodType<Settings, z.ZodTypeDef, unknown>;
   /** Delivers one item; never throws for the receiver's answer (a throw counts as `retry`). */
   deliver(delivery: ActionDelivery, settings: Settings, context: DeliveryContext): Promise<DeliveryOutcome>;
+  /**
+   * Who a delivery with these settings is for, as the weekly cap counts it: the same string for the
+   * same person, channel or receiver. Default: the account owner (`ownerId`, or `unowned`).
+   */
+  recipientOf?(settings: Settings, account: { ownerId: string | null }): string;
   /** Delivers a system alert to admins; a destination without it cannot be named in the rules' `alerts`. */
   deliverAlert?(delivery: AlertDelivery, settings: Settings, context: DeliveryContext): Promise<DeliveryOutcome>;
+}
+
+/** The recipient the weekly cap counts for one delivery of a destination (the owner unless it says). */
+export function recipientOf<S>(
+  destination: Destination<S> | undefined,
+  settings: S,
+  account: { ownerId: string | null },
+): string {
+  return destination?.recipientOf?.(settings, account) ?? account.ownerId ?? 'unowned';
 }

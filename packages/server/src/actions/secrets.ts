@@ -3,6 +3,7 @@
  * a rule names it: inline, or the name of an environment variable that holds it, so a rules file kept
  * in git need not carry the secret.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { PulseError } from '../errors';
 
@@ -22,4 +23,13 @@ export function resolveSecret(ref: SecretRef, what: string, env: NodeJS.ProcessE
       variable: ref.env,
     });
   return value;
+}
+
+/**
+ * A name for the secret that does not reveal it (stored with an outbox row, shown in `pulse actions
+ * list`): the variable's name, or a short hash of the inline value.
+ */
+export function secretName(ref: SecretRef): string {
+  if (typeof ref !== 'string') return `env:${ref.env}`;
+  return `sha256:${createHash('sha256').update(ref).digest('hex').slice(0, 12)}`;
 }

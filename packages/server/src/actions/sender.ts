@@ -6,6 +6,8 @@
  * the item pending, so it is delivered again: Salesforce Tasks are found by their key and updated
  * (still one Task), other receivers dedupe by the delivery id.
  */
+import type { Connection } from 'jsforce';
+import { PulseError } from '../errors';
 import { log } from '../log';
 import { backoffCapMs, type RetryPolicy } from '../sources/retry';
 import type { Db } from '../store/db';
@@ -27,6 +29,29 @@ export interface SendResult {
   byKind: Record<string, { delivered: number; retrying: number; failed: number }>;
   /** The items that failed for good in this pass. */
   failures: { key: string; kind: string; error: string }[];
+  /** Salesforce API calls the deliveries made (Tasks: the find query, the collections call, retries). */
+  salesforceCalls: number;
+  /** Items left pending, untried, because the Salesforce API budget was spent (sent by the next pass). */
+  deferred: number;
+}
+
+/** The Salesforce calls a connection makes through the meter: each spends one of the budget. */
+const METERED = new Set<PropertyKey>(['query', 'queryMore', 'request', 'requestGet', 'requestPost', 'requestPatch']);
+
+/** `conn` with every call counted by `spend` first (which throws when the budget is spent). */
+function meteredConnection(conn: Connection, spend: () => void): Connection {
+  return new Proxy(conn, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      if (!METERED.has(prop)) return fn.bind(target);
+      return (...args: unknown[]) => {
+        spend();
+        return fn.apply(target, args);
+      };
+    },
+  });
 }
 
 /** Options of a send pass. */
@@ -40,6 +65,11 @@ export interface SendOptions {
   limit?: number;
   /** Only this rule's items (the run's alerts are sent even when the run failed before its actions stage). */
   ruleId?: string;
+  /**
+   * The Salesforce API calls this pass may make: the run's budget less what the pull and the write
+   * spent (default: no limit, still counted). A delivery refused a call is left pending as it was.
+   */
+  salesforceBudget?: number;
   /** Called after a delivery, before its mark (tests throw here to crash between send and mark). */
   afterDeliver?: (row: OutboxRow, outcome: DeliveryOutcome) => void | Promise<void>;
 }
@@ -47,11 +77,43 @@ export interface SendOptions {
 /** Delivers every due pending item of the org once and marks it; see the module comment. */
 export async function sendDue(db: Db, opts: SendOptions): Promise<SendResult> {
   const { orgId, registry } = opts;
-  const ctx: DeliveryContext = { ...opts.context, orgId, db };
-  const result: SendResult = { delivered: 0, retrying: 0, failed: 0, byKind: {}, failures: [] };
+  const result: SendResult = {
+    delivered: 0,
+    retrying: 0,
+    failed: 0,
+    byKind: {},
+    failures: [],
+    salesforceCalls: 0,
+    deferred: 0,
+  };
+  const limit = opts.salesforceBudget ?? Number.POSITIVE_INFINITY;
+  let refused = false;
+  const spend = () => {
+    if (result.salesforceCalls >= limit) {
+      refused = true;
+      throw new PulseError('SF_BUDGET', `the run's Salesforce API budget (${limit} calls for actions) is spent`, {
+        org: orgId,
+      });
+    }
+    result.salesforceCalls++;
+  };
+  let metered: Promise<Connection> | null = null;
+  const ctx: DeliveryContext = {
+    ...opts.context,
+    orgId,
+    db,
+    salesforce: () => (metered ??= opts.context.salesforce().then((c) => meteredConnection(c, spend))),
+  };
   const random = opts.random ?? Math.random;
   for (const row of await listDue(db, orgId, ctx.now(), opts.limit ?? 1000, opts.ruleId)) {
+    refused = false;
     const outcome = await attempt(row, registry, ctx);
+    if (refused) {
+      // Whatever the destination made of the refusal, the item was not tried for its receiver: it
+      // stays pending as it was (a Task half-sent is found again by its key next time).
+      result.deferred++;
+      continue;
+    }
     await opts.afterDeliver?.(row, outcome);
     const now = ctx.now();
     const tally = (result.byKind[row.kind] ??= { delivered: 0, retrying: 0, failed: 0 });
@@ -75,6 +137,12 @@ export async function sendDue(db: Db, opts: SendOptions): Promise<SendResult> {
     await markRetry(db, orgId, row.id, outcome.error, new Date(now.getTime() + waitMs));
     result.retrying++;
     tally.retrying++;
+  }
+  if (result.deferred > 0) {
+    log.warn(
+      { org: orgId, deferred: result.deferred, salesforceCalls: result.salesforceCalls },
+      'Salesforce API budget spent: actions left for the next pass',
+    );
   }
   return result;
 }

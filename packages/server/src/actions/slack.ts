@@ -13,10 +13,10 @@
  * 5xx, timeouts and dropped connections retry.
  */
 import { z } from 'zod';
-import type { ActionDelivery, Destination, DeliveryOutcome } from './destination';
+import type { ActionDelivery, AlertDelivery, Destination, DeliveryOutcome } from './destination';
 import { attempt, outcomeOfStatus, retryAfterMs, type HttpAttempt } from './http';
-import { resolveSecret, SecretRef } from './secrets';
-import { slackBlocks, slackFallbackText } from './slackMessage';
+import { resolveSecret, SecretRef, secretName } from './secrets';
+import { slackAlertBlocks, slackAlertText, slackBlocks, slackFallbackText } from './slackMessage';
 
 /** Web API errors that say "not now" rather than "never". */
 const TRANSIENT = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
@@ -84,13 +84,30 @@ export function slackDestination(deps: SlackDeps = {}): Destination<SlackSetting
   const now = deps.now;
 
   async function viaWebhook(
-    d: ActionDelivery,
     s: Extract<SlackSettings, { mode: 'webhook' }>,
+    message: { text: string; blocks: unknown[] },
   ): Promise<DeliveryOutcome> {
     const url = resolveSecret(s.webhookUrl, 'Slack incoming-webhook URL', deps.env);
-    const body = JSON.stringify({ text: slackFallbackText(d), blocks: slackBlocks(d, s.salesforceUrl) });
+    const body = JSON.stringify(message);
     const a = await attempt(fetchFn, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     return outcomeOfStatus(a, 'Slack incoming webhook', now);
+  }
+
+  async function postMessage(
+    s: Extract<SlackSettings, { mode: 'dm' }>,
+    channel: string,
+    message: { text: string; blocks: unknown[] },
+  ): Promise<DeliveryOutcome> {
+    const token = resolveSecret(s.botToken, 'Slack bot token', deps.env);
+    const base = (s.apiUrl ?? 'https://slack.com/api/').replace(/\/*$/, '/');
+    const body = JSON.stringify({ channel, ...message, unfurl_links: false });
+    const a = await attempt(fetchFn, `${base}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+      body,
+    });
+    const r = readWebApi<{ channel: string; ts: string }>(a, 'chat.postMessage', now);
+    return r.ok ? { status: 'delivered', externalId: `${r.body.channel}/${r.body.ts}` } : r.outcome;
   }
 
   async function viaBot(d: ActionDelivery, s: Extract<SlackSettings, { mode: 'dm' }>): Promise<DeliveryOutcome> {
@@ -111,29 +128,41 @@ export function slackDestination(deps: SlackDeps = {}): Destination<SlackSetting
         status: 'failed',
         error: `Slack: no Slack user for the owner ${d.change.ownerEmail ?? '(no email)'} and no fallbackChannel set`,
       };
-    const body = JSON.stringify({
-      channel,
-      text: slackFallbackText(d),
-      blocks: slackBlocks(d, s.salesforceUrl),
-      unfurl_links: false,
-    });
-    const a = await attempt(fetchFn, `${base}chat.postMessage`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json; charset=utf-8' },
-      body,
-    });
-    const r = readWebApi<{ channel: string; ts: string }>(a, 'chat.postMessage', now);
-    return r.ok ? { status: 'delivered', externalId: `${r.body.channel}/${r.body.ts}` } : r.outcome;
+    return postMessage(s, channel, { text: slackFallbackText(d), blocks: slackBlocks(d, s.salesforceUrl) });
+  }
+
+  /** A system alert has no owner: a bot posts it to `fallbackChannel` (the admins' channel). */
+  async function alertViaBot(d: AlertDelivery, s: Extract<SlackSettings, { mode: 'dm' }>): Promise<DeliveryOutcome> {
+    if (!s.fallbackChannel)
+      return { status: 'failed', error: "Slack: a system alert by bot needs fallbackChannel (the admins' channel)" };
+    return postMessage(s, s.fallbackChannel, { text: slackAlertText(d), blocks: slackAlertBlocks(d) });
   }
 
   return {
     kind: 'slack',
     settings: SlackSettings,
+    // An incoming webhook posts to the one channel it was made for: its URL names the channel.
+    recipientOf: (s, account) =>
+      s.mode === 'webhook' ? `slack-channel:${secretName(s.webhookUrl)}` : (account.ownerId ?? 'unowned'),
     async deliver(delivery, settings) {
       try {
-        return settings.mode === 'webhook' ? await viaWebhook(delivery, settings) : await viaBot(delivery, settings);
+        return settings.mode === 'webhook'
+          ? await viaWebhook(settings, {
+              text: slackFallbackText(delivery),
+              blocks: slackBlocks(delivery, settings.salesforceUrl),
+            })
+          : await viaBot(delivery, settings);
       } catch (e) {
         // A secret named by a variable that is not set: a configuration problem, not a transient one.
+        return { status: 'failed', error: (e as Error).message };
+      }
+    },
+    async deliverAlert(delivery, settings) {
+      try {
+        return settings.mode === 'webhook'
+          ? await viaWebhook(settings, { text: slackAlertText(delivery), blocks: slackAlertBlocks(delivery) })
+          : await alertViaBot(delivery, settings);
+      } catch (e) {
         return { status: 'failed', error: (e as Error).message };
       }
     },

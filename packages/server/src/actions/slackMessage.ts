@@ -5,7 +5,7 @@
  * (https://docs.slack.dev/reference/block-kit/blocks): header plain_text ≤150, section text ≤3000,
  * fields ≤10 of ≤2000, button text ≤75 and url ≤3000, 50 blocks.
  */
-import type { ActionDelivery, AccountChange } from './destination';
+import type { ActionDelivery, AccountChange, AlertDelivery } from './destination';
 
 /** The Block Kit limits the message keeps to. */
 const HEADER_MAX = 150;
@@ -104,4 +104,23 @@ export function slackBlocks(d: ActionDelivery, instanceUrl?: string): unknown[] 
     elements: [{ type: 'mrkdwn', text: cut(`Pulse · rule ${mrkdwnEscape(d.ruleId)} · ${c.day}`, SECTION_MAX) }],
   });
   return blocks;
+}
+
+/** The one-line text of a system alert, for notifications. */
+export function slackAlertText(d: AlertDelivery): string {
+  return `Pulse system alert ${d.alert.code}: ${d.alert.message}`;
+}
+
+/** The Block Kit blocks of a system alert for admins: what happened, and which org, day and run. */
+export function slackAlertBlocks(d: AlertDelivery): unknown[] {
+  const a = d.alert;
+  const where = `Pulse · org ${mrkdwnEscape(a.orgId)} · ${a.day}${a.runId !== null ? ` · run ${a.runId}` : ''}`;
+  return [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: cut(`Pulse system alert: ${a.code}`, HEADER_MAX), emoji: true },
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: cut(mrkdwnEscape(a.message) || a.code, SECTION_MAX) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: cut(where, SECTION_MAX) }] },
+  ];
 }

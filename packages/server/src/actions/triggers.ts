@@ -233,8 +233,11 @@ export function daysBetween(a: string, b: string): number {
 export interface Candidate {
   rule: Rule;
   accountId: string;
-  /** Who the action is for: the account owner (the cap counts per recipient). */
-  recipient: string;
+  /**
+   * Who each destination's delivery is for, by destination index: the owner for a Task or a direct
+   * message, the channel for a channel message, the URL for a webhook. The cap counts per recipient.
+   */
+  recipients: readonly string[];
   score: number;
   key: string;
 }
@@ -243,7 +246,7 @@ export interface Candidate {
 export interface LimitState {
   /** `${ruleId}|${accountId}` → the last day it fired (not held). */
   lastFired: Map<string, string>;
-  /** `${recipient}|${monday}` → actions fired that week. */
+  /** `${recipient}|${monday}` → actions fired that week (a decision counts once per recipient). */
   weekCounts: Map<string, number>;
 }
 
@@ -253,17 +256,30 @@ export const emptyLimits = (): LimitState => ({ lastFired: new Map(), weekCounts
 /** Why an action was held back. */
 export type HeldReason = 'cooldown' | 'cap';
 
+/** One candidate after the limits: per destination, null when it fires, else why it is held back. */
+export interface Decision {
+  candidate: Candidate;
+  held: (HeldReason | null)[];
+}
+
 /** One day's candidates after the limits: what fires, and what is held back (and why). */
 export interface Limited {
+  /** Candidates with at least one destination that fires. */
   fired: Candidate[];
+  /** Candidates held back on every destination: in cooldown, or every recipient over the cap. */
   held: { candidate: Candidate; reason: HeldReason }[];
+  /** Every candidate with each destination's outcome (a channel over its cap holds only its own delivery). */
+  decisions: Decision[];
+  /** Deliveries held over the cap, also those of a candidate that fired elsewhere. */
+  cappedDeliveries: number;
 }
 
 /**
  * Applies the cooldown (a rule that fired for an account on day d stays quiet for it until
  * d + cooldownDays: with 7, day 6 is held and day 7 fires) and the cap (at most `cap` fired actions
- * per recipient per week), updating `state`. Candidates are taken in rule order, then by score
- * (highest first), then account id, so the cap keeps the first rules' strongest accounts.
+ * per recipient per week; each destination has its own recipient, and a decision counts once for a
+ * recipient two of its destinations reach), updating `state`. Candidates are taken in rule order,
+ * then by score (highest first), then account id, so the cap keeps the first rules' strongest accounts.
  */
 export function applyLimits(
   candidates: readonly Candidate[],
@@ -279,21 +295,27 @@ export function applyLimits(
       b.score - a.score ||
       (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0),
   );
-  const out: Limited = { fired: [], held: [] };
+  const out: Limited = { fired: [], held: [], decisions: [], cappedDeliveries: 0 };
   const week = weekOf(day);
   for (const c of sorted) {
     const last = state.lastFired.get(`${c.rule.id}|${c.accountId}`);
     if (last !== undefined && daysBetween(last, day) < c.rule.cooldownDays) {
       out.held.push({ candidate: c, reason: 'cooldown' });
+      out.decisions.push({ candidate: c, held: c.recipients.map(() => 'cooldown') });
       continue;
     }
-    const wk = `${c.recipient}|${week}`;
-    const n = state.weekCounts.get(wk) ?? 0;
-    if (n >= cap) {
+    const under = new Map<string, boolean>();
+    for (const who of new Set(c.recipients)) under.set(who, (state.weekCounts.get(`${who}|${week}`) ?? 0) < cap);
+    const held = c.recipients.map((who) => (under.get(who) ? null : ('cap' as const)));
+    out.cappedDeliveries += held.filter((h) => h === 'cap').length;
+    out.decisions.push({ candidate: c, held });
+    if (held.every((h) => h !== null)) {
       out.held.push({ candidate: c, reason: 'cap' });
       continue;
     }
-    state.weekCounts.set(wk, n + 1);
+    for (const [who, ok] of under) {
+      if (ok) state.weekCounts.set(`${who}|${week}`, (state.weekCounts.get(`${who}|${week}`) ?? 0) + 1);
+    }
     state.lastFired.set(`${c.rule.id}|${c.accountId}`, day);
     out.fired.push(c);
   }

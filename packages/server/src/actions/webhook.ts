@@ -13,7 +13,14 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { ActionDelivery, Destination, DeliveryOutcome } from './destination';
+import type {
+  ActionDelivery,
+  AlertDelivery,
+  DeliveryContext,
+  Destination,
+  DeliveryOutcome,
+  SystemAlert,
+} from './destination';
 import { attempt, DELIVERY_TIMEOUT_MS, outcomeOfStatus } from './http';
 import { resolveSecret, SecretRef } from './secrets';
 
@@ -48,6 +55,19 @@ export interface WebhookBody {
 /** The body of one delivery (the attempt number is left out: a retry sends the same bytes). */
 export function webhookBody(d: ActionDelivery): WebhookBody {
   return { deliveryId: d.deliveryId, key: d.key, rule: d.ruleId, trigger: d.trigger, change: d.change };
+}
+
+/** The JSON body of a system alert: `type` tells a receiver it is not an account's action. */
+export interface WebhookAlertBody {
+  type: 'system-alert';
+  deliveryId: string;
+  key: string;
+  alert: SystemAlert;
+}
+
+/** The body of one system alert (a retry sends the same bytes). */
+export function webhookAlertBody(d: AlertDelivery): WebhookAlertBody {
+  return { type: 'system-alert', deliveryId: d.deliveryId, key: d.key, alert: d.alert };
 }
 
 /** `v1=<hex HMAC-SHA256 of "${timestamp}.${body}">` with `secret`. */
@@ -87,40 +107,51 @@ export interface WebhookDeps {
 
 /** The signed-webhook destination. */
 export function webhookDestination(deps: WebhookDeps = {}): Destination<WebhookSettings> {
+  /** One signed POST of `body` (already serialized: the signature covers these exact bytes). */
+  async function post(
+    deliveryId: string,
+    body: string,
+    settings: WebhookSettings,
+    context: DeliveryContext,
+  ): Promise<DeliveryOutcome> {
+    // The run's clock signs (a test clock in tests), unless the destination was built with its own.
+    const now = deps.now ?? (() => context.now().getTime());
+    let secret: string;
+    try {
+      secret = resolveSecret(settings.secret, 'webhook secret', deps.env);
+    } catch (e) {
+      return { status: 'failed', error: (e as Error).message };
+    }
+    const timestamp = String(Math.floor(now() / 1000));
+    const a = await attempt(
+      deps.fetch ?? fetch,
+      settings.url,
+      {
+        method: 'POST',
+        // A redirect is not followed: the signed body would go to a host the rule does not name.
+        redirect: 'manual',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Pulse-Webhook/1',
+          'x-pulse-delivery': deliveryId,
+          'x-pulse-timestamp': timestamp,
+          'x-pulse-signature': pulseSignature(secret, timestamp, body),
+        },
+        body,
+      },
+      settings.timeoutMs ?? DELIVERY_TIMEOUT_MS,
+    );
+    return outcomeOfStatus(a, `webhook ${new URL(settings.url).host}`, now);
+  }
+
   return {
     kind: 'webhook',
     settings: WebhookSettings,
-    async deliver(delivery, settings, context): Promise<DeliveryOutcome> {
-      // The run's clock signs (a test clock in tests), unless the destination was built with its own.
-      const now = deps.now ?? (() => context.now().getTime());
-      let secret: string;
-      try {
-        secret = resolveSecret(settings.secret, 'webhook secret', deps.env);
-      } catch (e) {
-        return { status: 'failed', error: (e as Error).message };
-      }
-      const body = JSON.stringify(webhookBody(delivery));
-      const timestamp = String(Math.floor(now() / 1000));
-      const a = await attempt(
-        deps.fetch ?? fetch,
-        settings.url,
-        {
-          method: 'POST',
-          // A redirect is not followed: the signed body would go to a host the rule does not name.
-          redirect: 'manual',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Pulse-Webhook/1',
-            'x-pulse-delivery': delivery.deliveryId,
-            'x-pulse-timestamp': timestamp,
-            'x-pulse-signature': pulseSignature(secret, timestamp, body),
-          },
-          body,
-        },
-        settings.timeoutMs ?? DELIVERY_TIMEOUT_MS,
-      );
-      return outcomeOfStatus(a, `webhook ${new URL(settings.url).host}`, now);
-    },
+    recipientOf: (s) => `webhook:${s.url}`,
+    deliver: (delivery, settings, context) =>
+      post(delivery.deliveryId, JSON.stringify(webhookBody(delivery)), settings, context),
+    deliverAlert: (delivery, settings, context) =>
+      post(delivery.deliveryId, JSON.stringify(webhookAlertBody(delivery)), settings, context),
   };
 }
 

@@ -80,7 +80,7 @@ export async function showRules(
   deps.out.write(`${lines.join('\n')}\n`);
 }
 
-/** `pulse actions run`: decides the newest scored day if needed, then sends what is due. */
+/** `pulse actions run`: decides the newest scored day (only what is new), pushes its MAP lists, sends what is due. */
 export async function runActionsNow(
   opts: { org: string; json?: boolean },
   deps: StoreDeps & { out: Output } & Partial<Omit<ActionsRunDeps, 'db' | 'orgId'>>,
@@ -94,8 +94,12 @@ export async function runActionsNow(
   const d = r.decided;
   const lines = [
     d
-      ? `decided ${d.day} against ${d.previous}: ${d.fired} actions, ${d.held.cooldown} held in cooldown, ${d.held.cap} held over the weekly cap`
-      : 'the newest scored day was decided already',
+      ? `decided ${d.day} against ${d.previous ?? 'nothing'}: ${d.fired} new actions, ${d.held.cooldown} held in cooldown, ${d.held.cap} held over the weekly cap`
+      : 'nothing scored yet: nothing to decide',
+    ...r.lists.map(
+      (l) =>
+        `  ${l.ruleId} ${l.source} list ${l.listId}: ${l.accounts} accounts, ${l.push ? `${l.push.added} added, ${l.push.removed} removed` : `not pushed: ${l.error ?? ''}`}`,
+    ),
     `sent: ${r.sent.delivered} delivered, ${r.sent.retrying} to retry, ${r.sent.failed} failed`,
   ];
   for (const [kind, t] of Object.entries(r.sent.byKind)) {
@@ -157,7 +161,11 @@ export function formatReplay(r: ReplayResult): string {
     lines.push(`  ${x.id}: ${x.fired} would fire, ${x.heldCooldown} held in cooldown, ${x.heldCap} held over the cap`);
   }
   if (r.rules.length === 0) lines.push('  (no enabled rules)');
-  for (const id of r.listRules) lines.push(`  ${id}: pushes a MAP list (the accounts matching each day; not capped)`);
+  for (const l of r.lists) {
+    lines.push(
+      `  ${l.ruleId}: ${l.source} list ${l.listId} would add ${l.peopleAdded} people (${l.accountsAdded} accounts entering) and remove ${l.peopleRemoved} (${l.accountsRemoved} leaving), ${l.accountsAtEnd} accounts at the end; a set, not capped`,
+    );
+  }
   lines.push('per destination:');
   for (const [kind, n] of Object.entries(r.destinations)) lines.push(`  ${kind}: ${n}`);
   lines.push('per recipient per week (most any one recipient got):');
@@ -237,7 +245,7 @@ export function registerActions(program: Command): void {
     .action(async (o: { org: string; day?: string; json?: boolean }) => void (await listActions(o, { out })));
   actions
     .command('run')
-    .description('decide the newest scored day if no run did, then send every due action')
+    .description('decide the newest scored day (only what was not decided), push its MAP lists, send every due action')
     .option('--org <id>', 'the Pulse org', 'default')
     .option('--json', 'print a JSON summary')
     .action(async (o: { org: string; json?: boolean }) => {

@@ -10,6 +10,7 @@ import { log } from '../log';
 import { runDaily, type DailyRunDeps, type DailyRunResult, type RunFailure, type RunProgress } from '../run/daily';
 import { startSchedule, type RunSchedule } from '../run/schedule';
 import { runActions } from '../run/actions';
+import { checkLateRun } from '../run/late';
 import { openDb, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
 import { citusLayout } from '../store/distribution';
@@ -196,11 +197,22 @@ export function startWorker(opts: {
   };
 }
 
-/** One between-runs send pass over the orgs; an org whose daily run is going is left to that run. */
+/**
+ * One between-runs pass over the orgs: a daily run that has not started within its slot and the
+ * grace alerts the admins (RUN_LATE), then the due actions are sent; an org whose daily run is going
+ * is left to that run.
+ */
 async function sendBetweenRuns(db: Db, orgs: readonly string[], config: Config): Promise<void> {
   for (const orgId of orgs) {
     try {
-      const r = await runActions({ db, orgId, config });
+      const late = await checkLateRun({ db, orgId, config });
+      if (late && late.raised > 0) log.warn({ org: orgId, ...late }, 'the scheduled daily run is late');
+    } catch (e) {
+      log.warn({ org: orgId, message: (e as Error).message }, 'late-run check failed');
+    }
+    try {
+      // Only the sends: the day was decided and its lists pushed by its run (or `pulse actions run`).
+      const r = await runActions({ db, orgId, config, decide: false });
       if (r.sent.delivered + r.sent.failed + r.sent.retrying > 0) {
         log.info({ org: orgId, ...r.sent, byKind: undefined, failures: undefined }, 'actions sent between runs');
       }

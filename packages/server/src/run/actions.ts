@@ -1,30 +1,35 @@
 /**
  * Actions on demand (`pulse actions run`): under the org's daily-run lock, decides the newest scored
- * day if no run decided it yet, then sends whatever the outbox holds that is due — today's, and
- * items left pending by a crashed run or waiting for a retry. The same stage as the daily run's, for
- * between runs (a receiver that was down for an hour gets its delivery without waiting a day).
+ * day with the rules in force — idempotent by key, so a day a run decided adds only what a rule
+ * added since would fire — pushes the map-list rules' lists for that day (only the differences),
+ * then sends whatever the outbox holds that is due: the day's, and items left pending by a crashed
+ * run or waiting for a retry. The same stage as the daily run's, for between runs (a receiver that
+ * was down for an hour gets its delivery without waiting a day). Running it again sends nothing new.
  */
 import type { Connection } from 'jsforce';
 import type { Config, SalesforceAuth } from '../config';
 import { PulseError } from '../errors';
-import { decideDay, type DecideResult } from '../actions/decide';
+import { decideDay, rulesInForce, type DecideResult } from '../actions/decide';
+import { pushRuleLists, type RuleListResult } from '../actions/ruleLists';
 import { defaultRegistry, type DestinationRegistry } from '../actions/registry';
 import { sendDue, type SendOptions, type SendResult } from '../actions/sender';
 import { connectSalesforce } from '../sources/salesforce/connection';
 import { signInFor } from '../sources/salesforce/signIn';
 import { realSleep } from '../sources/retry';
-import { latestSnapshotDay, lastDecidedDay } from '../store/actions';
+import { latestSnapshotDay } from '../store/actions';
 import type { Db } from '../store/db';
 import { tryLock } from '../store/lock';
 import { loadActiveModel } from '../store/models';
-import { addDays } from '../scoring/days';
 import { DAILY_LOCK } from './daily';
+import { listClientsFor } from './listClients';
 
 /** What an on-demand actions run did. */
 export interface ActionsRunResult {
   orgId: string;
-  /** The day decided now, or null when a run had decided the newest scored day already. */
+  /** The newest scored day decided now (rows 0 when everything it fires was decided before), or null: nothing scored. */
   decided: DecideResult | null;
+  /** The map-list rules' lists pushed for that day. */
+  lists: RuleListResult[];
   sent: SendResult;
 }
 
@@ -32,14 +37,18 @@ export interface ActionsRunResult {
 export interface ActionsRunDeps {
   db: Db;
   orgId: string;
-  config: Pick<Config, 'salesforce' | 'secretKeys'>;
+  config: Pick<Config, 'salesforce' | 'secretKeys' | 'maps'>;
   now?: () => Date;
   salesforce?: SalesforceAuth;
   connect?: (auth: SalesforceAuth) => Promise<Connection>;
   registry?: DestinationRegistry;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** The network the MAP list pushes use (default: global fetch). */
+  fetch?: typeof fetch;
   afterDeliver?: SendOptions['afterDeliver'];
+  /** False: only send what is due (the worker's pass every few minutes between runs). Default true. */
+  decide?: boolean;
 }
 
 /** Runs the actions stage now; see the module comment. Refused while a daily run of the org is going. */
@@ -55,12 +64,23 @@ export async function runActions(deps: ActionsRunDeps): Promise<ActionsRunResult
   }
   try {
     let decided: DecideResult | null = null;
+    let lists: RuleListResult[] = [];
     const active = await loadActiveModel(db, orgId);
     const day = active ? await latestSnapshotDay(db, orgId, active.model.version) : null;
-    if (active && day && (await lastDecidedDay(db, orgId, addDays(day, 1))) !== day) {
+    if (active && day && deps.decide !== false) {
+      const inForce = await rulesInForce(db, orgId, registry);
+      const modelVersion = active.model.version;
       decided = await db.transaction((tx) =>
-        decideDay(tx, { orgId, model: active.model, modelVersion: active.model.version, day, registry, now: now() }),
+        decideDay(tx, { orgId, model: active.model, modelVersion, day, registry, now: now(), rules: inForce }),
       );
+      lists = await pushRuleLists(db, {
+        orgId,
+        model: active.model,
+        modelVersion,
+        day,
+        rules: inForce.rules.rules,
+        clientFor: listClientsFor({ ...deps, db, orgId, now }),
+      });
     }
     let conn: Promise<Connection> | null = null;
     const salesforce = () =>
@@ -73,7 +93,7 @@ export async function runActions(deps: ActionsRunDeps): Promise<ActionsRunResult
       random: deps.random,
       afterDeliver: deps.afterDeliver,
     });
-    return { orgId, decided, sent };
+    return { orgId, decided, lists, sent };
   } finally {
     await lock.release();
   }

@@ -46,12 +46,9 @@ import { defaultRegistry, type DestinationRegistry } from '../actions/registry';
 import { sendDue, type SendOptions, type SendResult } from '../actions/sender';
 import { ALERTS_RULE, alertOf, raiseAlert } from '../actions/alerts';
 import { realSleep } from '../sources/retry';
-import { mapListClient } from '../actions/mapLists';
 import { pushRuleLists, type RuleListResult } from '../actions/ruleLists';
+import { listClientsFor } from './listClients';
 import { sendWeeklyDigest, weekdayOf, type WeeklyDigestResult } from '../actions/weeklyDigest';
-import { mapConnectionFor } from '../sources/map/sync';
-import type { MapListClient } from '../sources/map/lists';
-import type { MapSourceName } from '../sources/map/types';
 
 /** The lock every daily run of an org takes. */
 export const DAILY_LOCK = 'daily-run';
@@ -109,7 +106,8 @@ export interface DailyRunResult {
   asOf: string;
   accountsScored: number;
   accountsWritten: number;
-  apiCalls: { pull: number; write: number; total: number };
+  /** Salesforce API calls: the pull's, the write's, the actions' (Tasks), and in all with the preflight. */
+  apiCalls: { pull: number; write: number; actions: number; total: number };
   failures: RunFailure[];
   /** What the run noticed without failing (a band drift above the threshold). */
   warnings: RunWarning[];
@@ -223,7 +221,7 @@ export async function runDaily(deps: DailyRunDeps): Promise<DailyRunResult> {
     asOf,
     accountsScored: 0,
     accountsWritten: 0,
-    apiCalls: { pull: 0, write: 0, total: 0 },
+    apiCalls: { pull: 0, write: 0, actions: 0, total: 0 },
     failures: [],
     warnings: [],
     drift: null,
@@ -481,34 +479,22 @@ async function pushLists(run: RunState, scored: Scored): Promise<void> {
   const { deps, result, progress } = run;
   if (!result.modelVersion || !result.actions?.decided) return;
   const { rules } = await rulesInForce(deps.db, deps.orgId, deps.actions?.registry ?? defaultRegistry());
-  const clients = new Map<MapSourceName, MapListClient | null>();
   const lists = await pushRuleLists(deps.db, {
     orgId: deps.orgId,
     model: scored.model,
     modelVersion: result.modelVersion,
     day: result.asOf,
     rules: rules.rules,
-    clientFor: async (source) => {
-      if (!clients.has(source)) {
-        const config = await mapConnectionFor(deps.db, deps.orgId, source, deps.config.maps, deps.config.secretKeys);
-        const salesforce =
-          source === 'pardot' ? (deps.salesforce ?? (await signInFor(deps.db, deps.orgId, deps.config))) : null;
-        clients.set(
-          source,
-          config &&
-            mapListClient(source, config, {
-              fetch: deps.actions?.fetch ?? fetch,
-              sleep: deps.actions?.sleep ?? realSleep,
-              random: deps.actions?.random,
-              // MAP calls: not the Salesforce API budget the run counts.
-              countCall: () => undefined,
-              now: () => run.now().getTime(),
-              salesforce,
-            }),
-        );
-      }
-      return clients.get(source)!;
-    },
+    clientFor: listClientsFor({
+      db: deps.db,
+      orgId: deps.orgId,
+      config: deps.config,
+      salesforce: deps.salesforce,
+      fetch: deps.actions?.fetch,
+      sleep: deps.actions?.sleep,
+      random: deps.actions?.random,
+      now: run.now,
+    }),
   });
   result.actions.lists = lists;
   for (const l of lists.filter((x) => x.error)) {
@@ -561,11 +547,18 @@ async function decideActions(run: RunState, tx: Db, modelVersion: string, model:
   );
 }
 
-/** Actions: every due item of the outbox (today's and any left over) to its destination. */
+/**
+ * Actions: every due item of the outbox (today's and any left over) to its destination. Their
+ * Salesforce calls (Tasks) come off the run's one API budget, after the pull's and the write's; when
+ * it is spent the rest wait in the outbox for the next run, and the run says so (partial, SF_BUDGET).
+ */
 async function sendActions(run: RunState, pulled: Pulled): Promise<void> {
   const { deps, result, progress } = run;
   await deps.actions?.afterDecide?.();
+  const allowed = Math.floor(pulled.sync.apiCalls.remainingAtStart * run.share);
+  const spent = result.apiCalls.pull + result.apiCalls.write + (result.write ? 1 : 0);
   const sent = await sendDue(deps.db, {
+    salesforceBudget: Math.max(0, allowed - spent),
     orgId: deps.orgId,
     registry: deps.actions?.registry ?? defaultRegistry(),
     context: { salesforce: async () => pulled.conn, now: run.now, sleep: deps.actions?.sleep ?? realSleep },
@@ -574,11 +567,23 @@ async function sendActions(run: RunState, pulled: Pulled): Promise<void> {
   });
   result.actions ??= { decided: null, sent: null, lists: [], digest: null, rulesError: null };
   result.actions.sent = sent;
+  result.apiCalls.actions = sent.salesforceCalls;
+  if (sent.deferred > 0) {
+    result.status = 'partial';
+    result.failures.push({
+      stage: 'actions',
+      code: 'SF_BUDGET',
+      message: `the run's API budget was spent with ${sent.deferred} actions not sent (${sent.salesforceCalls} Salesforce calls for actions); the next run or \`pulse actions run\` sends them`,
+    });
+  }
   for (const f of sent.failures) {
     result.failures.push({ stage: 'actions', code: 'ACTION_FAILED', message: `${f.kind} ${f.key}: ${f.error}` });
   }
   if (sent.failed > 0) result.status = 'partial';
-  progress('actions', `delivered ${sent.delivered} actions (${sent.retrying} to retry, ${sent.failed} failed)`);
+  progress(
+    'actions',
+    `delivered ${sent.delivered} actions with ${sent.salesforceCalls} Salesforce calls (${sent.retrying} to retry, ${sent.failed} failed, ${sent.deferred} deferred: API budget)`,
+  );
 }
 
 /** Records the counts and API calls so far on the run row (a crash later still shows them). */
@@ -845,7 +850,7 @@ function apiDetail(r: DailyRunResult): Record<string, unknown> {
 
 // The describe call the preflight makes before every write counts in the total.
 function finalizeTotal(r: DailyRunResult): void {
-  r.apiCalls.total = r.apiCalls.pull + r.apiCalls.write + (r.write ? 1 : 0);
+  r.apiCalls.total = r.apiCalls.pull + r.apiCalls.write + r.apiCalls.actions + (r.write ? 1 : 0);
 }
 
 function doneLine(r: DailyRunResult): string {
@@ -876,7 +881,7 @@ async function skipped(
   });
   await finishRun(deps.db, deps.orgId, result.runId, 'skipped', {
     counts: {},
-    apiCalls: { pull: 0, write: 0, total: 0 },
+    apiCalls: { pull: 0, write: 0, actions: 0, total: 0 },
     errors: result.failures as unknown as Record<string, unknown>[],
     state: { durationMs: result.durationMs },
   });

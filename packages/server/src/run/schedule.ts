@@ -99,3 +99,33 @@ export function startSchedule(
   if (opts.onOverlap) task.on('execution:overlap', (ctx) => opts.onOverlap!(ctx.date));
   return task;
 }
+
+/** Milliseconds `timezone` is ahead of UTC at `at` (negative west of Greenwich). */
+function offsetMs(at: Date, timezone: string): number {
+  const [d, t] = slotIn(at, timezone).split(' ');
+  const [y, mo, da] = d!.split('-').map(Number);
+  const [h, mi] = t!.split(':').map(Number);
+  return Date.UTC(y!, mo! - 1, da!, h!, mi!) - Math.floor(at.getTime() / 60_000) * 60_000;
+}
+
+/**
+ * When the last slot at or before `now` began, for a schedule of one time a day (PULSE_RUN_AT
+ * "HH:MM", or a cron expression "M H * * *"); null for any other cron expression, whose slots this
+ * does not compute (the late-run alert then stays off).
+ */
+export function previousSlotAt(schedule: RunSchedule, now: Date): Date | null {
+  const daily = /^(\d{1,2}) (\d{1,2}) \* \* \*$/.exec(schedule.expression.trim());
+  if (!daily) return null;
+  const minute = Number(daily[1]);
+  const hour = Number(daily[2]);
+  const [y, mo, d] = slotIn(now, schedule.timezone).slice(0, 10).split('-').map(Number);
+  const at = (dayOffset: number): Date => {
+    // The local wall time as if UTC, moved by the zone's offset there (twice: a DST change between).
+    const wall = Date.UTC(y!, mo! - 1, d! + dayOffset, hour, minute);
+    let utc = wall - offsetMs(new Date(wall), schedule.timezone);
+    utc = wall - offsetMs(new Date(utc), schedule.timezone);
+    return new Date(utc);
+  };
+  const today = at(0);
+  return today.getTime() <= now.getTime() ? today : at(-1);
+}

@@ -118,7 +118,7 @@ describe('limits', () => {
   const cand = (r: Rule, accountId: string, day: string, recipient = 'owner-1', score = 50): Candidate => ({
     rule: r,
     accountId,
-    recipient,
+    recipients: r.destinations.map(() => recipient),
     score,
     key: decisionKey(r.id, accountId, r.trigger, day),
   });
@@ -150,6 +150,52 @@ describe('limits', () => {
     const monday = addDays(START, 7);
     expect(weekOf(monday)).toBe(monday);
     expect(applyLimits([cand(r, 'e2', monday)], [r], 3, monday, state).fired).toHaveLength(1);
+  });
+
+  it("counts the cap per destination's recipient: the channel's own week, the owner's Task held alone", () => {
+    const r: Rule = {
+      ...rule('r', 0),
+      destinations: [
+        { kind: 'salesforce-task', settings: {} },
+        { kind: 'slack', settings: {} },
+      ],
+    };
+    const state = emptyLimits();
+    const day = addDays(START, 1);
+    const to = (accountId: string, owner: string, score: number): Candidate => ({
+      ...cand(r, accountId, day, owner, score),
+      recipients: [owner, 'slack-channel:alerts'],
+    });
+    // Three accounts of three owners: each owner gets one, the channel gets three: at a cap of 2 the
+    // channel's third message is held while that owner's Task still fires.
+    const out = applyLimits([to('a', 'o1', 90), to('b', 'o2', 80), to('c', 'o3', 70)], [r], 2, day, state);
+    expect(out.fired.map((c) => c.accountId)).toEqual(['a', 'b', 'c']);
+    expect(out.decisions.map((d) => [d.candidate.accountId, d.held])).toEqual([
+      ['a', [null, null]],
+      ['b', [null, null]],
+      ['c', [null, 'cap']],
+    ]);
+    expect(out.cappedDeliveries).toBe(1);
+    expect(state.weekCounts.get(`slack-channel:alerts|${weekOf(day)}`)).toBe(2);
+    expect(state.weekCounts.get(`o3|${weekOf(day)}`)).toBe(1);
+    // Owner o1 at the cap too: both destinations over it, the whole decision is held.
+    state.weekCounts.set(`o1|${weekOf(day)}`, 2);
+    const next = applyLimits([to('d', 'o1', 60)], [r], 2, day, state);
+    expect(next.held).toEqual([{ candidate: expect.objectContaining({ accountId: 'd' }), reason: 'cap' }]);
+    expect(next.cappedDeliveries).toBe(2);
+  });
+
+  it('a decision whose two destinations reach the same person counts once for them', () => {
+    const r: Rule = {
+      ...rule('r', 0),
+      destinations: [
+        { kind: 'salesforce-task', settings: {} },
+        { kind: 'slack', settings: {} },
+      ],
+    };
+    const state = emptyLimits();
+    applyLimits([cand(r, 'a', START, 'o1')], [r], 5, START, state);
+    expect(state.weekCounts.get(`o1|${weekOf(START)}`)).toBe(1);
   });
 
   it('takes rules in document order when the cap is short', () => {
