@@ -87,13 +87,3 @@ export async function loadConsoleJob(db: Db, orgId: string, id: string): Promise
     updatedAt: new Date(row.updated_at),
   };
 }
-
-/** Marks jobs left queued or running by a process that stopped as failed (at start-up). */
-export async function failAbandonedConsoleJobs(db: Db, before: Date, now: Date): Promise<number> {
-  const r = await db.query(
-    `UPDATE console_jobs SET state = 'failed', error = 'the web process stopped before the job finished', updated_at = $2
-     WHERE state IN ('queued', 'running') AND updated_at < $1`,
-    [before.toISOString(), now.toISOString()],
-  );
-  return r.rowCount;
-}
