@@ -16,6 +16,7 @@ import { registerSecrets } from './secrets';
 import { registerBacktest } from './backtest';
 import { registerActions } from './actions';
 import { registerStatus } from './status';
+import { registerAdmin } from './admin';
 
 /** Registers one more subcommand on the `pulse` program (how the demo package adds `demo`). */
 export type RegisterCommand = (program: Command) => void;
@@ -46,6 +47,7 @@ export function buildProgram(extra: RegisterCommand[] = []): Command {
   registerBacktest(program);
   registerActions(program);
   registerStatus(program);
+  registerAdmin(program);
   for (const register of extra) register(program);
   return program;
 }

@@ -85,6 +85,68 @@ export async function readPreflight(
   }
 }
 
+/** One line of the console's permission checklist: an object (field null) or one of its fields. */
+export interface ChecklistItem {
+  object: string;
+  field: string | null;
+  ok: boolean;
+  /** What the integration user lacks; null when ok. */
+  missing: string | null;
+  /** The exact fix; null when ok. */
+  fix: string | null;
+}
+
+/**
+ * The read preflight as a checklist (the console's Permissions page): View All Data, then every
+ * object Pulse pulls and each of its fields, ok or what is missing and the fix. It describes every
+ * stream (one call each) and never throws for a permission: that is a line, not an error.
+ */
+export async function readChecklist(conn: Connection, streams: readonly SalesforceStream[]): Promise<ChecklistItem[]> {
+  const items: ChecklistItem[] = [];
+  const viewAll = await holdsViewAllData(conn);
+  items.push({
+    object: 'UserPermissionAccess',
+    field: 'PermissionsViewAllData',
+    ok: viewAll !== false,
+    missing: viewAll === false ? `View All Data: ${VIEW_ALL_DATA_WHY}` : null,
+    fix: viewAll === false ? VIEW_ALL_DATA_FIX : null,
+  });
+  for (const s of streams) {
+    let body: DescribeBody | null = null;
+    try {
+      body = await conn.request<DescribeBody>(`/sobjects/${encodeURIComponent(s.object)}/describe`);
+    } catch (cause) {
+      const code = (cause as { errorCode?: string }).errorCode;
+      if (code !== 'NOT_FOUND' && code !== 'INVALID_TYPE') throw cause;
+    }
+    if (!body) {
+      items.push({
+        object: s.object,
+        field: null,
+        ok: false,
+        missing: `Read on ${s.object}`,
+        fix: `grant Read on ${s.object} in the integration user's permission set`,
+      });
+      continue;
+    }
+    items.push({ object: s.object, field: null, ok: true, missing: null, fix: null });
+    const visible = new Set(body.fields.map((f) => f.name.toLowerCase()));
+    for (const f of s.fields) {
+      const ok = visible.has(f.toLowerCase());
+      items.push({
+        object: s.object,
+        field: f,
+        ok,
+        missing: ok ? null : `Read on ${s.object}.${f}`,
+        fix: ok
+          ? null
+          : `grant Read on ${s.object}.${f} (field-level security in the integration user's permission set)`,
+      });
+    }
+  }
+  return items;
+}
+
 /** One thing the integration user cannot read that a pull needs, with the fix in its message. */
 export interface ReadPreflightProblem {
   kind: 'permission' | 'object' | 'field';
@@ -94,43 +156,38 @@ export interface ReadPreflightProblem {
 }
 
 /**
- * Every read preflight problem at once (the pull's `readPreflight` stops at the first): View All Data
- * when activity is pulled, then each object the integration user cannot see and each field it cannot
- * read, each message ending with its fix. For `sf pulse preflight`, which reports rather than refuses.
+ * Every read preflight problem at once (the pull's `readPreflight` stops at the first): the failing
+ * lines of the checklist, each message ending with its fix. View All Data counts only when activity
+ * is pulled. For `sf pulse preflight`, which reports rather than refuses.
  */
 export async function readPreflightProblems(
   conn: Connection,
   streams: readonly SalesforceStream[],
 ): Promise<ReadPreflightProblem[]> {
+  const pullsActivity = streams.some((s) => s.object === 'Task' || s.object === 'Event');
   const problems: ReadPreflightProblem[] = [];
-  if (streams.some((s) => s.object === 'Task' || s.object === 'Event') && (await holdsViewAllData(conn)) === false) {
-    problems.push({
-      kind: 'permission',
-      subject: 'ViewAllData',
-      message: `the integration user lacks View All Data: ${VIEW_ALL_DATA_WHY} — ${VIEW_ALL_DATA_FIX}`,
-    });
-  }
-  for (const s of streams) {
-    let body: DescribeBody;
-    try {
-      body = await conn.request<DescribeBody>(`/sobjects/${encodeURIComponent(s.object)}/describe`);
-    } catch (cause) {
-      const code = (cause as { errorCode?: string }).errorCode;
-      if (code !== 'NOT_FOUND' && code !== 'INVALID_TYPE') throw cause;
+  for (const item of await readChecklist(conn, streams)) {
+    if (item.ok) continue;
+    if (item.object === 'UserPermissionAccess') {
+      if (pullsActivity) {
+        problems.push({
+          kind: 'permission',
+          subject: 'ViewAllData',
+          message: `the integration user lacks View All Data: ${VIEW_ALL_DATA_WHY} — ${VIEW_ALL_DATA_FIX}`,
+        });
+      }
+    } else if (item.field === null) {
       problems.push({
         kind: 'object',
-        subject: s.object,
-        message: `the integration user cannot see ${s.object}: grant Read on ${s.object} in its permission set`,
+        subject: item.object,
+        message: `the integration user cannot see ${item.object}: grant Read on ${item.object} in its permission set`,
       });
-      continue;
-    }
-    const visible = new Set(body.fields.map((f) => f.name.toLowerCase()));
-    for (const f of s.fields) {
-      if (visible.has(f.toLowerCase())) continue;
+    } else {
+      const name = `${item.object}.${item.field}`;
       problems.push({
         kind: 'field',
-        subject: `${s.object}.${f}`,
-        message: `the integration user cannot read ${s.object}.${f}: grant Read on ${s.object}.${f} to the integration user (field-level security in its permission set)`,
+        subject: name,
+        message: `the integration user cannot read ${name}: grant Read on ${name} to the integration user (field-level security in its permission set)`,
       });
     }
   }
