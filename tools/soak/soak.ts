@@ -206,7 +206,7 @@ async function main(): Promise<number> {
     const runs: Array<{ what: string; code: number | null; status: string; ms: number }> = [];
     const daily = await pulseDone(['run', '--json'], env);
     runs.push({
-      what: 'daily run (publishes default-1)',
+      what: 'daily run (publishes default-2)',
       code: daily.code,
       status: lastJson(daily.out).status,
       ms: daily.ms,

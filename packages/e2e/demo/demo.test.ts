@@ -77,7 +77,7 @@ test('the report names the top accounts and the stories; progress shows each sta
   expect(lines).toMatch(/Pull {2}pulled marketo: \d+ records with \d+ API calls \(succeeded\)/);
   expect(lines).toMatch(/Ingested \d+ ad and intent events/);
   expect(lines).toMatch(/Pull {2}attributed \d+ ingested events to accounts pulled since they arrived/);
-  expect(lines).toContain('Score publishing model default-1 and back-filling 90 days of history');
+  expect(lines).toContain('Score publishing model default-2 and back-filling 90 days of history');
   expect(lines).toMatch(/Write wrote \d+ of \d+ changed accounts/);
   expect(lines).toMatch(/Done {2}run \d+ succeeded/);
 });

@@ -57,7 +57,7 @@ it('pulse run --json: exit 0 and the summary as the last stdout line; a failed r
   expect(other.code).toBe(1);
   expect(other.stderr).toMatch(/no Salesforce connection for org other: the SF_\* credentials belong to org default/);
   const ok = await pulse(['run', '--json', '--org', 'cli'], { ...sf, PULSE_ORG: 'cli' });
-  expect(ok.stderr).toContain('[score] publishing model default-1');
+  expect(ok.stderr).toContain('[score] publishing model default-2');
   expect(ok.code).toBe(0);
   const summary = JSON.parse(ok.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   expect(summary).toMatchObject({ runId: expect.any(Number), status: 'succeeded', failures: [] });

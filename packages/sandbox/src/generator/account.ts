@@ -218,6 +218,8 @@ export function generateAccount(ctx: OrgContext, index: number): AccountBundle {
   const accountCreated = ctx.startMs + rng.int(3600, 2 * 24 * 3600) * 1000;
   const factory = new PersonFactory(index, rng, identity.domain, accountCreated + HOUR);
   const activityStart = ctx.startMs + 7 * DAY;
+  // Opportunities draw from their own stream: how deals follow engagement can change without moving the activity.
+  const oppRng = new Rng(mixSeed(ctx.seed, index, 29));
 
   let persons: Person[];
   let plans: Plan[];
@@ -235,7 +237,7 @@ export function generateAccount(ctx: OrgContext, index: number): AccountBundle {
     persons = genericPeople(rng, factory, identity.employees);
     intensity = genericIntensity(rng, ctx);
     plans = genericPlans(rng, ctx, persons, intensity, activityStart);
-    opps = deriveOpportunities(rng, ctx, plans, identity.name, identity.employees);
+    opps = deriveOpportunities(oppRng, ctx, plans, identity.name, identity.employees);
     adReach = rng.chance(0.3) ? 1 : 0;
   }
   plans.sort((a, b) => a.t - b.t);
@@ -243,6 +245,7 @@ export function generateAccount(ctx: OrgContext, index: number): AccountBundle {
   return materialize({
     ctx,
     rng,
+    oppRng,
     index,
     identity,
     ownerId: String(owner.Id),
@@ -333,11 +336,6 @@ function genericPlans(
   return plans;
 }
 
-/** Engagement a rep would notice (not outbound sends, unanswered calls or unopened campaign mail). */
-export function isEngagement(kind: PlanKind): boolean {
-  return kind !== 'call_unanswered' && kind !== 'campaign_sent' && kind !== 'email_sent';
-}
-
 const STAGES_OPEN = [
   'Prospecting',
   'Qualification',
@@ -356,26 +354,67 @@ const PRODUCTS = [
 ];
 
 /**
- * Opportunities follow engagement: per two-week window, the chance of a new deal rises
- * with the account's engagement in it, and the deal is opened 2–6 weeks after the window.
+ * How much one activity moves a rep to open a deal (a buying signal, not Pulse's score): two-way
+ * contact and buying-stage reading (meetings, inbound calls, replies, pricing and demo pages, forms)
+ * weigh most, passive touches (opens, generic pages) little. Kinds that are not engagement weigh 0.
  */
-function deriveOpportunities(
+export const DEAL_SIGNAL: Readonly<Record<PlanKind, number>> = {
+  meeting: 5,
+  call_inbound: 4,
+  call: 2.5,
+  email_reply: 2.5,
+  web_visit_hi: 2,
+  form_fill: 2,
+  content_download: 1,
+  campaign_response: 1,
+  email_click: 0.5,
+  web_visit: 0.2,
+  email_open: 0.1,
+  call_unanswered: 0,
+  campaign_sent: 0,
+  email_sent: 0,
+  bot_scan: 0,
+};
+
+/** An executive in the conversation makes a deal likelier (a director somewhat). */
+function signalFactor(person: Person): number {
+  return person.seniority === 'cxo' || person.seniority === 'vp' ? 1.5 : person.seniority === 'director' ? 1.2 : 1;
+}
+
+/** A deal follows a buying journey: the signal counted for a window is its own two weeks and the four before. */
+const JOURNEY_MS = 42 * DAY;
+/** The most likely a deal gets in one window, and the journey's signal at which it is half that. */
+const DEAL_CHANCE_MAX = 0.4;
+const DEAL_SIGNAL_HALF = 30;
+
+/**
+ * Opportunities follow engagement: per two-week window, the chance that a rep opens a deal rises
+ * with the account's buying signal over the journey ending with the window (DEAL_SIGNAL per
+ * activity, ×1.5 for an executive, ×1.2 for a director), as 0.4 × s² ÷ (s² + 30²): a few touches
+ * almost never make a deal, a sustained journey often does. The deal is opened 2–6 weeks after
+ * the window; a rep does not open a second deal while one is open. Draws come from the account's
+ * own opportunity stream, so changing this never moves the account's activity.
+ */
+export function deriveOpportunities(
   rng: Rng,
   ctx: OrgContext,
-  plans: Plan[],
+  plans: readonly Plan[],
   accountName: string,
   employees: number,
 ): OppPlan[] {
-  const engaged = plans.filter((p) => isEngagement(p.kind)).map((p) => p.t);
   const opps: OppPlan[] = [];
   const windowMs = 14 * DAY;
   for (let w = ctx.startMs; w < ctx.nowMs && opps.length < 3; w += windowMs) {
-    let count = 0;
-    for (const t of engaged) if (t >= w && t < w + windowMs) count++;
-    const p = 0.3 * (1 - Math.exp(-count / 15));
-    if (!rng.chance(p)) continue;
+    let signal = 0;
+    for (const a of plans) {
+      if (a.t >= w + windowMs - JOURNEY_MS && a.t < w + windowMs)
+        signal += DEAL_SIGNAL[a.kind] * signalFactor(a.person);
+    }
+    if (!rng.chance((DEAL_CHANCE_MAX * signal ** 2) / (signal ** 2 + DEAL_SIGNAL_HALF ** 2))) continue;
     const createdMs = w + windowMs + rng.int(14, 42) * DAY + rng.int(13, 22) * HOUR;
     if (createdMs > ctx.nowMs) continue;
+    const last = opps[opps.length - 1];
+    if (last && last.closeMs > createdMs) continue;
     opps.push(oppPlan(rng, accountName, employees, createdMs));
   }
   // A little noise: deals that come from nowhere (referrals, renewals) so prediction is not perfect.
@@ -400,6 +439,8 @@ function oppPlan(rng: Rng, accountName: string, employees: number, createdMs: nu
 interface MaterializeInput {
   ctx: OrgContext;
   rng: Rng;
+  /** The account's opportunity stream (deals' outcomes and dates). */
+  oppRng: Rng;
   index: number;
   identity: ReturnType<typeof accountIdentity>;
   ownerId: string;
@@ -424,7 +465,7 @@ const MEMBER_STATUS: Record<string, { responded: string[]; not: string[] }> = {
 export const EVENT_CAMPAIGN_TYPES = new Set(['Webinar', 'Conference', 'Trade Show']);
 
 function materialize(input: MaterializeInput): AccountBundle {
-  const { ctx, rng, index, identity, ownerId, accountCreated, persons, plans, opps } = input;
+  const { ctx, rng, oppRng, index, identity, ownerId, accountCreated, persons, plans, opps } = input;
   const accId = accountId(index);
   const nowMs = ctx.nowMs;
   const stamp = (createdMs: number, modifiedMs = createdMs): Record<string, string> => {
@@ -500,7 +541,7 @@ function materialize(input: MaterializeInput): AccountBundle {
   const opportunities: SfRecord[] = opps.map((o, n) => {
     if (n >= OPP_BLOCK) throw new Error(`account ${index}: too many opportunities`);
     const closed = o.open ? false : o.closeMs <= nowMs;
-    const won = closed && rng.chance(0.4);
+    const won = closed && oppRng.chance(0.4);
     const stage = o.stage ?? (closed ? (won ? 'Closed Won' : 'Closed Lost') : stageFor(o, nowMs));
     return {
       Id: mintId(KEY_PREFIX.Opportunity, ID_BASE + index * OPP_BLOCK + n),
@@ -514,7 +555,7 @@ function materialize(input: MaterializeInput): AccountBundle {
       IsWon: won,
       Type: 'New Business',
       OwnerId: ownerId,
-      ...stamp(o.createdMs, closed ? o.closeMs : o.createdMs + rng.next() * (nowMs - o.createdMs)),
+      ...stamp(o.createdMs, closed ? o.closeMs : o.createdMs + oppRng.next() * (nowMs - o.createdMs)),
     };
   });
   const openOppAt = (t: number): string | null => {

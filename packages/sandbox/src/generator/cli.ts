@@ -42,7 +42,9 @@ export async function main(argv: string[]): Promise<void> {
   if (o.out) {
     const written = await toCsvExport(org, o.out);
     writeFileSync(join(o.out, 'stories.json'), `${JSON.stringify(org.stories, null, 2)}\n`);
-    console.log(`wrote ${o.out}: ${written.accounts} accounts, ${written.people} people, ${written.events} events`);
+    console.log(
+      `wrote ${o.out}: ${written.accounts} accounts, ${written.people} people, ${written.events} events, ${written.opportunities} opportunities`,
+    );
   }
 }
 

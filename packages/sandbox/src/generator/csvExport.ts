@@ -1,6 +1,7 @@
 /**
  * Writes a generated org as the CSV files `pulse score --data DIR` reads (issue 3, item 6):
- * `accounts.csv`, `people.csv`, `events.csv`. Salesforce activity and MAP activity are mapped
+ * `accounts.csv`, `people.csv`, `events.csv` — plus `opportunities.csv`, which `pulse backtest
+ * --data DIR` and `pulse model suggest --data DIR` read (issue 15). Salesforce activity and MAP activity are mapped
  * to Pulse's activity types; bot activity is written as it happened (spotting it is normalize's job).
  * Streams account by account, so an org of any size exports in constant memory.
  */
@@ -14,6 +15,7 @@ import type { AccountBundle, GeneratedOrg, SfRecord } from './types';
 const ACCOUNT_COLUMNS = ['id', 'name', 'domain', 'industry', 'employees', 'parentId', 'ownerId'];
 const PEOPLE_COLUMNS = ['id', 'accountId', 'email', 'name', 'title', 'department'];
 const EVENT_COLUMNS = ['id', 'type', 'occurredAt', 'personId', 'accountId', 'domain', 'url', 'quantity', 'strength'];
+const OPPORTUNITY_COLUMNS = ['id', 'accountId', 'createdAt', 'closedAt', 'stage', 'amount', 'isWon', 'type'];
 
 /** Member statuses that mean the person was there (exported as `event_attended` rather than `campaign_response`). */
 const ATTENDED = new Set(['Attended', 'Attended On-Demand', 'Visited Booth']);
@@ -23,6 +25,7 @@ export interface CsvExportResult {
   accounts: number;
   people: number;
   events: number;
+  opportunities: number;
 }
 
 type Row = (string | number | null)[];
@@ -42,7 +45,7 @@ function domainOf(website: unknown): string {
 export function bundleRows(
   bundle: AccountBundle,
   campaignType: Map<string, string>,
-): { accounts: Row[]; people: Row[]; events: Row[] } {
+): { accounts: Row[]; people: Row[]; events: Row[]; opportunities: Row[] } {
   const a = bundle.account;
   const accounts: Row[] = [
     [
@@ -117,7 +120,18 @@ export function bundleRows(
   for (const c of bundle.mapCompanies) {
     push(c.sourceId, c.type, c.occurredAt, '', '', c.domain, '', c.quantity, c.strength);
   }
-  return { accounts, people, events };
+  // An open opportunity has no closedAt: its CloseDate is only the rep's forecast.
+  const opportunities: Row[] = bundle.opportunities.map((o) => [
+    o.Id,
+    a.Id,
+    iso(o.CreatedDate),
+    o.IsClosed ? String(o.CloseDate) : '',
+    String(o.StageName ?? ''),
+    Number(o.Amount ?? 0),
+    o.IsWon ? 'true' : 'false',
+    String(o.Type ?? ''),
+  ]);
+  return { accounts, people, events, opportunities };
 }
 
 async function write(stream: WriteStream, rows: Row[]): Promise<void> {
@@ -130,7 +144,7 @@ async function close(stream: WriteStream): Promise<void> {
   await once(stream, 'finish');
 }
 
-/** Writes `accounts.csv`, `people.csv` and `events.csv` for `org` into `dir` (created if missing). */
+/** Writes `accounts.csv`, `people.csv`, `events.csv` and `opportunities.csv` for `org` into `dir` (created if missing). */
 export async function toCsvExport(org: GeneratedOrg, dir: string): Promise<CsvExportResult> {
   mkdirSync(dir, { recursive: true });
   const campaignType = new Map<string, string>();
@@ -139,23 +153,27 @@ export async function toCsvExport(org: GeneratedOrg, dir: string): Promise<CsvEx
     accounts: createWriteStream(join(dir, 'accounts.csv')),
     people: createWriteStream(join(dir, 'people.csv')),
     events: createWriteStream(join(dir, 'events.csv')),
+    opportunities: createWriteStream(join(dir, 'opportunities.csv')),
   };
-  const result: CsvExportResult = { accounts: 0, people: 0, events: 0 };
+  const result: CsvExportResult = { accounts: 0, people: 0, events: 0, opportunities: 0 };
   try {
     await write(files.accounts, [ACCOUNT_COLUMNS]);
     await write(files.people, [PEOPLE_COLUMNS]);
     await write(files.events, [EVENT_COLUMNS]);
+    await write(files.opportunities, [OPPORTUNITY_COLUMNS]);
     for (const bundle of org.bundles()) {
       const rows = bundleRows(bundle, campaignType);
       await write(files.accounts, rows.accounts);
       await write(files.people, rows.people);
       await write(files.events, rows.events);
+      await write(files.opportunities, rows.opportunities);
       result.accounts += rows.accounts.length;
       result.people += rows.people.length;
       result.events += rows.events.length;
+      result.opportunities += rows.opportunities.length;
     }
   } finally {
-    await Promise.all([close(files.accounts), close(files.people), close(files.events)]);
+    await Promise.all([close(files.accounts), close(files.people), close(files.events), close(files.opportunities)]);
   }
   return result;
 }

@@ -6,20 +6,25 @@ import { parseModel, type Model, type ModelInput } from './schema';
  * plus meetings and third-party intent. Weights lean on what most often precedes an
  * opportunity: two-way human contact (meetings, calls, replies) and buying-stage pages,
  * over passive reach (impressions, generic visits).
+ *
+ * Each `reference` (the raw points at which a KPI's sub-score reaches 63%) is the median raw points
+ * of the accounts with any of that KPI on the demo org (2,000 accounts, seed 7, as of 2026-11-24),
+ * rounded to 0.1 and at least 0.5: an account as engaged on a KPI as the typical engaged account
+ * gets 63 on it. docs/models.md ("How the defaults were chosen") has the numbers and the backtest.
  */
 export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
-  version: 'default-1',
+  version: 'default-2',
   description: 'Pulse defaults: seed 003 KPI list plus meetings and intent',
   windowDays: 90,
   kpis: [
     {
-      // Reach only: many impressions per account, little signal each. Fast decay, high reference.
+      // Reach only: many impressions per account, little signal each. Fast decay, low points.
       key: 'ad_impressions',
       label: 'Ad impressions',
       weight: 4,
       activities: { ad_impression: 0.1 },
       decay: { kind: 'halfLife', days: 14 },
-      reference: 50,
+      reference: 3.2,
     },
     {
       // A click is a deliberate act, worth ten impressions.
@@ -28,7 +33,7 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
       weight: 8,
       activities: { ad_click: 1 },
       decay: { kind: 'halfLife', days: 21 },
-      reference: 5,
+      reference: 0.6,
     },
     {
       // A lead-gen form submitted from the ad itself: hand-raising, strong.
@@ -37,7 +42,7 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
       weight: 10,
       activities: { ad_lead: 5 },
       decay: { kind: 'linear', lifespanDays: 90 },
-      reference: 10,
+      reference: 2.7,
     },
     {
       // Rate KPIs say whether ads resonate with the account; small weights because they are
@@ -61,7 +66,7 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
       weight: 12,
       activities: { form_fill: 5, content_download: 3 },
       decay: { kind: 'linear', lifespanDays: 90 },
-      reference: 10,
+      reference: 3.3,
     },
     {
       // Responses to Salesforce campaigns and attended events: people showed up.
@@ -70,7 +75,7 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
       weight: 8,
       activities: { campaign_response: 3, event_attended: 5 },
       decay: { kind: 'linear', lifespanDays: 90 },
-      reference: 10,
+      reference: 2.7,
     },
     {
       // Pricing, demo and product pages are buying-stage reading. Listed before web_other so it
@@ -89,16 +94,16 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
           [90, 0],
         ],
       },
-      reference: 10,
+      reference: 2.3,
     },
     {
-      // Every other page: awareness, plentiful, so a low weight and a higher reference.
+      // Every other page: awareness, plentiful, so a low weight and low points.
       key: 'web_other',
       label: 'Other web visits',
       weight: 5,
       activities: { web_visit: 0.5 },
       decay: { kind: 'halfLife', days: 21 },
-      reference: 10,
+      reference: 0.5,
     },
     {
       // A reply outweighs many opens (opens are inflated by privacy proxies); sales' own
@@ -108,7 +113,7 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
       weight: 8,
       activities: { email_open: 0.2, email_click: 1, email_reply: 4, email_sent: 0 },
       decay: { kind: 'linear', lifespanDays: 60 },
-      reference: 8,
+      reference: 0.9,
     },
     {
       // Logged calls: a conversation happened.
@@ -117,7 +122,7 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
       weight: 7,
       activities: { call: 3 },
       decay: { kind: 'linear', lifespanDays: 90 },
-      reference: 8,
+      reference: 2.4,
     },
     {
       // Meetings are the strongest engagement signal short of an opportunity.
@@ -126,7 +131,7 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
       weight: 15,
       activities: { meeting: 5 },
       decay: { kind: 'linear', lifespanDays: 90 },
-      reference: 10,
+      reference: 3.7,
     },
     {
       // Third-party intent is account-level research elsewhere, scaled by strength; it is
@@ -136,7 +141,7 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
       weight: 5,
       activities: { intent: 3 },
       decay: { kind: 'halfLife', days: 14 },
-      reference: 6,
+      reference: 1.2,
     },
   ],
   multipliers: [
@@ -190,7 +195,7 @@ export const DEFAULT_MODEL_DOCUMENT: ModelInput = {
       },
     ],
   },
-  mqa: { minScore: 60, minEngagedPeople: 2, minCoveragePct: 50 },
+  mqa: { minScore: 60, minEngagedPeople: 3, minCoveragePct: 50 },
 };
 
 /** The validated default model. */

@@ -114,6 +114,21 @@ describe('toCsvExport', () => {
     expect(events.filter((e) => mapTypes.includes(e.type ?? '')).length).toBe(mapRows);
   });
 
+  it('writes opportunities.csv with the columns `pulse backtest --data` reads, one row per Opportunity', () => {
+    const opps = read('opportunities.csv');
+    expect(opps.header).toEqual(KNOWN_COLUMNS.opportunities);
+    expect(opps.rows).toHaveLength(r.Opportunity.length);
+    expect(result.opportunities).toBe(r.Opportunity.length);
+    const byId = new Map(opps.rows.map((o) => [o.id, o]));
+    for (const o of r.Opportunity) {
+      const row = byId.get(o.Id);
+      expect(row).toMatchObject({ accountId: o.AccountId, stage: o.StageName, isWon: String(o.IsWon) });
+      // Open deals have no closedAt (their CloseDate is a forecast); closed ones close on their CloseDate.
+      expect(row?.closedAt).toBe(o.IsClosed ? o.CloseDate : '');
+      expect(Date.parse(row?.createdAt ?? '')).toBeLessThanOrEqual(NOW.getTime());
+    }
+  });
+
   it('leaves bot activity unmarked, as ordinary opens and clicks of the scanned person', () => {
     const bot = org.stories.bot;
     const botEvents = files.events.rows.filter((e) => e.personId === bot.personId);

@@ -19,7 +19,7 @@ describe('pulse model', () => {
     writeFileSync(file, c.text());
     const v = collect();
     const model = await runModelValidate(file, v.out);
-    expect(v.text()).toBe(`valid: default-1, ${model.kpis.length} KPIs\n`);
+    expect(v.text()).toBe(`valid: default-2, ${model.kpis.length} KPIs\n`);
     expect(parseModel(JSON.parse(c.text())).kpis.length).toBe(13);
   });
 

@@ -102,7 +102,7 @@ describe('pulse score on the basic fixture', () => {
 
   it('scores with the default model when none is given', async () => {
     const out2 = await runScore({ data: DATA, asOf: AS_OF, org: 'score-default' }, collector(), { db });
-    expect(out2.modelVersion).toBe('default-1');
+    expect(out2.modelVersion).toBe('default-2');
     expect(out2.accounts.map((a) => a.accountId).sort()).toEqual(['acme', 'globex']);
   });
 });

@@ -39,7 +39,7 @@ describe('parseModel', () => {
   it('accepts the defaults with weights totalling 100', () => {
     const enabled = DEFAULT_MODEL.kpis.filter((k) => k.enabled);
     expect(enabled.reduce((s, k) => s + k.weight, 0)).toBe(100);
-    expect(parseModel(DEFAULT_MODEL_DOCUMENT).version).toBe('default-1');
+    expect(parseModel(DEFAULT_MODEL_DOCUMENT).version).toBe('default-2');
   });
 
   it('rejects the issue example because the rate KPI names missing KPIs', () => {
