@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type Emulator } from '@pulse/sandbox/src/salesforce/server';
+import { DEFAULT_MODEL } from '@pulse/server/src/model/defaults';
 
 const root = resolve(__dirname, '../../..');
 const bin = join(root, 'node_modules/.bin');
@@ -192,7 +193,7 @@ it('connects the target org with the session from the CLI, then maps, checks, ru
     kpis: Array<{ key: string; weighted: number }>;
   };
   expect(receipt.account).toEqual({ id: top.Id, name: top.Name });
-  expect(receipt.modelVersion).toBe('default-1');
+  expect(receipt.modelVersion).toBe(DEFAULT_MODEL.version);
   expect(receipt.score).toMatchObject({
     score: top.Engagement_Score__c,
     band: top.Engagement_Band__c,
@@ -215,7 +216,7 @@ it('connects the target org with the session from the CLI, then maps, checks, ru
   expect(status.json.result).toMatchObject({
     org: emu.orgId,
     connection: { authKind: 'access_token', loginUrl: emu.instanceUrl },
-    model: { version: 'default-1' },
+    model: { version: DEFAULT_MODEL.version },
     lastScoredDay: new Date().toISOString().slice(0, 10),
   });
   // The `pulse` CLI shows the same, from the same library function and store.
