@@ -9,7 +9,8 @@ import { readConfig, type Config } from '../config';
 import { log } from '../log';
 import { runDaily, type DailyRunDeps, type DailyRunResult, type RunFailure, type RunProgress } from '../run/daily';
 import { startSchedule, type RunSchedule } from '../run/schedule';
-import { runActions } from '../run/actions';
+import { readPoolSettings, startPool } from '../run/pool';
+import { sendBetweenRuns } from '../run/actions';
 import { openDb, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
 import { openStore } from '../store/open';
@@ -187,19 +188,45 @@ export function startWorker(opts: {
   };
 }
 
-/** One between-runs send pass over the orgs; an org whose daily run is going is left to that run. */
-async function sendBetweenRuns(db: Db, orgs: readonly string[], config: Config): Promise<void> {
-  for (const orgId of orgs) {
-    try {
-      const r = await runActions({ db, orgId, config });
-      if (r.sent.delivered + r.sent.failed + r.sent.retrying > 0) {
-        log.info({ org: orgId, ...r.sent, byKind: undefined, failures: undefined }, 'actions sent between runs');
-      }
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code !== 'RUN_LOCKED') log.warn({ org: orgId, code, message: (e as Error).message }, 'actions send failed');
-    }
+/**
+ * `pulse worker`'s engine: on PostgreSQL (DATABASE_URL) a worker of the shared pool (run/pool.ts: each
+ * org's run a pg-boss job, N workers share the orgs); on the embedded PGlite, which only this process
+ * can open, the in-process schedule (startWorker). Returns how to stop it.
+ */
+export async function startWorkerFor(opts: {
+  db: Db;
+  orgs: readonly string[];
+  config: Config;
+  env: NodeJS.ProcessEnv;
+}): Promise<() => Promise<void>> {
+  const { config, orgs } = opts;
+  if (config.databaseUrl) {
+    const settings = readPoolSettings(opts.env);
+    const pool = await startPool({ db: opts.db, orgs, config, settings, actionsEveryMs: ACTIONS_EVERY_MS });
+    log.info(
+      {
+        mode: 'pool',
+        queueSchema: settings.schema,
+        concurrency: settings.concurrency,
+        schedule: config.schedule.description,
+        nextRun: pool.nextRun()?.toISOString(),
+        orgs,
+      },
+      'worker started',
+    );
+    return () => pool.stop();
   }
+  const worker = startWorker({ db: opts.db, orgs, config });
+  log.info(
+    {
+      mode: 'in-process',
+      schedule: config.schedule.description,
+      nextRun: worker.task.getNextRun()?.toISOString(),
+      orgs,
+    },
+    'worker started',
+  );
+  return () => worker.stop();
 }
 
 /** Registers `pulse run`, `pulse runs`, `pulse worker` and `pulse migrate`. */
@@ -243,21 +270,19 @@ export function registerRun(program: Command): void {
 
   program
     .command('worker')
-    .description('run the daily cycle on a schedule: PULSE_RUN_AT ("06:00" or cron) in PULSE_TIMEZONE')
+    .description(
+      'run the daily cycle on a schedule: PULSE_RUN_AT ("06:00" or cron) in PULSE_TIMEZONE; with DATABASE_URL, workers share the orgs through a job queue',
+    )
     .option('--org <id...>', 'the Pulse orgs to run', ['default'])
     .action(async (o: { org: string[] }) => {
       const config = readConfig();
       const db = await openStore(config);
-      const worker = startWorker({ db, orgs: o.org, config });
-      log.info(
-        { schedule: config.schedule.description, nextRun: worker.task.getNextRun()?.toISOString(), orgs: o.org },
-        'worker started',
-      );
+      const stop = await startWorkerFor({ db, orgs: o.org, config, env: process.env });
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
-      await worker.stop();
+      await stop();
       await db.close();
     });
 

@@ -19,6 +19,7 @@ import { tryLock } from '../store/lock';
 import { loadActiveModel } from '../store/models';
 import { addDays } from '../scoring/days';
 import { DAILY_LOCK } from './daily';
+import { log } from '../log';
 
 /** What an on-demand actions run did. */
 export interface ActionsRunResult {
@@ -76,5 +77,28 @@ export async function runActions(deps: ActionsRunDeps): Promise<ActionsRunResult
     return { orgId, decided, sent };
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * One between-runs send pass over `orgs` (the worker's, every few minutes): each org's due actions,
+ * one org after another. An org whose daily run is going is left to that run; one org failing to
+ * send is logged and the next is sent.
+ */
+export async function sendBetweenRuns(
+  db: Db,
+  orgs: readonly string[],
+  config: ActionsRunDeps['config'],
+): Promise<void> {
+  for (const orgId of orgs) {
+    try {
+      const r = await runActions({ db, orgId, config });
+      if (r.sent.delivered + r.sent.failed + r.sent.retrying > 0) {
+        log.info({ org: orgId, ...r.sent, byKind: undefined, failures: undefined }, 'actions sent between runs');
+      }
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'RUN_LOCKED') log.warn({ org: orgId, code, message: (e as Error).message }, 'actions send failed');
+    }
   }
 }
