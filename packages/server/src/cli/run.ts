@@ -8,8 +8,8 @@ import type { ScheduledTask } from 'node-cron';
 import { readConfig, type Config } from '../config';
 import { log } from '../log';
 import { runDaily, type DailyRunDeps, type DailyRunResult, type RunFailure, type RunProgress } from '../run/daily';
-import { startSchedule, type RunSchedule } from '../run/schedule';
-import { readPoolSettings, startPool } from '../run/pool';
+import { slotIn, startSchedule, type RunSchedule } from '../run/schedule';
+import { enqueueSlot, openQueue, readPoolSettings, startPool } from '../run/pool';
 import { sendBetweenRuns } from '../run/actions';
 import { openDb, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
@@ -275,15 +275,54 @@ export function registerRun(program: Command): void {
     )
     .option('--org <id...>', 'the Pulse orgs to run', ['default'])
     .action(async (o: { org: string[] }) => {
-      const config = readConfig();
-      const db = await openStore(config);
-      const stop = await startWorkerFor({ db, orgs: o.org, config, env: process.env });
-      await new Promise<void>((resolve) => {
+      // Listening before start-up: a SIGTERM while starting stops the worker cleanly, not by the signal.
+      const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      const config = readConfig();
+      const db = await openStore(config);
+      const stop = await startWorkerFor({ db, orgs: o.org, config, env: process.env });
+      await stopped;
       await stop();
       await db.close();
+    });
+
+  program
+    .command('enqueue')
+    .description(
+      "queue the orgs' daily runs for the worker pool now (DATABASE_URL): the current minute's slot, or --slot",
+    )
+    .option('--org <id...>', 'the Pulse orgs to run', ['default'])
+    .option(
+      '--slot <slot>',
+      'the schedule slot, "YYYY-MM-DD HH:MM" in PULSE_TIMEZONE (default: now), e.g. a missed one',
+    )
+    .option('--json', 'print the slot and the job ids as JSON')
+    .action(async (o: { org: string[]; slot?: string; json?: boolean }) => {
+      const config = readConfig();
+      if (!config.databaseUrl) {
+        throw new CommanderError(
+          2,
+          'pulse.noPool',
+          'pulse enqueue needs DATABASE_URL: the worker pool runs on PostgreSQL (on the embedded database, use pulse run)',
+        );
+      }
+      if (o.slot !== undefined && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(o.slot)) {
+        throw new CommanderError(2, 'pulse.badOption', `--slot must look like "2026-12-07 06:00", got "${o.slot}"`);
+      }
+      const slot = o.slot ?? slotIn(new Date(), config.schedule.timezone);
+      const boss = await openQueue(config.databaseUrl, readPoolSettings(process.env), { workers: 0 });
+      try {
+        const jobs = await enqueueSlot(boss, o.org, slot);
+        process.stdout.write(
+          o.json
+            ? `${JSON.stringify({ slot, jobs })}\n`
+            : `queued ${jobs.length} of ${o.org.length} daily runs for slot ${slot}${jobs.length < o.org.length ? ' (the rest were queued already)' : ''}\n`,
+        );
+      } finally {
+        await boss.stop({ graceful: false });
+      }
     });
 
   program

@@ -105,6 +105,54 @@ export function dailyJobId(orgId: string, slot: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
+/**
+ * Opens pg-boss on `url` in the pool's schema (creating it and the queues on first use; safe in
+ * several processes at once). `workers` sizes its connection pool: the lanes fetch and finish jobs,
+ * the reaper, the schedule and maintenance share the rest.
+ */
+export async function openQueue(url: string, settings: PoolSettings, opts: { workers: number }): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: settings.schema,
+    application_name: 'pulse-worker',
+    max: opts.workers + 4,
+    schedule: false,
+    supervise: opts.workers > 0,
+  });
+  boss.on('error', (e) => log.error({ err: e }, 'job queue error'));
+  await boss.start();
+  await boss.createQueue(DAILY_QUEUE, {
+    name: DAILY_QUEUE,
+    policy: 'standard',
+    expireInSeconds: settings.runTimeoutSeconds,
+    // Retries are cheap (a locked org, a dead worker): the run picks up where it stopped.
+    retryLimit: 20,
+    retryDelay: settings.retryDelaySeconds,
+  });
+  await boss.createQueue(ACTIONS_QUEUE, {
+    name: ACTIONS_QUEUE,
+    policy: 'singleton',
+    expireInSeconds: settings.runTimeoutSeconds,
+    retryLimit: 0,
+  });
+  return boss;
+}
+
+/**
+ * Enqueues one daily-run job per org for `slot` under its (org, slot) id: what every worker's
+ * trigger does, and `pulse enqueue`. Returns the ids inserted now (a slot already queued adds none).
+ */
+export async function enqueueSlot(boss: PgBoss, orgs: readonly string[], slot: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const orgId of orgs) {
+    const data: DailyJob = { orgId, slot };
+    const id = await boss.send(DAILY_QUEUE, data, { id: dailyJobId(orgId, slot) });
+    if (id) ids.push(id);
+  }
+  log.info({ slot, orgs: orgs.length, enqueued: ids.length }, 'daily runs enqueued');
+  return ids;
+}
+
 /** A running pool worker. */
 export interface PoolWorker {
   schedule: RunSchedule;
@@ -137,30 +185,7 @@ export async function startPool(opts: PoolOptions): Promise<PoolWorker> {
     throw new PulseError('POOL_NEEDS_POSTGRES', 'the worker pool needs DATABASE_URL (pg-boss runs on PostgreSQL)');
   }
   const run = opts.run ?? runDaily;
-  const boss = new PgBoss({
-    connectionString: config.databaseUrl,
-    schema: settings.schema,
-    application_name: 'pulse-worker',
-    // The lanes fetch and finish jobs; the reaper, the schedule and maintenance share the rest.
-    max: settings.concurrency + 4,
-    schedule: false,
-  });
-  boss.on('error', (e) => log.error({ err: e }, 'job queue error'));
-  await boss.start();
-  await boss.createQueue(DAILY_QUEUE, {
-    name: DAILY_QUEUE,
-    policy: 'standard',
-    expireInSeconds: settings.runTimeoutSeconds,
-    // Retries are cheap (a locked org, a dead worker): the run picks up where it stopped.
-    retryLimit: 20,
-    retryDelay: settings.retryDelaySeconds,
-  });
-  await boss.createQueue(ACTIONS_QUEUE, {
-    name: ACTIONS_QUEUE,
-    policy: 'singleton',
-    expireInSeconds: settings.runTimeoutSeconds,
-    retryLimit: 0,
-  });
+  const boss = await openQueue(config.databaseUrl, settings, { workers: settings.concurrency });
 
   // Jobs this process is running: alive by definition, never reaped here.
   const mine = new Set<string>();
@@ -170,14 +195,7 @@ export async function startPool(opts: PoolOptions): Promise<PoolWorker> {
   const enqueue = async (slot: string): Promise<string[]> => {
     if (!slots.includes(slot)) slots.push(slot);
     if (slots.length > 4) slots.shift();
-    const ids: string[] = [];
-    for (const orgId of opts.orgs) {
-      const data: DailyJob = { orgId, slot };
-      const id = await boss.send(DAILY_QUEUE, data, { id: dailyJobId(orgId, slot) });
-      if (id) ids.push(id);
-    }
-    log.info({ slot, orgs: opts.orgs.length, enqueued: ids.length }, 'daily runs enqueued');
-    return ids;
+    return enqueueSlot(boss, opts.orgs, slot);
   };
 
   const runJob = async (job: PgBoss.Job<unknown>): Promise<{ runId: number; status: string }> => {
