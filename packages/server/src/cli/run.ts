@@ -281,7 +281,9 @@ export function registerRun(program: Command): void {
         process.once('SIGTERM', resolve);
       });
       const config = readConfig();
-      const db = await openStore(config);
+      // Each run in a lane holds a connection for its lock and needs others for its queries.
+      const lanes = config.databaseUrl ? readPoolSettings(process.env).concurrency : 1;
+      const db = await openStore(config, { connections: Math.max(4, 2 * lanes + 2) });
       const stop = await startWorkerFor({ db, orgs: o.org, config, env: process.env });
       await stopped;
       await stop();

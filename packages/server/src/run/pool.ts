@@ -42,7 +42,7 @@ const PoolEnv = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/, 'a Postgres schema name: lower-case letters, digits and _')
     .default('pgboss'),
-  PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   PULSE_RUN_TIMEOUT_MINUTES: z.coerce
     .number()
     .int()
