@@ -189,18 +189,23 @@ export async function startPool(opts: PoolOptions): Promise<PoolWorker> {
 
   // Jobs this process is running: alive by definition, never reaped here.
   const mine = new Set<string>();
-  // Slots this process triggered (the newest few), to look their jobs up when reaping.
+  // Slots this process triggered or ran jobs of (the newest few), to look their jobs up when reaping.
   const slots: string[] = [];
+  const remember = (slot: string) => {
+    if (slots.includes(slot)) return;
+    slots.push(slot);
+    if (slots.length > 4) slots.shift();
+  };
 
   const enqueue = async (slot: string): Promise<string[]> => {
-    if (!slots.includes(slot)) slots.push(slot);
-    if (slots.length > 4) slots.shift();
+    remember(slot);
     return enqueueSlot(boss, opts.orgs, slot);
   };
 
   const runJob = async (job: PgBoss.Job<unknown>): Promise<{ runId: number; status: string }> => {
     const { orgId, slot } = DailyJob.parse(job.data);
     mine.add(job.id);
+    remember(slot);
     try {
       const r = await run({ db, orgId, config, scheduledFor: slot });
       opts.onRun?.(r);
