@@ -8,9 +8,9 @@ import type { ScheduledTask } from 'node-cron';
 import { readConfig, type Config } from '../config';
 import { log } from '../log';
 import { runDaily, type DailyRunDeps, type DailyRunResult, type RunFailure, type RunProgress } from '../run/daily';
-import { startSchedule, type RunSchedule } from '../run/schedule';
-import { runActions } from '../run/actions';
-import { checkLateRun } from '../run/late';
+import { slotIn, startSchedule, type RunSchedule } from '../run/schedule';
+import { enqueueSlot, openQueue, readPoolSettings, startPool } from '../run/pool';
+import { sendBetweenRuns } from '../run/actions';
 import { openDb, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
 import { citusLayout } from '../store/distribution';
@@ -198,29 +198,44 @@ export function startWorker(opts: {
 }
 
 /**
- * One between-runs pass over the orgs: a daily run that has not started within its slot and the
- * grace alerts the admins (RUN_LATE), then the due actions are sent; an org whose daily run is going
- * is left to that run.
+ * `pulse worker`'s engine: on PostgreSQL (DATABASE_URL) a worker of the shared pool (run/pool.ts: each
+ * org's run a pg-boss job, N workers share the orgs); on the embedded PGlite, which only this process
+ * can open, the in-process schedule (startWorker). Returns how to stop it.
  */
-async function sendBetweenRuns(db: Db, orgs: readonly string[], config: Config): Promise<void> {
-  for (const orgId of orgs) {
-    try {
-      const late = await checkLateRun({ db, orgId, config });
-      if (late && late.raised > 0) log.warn({ org: orgId, ...late }, 'the scheduled daily run is late');
-    } catch (e) {
-      log.warn({ org: orgId, message: (e as Error).message }, 'late-run check failed');
-    }
-    try {
-      // Only the sends: the day was decided and its lists pushed by its run (or `pulse actions run`).
-      const r = await runActions({ db, orgId, config, decide: false });
-      if (r.sent.delivered + r.sent.failed + r.sent.retrying > 0) {
-        log.info({ org: orgId, ...r.sent, byKind: undefined, failures: undefined }, 'actions sent between runs');
-      }
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code !== 'RUN_LOCKED') log.warn({ org: orgId, code, message: (e as Error).message }, 'actions send failed');
-    }
+export async function startWorkerFor(opts: {
+  db: Db;
+  orgs: readonly string[];
+  config: Config;
+  env: NodeJS.ProcessEnv;
+}): Promise<() => Promise<void>> {
+  const { config, orgs } = opts;
+  if (config.databaseUrl) {
+    const settings = readPoolSettings(opts.env);
+    const pool = await startPool({ db: opts.db, orgs, config, settings, actionsEveryMs: ACTIONS_EVERY_MS });
+    log.info(
+      {
+        mode: 'pool',
+        queueSchema: settings.schema,
+        concurrency: settings.concurrency,
+        schedule: config.schedule.description,
+        nextRun: pool.nextRun()?.toISOString(),
+        orgs,
+      },
+      'worker started',
+    );
+    return () => pool.stop();
   }
+  const worker = startWorker({ db: opts.db, orgs, config });
+  log.info(
+    {
+      mode: 'in-process',
+      schedule: config.schedule.description,
+      nextRun: worker.task.getNextRun()?.toISOString(),
+      orgs,
+    },
+    'worker started',
+  );
+  return () => worker.stop();
 }
 
 /** Registers `pulse run`, `pulse runs`, `pulse worker` and `pulse migrate`. */
@@ -259,22 +274,61 @@ export function registerRun(program: Command): void {
 
   program
     .command('worker')
-    .description('run the daily cycle on a schedule: PULSE_RUN_AT ("06:00" or cron) in PULSE_TIMEZONE')
+    .description(
+      'run the daily cycle on a schedule: PULSE_RUN_AT ("06:00" or cron) in PULSE_TIMEZONE; with DATABASE_URL, workers share the orgs through a job queue',
+    )
     .option('--org <id...>', 'the Pulse orgs to run', ['default'])
     .action(async (o: { org: string[] }) => {
-      const config = readConfig();
-      const db = await openStore(config);
-      const worker = startWorker({ db, orgs: o.org, config });
-      log.info(
-        { schedule: config.schedule.description, nextRun: worker.task.getNextRun()?.toISOString(), orgs: o.org },
-        'worker started',
-      );
-      await new Promise<void>((resolve) => {
+      // Listening before start-up: a SIGTERM while starting stops the worker cleanly, not by the signal.
+      const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
-      await worker.stop();
+      const config = readConfig();
+      // Each run in a lane holds a connection for its lock and needs others for its queries.
+      const lanes = config.databaseUrl ? readPoolSettings(process.env).concurrency : 1;
+      const db = await openStore(config, { connections: Math.max(4, 2 * lanes + 2) });
+      const stop = await startWorkerFor({ db, orgs: o.org, config, env: process.env });
+      await stopped;
+      await stop();
       await db.close();
+    });
+
+  program
+    .command('enqueue')
+    .description(
+      "queue the orgs' daily runs for the worker pool now (DATABASE_URL): the current minute's slot, or --slot",
+    )
+    .option('--org <id...>', 'the Pulse orgs to run', ['default'])
+    .option(
+      '--slot <slot>',
+      'the schedule slot, "YYYY-MM-DD HH:MM" in PULSE_TIMEZONE (default: now), e.g. a missed one',
+    )
+    .option('--json', 'print the slot and the job ids as JSON')
+    .action(async (o: { org: string[]; slot?: string; json?: boolean }) => {
+      const config = readConfig();
+      if (!config.databaseUrl) {
+        throw new CommanderError(
+          2,
+          'pulse.noPool',
+          'pulse enqueue needs DATABASE_URL: the worker pool runs on PostgreSQL (on the embedded database, use pulse run)',
+        );
+      }
+      if (o.slot !== undefined && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(o.slot)) {
+        throw new CommanderError(2, 'pulse.badOption', `--slot must look like "2026-12-07 06:00", got "${o.slot}"`);
+      }
+      const slot = o.slot ?? slotIn(new Date(), config.schedule.timezone);
+      const boss = await openQueue(config.databaseUrl, readPoolSettings(process.env), { workers: 0 });
+      try {
+        const jobs = await enqueueSlot(boss, o.org, slot);
+        process.stdout.write(
+          o.json
+            ? `${JSON.stringify({ slot, jobs })}\n`
+            : `queued ${jobs.length} of ${o.org.length} daily runs for slot ${slot}${jobs.length < o.org.length ? ' (the rest were queued already)' : ''}\n`,
+        );
+      } finally {
+        await boss.stop({ graceful: false });
+      }
     });
 
   program

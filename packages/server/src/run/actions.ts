@@ -22,6 +22,8 @@ import { tryLock } from '../store/lock';
 import { loadActiveModel } from '../store/models';
 import { DAILY_LOCK } from './daily';
 import { listClientsFor } from './listClients';
+import { checkLateRun } from './late';
+import { log } from '../log';
 
 /** What an on-demand actions run did. */
 export interface ActionsRunResult {
@@ -96,5 +98,36 @@ export async function runActions(deps: ActionsRunDeps): Promise<ActionsRunResult
     return { orgId, decided, lists, sent };
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * One between-runs pass over `orgs` (the worker's, every few minutes), one org after another: a daily
+ * run that has not started within its slot and the grace alerts the admins (RUN_LATE), then the org's
+ * due actions are sent. An org whose daily run is going is left to that run; one org failing is
+ * logged and the next is handled.
+ */
+export async function sendBetweenRuns(
+  db: Db,
+  orgs: readonly string[],
+  config: ActionsRunDeps['config'] & Pick<Config, 'schedule'>,
+): Promise<void> {
+  for (const orgId of orgs) {
+    try {
+      const late = await checkLateRun({ db, orgId, config });
+      if (late && late.raised > 0) log.warn({ org: orgId, ...late }, 'the scheduled daily run is late');
+    } catch (e) {
+      log.warn({ org: orgId, message: (e as Error).message }, 'late-run check failed');
+    }
+    try {
+      // Only the sends: the day was decided and its lists pushed by its run (or `pulse actions run`).
+      const r = await runActions({ db, orgId, config, decide: false });
+      if (r.sent.delivered + r.sent.failed + r.sent.retrying > 0) {
+        log.info({ org: orgId, ...r.sent, byKind: undefined, failures: undefined }, 'actions sent between runs');
+      }
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'RUN_LOCKED') log.warn({ org: orgId, code, message: (e as Error).message }, 'actions send failed');
+    }
   }
 }

@@ -50,6 +50,8 @@ export interface DbOptions {
   dataDir?: string;
   /** Postgres only: the schema to use (tests get one schema per file). */
   schema?: string;
+  /** Postgres only: connections in the pool (default 4); each held lock keeps one for itself. */
+  max?: number;
 }
 
 // Both drivers return the same JS types: counts and numerics as numbers, dates as
@@ -287,7 +289,7 @@ export async function openDb(opts: DbOptions = {}): Promise<Db> {
     const pool = new pg.Pool({
       connectionString: opts.url,
       types: types as pg.CustomTypesConfig,
-      max: 4,
+      max: opts.max ?? 4,
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
     });
     if (opts.schema) {

@@ -65,3 +65,25 @@ export async function tryLock(db: Db, name: string, orgId: string): Promise<Held
 async function releaseConn(conn: ReservedDb | Db): Promise<void> {
   if ('release' in conn && typeof conn.release === 'function') await conn.release();
 }
+
+/**
+ * Whether any session holds lock `name` for `orgId` (read from pg_locks, without taking it): how the
+ * worker pool tells a job whose worker died (its lock went with its connection) from one still going.
+ * On the embedded database only this process can hold it, so the in-memory holders answer.
+ */
+export async function isLockHeld(db: Db, name: string, orgId: string): Promise<boolean> {
+  if (heldHere.get(db)?.has(`${name}:${orgId}`)) return true;
+  if (db.kind === 'pglite') return false;
+  // A bigint advisory key shows in pg_locks as its high and low 32 bits (classid, objid) with objsubid 1.
+  const r = await db.query<{ held: boolean }>(
+    `WITH k AS (SELECT ${KEY_SQL} AS key)
+     SELECT EXISTS (
+       SELECT 1 FROM pg_locks, k
+       WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND classid::bigint = ((k.key >> 32) & 4294967295) AND objid::bigint = (k.key & 4294967295)
+     ) AS held`,
+    [name, orgId],
+  );
+  return r.rows[0]?.held === true;
+}

@@ -1,7 +1,7 @@
 /** The org lock the daily run takes: one holder per org, across handles (processes) on Postgres. */
 import { withTestDb } from '../../../testing/db';
 import { openDb, type Db } from '../../store/db';
-import { tryLock } from '../../store/lock';
+import { isLockHeld, tryLock } from '../../store/lock';
 
 let db: Db;
 withTestDb((d) => (db = d));
@@ -48,6 +48,15 @@ it('is held by the database (a session advisory lock) while taken, and let go on
   expect(await advisoryLocksHeld('daily-run', 'held')).toBe(0);
 });
 
+it('isLockHeld says whether anyone holds the lock, without taking it (the pool finds dead workers by it)', async () => {
+  expect(await isLockHeld(db, 'daily-run', 'seen')).toBe(false);
+  const lock = await tryLock(db, 'daily-run', 'seen');
+  expect(await isLockHeld(db, 'daily-run', 'seen')).toBe(true);
+  expect(await isLockHeld(db, 'daily-run', 'other-org')).toBe(false);
+  await lock!.release();
+  expect(await isLockHeld(db, 'daily-run', 'seen')).toBe(false);
+});
+
 // Another connection pool stands for another process; the embedded database lives in one process,
 // so this case exists only on Postgres (the Postgres pass of test:all), where it is the real guarantee.
 if (process.env.DATABASE_URL)
@@ -58,11 +67,14 @@ if (process.env.DATABASE_URL)
     try {
       const mine = await tryLock(db, 'daily-run', 'acme');
       expect(await tryLock(other, 'daily-run', 'acme')).toBeNull();
+      // Seen from the other process, which does not hold it: read from pg_locks.
+      expect(await isLockHeld(other, 'daily-run', 'acme')).toBe(true);
       await mine!.release();
       const theirs = await tryLock(other, 'daily-run', 'acme');
       expect(theirs).not.toBeNull();
       expect(await tryLock(db, 'daily-run', 'acme')).toBeNull();
       await theirs!.release();
+      expect(await isLockHeld(other, 'daily-run', 'acme')).toBe(false);
       const after = await tryLock(db, 'daily-run', 'acme');
       expect(after).not.toBeNull();
       await after!.release();
