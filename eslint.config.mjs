@@ -169,6 +169,17 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  // The admin console (LWC OSS, packages/console/src): the same LWC rules, in the browser.
+  ...lwcRecommended.map((config) => ({ ...config, files: ['packages/console/src/**/*.js'] })),
+  {
+    files: ['packages/console/src/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': 'off',
+      'no-unused-vars': ['error', { varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
   {
     // Tests drive wire adapters through their emit()/error() test utilities (as lwc-recipes does).
     files: ['force-app/**/lwc/**/__tests__/**/*.js'],

@@ -8,6 +8,7 @@ import { healthRouter } from './health';
 import { HttpError } from './httpError';
 import { ingestRouter, type IngestConfig } from './ingestRoutes';
 import { createMetrics, type PulseMetrics } from './metrics';
+import { consoleRouter } from './console';
 import { buildOpenApi } from './openapi';
 import { requestLog } from './requestLog';
 import { statusRouter } from './status';
@@ -26,11 +27,13 @@ export interface AppDeps {
   ingest?: IngestConfig;
   /** The admin and scrape tokens. Default: none (no status; metrics from loopback only). */
   access?: AccessConfig;
+  /** The built admin console (`npm run build:console`). Default: packages/console/dist. */
+  consoleDir?: string;
 }
 
 /**
  * The Express app of the `web` process: `/healthz`, `/readyz`, `/v1/status` (last runs per org; the
- * admin token), `/metrics` (Prometheus; the scrape token or loopback), `/v1/events` and `/v1/segment` (ingestion), `/v1/openapi.json`. Routes answer errors as `{ error, code, issues?, requestId }` JSON.
+ * admin token), `/metrics` (Prometheus; the scrape token or loopback), `/v1/events` and `/v1/segment` (ingestion), `/v1/openapi.json`, and the admin console at `/`. Routes answer errors as `{ error, code, issues?, requestId }` JSON.
  */
 export function createApp(deps: AppDeps): express.Express {
   const now = deps.now ?? (() => new Date());
@@ -61,6 +64,7 @@ export function createApp(deps: AppDeps): express.Express {
       res.send(body);
     }),
   );
+  app.use(consoleRouter(deps.consoleDir));
   app.use((req, _res, next) => {
     next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   });
