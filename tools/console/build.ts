@@ -26,12 +26,7 @@ export async function buildConsole(outDir = CONSOLE_DIST): Promise<string> {
     plugins: [
       salesforceModules(labels),
       lwc({
-        modules: [
-          ...(await moduleRecords()),
-          // The account page fills the same registry the lightning/uiRecordApi stand-in answers the card from.
-          { name: 'pulse/cardRegistry', path: path.join(ROOT, 'tools', 'preview', 'stubs', 'registry.js') },
-          { dir: path.join(SRC, 'modules') },
-        ],
+        modules: [...(await moduleRecords()), { dir: path.join(SRC, 'modules') }],
         defaultModules: [],
         exclude: ['**/*.json'],
       }),

@@ -1,7 +1,8 @@
 import { LightningElement, api } from 'lwc';
 import { get, errorText } from 'console/api';
 import { followLink } from 'console/router';
-import { registry } from 'pulse/cardRegistry';
+// The registry the lightning/uiRecordApi stand-in (the same one `npm run preview` uses) answers the card from.
+import { registry } from '../../../../../../tools/preview/stubs/registry.js';
 
 const SPARK_W = 600;
 const SPARK_H = 80;

@@ -18,6 +18,7 @@ function compare(live, draft, name) {
 export default class Preview extends LightningElement {
   result = null;
   error = '';
+  notice = '';
   running = false;
   model = null;
 
@@ -34,7 +35,7 @@ export default class Preview extends LightningElement {
       }
       this.model = shared.draft;
       if (!this.model) {
-        this.error = 'There is no draft to preview: change the model in the model editor first.';
+        this.notice = 'There is no draft to preview: change the model in the model editor first.';
         return;
       }
       this.result = await request('POST', '/api/model/preview', { model: this.model });
