@@ -18,6 +18,9 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   PULSE_DATA_DIR: z.string().min(1).default('.pulse'),
   PULSE_MODEL_FILE: z.string().min(1).optional(),
+  SF_SANDBOX_LOGIN_URL: z.string().url().default('https://test.salesforce.com'),
+  PULSE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (any long random text)').optional(),
+  PULSE_CONSOLE_ADMINS: z.string().optional(),
   PORT: z
     .string()
     .regex(/^\d+$/, 'must be a port number (0–65535)')
@@ -44,6 +47,7 @@ export const SECRET_VARIABLES = [
   'PULSE_SECRET_KEY_OLD',
   'PULSE_ADMIN_TOKEN',
   'PULSE_METRICS_TOKEN',
+  'PULSE_SESSION_SECRET',
   'DATABASE_URL',
   'MARKETO_CLIENT_SECRET',
   'HUBSPOT_ACCESS_TOKEN',
@@ -103,6 +107,21 @@ export interface Config {
   maps: MapVariables;
   /** PULSE_ADMIN_TOKEN and PULSE_METRICS_TOKEN: who may read `/v1/status` and `/metrics`. */
   access: { adminToken: string | null; metricsToken: string | null };
+  /** The admin console's sign-in (docs/console-api.md). */
+  console: ConsoleConfig;
+}
+
+/** How the admin console signs people in. */
+export interface ConsoleConfig {
+  /** PULSE_SESSION_SECRET: signs the session cookie; null: `pulse serve` keeps a generated one in the data dir. */
+  sessionSecret: string | null;
+  /** SF_CLIENT_ID and SF_CLIENT_SECRET: the connected app "Sign in with Salesforce" uses (PKCE; the secret when the app requires it). */
+  clientId: string | null;
+  clientSecret: string | null;
+  /** SF_LOGIN_URL and SF_SANDBOX_LOGIN_URL (default login.salesforce.com and test.salesforce.com). */
+  loginUrls: { production: string; sandbox: string };
+  /** PULSE_CONSOLE_ADMINS: Salesforce usernames (comma-separated) who are admins whatever their permissions. */
+  admins: string[];
 }
 
 /**
@@ -129,6 +148,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedule: readSchedule(withSecrets),
     modelFile: e.PULSE_MODEL_FILE ?? null,
     access: { adminToken: e.PULSE_ADMIN_TOKEN ?? null, metricsToken: e.PULSE_METRICS_TOKEN ?? null },
+    console: {
+      sessionSecret: e.PULSE_SESSION_SECRET ?? null,
+      clientId: e.SF_CLIENT_ID ?? null,
+      clientSecret: e.SF_CLIENT_SECRET ?? null,
+      loginUrls: {
+        production: e.SF_LOGIN_URL.replace(/\/+$/, ''),
+        sandbox: e.SF_SANDBOX_LOGIN_URL.replace(/\/+$/, ''),
+      },
+      admins: (e.PULSE_CONSOLE_ADMINS ?? '')
+        .split(',')
+        .map((u) => u.trim().toLowerCase())
+        .filter((u) => u !== ''),
+    },
     maps: Object.fromEntries(
       Object.entries(withSecrets).filter(([name]) => MAP_PREFIXES.some((prefix) => name.startsWith(prefix))),
     ),

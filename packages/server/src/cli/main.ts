@@ -15,6 +15,7 @@ import { registerWritebackLeads } from './writebackLeads';
 import { registerSecrets } from './secrets';
 import { registerBacktest } from './backtest';
 import { registerActions } from './actions';
+import { registerAdmin } from './admin';
 
 /** Registers one more subcommand on the `pulse` program (how the demo package adds `demo`). */
 export type RegisterCommand = (program: Command) => void;
@@ -44,6 +45,7 @@ export function buildProgram(extra: RegisterCommand[] = []): Command {
   registerSecrets(program);
   registerBacktest(program);
   registerActions(program);
+  registerAdmin(program);
   for (const register of extra) register(program);
   return program;
 }

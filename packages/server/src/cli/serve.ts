@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readConfig, type Config } from '../config';
 import { ValidationError } from '../errors';
@@ -71,6 +74,21 @@ export function ingestLimits(opts: ServeOptions): IngestConfig {
   };
 }
 
+/**
+ * The secret that signs console session cookies: PULSE_SESSION_SECRET, else one generated once and
+ * kept in the data dir (`session-secret`, owner-only), so sessions outlive a restart. Several web
+ * processes must share it: set PULSE_SESSION_SECRET on Heroku.
+ */
+export function sessionSecret(config: Pick<Config, 'console' | 'dataDir'>): string {
+  if (config.console.sessionSecret) return config.console.sessionSecret;
+  const file = join(config.dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
 /** Migrates the store, builds the app and listens; prints the URL on stdout. */
 export async function startServe(opts: ServeOptions, deps: ServeDeps): Promise<Serving> {
   const config = deps.config ?? readConfig();
@@ -78,7 +96,16 @@ export async function startServe(opts: ServeOptions, deps: ServeDeps): Promise<S
   const ingest = ingestLimits(opts);
   const db = deps.db ?? (await openStore(config));
   try {
-    const server = await startServer(createApp({ db, ingest, access: config.access }), port, opts.host);
+    const server = await startServer(
+      createApp({
+        db,
+        ingest,
+        access: config.access,
+        console: { config, sessionSecret: sessionSecret(config) },
+      }),
+      port,
+      opts.host,
+    );
     log.info({ url: server.url }, 'pulse web listening');
     deps.out.write(`Pulse is listening on ${server.url}\n`);
     return {

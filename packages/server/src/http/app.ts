@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import cookieParser from 'cookie-parser';
 import express from 'express';
+import { readConfig, type Config } from '../config';
 import { log as rootLog, type Logger } from '../log';
 import type { Db } from '../store/db';
 import { requireAdmin, requireScraper, type AccessConfig } from './access';
@@ -10,7 +13,11 @@ import { ingestRouter, type IngestConfig } from './ingestRoutes';
 import { createMetrics, type PulseMetrics } from './metrics';
 import { consoleRouter } from './console';
 import { buildOpenApi } from './openapi';
+import { adminRouters } from './adminRoutes';
+import { requireCsrf } from './csrf';
 import { requestLog } from './requestLog';
+import { loadSession, requireSession, requireWriteRole, sessionOf } from './session';
+import { signInRouter, type SignInOptions } from './signin';
 import { statusRouter } from './status';
 
 /** What the web app needs; everything but `db` has a default. */
@@ -27,8 +34,23 @@ export interface AppDeps {
   ingest?: IngestConfig;
   /** The admin and scrape tokens. Default: none (no status; metrics from loopback only). */
   access?: AccessConfig;
-  /** The built admin console (`npm run build:console`). Default: packages/console/dist. */
-  consoleDir?: string;
+  /** The admin console: sessions, sign-in and the /api routes. */
+  console?: ConsoleDeps;
+}
+
+/** The console's part of the app. */
+export interface ConsoleDeps {
+  /** Signs the session cookie. Default: a random one for this app (sessions end with the process). */
+  sessionSecret?: string;
+  /** The configuration the admin routes act with. Default: read from the environment. */
+  config?: Config;
+  /** Sign-in settings over the config's (tests route Salesforce calls, pin the public URL). */
+  signIn?: Partial<SignInOptions>;
+  /**
+   * Serves the console's pages (`GET /signin`, `/`, `/console/*`, assets). Default: the built console
+   * (packages/console/dist, see http/console.ts), or a page saying how to build it.
+   */
+  pages?: express.RequestHandler;
 }
 
 /**
@@ -40,6 +62,7 @@ export function createApp(deps: AppDeps): express.Express {
   const log = deps.log ?? rootLog.child({ scope: 'http' });
   const metrics = deps.metrics ?? createMetrics(deps.db);
   const access = deps.access ?? { adminToken: null, metricsToken: null };
+  const config = deps.console?.config ?? readConfig();
   const app = express();
   app.disable('x-powered-by');
   // Behind Heroku's router (one hop), so req.ip is the client's address, which rate limits may use.
@@ -47,6 +70,27 @@ export function createApp(deps: AppDeps): express.Express {
   app.locals.metrics = metrics;
   app.use(requestLog(log, metrics));
   app.use(healthRouter(deps.db, log));
+  app.use(cookieParser(deps.console?.sessionSecret ?? randomBytes(32).toString('hex')));
+  app.use(loadSession(deps.db, now));
+  app.use(
+    signInRouter(deps.db, now, log, {
+      orgId: config.salesforceOrg,
+      ...config.console,
+      secretKeys: config.secretKeys,
+      ...deps.console?.signIn,
+    }),
+  );
+  // Every /api route needs a session, its CSRF token for a write, and the admin role for a write.
+  app.use('/api', requireSession, requireCsrf, requireWriteRole, express.json({ limit: '1mb' }));
+  for (const router of adminRouters({ db: deps.db, now, log, config })) app.use(router);
+  // Console pages need a session; the sign-in page and the bundle's assets do not.
+  app.use((req, res, next) => {
+    const page =
+      req.method === 'GET' && (req.path === '/' || req.path === '/console' || req.path.startsWith('/console/'));
+    if (page && !sessionOf(res)) return res.redirect(302, '/signin');
+    next();
+  });
+  app.use(deps.console?.pages ?? consoleRouter());
   app.use('/v1/status', requireAdmin(access));
   app.use(statusRouter(deps.db, now));
   app.use(ingestRouter(deps.db, now, log, metrics, deps.ingest));
@@ -64,7 +108,6 @@ export function createApp(deps: AppDeps): express.Express {
       res.send(body);
     }),
   );
-  app.use(consoleRouter(deps.consoleDir));
   app.use((req, _res, next) => {
     next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   });

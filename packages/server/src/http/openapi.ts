@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ErrorBody, EventsBody, IngestRejected, IngestReport, MAX_BATCH_ITEMS, SegmentBody } from '../ingest/schemas';
+import { registerConsolePaths } from './consoleOpenapi';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT } from './ingestRoutes';
 
 const RunStatusSchema = z
@@ -140,12 +141,14 @@ export function buildOpenApi(): Record<string, unknown> {
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1', content: json(z.record(z.unknown())) } },
   });
+  registerConsolePaths(registry);
   const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Pulse API',
       version: '1',
-      description: 'Ingestion (web, ads, intent, Segment), health, status and metrics of the Pulse web process.',
+      description:
+        "Ingestion (web, ads, intent, Segment), health, status and metrics of the Pulse web process, and the admin console's sign-in and JSON admin API (docs/console-api.md).",
     },
   });
   return doc as unknown as Record<string, unknown>;

@@ -129,3 +129,47 @@ export async function loadConnection(db: Db, orgId: string, keys: SecretKeys | n
   }
   return { kind: 'client_credentials', ...base, clientSecret: s.clientSecret ?? '' };
 }
+
+/** Who connected the org and where it lives, as the console's sign-in learnt it (shown, never secret). */
+export interface ConnectionIdentity {
+  sfOrgId: string;
+  instanceUrl: string;
+  connectedBy: string;
+}
+
+/** Records the Salesforce org, instance and user of an org's stored connection. */
+export async function saveConnectionIdentity(db: Db, orgId: string, who: ConnectionIdentity): Promise<void> {
+  await db.query(
+    'UPDATE connections SET sf_org_id = $2, instance_url = $3, connected_by = $4, updated_at = now() WHERE org_id = $1',
+    [orgId, who.sfOrgId, who.instanceUrl, who.connectedBy],
+  );
+}
+
+/** The org's connection as the console shows it (no secret); null when none is stored. */
+export async function loadConnectionSummary(
+  db: Db,
+  orgId: string,
+): Promise<{ authKind: string; loginUrl: string; identity: ConnectionIdentity | null; updatedAt: Date } | null> {
+  const r = await db.query<{
+    auth_kind: string;
+    login_url: string;
+    sf_org_id: string | null;
+    instance_url: string | null;
+    connected_by: string | null;
+    updated_at: Date;
+  }>(
+    'SELECT auth_kind, login_url, sf_org_id, instance_url, connected_by, updated_at FROM connections WHERE org_id = $1',
+    [orgId],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return {
+    authKind: row.auth_kind,
+    loginUrl: row.login_url,
+    identity:
+      row.sf_org_id && row.instance_url
+        ? { sfOrgId: row.sf_org_id, instanceUrl: row.instance_url, connectedBy: row.connected_by ?? '' }
+        : null,
+    updatedAt: new Date(row.updated_at),
+  };
+}

@@ -58,7 +58,8 @@ export function get(url) {
 export function issuesByPath(error) {
   const out = {};
   for (const issue of (error && error.issues) || []) {
-    const key = (issue.path || []).join('.');
+    // The API sends the path as "kpis.0.weight"; zod's own issues carry it as an array.
+    const key = Array.isArray(issue.path) ? issue.path.join('.') : String(issue.path || '');
     out[key] = out[key] ? `${out[key]}; ${issue.message}` : issue.message;
   }
   return out;

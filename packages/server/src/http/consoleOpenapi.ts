@@ -1,0 +1,90 @@
+/**
+ * The console's routes in the OpenAPI document: sign-in (/auth/*) and the admin API (/api/*),
+ * described by the schemas the routes validate with (adminRoutes/schemas.ts).
+ */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ErrorBody } from '../ingest/schemas';
+import { CallbackQuery, SalesforceSignInQuery, SessionBody, TokenSignIn } from './adminRoutes/schemas';
+
+const json = (schema: z.ZodTypeAny) => ({ 'application/json': { schema } });
+const err = (description: string) => ({ description, content: json(ErrorBody) });
+
+/** The errors every /api route may answer. */
+export const API_ERRORS = {
+  401: err('No console session (NO_SESSION): sign in at /signin'),
+  403: err("A write without the session's X-CSRF-Token (CSRF), or by a viewer (FORBIDDEN_ROLE)"),
+};
+/** …and a route that takes input. */
+export const BAD_INPUT = { 400: err('Invalid input (BAD_REQUEST): issues name each field') };
+
+/** Registers the console's paths; `security` is the session cookie scheme. */
+export function registerConsolePaths(registry: OpenAPIRegistry): void {
+  const cookie = registry.registerComponent('securitySchemes', 'consoleSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'pulse_session',
+    description:
+      'The console session (signed, http-only, SameSite=Lax). State-changing requests also need the X-CSRF-Token header.',
+  });
+  const security = [{ [cookie.name]: [] }];
+  const csrf = z.object({ 'x-csrf-token': z.string().openapi({ description: 'csrfToken of GET /api/session' }) });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/auth/token',
+    summary: 'Sign in to the console with the bootstrap token (npx pulse admin token)',
+    request: { body: { required: true, content: json(TokenSignIn) } },
+    responses: {
+      200: { description: 'Signed in as admin; sets the session cookie', content: json(SessionBody) },
+      ...BAD_INPUT,
+      401: err('Not a live bootstrap token (BAD_TOKEN)'),
+      429: {
+        description: 'Too many failed sign-ins from this address (TOO_MANY_SIGNINS): 10, then 1/s',
+        headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' as const } } },
+        content: json(ErrorBody),
+      },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/auth/salesforce',
+    summary: "Sign in with Salesforce: redirects to the org's authorize page (web-server flow, PKCE S256, state)",
+    request: { query: SalesforceSignInQuery },
+    responses: {
+      302: { description: 'To <login URL>/services/oauth2/authorize; sets the short-lived state cookie' },
+      ...BAD_INPUT,
+      503: err('SF_CLIENT_ID is not set (SALESFORCE_SIGNIN_OFF)'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/auth/salesforce/callback',
+    summary: 'Where Salesforce sends the browser back: exchanges the code, reads the user, starts the session',
+    request: { query: CallbackQuery },
+    responses: {
+      302: { description: 'Signed in (admin or viewer by Salesforce permissions); to /' },
+      400: err("Missing code or state (BAD_REQUEST), or a state that is not this browser's (BAD_STATE)"),
+      401: err('Salesforce refused (SIGNIN_REFUSED) or the code exchange failed (SIGNIN_FAILED)'),
+      429: err('Too many failed sign-ins from this address (TOO_MANY_SIGNINS)'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/auth/signout',
+    summary: 'Sign out: the session is revoked server side and its cookie cleared',
+    security,
+    request: { headers: csrf },
+    responses: {
+      204: { description: 'Signed out (also when there was no session)' },
+      403: err('A session without its X-CSRF-Token (CSRF)'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/session',
+    summary: 'Who is signed in, their role and the CSRF token',
+    security,
+    responses: { 200: { description: 'The session', content: json(SessionBody) }, 401: API_ERRORS[401] },
+  });
+}
