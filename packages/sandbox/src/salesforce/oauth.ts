@@ -28,6 +28,11 @@ export interface OAuthOptions {
   tokenTtlSeconds: number;
   /** The connected app's certificate (X.509 PEM) or public key (SPKI PEM) for JWT bearer. */
   jwtCertificate?: string;
+  /**
+   * The connected app's callback URLs: the authorize endpoint refuses any other redirect_uri
+   * (redirect_uri_mismatch), as Salesforce does. Unset: any (tests that do not care).
+   */
+  callbackUrls?: readonly string[];
   /** Extra accepted JWT `aud` values besides the emulator's login URL and login/test.salesforce.com. */
   jwtAudiences?: string[];
 }
@@ -204,6 +209,16 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
     const q = req.query as Record<string, string | undefined>;
     if (q.client_id !== o.clientId || !q.redirect_uri) {
       return res.status(400).type('text/html').send('<html><body>error=invalid_client_id</body></html>');
+    }
+    // The redirect_uri must be one of the connected app's callback URLs; Salesforce shows an error
+    // page rather than redirect to an address it does not trust.
+    if (o.callbackUrls && !o.callbackUrls.includes(q.redirect_uri)) {
+      return res
+        .status(400)
+        .type('text/html')
+        .send(
+          '<html><body>error=redirect_uri_mismatch&amp;error_description=redirect_uri must match configuration</body></html>',
+        );
     }
     const target = new URL(q.redirect_uri);
     if (q.response_type !== 'code') {

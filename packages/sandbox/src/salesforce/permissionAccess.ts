@@ -18,6 +18,7 @@ export function refreshPermissionAccess(ctx: EmulatorContext): void {
       PermissionsViewSetup: u.has('ViewSetup'),
       PermissionsViewAllData: u.has('ViewAllData'),
       PermissionsModifyAllData: u.has('ModifyAllData'),
+      PermissionsCustomizeApplication: u.has('CustomizeApplication'),
     },
   ]);
 }

@@ -269,6 +269,7 @@ export function standardObjects(): ObjectDef[] {
       f('PermissionsViewSetup', 'boolean', { ...ro, label: 'View Setup and Configuration' }),
       f('PermissionsViewAllData', 'boolean', { ...ro, label: 'View All Data' }),
       f('PermissionsModifyAllData', 'boolean', { ...ro, label: 'Modify All Data' }),
+      f('PermissionsCustomizeApplication', 'boolean', { ...ro, label: 'Customize Application' }),
     ]),
     obj('Campaign', 'Campaign', 'Campaigns', [
       f('Name', 'string', { nillable: false, length: 80, label: 'Campaign Name' }),

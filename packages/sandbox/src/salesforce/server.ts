@@ -70,6 +70,8 @@ export interface EmulatorOptions {
   forceAppDir?: string | null;
   /** The connected app's certificate or public key (PEM) for the JWT bearer flow. */
   jwtCertificate?: string;
+  /** The connected app's callback URLs; the authorize endpoint refuses other redirect_uris. Default: any. */
+  callbackUrls?: readonly string[];
   /**
    * What the integration user may do: a permission set's name (read from `forceAppDir`, or
    * ./force-app when that is null), or the grant itself. Default: a System Administrator's permissions.
@@ -206,6 +208,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       orgId,
       tokenTtlSeconds,
       jwtCertificate: opts.jwtCertificate,
+      callbackUrls: opts.callbackUrls,
     },
     clock,
     tokens,

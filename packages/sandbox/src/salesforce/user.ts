@@ -16,6 +16,7 @@ export const ADMIN_PERMISSIONS: readonly string[] = [
   'ViewAllData',
   'ModifyAllData',
   'ManageUsers',
+  'CustomizeApplication',
 ];
 
 /** What a permission set grants the emulator cares about. */

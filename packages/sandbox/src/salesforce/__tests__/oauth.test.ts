@@ -2,7 +2,7 @@
  * OAuth 2.0 through jsforce: grants, error bodies, token expiry and transparent refresh.
  * Error bodies: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flow_errors.htm
  */
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createHash, createSign, generateKeyPairSync } from 'node:crypto';
 import { Connection, OAuth2 } from 'jsforce';
 import { startEmulator, type Emulator } from '../server';
 
@@ -211,5 +211,85 @@ describe('OpenID Connect UserInfo', () => {
       email: emu.username,
     });
     expect((await fetch(`${emu.loginUrl}/services/oauth2/userinfo`)).status).toBe(403);
+  });
+});
+
+describe('web-server flow with PKCE, as Salesforce documents it', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.222.0.api_rest.meta/api/intro_understanding_web_server_oauth_flow.htm
+  // and https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm:
+  // redirect_uri is the connected app's Callback URL; code_challenge is the base64url SHA-256 of the
+  // code_verifier; a challenge that does not match fails with invalid_request, a missing verifier
+  // with invalid_grant.
+  const CALLBACK = 'http://127.0.0.1:3999/auth/salesforce/callback';
+  let app: Emulator;
+  beforeAll(async () => {
+    app = await startEmulator({ forceAppDir: null, callbackUrls: [CALLBACK] });
+  });
+  afterAll(() => app.close());
+
+  const verifier = 'v'.repeat(43);
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const authorize = async (redirectUri = CALLBACK) => {
+    const url = new URL(`${app.loginUrl}/services/oauth2/authorize`);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: app.clientId,
+      redirect_uri: redirectUri,
+      state: 's1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    return fetch(url, { redirect: 'manual' });
+  };
+  const codeOf = async () => new URL((await authorize()).headers.get('location')!).searchParams.get('code')!;
+  const token = (fields: Record<string, string>) =>
+    fetch(`${app.loginUrl}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: app.clientId, ...fields }),
+    });
+
+  it('refuses a redirect_uri that is not a callback URL of the connected app, without redirecting', async () => {
+    const res = await authorize('https://evil.example/cb');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain('redirect_uri_mismatch');
+  });
+
+  it('exchanges a code with the matching verifier once, and only with the same redirect_uri', async () => {
+    const code = await codeOf();
+    const other = await token({
+      code: await codeOf(),
+      redirect_uri: 'http://127.0.0.1:3999/other',
+      code_verifier: verifier,
+    });
+    expect(other.status).toBe(400);
+    expect(((await other.json()) as { error: string }).error).toBe('redirect_uri_mismatch');
+    const ok = await token({ code, redirect_uri: CALLBACK, code_verifier: verifier });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String) });
+    const again = await token({ code, redirect_uri: CALLBACK, code_verifier: verifier });
+    expect(((await again.json()) as { error: string }).error).toBe('invalid_grant');
+  });
+
+  it('fails a wrong verifier with invalid_request and a missing one with invalid_grant', async () => {
+    const wrong = await token({ code: await codeOf(), redirect_uri: CALLBACK, code_verifier: 'w'.repeat(43) });
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_request' });
+    const missing = await token({ code: await codeOf(), redirect_uri: CALLBACK });
+    expect(await missing.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it("tells the signed-in user's Customize Application and Modify All Data in UserPermissionAccess", async () => {
+    const conn = new Connection({ instanceUrl: app.instanceUrl, accessToken: app.issueToken(), version: '62.0' });
+    const soql = 'SELECT PermissionsCustomizeApplication, PermissionsModifyAllData FROM UserPermissionAccess';
+    expect((await conn.query(soql)).records[0]).toMatchObject({
+      PermissionsCustomizeApplication: true,
+      PermissionsModifyAllData: true,
+    });
+    app.user.revoke('CustomizeApplication', 'ModifyAllData');
+    expect((await conn.query(soql)).records[0]).toMatchObject({
+      PermissionsCustomizeApplication: false,
+      PermissionsModifyAllData: false,
+    });
+    app.user.reset();
   });
 });
