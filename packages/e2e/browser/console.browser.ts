@@ -1,0 +1,241 @@
+/**
+ * `npm run test:browser` (with the card test): the admin console in Debian's chromium, on the demo. The demo
+ * (`pulse-demo`, its own process group) generates an org in the Salesforce emulator, runs the first daily
+ * cycle and serves the console; the browser signs in with the bootstrap token it printed and with Salesforce
+ * (the emulator's authorize page), walks the pages, runs axe on each and drives them by keyboard.
+ * Screenshots go to the git-ignored `screenshots/`.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const SCREENSHOTS = path.join(ROOT, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/** The first cycle of a small generated org takes well under this on 2 cores; past it the demo is stuck. */
+const DEMO_START_MS = 240_000;
+
+let demo: ChildProcess;
+let dataDir: string;
+let profileDir: string;
+let browser: BrowserContext;
+let page: Page;
+let base: string;
+let bootstrapToken: string;
+const demoOutput: string[] = [];
+const pageErrors: string[] = [];
+
+/** Starts `pulse-demo` in its own process group and resolves with its console URL and bootstrap token. */
+function startDemo(): Promise<{ url: string; token: string }> {
+  // The demo's own embedded store in a fresh folder, whatever database the shell points at.
+  const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  demo = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'packages', 'demo', 'bin', 'pulse-demo.cjs'),
+      '--accounts',
+      '150',
+      '--port',
+      '0',
+      '--web-port',
+      '0',
+    ],
+    {
+      cwd: ROOT,
+      detached: true,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the demo did not serve within ${DEMO_START_MS} ms:\n${demoOutput.join('')}`)),
+      DEMO_START_MS,
+    );
+    const onData = (chunk: Buffer) => {
+      demoOutput.push(chunk.toString());
+      const text = demoOutput.join('');
+      const m = /Console: (http:\/\/\S+?)\/? ·[^\n]*\n\s+(\S+)\n/.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, token: m[2]! });
+      }
+    };
+    demo.stdout!.on('data', onData);
+    demo.stderr!.on('data', onData);
+    demo.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo exited with ${code}:\n${demoOutput.join('')}`));
+    });
+  });
+}
+
+/** Saves a full-page screenshot of the current page as `console-<name>.png`. */
+async function shoot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
+}
+
+/** Runs axe (WCAG 2.1 A and AA) on the current page and fails on any violation, naming each. */
+async function assertAccessible(name: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+  assert.deepEqual(found, [], `axe on ${name}`);
+}
+
+/** The visible text of the page, whitespace collapsed. */
+async function pageText(): Promise<string> {
+  return (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+}
+
+/** Presses Tab until the focused element's text matches, at most `limit` times; returns the text. */
+async function tabTo(pattern: RegExp, limit = 40): Promise<string> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const text = await page.evaluate(() => {
+      // Follow focus through the synthetic shadow roots to the element that has it.
+      let el = (globalThis as unknown as { document: { activeElement: any } }).document.activeElement;
+      while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+      return el ? String(el.innerText || el.getAttribute('aria-label') || el.value || '') : '';
+    });
+    if (pattern.test(text)) return text;
+  }
+  throw new Error(`Tab never reached ${pattern}`);
+}
+
+before(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'pulse-console-demo-'));
+  ({ url: base, token: bootstrapToken } = await startDemo());
+  profileDir = await mkdtemp(path.join(os.tmpdir(), 'pulse-chromium-'));
+  browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: CHROMIUM_ARGS,
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    // A refused request is the point of some steps (401, 403); the page's own errors are not.
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) pageErrors.push(message.text());
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (demo?.pid && demo.exitCode === null) {
+    const exited = new Promise((resolve) => demo.once('exit', resolve));
+    process.kill(-demo.pid, 'SIGTERM');
+    await exited;
+  }
+  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the admin console on the demo, in chromium', () => {
+  it('a visitor without a session is sent to sign in; the sign-in page is accessible', async () => {
+    await page.goto(`${base}/console/model`);
+    assert.equal(new URL(page.url()).pathname, '/signin');
+    await page.getByRole('heading', { name: 'Sign in to Pulse' }).waitFor();
+    const text = await pageText();
+    assert.match(text, /Sign in with Salesforce/);
+    assert.match(text, /Sign in with a Salesforce sandbox/);
+    assert.match(text, /Bootstrap token/);
+    await assertAccessible('sign-in');
+    await shoot('signin');
+  });
+
+  it('sign-in by keyboard: Tab reaches Sign in with Salesforce, the token field and its button', async () => {
+    await page.goto(`${base}/signin`);
+    await page.getByRole('heading', { name: 'Sign in to Pulse' }).waitFor();
+    assert.match(await tabTo(/^Sign in with Salesforce$/), /Sign in with Salesforce/);
+    await tabTo(/^Sign in with a Salesforce sandbox$/);
+    await tabTo(/^Sign in with the token$/);
+  });
+
+  it('a wrong bootstrap token is refused with a message next to the field', async () => {
+    await page.goto(`${base}/signin`);
+    await page.getByLabel('Bootstrap token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in with the token' }).click();
+    await page.locator('[data-id="token-error"]').waitFor();
+    assert.match(await page.locator('[data-id="token-error"]').innerText(), /not valid/);
+    assert.equal(new URL(page.url()).pathname, '/signin');
+    await shoot('signin-bad-token');
+  });
+
+  it('the bootstrap token the demo printed signs in as admin (typed, submitted with Enter); sign-out ends it', async () => {
+    await page.goto(`${base}/signin`);
+    await page.getByLabel('Bootstrap token').fill(bootstrapToken);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/console/connect`);
+    await page.locator('[data-id="user"]').waitFor();
+    assert.match(await page.locator('[data-id="user"]').innerText(), /bootstrap · admin/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/signin`);
+    // The session is gone on the server too: the console sends the visitor back to sign in.
+    await page.goto(`${base}/`);
+    assert.equal(new URL(page.url()).pathname, '/signin');
+  });
+
+  it('Sign in with Salesforce goes through the emulator and back, into the console', async () => {
+    await page.goto(`${base}/signin`);
+    await page.getByRole('link', { name: 'Sign in with Salesforce', exact: true }).click();
+    await page.waitForURL(`${base}/console/connect`);
+    await page.locator('[data-id="user"]').waitFor();
+    const user = await page.locator('[data-id="user"]').innerText();
+    assert.match(user, /@/, `the signed-in Salesforce username: ${user}`);
+    assert.match(user, /· admin/);
+    await shoot('connect');
+  });
+
+  it('the shell is keyboard navigable: the skip link, then every page in the global navigation', async () => {
+    await page.goto(`${base}/console/connect`);
+    await page.locator('[data-id="user"]').waitFor();
+    await tabTo(/^Skip to the page$/);
+    for (const name of ['Permissions', 'Field mapping', 'Model', 'Preview', 'Publish', 'Accounts', 'Runs']) {
+      await tabTo(new RegExp(`^${name}$`));
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/console/runs`);
+    await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
+    assert.equal(
+      await page.locator('nav[aria-label="Console pages"] a[aria-current="page"]').innerText(),
+      'Runs',
+      'the current page is marked for assistive technology',
+    );
+  });
+
+  it('a write without the CSRF token is refused (403 CSRF), and the API refuses a request with no session (401)', async () => {
+    await page.goto(`${base}/console/connect`);
+    await page.locator('[data-id="user"]').waitFor();
+    const refused = await page.evaluate(async () => {
+      const r = await fetch('/auth/signout', { method: 'POST' });
+      return { status: r.status, body: (await r.json()) as { code: string } };
+    });
+    assert.deepEqual([refused.status, refused.body.code], [403, 'CSRF']);
+    const anonymous = await fetch(`${base}/api/session`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as { code: string }).code, 'NO_SESSION');
+  });
+
+  it('loads without script errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
