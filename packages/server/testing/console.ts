@@ -25,8 +25,8 @@ export function consoleApp(
   return createApp({
     db,
     now,
-    console: { sessionSecret: TEST_SESSION_SECRET, config: readConfig(env ?? {}), ...rest.console },
     ...rest,
+    console: { sessionSecret: TEST_SESSION_SECRET, config: readConfig(env ?? {}), ...rest.console },
   });
 }
 

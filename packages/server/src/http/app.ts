@@ -14,6 +14,7 @@ import { createMetrics, type PulseMetrics } from './metrics';
 import { consoleRouter } from './console';
 import { buildOpenApi } from './openapi';
 import { adminRouters } from './adminRoutes';
+import { defaultConnect, type AdminContext } from './adminRoutes/context';
 import { requireCsrf } from './csrf';
 import { requestLog } from './requestLog';
 import { loadSession, requireSession, requireWriteRole, sessionOf } from './session';
@@ -46,6 +47,10 @@ export interface ConsoleDeps {
   config?: Config;
   /** Sign-in settings over the config's (tests route Salesforce calls, pin the public URL). */
   signIn?: Partial<SignInOptions>;
+  /** The org's Salesforce connection for the admin routes. Default: its configured or stored sign-in. */
+  connect?: AdminContext['connect'];
+  /** HTTP to the MAP vendors. Default: global fetch. */
+  fetch?: typeof fetch;
   /**
    * Serves the console's pages (`GET /signin`, `/`, `/console/*`, assets). Default: the built console
    * (packages/console/dist, see http/console.ts), or a page saying how to build it.
@@ -82,7 +87,15 @@ export function createApp(deps: AppDeps): express.Express {
   );
   // Every /api route needs a session, its CSRF token for a write, and the admin role for a write.
   app.use('/api', requireSession, requireCsrf, requireWriteRole, express.json({ limit: '1mb' }));
-  for (const router of adminRouters({ db: deps.db, now, log, config })) app.use(router);
+  const admin: AdminContext = {
+    db: deps.db,
+    now,
+    log,
+    config,
+    connect: deps.console?.connect ?? defaultConnect(deps.db, config),
+    fetch: deps.console?.fetch,
+  };
+  for (const router of adminRouters(admin)) app.use(router);
   // Console pages need a session; the sign-in page and the bundle's assets do not.
   app.use((req, res, next) => {
     const page =

@@ -5,7 +5,20 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ErrorBody } from '../ingest/schemas';
-import { CallbackQuery, SalesforceSignInQuery, SessionBody, TokenSignIn } from './adminRoutes/schemas';
+import {
+  CallbackQuery,
+  ConnectionBody,
+  KeyCreate,
+  KeyCreated,
+  KeyParams,
+  MapEntry,
+  MapParams,
+  MapSettingsBody,
+  MapTestResult,
+  SalesforceSignInQuery,
+  SessionBody,
+  TokenSignIn,
+} from './adminRoutes/schemas';
 
 const json = (schema: z.ZodTypeAny) => ({ 'application/json': { schema } });
 const err = (description: string) => ({ description, content: json(ErrorBody) });
@@ -87,4 +100,71 @@ export function registerConsolePaths(registry: OpenAPIRegistry): void {
     security,
     responses: { 200: { description: 'The session', content: json(SessionBody) }, 401: API_ERRORS[401] },
   });
+  const api = (
+    method: 'get' | 'post' | 'put' | 'delete',
+    path: string,
+    summary: string,
+    request: Record<string, unknown>,
+    responses: Record<number, unknown>,
+  ) =>
+    registry.registerPath({
+      method,
+      path,
+      summary,
+      security,
+      request: method === 'get' ? request : { headers: csrf, ...request },
+      responses: { ...API_ERRORS, ...responses } as never,
+    });
+  const notFound = (what: string) => ({ 404: err(what) });
+
+  api(
+    'get',
+    '/api/connection',
+    'The Salesforce connection, each MAP (no secrets) and the API keys',
+    {},
+    {
+      200: { description: 'The Connect page', content: json(ConnectionBody) },
+    },
+  );
+  api(
+    'put',
+    '/api/connection/maps/{source}',
+    "Save a MAP's settings and secrets (secrets are stored encrypted and never answered)",
+    { params: MapParams, body: { required: true, content: json(MapSettingsBody) } },
+    {
+      200: { description: 'The saved MAP entry', content: json(MapEntry) },
+      ...BAD_INPUT,
+      409: err('PULSE_SECRET_KEY is not set (SECRET_KEY_MISSING)'),
+    },
+  );
+  api(
+    'post',
+    '/api/connection/maps/{source}/test',
+    "Test a MAP connection: signs in to the vendor and reads the last hour's first page",
+    { params: MapParams },
+    {
+      200: { description: 'ok, or the vendor error in words', content: json(MapTestResult) },
+      ...BAD_INPUT,
+      ...notFound('The MAP is not connected (NO_CONNECTION)'),
+    },
+  );
+  api(
+    'post',
+    '/api/keys',
+    'Create an ingestion API key; the key is answered this once',
+    {
+      body: { required: false, content: json(KeyCreate) },
+    },
+    { 201: { description: 'The key, shown once', content: json(KeyCreated) }, ...BAD_INPUT },
+  );
+  api(
+    'delete',
+    '/api/keys/{id}',
+    'Revoke an ingestion API key',
+    { params: KeyParams },
+    {
+      204: { description: 'Revoked' },
+      ...notFound('No such key in this org (NO_KEY)'),
+    },
+  );
 }

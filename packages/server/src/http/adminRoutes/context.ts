@@ -1,5 +1,8 @@
+import type { Connection } from 'jsforce';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
+import { connectSalesforce } from '../../sources/salesforce/connection';
+import { signInFor } from '../../sources/salesforce/signIn';
 import type { Db } from '../../store/db';
 
 /** What the admin routes share: the store, the clock, the log and the configuration they act with. */
@@ -9,4 +12,13 @@ export interface AdminContext {
   log: Logger;
   /** The process configuration (Salesforce sign-in, MAP variables, secret keys, schedule). */
   config: Config;
+  /** A Salesforce connection for the org (its configured or stored sign-in). */
+  connect: (orgId: string) => Promise<Connection>;
+  /** HTTP to the MAP vendors ("test connection"). Default: global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** The org's Salesforce connection as the CLI commands make it: SF_* for PULSE_ORG, else the stored one. */
+export function defaultConnect(db: Db, config: Config): (orgId: string) => Promise<Connection> {
+  return async (orgId) => connectSalesforce(await signInFor(db, orgId, config));
 }

@@ -5,9 +5,10 @@
  */
 import type express from 'express';
 import type { AdminContext } from './context';
+import { connectionRoutes } from './connectionRoutes';
 import { sessionRoutes } from './sessionRoutes';
 
 /** Every /api route group, in the order app.ts mounts them. */
 export function adminRouters(ctx: AdminContext): express.Router[] {
-  return [sessionRoutes(ctx)];
+  return [sessionRoutes(ctx), connectionRoutes(ctx)];
 }

@@ -35,3 +35,59 @@ export const CallbackQuery = z.object({
   code: z.string().min(1).max(2000),
   state: z.string().min(1).max(200),
 });
+
+export const MapSource = z.enum(['marketo', 'hubspot', 'pardot']);
+export const MapParams = z.object({ source: MapSource });
+export const MapSettingsBody = z
+  .object({
+    settings: z.record(z.string().max(2000)).default({}),
+    secrets: z
+      .record(z.string().max(4000))
+      .default({})
+      .openapi({ description: 'Written, never answered; a secret not sent keeps its stored value' }),
+  })
+  .strict()
+  .openapi('MapSettings');
+export const MapEntry = z
+  .object({
+    source: MapSource,
+    configured: z.boolean(),
+    from: z.enum(['environment', 'console']).nullable(),
+    settings: z.record(z.string()).openapi({ description: 'Non-secret settings only' }),
+    secrets: z.array(z.string()).openapi({ description: 'Names of the secrets that are set (never their values)' }),
+    keys: z.object({ settings: z.array(z.string()), secrets: z.array(z.string()) }),
+  })
+  .openapi('MapConnection');
+export const MapTestResult = z
+  .object({ ok: z.boolean(), message: z.string(), apiCalls: z.number().int() })
+  .openapi('MapConnectionTest');
+export const KeyRow = z
+  .object({
+    id: z.string(),
+    label: z.string().nullable(),
+    createdAt: z.string().datetime(),
+    lastUsedAt: z.string().datetime().nullable(),
+    revokedAt: z.string().datetime().nullable(),
+  })
+  .openapi('ApiKey');
+export const KeyCreate = z
+  .object({ label: z.string().min(1).max(100).optional() })
+  .strict()
+  .openapi('ApiKeyCreate');
+export const KeyCreated = z.object({ id: z.string(), key: z.string() }).openapi('ApiKeyCreated');
+export const KeyParams = z.object({ id: z.string().min(1).max(64) });
+export const ConnectionBody = z
+  .object({
+    salesforce: z
+      .object({
+        orgId: z.string().nullable(),
+        username: z.string().nullable(),
+        instanceUrl: z.string().nullable(),
+        apiUsage: z.object({ used: z.number(), max: z.number() }).nullable(),
+        error: z.string().nullable(),
+      })
+      .nullable(),
+    maps: z.array(MapEntry),
+    keys: z.array(KeyRow),
+  })
+  .openapi('Connection');
