@@ -286,7 +286,16 @@ export async function runDemo(
             loginUrls: { production: emulator.loginUrl, sandbox: emulator.loginUrl },
           }
         : { orgId };
-      const app = createApp({ db, access, console: { config, sessionSecret: sessionSecret(config), signIn } });
+      const app = createApp({
+        db,
+        access,
+        console: {
+          // The console's Salesforce calls (describe, limits, preflight) sign in as the daily run does.
+          config: { ...org.runConfig, salesforce: org.auth, salesforceOrg: orgId },
+          sessionSecret: sessionSecret(config),
+          signIn,
+        },
+      });
       const server: RunningServer = await startServer(app, webPort);
       // The web app runs on the wall clock (sessions, tokens), not on the demo's pinned scoring day.
       const bootstrapToken = await createBootstrapToken(db, orgId, new Date(), BOOTSTRAP_TOKEN_TTL_MS);

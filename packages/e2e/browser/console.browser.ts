@@ -202,7 +202,35 @@ describe('the admin console on the demo, in chromium', () => {
     const user = await page.locator('[data-id="user"]').innerText();
     assert.match(user, /@/, `the signed-in Salesforce username: ${user}`);
     assert.match(user, /· admin/);
+  });
+
+  it('Connect: the org, its API usage and Marketo (the demo configures it); a key is shown once, listed, revoked', async () => {
+    await page.goto(`${base}/console/connect`);
+    await page.locator('[data-id="org-id"]').waitFor();
+    const text = await pageText();
+    assert.match(text, /Org id 00D\w{15}/);
+    assert.match(text, /API usage [\d,]+ of [\d,]+ API calls today/);
+    assert.match(text, /Marketo From the environment/);
+    const marketo = page.locator('form[data-source="marketo"]');
+    await marketo.getByRole('button', { name: 'Test connection' }).click();
+    await marketo
+      .locator('[data-id="map-result"]')
+      .filter({ hasNotText: /Testing/ })
+      .waitFor();
+    assert.match(await marketo.locator('[data-id="map-result"]').innerText(), /marketo answered: \d+ people/);
+    await page.getByLabel('Label for a new key').fill('browser test');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.locator('[data-id="new-key"]').innerText();
+    assert.ok(key.length >= 20, `a key is shown: ${key}`);
+    await assertAccessible('connect');
     await shoot('connect');
+    await page.getByRole('button', { name: 'Done' }).click();
+    assert.equal(await page.locator('[data-id="new-key"]').count(), 0, 'the key is not shown again');
+    const row = page.locator('[data-id="keys"] tr', { hasText: 'browser test' });
+    assert.match(await row.innerText(), /active/);
+    await page.getByRole('button', { name: 'Revoke key browser test' }).click();
+    await row.filter({ hasText: 'revoked' }).waitFor();
+    assert.doesNotMatch(await page.locator('[data-id="keys"]').innerText(), new RegExp(key));
   });
 
   it('the shell is keyboard navigable: the skip link, then every page in the global navigation', async () => {

@@ -1,30 +1,19 @@
 import { LightningElement, api } from 'lwc';
-import { get, request, errorText } from 'console/api';
+import { get, request, errorText, issuesByPath } from 'console/api';
 
-// The settings each MAP takes (the connectors' keys; secrets are write-only and never shown again).
-const MAP_FORMS = {
-  marketo: {
-    label: 'Marketo',
-    fields: [
-      { key: 'baseUrl', label: 'REST host (https://123-ABC-456.mktorest.com)' },
-      { key: 'clientId', label: 'Client Id' },
-      { key: 'clientSecret', label: 'Client Secret', secret: true },
-    ],
-  },
-  hubspot: {
-    label: 'HubSpot',
-    fields: [
-      { key: 'baseUrl', label: 'API base URL (default https://api.hubapi.com)' },
-      { key: 'accessToken', label: 'Private app access token', secret: true },
-    ],
-  },
-  pardot: {
-    label: 'Account Engagement (Pardot)',
-    fields: [
-      { key: 'businessUnitId', label: 'Business unit id (0Uv…)' },
-      { key: 'baseUrl', label: 'API host (default https://pi.pardot.com)' },
-    ],
-  },
+// Readable labels for the MAP connectors' keys (the API lists each source's keys; unknown ones show their name).
+const MAP_LABELS = { marketo: 'Marketo', hubspot: 'HubSpot', pardot: 'Account Engagement (Pardot)' };
+const KEY_LABELS = {
+  baseUrl: 'API base URL',
+  clientId: 'Client Id',
+  clientSecret: 'Client Secret',
+  accessToken: 'Private app access token',
+  refreshToken: 'OAuth refresh token',
+  businessUnitId: 'Business unit id (0Uv…)',
+  maxCallsPer20s: 'Most calls per 20 s',
+  webAnalytics: 'Web analytics (on/off)',
+  downloadFormPattern: 'Download form pattern',
+  overlapMinutes: 'Overlap (minutes)',
 };
 
 /** Page 1: the Salesforce connection, each MAP's settings with "test connection", and ingestion API keys. */
@@ -57,26 +46,43 @@ export default class Connect extends LightningElement {
   }
   get apiUsage() {
     const u = this.salesforce && this.salesforce.apiUsage;
+    if (this.salesforce.error) return this.salesforce.error;
     return u ? `${u.used.toLocaleString('en-US')} of ${u.max.toLocaleString('en-US')} API calls today` : 'not reported';
   }
   get maps() {
-    const stored = new Map(((this.data && this.data.maps) || []).map((m) => [m.source, m]));
-    return Object.entries(MAP_FORMS).map(([source, form]) => {
-      const entry = stored.get(source) || { configured: false, settings: {} };
-      const edit = this.edits[source] || {};
+    return ((this.data && this.data.maps) || []).map((entry) => {
+      const source = entry.source;
+      const edit = this.edits[source] || { settings: {}, secrets: {} };
       const result = this.results[source];
+      const keys = entry.keys || { settings: Object.keys(entry.settings || {}), secrets: [] };
+      const field = (key, secret) => {
+        const stored = secret ? (entry.secrets || []).includes(key) : false;
+        const typed = secret ? edit.secrets[key] : edit.settings[key];
+        return {
+          key,
+          secret,
+          kind: secret ? 'secrets' : 'settings',
+          id: `${source}-${key}`,
+          label: KEY_LABELS[key] || key,
+          type: secret ? 'password' : 'text',
+          value: typed !== undefined ? typed : secret ? '' : (entry.settings || {})[key] || '',
+          placeholder: stored
+            ? entry.from === 'environment'
+              ? 'set in the environment'
+              : 'stored encrypted; type to replace'
+            : '',
+        };
+      };
       return {
         source,
-        label: form.label,
-        status: entry.configured ? 'Configured' : 'Not configured',
+        label: MAP_LABELS[source] || source,
+        status: entry.configured
+          ? entry.from === 'environment'
+            ? 'From the environment'
+            : 'Configured'
+          : 'Not configured',
         statusClass: entry.configured ? 'slds-badge slds-theme_success' : 'slds-badge',
-        fields: form.fields.map((f) => ({
-          ...f,
-          id: `${source}-${f.key}`,
-          type: f.secret ? 'password' : 'text',
-          value: edit[f.key] !== undefined ? edit[f.key] : f.secret ? '' : (entry.settings || {})[f.key] || '',
-          placeholder: f.secret && entry.configured ? 'stored encrypted; type to replace' : '',
-        })),
+        fields: [...keys.settings.map((k) => field(k, false)), ...keys.secrets.map((k) => field(k, true))],
         result: result ? result.message : '',
         resultClass: result && result.ok ? 'slds-text-color_success' : 'slds-text-color_error',
       };
@@ -99,20 +105,26 @@ export default class Connect extends LightningElement {
   }
 
   handleMapInput(event) {
-    const { source, key } = event.target.dataset;
-    this.edits = { ...this.edits, [source]: { ...(this.edits[source] || {}), [key]: event.target.value } };
+    const { source, key, kind } = event.target.dataset;
+    const edit = this.edits[source] || { settings: {}, secrets: {} };
+    this.edits = { ...this.edits, [source]: { ...edit, [kind]: { ...edit[kind], [key]: event.target.value } } };
   }
 
   async handleMapSave(event) {
     const source = event.target.dataset.source;
-    const settings = Object.fromEntries(Object.entries(this.edits[source] || {}).filter(([, v]) => v !== ''));
+    const edit = this.edits[source] || { settings: {}, secrets: {} };
+    // A secret left empty keeps its stored value; it is never sent back to the browser.
+    const secrets = Object.fromEntries(Object.entries(edit.secrets).filter(([, v]) => v !== ''));
+    const entry = this.data.maps.find((m) => m.source === source) || { settings: {} };
+    const settings = { ...(entry.settings || {}), ...edit.settings };
     try {
-      await request('PUT', `/api/connection/maps/${source}`, { settings });
-      this.edits = { ...this.edits, [source]: {} };
+      await request('PUT', `/api/connection/maps/${source}`, { settings, secrets });
+      this.edits = { ...this.edits, [source]: { settings: {}, secrets: {} } };
       this.results = { ...this.results, [source]: { ok: true, message: 'Saved.' } };
       await this.load();
     } catch (error) {
-      this.results = { ...this.results, [source]: { ok: false, message: errorText(error) } };
+      const issues = Object.values(issuesByPath(error)).join('; ');
+      this.results = { ...this.results, [source]: { ok: false, message: issues || errorText(error) } };
     }
   }
 
