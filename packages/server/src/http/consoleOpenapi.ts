@@ -15,6 +15,11 @@ import {
   MapParams,
   MapSettingsBody,
   MapTestResult,
+  MappingBody,
+  MappingBodyOut,
+  MappingEntry,
+  MappingParams,
+  PreflightBody,
   SalesforceSignInQuery,
   SessionBody,
   TokenSignIn,
@@ -165,6 +170,47 @@ export function registerConsolePaths(registry: OpenAPIRegistry): void {
     {
       204: { description: 'Revoked' },
       ...notFound('No such key in this org (NO_KEY)'),
+    },
+  );
+  const sfDown = { 502: err('Salesforce could not be reached or refused (SALESFORCE_ERROR)') };
+  api(
+    'get',
+    '/api/preflight',
+    'The last permissions check (runs one when none ran yet)',
+    {},
+    {
+      200: { description: 'Read and write checklists', content: json(PreflightBody) },
+      ...sfDown,
+    },
+  );
+  api(
+    'post',
+    '/api/preflight',
+    'Re-run the read and write preflights',
+    {},
+    {
+      200: { description: 'Read and write checklists', content: json(PreflightBody) },
+      ...sfDown,
+    },
+  );
+  api(
+    'get',
+    '/api/mapping',
+    "Every output's Account field and type check, and Account's describe fields",
+    {},
+    {
+      200: { description: 'The field mapping', content: json(MappingBodyOut) },
+    },
+  );
+  api(
+    'put',
+    '/api/mapping/{output}',
+    'Map an output to an Account field (null: off); the write preflight must pass first',
+    { params: MappingParams, body: { required: true, content: json(MappingBody) } },
+    {
+      200: { description: 'The new entry', content: json(MappingEntry) },
+      400: err('Bad output or field, or the field fails the write preflight (issues path "field")'),
+      ...sfDown,
     },
   );
 }

@@ -6,9 +6,10 @@
 import type express from 'express';
 import type { AdminContext } from './context';
 import { connectionRoutes } from './connectionRoutes';
+import { mappingRoutes } from './mappingRoutes';
 import { sessionRoutes } from './sessionRoutes';
 
 /** Every /api route group, in the order app.ts mounts them. */
 export function adminRouters(ctx: AdminContext): express.Router[] {
-  return [sessionRoutes(ctx), connectionRoutes(ctx)];
+  return [sessionRoutes(ctx), connectionRoutes(ctx), mappingRoutes(ctx)];
 }

@@ -4,6 +4,7 @@
  */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { fieldNameSchema, outputKeySchema } from '../../contract/fieldMapping';
 
 extendZodWithOpenApi(z);
 
@@ -91,3 +92,47 @@ export const ConnectionBody = z
     keys: z.array(KeyRow),
   })
   .openapi('Connection');
+
+export const ChecklistItem = z
+  .object({
+    object: z.string(),
+    field: z.string().nullable(),
+    ok: z.boolean(),
+    missing: z.string().nullable(),
+    fix: z.string().nullable(),
+  })
+  .openapi('ChecklistItem');
+export const PreflightBody = z
+  .object({ checkedAt: z.string().datetime(), read: z.array(ChecklistItem), write: z.array(ChecklistItem) })
+  .openapi('Preflight');
+export const MappingEntry = z
+  .object({
+    output: z.string(),
+    label: z.string(),
+    field: z.string().nullable(),
+    type: z.string(),
+    length: z.number().int().nullable(),
+    ok: z.boolean(),
+    problem: z.string().nullable(),
+  })
+  .openapi('MappingEntry');
+export const MappingBodyOut = z
+  .object({
+    outputs: z.array(MappingEntry),
+    fields: z.array(
+      z.object({
+        name: z.string(),
+        label: z.string(),
+        type: z.string(),
+        length: z.number().int().nullable(),
+        updateable: z.boolean(),
+      }),
+    ),
+    describeError: z.string().nullable(),
+  })
+  .openapi('Mapping');
+export const MappingParams = z.object({ output: outputKeySchema });
+export const MappingBody = z
+  .object({ field: fieldNameSchema.nullable().openapi({ description: 'An Account field API name, or null: off' }) })
+  .strict()
+  .openapi('MappingChange');

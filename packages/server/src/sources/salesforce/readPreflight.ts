@@ -84,3 +84,65 @@ export async function readPreflight(
     );
   }
 }
+
+/** One line of the console's permission checklist: an object (field null) or one of its fields. */
+export interface ChecklistItem {
+  object: string;
+  field: string | null;
+  ok: boolean;
+  /** What the integration user lacks; null when ok. */
+  missing: string | null;
+  /** The exact fix; null when ok. */
+  fix: string | null;
+}
+
+/**
+ * The read preflight as a checklist (the console's Permissions page): View All Data, then every
+ * object Pulse pulls and each of its fields, ok or what is missing and the fix. It describes every
+ * stream (one call each) and never throws for a permission: that is a line, not an error.
+ */
+export async function readChecklist(conn: Connection, streams: readonly SalesforceStream[]): Promise<ChecklistItem[]> {
+  const items: ChecklistItem[] = [];
+  const viewAll = await holdsViewAllData(conn);
+  items.push({
+    object: 'UserPermissionAccess',
+    field: 'PermissionsViewAllData',
+    ok: viewAll !== false,
+    missing: viewAll === false ? `View All Data: ${VIEW_ALL_DATA_WHY}` : null,
+    fix: viewAll === false ? VIEW_ALL_DATA_FIX : null,
+  });
+  for (const s of streams) {
+    let body: DescribeBody | null = null;
+    try {
+      body = await conn.request<DescribeBody>(`/sobjects/${encodeURIComponent(s.object)}/describe`);
+    } catch (cause) {
+      const code = (cause as { errorCode?: string }).errorCode;
+      if (code !== 'NOT_FOUND' && code !== 'INVALID_TYPE') throw cause;
+    }
+    if (!body) {
+      items.push({
+        object: s.object,
+        field: null,
+        ok: false,
+        missing: `Read on ${s.object}`,
+        fix: `grant Read on ${s.object} in the integration user's permission set`,
+      });
+      continue;
+    }
+    items.push({ object: s.object, field: null, ok: true, missing: null, fix: null });
+    const visible = new Set(body.fields.map((f) => f.name.toLowerCase()));
+    for (const f of s.fields) {
+      const ok = visible.has(f.toLowerCase());
+      items.push({
+        object: s.object,
+        field: f,
+        ok,
+        missing: ok ? null : `Read on ${s.object}.${f}`,
+        fix: ok
+          ? null
+          : `grant Read on ${s.object}.${f} (field-level security in the integration user's permission set)`,
+      });
+    }
+  }
+  return items;
+}

@@ -61,3 +61,11 @@ ALTER TABLE models ADD COLUMN IF NOT EXISTS content_hash text;
 ALTER TABLE connections ADD COLUMN IF NOT EXISTS sf_org_id text;
 ALTER TABLE connections ADD COLUMN IF NOT EXISTS instance_url text;
 ALTER TABLE connections ADD COLUMN IF NOT EXISTS connected_by text;
+
+-- The last permissions check the console ran (read and write checklists), shown until re-run.
+CREATE TABLE IF NOT EXISTS console_preflights (
+  org_id      text NOT NULL REFERENCES orgs(id),
+  result      jsonb NOT NULL,
+  checked_at  timestamptz NOT NULL,
+  PRIMARY KEY (org_id)
+);
