@@ -233,6 +233,49 @@ describe('the admin console on the demo, in chromium', () => {
     assert.doesNotMatch(await page.locator('[data-id="keys"]').innerText(), new RegExp(key));
   });
 
+  it('Permissions: every read and write check is green on the demo org, and a re-run says so again', async () => {
+    await page.goto(`${base}/console/permissions`);
+    await page.locator('[data-id="summary"]', { hasText: /checks pass|checks fail/ }).waitFor();
+    assert.match(await page.locator('[data-id="summary"]').innerText(), /^All \d+ checks pass/);
+    assert.equal(await page.locator('[data-id="read"] li').filter({ hasText: 'Missing' }).count(), 0);
+    assert.ok((await page.locator('[data-id="write"] li').count()) > 0, 'the write checklist lists the fields');
+    await page.getByRole('button', { name: 'Re-run the checks' }).click();
+    await page.getByRole('button', { name: 'Re-run the checks' }).and(page.locator(':enabled')).waitFor();
+    assert.match(await page.locator('[data-id="summary"]').innerText(), /^All \d+ checks pass/);
+    await assertAccessible('permissions');
+    await shoot('permissions');
+  });
+
+  it('Field mapping: the live type check refuses a text field for a number; one output is remapped and back', async () => {
+    await page.goto(`${base}/console/mapping`);
+    const row = page.locator('tr[data-output="peopleEngaged"]');
+    const select = row.locator('select');
+    await select.waitFor();
+    assert.equal(await select.inputValue(), 'Engagement_People_Engaged__c');
+    await select.selectOption('BillingCountry');
+    assert.match(
+      await row.locator('[data-id="check"]').innerText(),
+      /BillingCountry is string; peopleEngaged needs a Number field/,
+    );
+    assert.equal(await row.getByRole('button', { name: 'Save' }).isDisabled(), true, 'a misfit cannot be saved');
+    await select.selectOption('NumberOfEmployees');
+    assert.match(await row.locator('[data-id="check"]').innerText(), /fits/);
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.locator('[data-id="check"]', { hasText: 'Saved: peopleEngaged → NumberOfEmployees' }).waitFor();
+    await shoot('mapping');
+    await assertAccessible('mapping');
+    await select.selectOption('Engagement_People_Engaged__c');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row
+      .locator('[data-id="check"]', { hasText: 'Saved: peopleEngaged → Engagement_People_Engaged__c' })
+      .waitFor();
+    const api = await page.evaluate(async () => (await (await fetch('/api/mapping')).json()) as any);
+    assert.equal(
+      api.outputs.find((o: { output: string }) => o.output === 'peopleEngaged').field,
+      'Engagement_People_Engaged__c',
+    );
+  });
+
   it('the shell is keyboard navigable: the skip link, then every page in the global navigation', async () => {
     await page.goto(`${base}/console/connect`);
     await page.locator('[data-id="user"]').waitFor();

@@ -54,6 +54,9 @@ export default class Mapping extends LightningElement {
     }
   }
 
+  get describeError() {
+    return (this.data && this.data.describeError) || '';
+  }
   get readOnly() {
     return !this.canWrite;
   }
@@ -69,15 +72,20 @@ export default class Mapping extends LightningElement {
       const problem = this.problems[o.output] || (this.picks[o.output] === undefined && !o.ok ? o.problem : '');
       return {
         output: o.output,
+        label: o.label || o.output,
         selectId: `field-${o.output}`,
         offId: `off-${o.output}`,
         want: o.length ? `${o.type}(${o.length})` : o.type,
         off,
-        options: fields.map((f) => ({
-          name: f.name,
-          text: `${f.label} (${f.name}) · ${f.type}${f.length ? ' ' + f.length : ''}`,
-          selected: f.name === picked,
-        })),
+        picked: picked || '',
+        // Only fields the integration user can edit are targets (and the one mapped now, whatever it is).
+        options: fields
+          .filter((f) => f.updateable || f.name === picked)
+          .map((f) => ({
+            name: f.name,
+            text: `${f.label} (${f.name}) · ${f.type}${f.length ? ' ' + f.length : ''}`,
+            selected: f.name === picked,
+          })),
         fieldInfo: field ? `${field.type}${field.length ? `, ${field.length} characters` : ''}` : '',
         live,
         problem: problem || '',
@@ -88,6 +96,14 @@ export default class Mapping extends LightningElement {
           this.readOnly || !(this.picks[o.output] !== undefined && this.picks[o.output] !== o.field) || Boolean(live),
       };
     });
+  }
+
+  renderedCallback() {
+    // A re-rendered <select> keeps the option the browser last showed; set it to the mapping's field.
+    for (const select of this.template.querySelectorAll('select[data-output]')) {
+      const row = this.rows.find((r) => r.output === select.dataset.output);
+      if (row && !row.off && select.value !== row.picked) select.value = row.picked;
+    }
   }
 
   handlePick(event) {
