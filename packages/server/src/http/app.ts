@@ -15,6 +15,7 @@ import { consoleRouter } from './console';
 import { buildOpenApi } from './openapi';
 import { adminRouters } from './adminRoutes';
 import { defaultConnect, type AdminContext } from './adminRoutes/context';
+import { JobRunner } from './adminRoutes/jobs';
 import { requireCsrf } from './csrf';
 import { requestLog } from './requestLog';
 import { loadSession, requireSession, requireWriteRole, sessionOf } from './session';
@@ -95,7 +96,10 @@ export function createApp(deps: AppDeps): express.Express {
     connect: deps.console?.connect ?? defaultConnect(deps.db, config),
     fetch: deps.console?.fetch,
   };
-  for (const router of adminRouters(admin)) app.use(router);
+  const jobs = new JobRunner(admin);
+  // Tests and shutdown wait for the console's jobs through here.
+  app.locals.consoleJobs = jobs;
+  for (const router of adminRouters(admin, jobs)) app.use(router);
   // Console pages need a session; the sign-in page and the bundle's assets do not.
   app.use((req, res, next) => {
     const page =

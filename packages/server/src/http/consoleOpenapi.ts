@@ -15,6 +15,15 @@ import {
   MapParams,
   MapSettingsBody,
   MapTestResult,
+  DraftBody,
+  JobBody,
+  JobParams,
+  JobStarted,
+  ModelBody,
+  PublishBody,
+  RollbackBody,
+  VersionParams,
+  VersionRowBody,
   MappingBody,
   MappingBodyOut,
   MappingEntry,
@@ -211,6 +220,76 @@ export function registerConsolePaths(registry: OpenAPIRegistry): void {
       200: { description: 'The new entry', content: json(MappingEntry) },
       400: err('Bad output or field, or the field fails the write preflight (issues path "field")'),
       ...sfDown,
+    },
+  );
+  const modelInvalid = {
+    400: err('Invalid input, or the model fails `pulse model validate` (issues name each field)'),
+  };
+  api(
+    'get',
+    '/api/model',
+    'The live model, the draft and the defaults',
+    {},
+    {
+      200: { description: 'The model editor', content: json(ModelBody) },
+    },
+  );
+  api(
+    'put',
+    '/api/model/draft',
+    'Save the draft model (validated as pulse model validate does)',
+    { body: { required: true, content: json(DraftBody) } },
+    {
+      200: { description: 'The saved draft', content: json(z.object({ model: z.record(z.unknown()) })) },
+      ...modelInvalid,
+    },
+  );
+  api(
+    'get',
+    '/api/model/versions',
+    'Every published version with its figures, newest first',
+    {},
+    {
+      200: { description: 'Versions', content: json(z.array(VersionRowBody)) },
+    },
+  );
+  const started = { 202: { description: 'Started; poll GET /api/jobs/{id}', content: json(JobStarted) } };
+  api(
+    'post',
+    '/api/model/versions',
+    'Publish a model as a new immutable version; re-computes the 90-day history in a job',
+    { body: { required: true, content: json(PublishBody) } },
+    {
+      ...started,
+      ...modelInvalid,
+      409: err(
+        'baseVersion is not the live version (STALE_VERSION), a job is under way (JOB_RUNNING), or the model is published already (ALREADY_PUBLISHED)',
+      ),
+    },
+  );
+  api(
+    'post',
+    '/api/model/versions/{version}/rollback',
+    'Make an earlier version live again; re-computes the 90-day history in a job',
+    { params: VersionParams, body: { required: true, content: json(RollbackBody) } },
+    {
+      ...started,
+      ...BAD_INPUT,
+      ...notFound('No such version (NO_VERSION)'),
+      409: err(
+        'baseVersion is not the live version (STALE_VERSION), a job is under way (JOB_RUNNING), or the version is live (ALREADY_LIVE)',
+      ),
+    },
+  );
+  api(
+    'get',
+    '/api/jobs/{id}',
+    "A job's progress",
+    { params: JobParams },
+    {
+      200: { description: 'The job', content: json(JobBody) },
+      ...BAD_INPUT,
+      ...notFound('No such job in this org (NO_JOB)'),
     },
   );
 }

@@ -4,12 +4,14 @@
  * with full paths (so the OpenAPI test sees every route).
  */
 import type express from 'express';
+import { jobRoutes, JobRunner } from './jobs';
+import { modelRoutes } from './modelRoutes';
 import type { AdminContext } from './context';
 import { connectionRoutes } from './connectionRoutes';
 import { mappingRoutes } from './mappingRoutes';
 import { sessionRoutes } from './sessionRoutes';
 
 /** Every /api route group, in the order app.ts mounts them. */
-export function adminRouters(ctx: AdminContext): express.Router[] {
-  return [sessionRoutes(ctx), connectionRoutes(ctx), mappingRoutes(ctx)];
+export function adminRouters(ctx: AdminContext, jobs = new JobRunner(ctx)): express.Router[] {
+  return [sessionRoutes(ctx), connectionRoutes(ctx), mappingRoutes(ctx), modelRoutes(ctx, jobs), jobRoutes(ctx)];
 }

@@ -136,3 +136,56 @@ export const MappingBody = z
   .object({ field: fieldNameSchema.nullable().openapi({ description: 'An Account field API name, or null: off' }) })
   .strict()
   .openapi('MappingChange');
+
+export const JobParams = z.object({ id: z.string().uuid() });
+export const JobBody = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    state: z.enum(['queued', 'running', 'done', 'failed']),
+    done: z.number().int(),
+    total: z.number().int(),
+    error: z.string().nullable(),
+    result: z.unknown(),
+  })
+  .openapi('Job');
+export const JobStarted = z.object({ version: z.string().optional(), jobId: z.string() }).openapi('JobStarted');
+const modelDocument = z.record(z.unknown()).openapi({ description: 'A model document (pulse model defaults)' });
+export const ModelBody = z
+  .object({
+    live: z.object({ version: z.string(), hash: z.string(), model: modelDocument }).nullable(),
+    draft: modelDocument.nullable(),
+    defaults: modelDocument,
+  })
+  .openapi('ModelEditor');
+export const DraftBody = z.object({ model: z.unknown() }).strict().openapi('ModelDraft');
+export const PublishBody = z
+  .object({
+    model: z.unknown(),
+    note: z.string().min(1).max(500),
+    baseVersion: z.string().nullable().openapi({ description: 'The live version the edit started from (null: none)' }),
+  })
+  .strict()
+  .openapi('ModelPublish');
+export const RollbackBody = z.object({ baseVersion: z.string().nullable() }).strict().openapi('ModelRollback');
+export const VersionParams = z.object({ version: z.string().min(1).max(100) });
+export const VersionRowBody = z
+  .object({
+    version: z.string(),
+    hash: z.string().nullable(),
+    author: z.string().nullable(),
+    createdAt: z.string().datetime(),
+    note: z.string().nullable(),
+    live: z.boolean(),
+    shadow: z.boolean(),
+    figures: z
+      .object({
+        day: z.string(),
+        accounts: z.number().int(),
+        meanScore: z.number(),
+        bands: z.record(z.number().int()),
+        mqa: z.number().int(),
+      })
+      .nullable(),
+  })
+  .openapi('ModelVersion');

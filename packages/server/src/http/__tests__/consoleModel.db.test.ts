@@ -1,0 +1,160 @@
+/** The model editor and publish routes: draft validation, publish, STALE_VERSION, versions with figures, rollback, jobs. */
+import request from 'supertest';
+import type express from 'express';
+import type { Db } from '../../store/db';
+import { withTestDb } from '../../../testing/db';
+import { consoleApp, sessionCookie } from '../../../testing/console';
+import { DEFAULT_MODEL_DOCUMENT } from '../../model/defaults';
+import type { JobRunner } from '../adminRoutes/jobs';
+
+let db: Db;
+let app: express.Express;
+withTestDb((d) => (db = d));
+const NOW = new Date('2026-06-30T12:00:00Z');
+const now = () => NOW;
+
+beforeAll(async () => {
+  await db.query(`INSERT INTO orgs (id, name) VALUES ('default', 'Default')`);
+  await db.query(
+    `INSERT INTO accounts (org_id, id, name) VALUES ('default', 'acme', 'Acme'), ('default', 'quiet', 'Quiet')`,
+  );
+  await db.query(
+    `INSERT INTO people (org_id, id, account_id, title, seniority, department) VALUES
+       ('default', 'cmo', 'acme', 'CMO', 'cxo', 'marketing'), ('default', 'ops', 'quiet', 'Ops', 'manager', 'operations')`,
+  );
+  for (const [id, account, person, day] of [
+    ['m1', 'acme', 'cmo', '2026-06-28'],
+    ['m2', 'acme', 'cmo', '2026-05-10'],
+    ['m3', 'quiet', 'ops', '2026-04-20'],
+  ]) {
+    await db.query(
+      `INSERT INTO events (org_id, source, source_id, type, occurred_at, person_id, account_id)
+       VALUES ('default', 'test', $1, 'meeting', $2, $3, $4)`,
+      [id, `${day}T10:00:00Z`, person, account],
+    );
+  }
+  app = consoleApp(db, now);
+});
+
+const settled = () => (app.locals.consoleJobs as JobRunner).settled();
+const model = (version: string, change: Record<string, unknown> = {}) => ({
+  ...DEFAULT_MODEL_DOCUMENT,
+  version,
+  ...change,
+});
+
+test('the editor starts with no live model, no draft and the defaults', async () => {
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const res = await request(app).get('/api/model').set(admin.headers);
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ live: null, draft: null, defaults: { version: DEFAULT_MODEL_DOCUMENT.version } });
+});
+
+test('a draft is validated with the model schema: 400 naming the field', async () => {
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const bad = await request(app)
+    .put('/api/model/draft')
+    .set(admin.headers)
+    .send({ model: model('d1', { windowDays: -3 }) });
+  expect(bad.status).toBe(400);
+  expect(bad.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'windowDays' })]));
+  const ok = await request(app)
+    .put('/api/model/draft')
+    .set(admin.headers)
+    .send({ model: model('d1') });
+  expect(ok.status).toBe(200);
+  expect((await request(app).get('/api/model').set(admin.headers)).body.draft.version).toBe('d1');
+});
+
+test('publish, a stale publish, a second version, the list with figures, and rollback', async () => {
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const stale = await request(app)
+    .post('/api/model/versions')
+    .set(admin.headers)
+    .send({ model: model('v1'), note: 'first', baseVersion: 'v0' });
+  expect([stale.status, stale.body.code]).toEqual([409, 'STALE_VERSION']);
+
+  const first = await request(app)
+    .post('/api/model/versions')
+    .set(admin.headers)
+    .send({ model: model('v1'), note: 'first', baseVersion: null });
+  expect(first.status).toBe(202);
+  expect(first.body.version).toBe('v1');
+  await settled();
+  const job = await request(app).get(`/api/jobs/${first.body.jobId}`).set(admin.headers);
+  expect(job.body).toMatchObject({ kind: 'publish', state: 'done', done: 1, total: 1, error: null });
+  expect(job.body.result.snapshots).toBeGreaterThan(0);
+  const editor = await request(app).get('/api/model').set(admin.headers);
+  expect(editor.body.live).toMatchObject({ version: 'v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(editor.body.draft).toBeNull();
+
+  // Another admin's edit, begun before v1 went live, is refused.
+  const late = await request(app)
+    .post('/api/model/versions')
+    .set(admin.headers)
+    .send({ model: model('v1', { windowDays: 60 }), note: 'late', baseVersion: null });
+  expect([late.status, late.body.code]).toEqual([409, 'STALE_VERSION']);
+
+  const second = await request(app)
+    .post('/api/model/versions')
+    .set(admin.headers)
+    .send({ model: model('v1', { windowDays: 60 }), note: 'shorter window', baseVersion: 'v1' });
+  expect(second.status).toBe(202);
+  expect(second.body.version).toMatch(/^v1-[0-9a-f]{8}$/);
+  await settled();
+
+  const list = await request(app).get('/api/model/versions').set(admin.headers);
+  expect(list.body).toHaveLength(2);
+  const byVersion = Object.fromEntries(
+    (list.body as Array<{ version: string; figures: unknown }>).map((v) => [v.version, v]),
+  );
+  expect(byVersion.v1).toMatchObject({ live: false, author: 'admin@example.com', note: 'first' });
+  expect(byVersion[second.body.version]).toMatchObject({ live: true, note: 'shorter window' });
+  expect(byVersion.v1?.figures).toMatchObject({ day: '2026-06-30', accounts: 2 });
+
+  const back = await request(app)
+    .post('/api/model/versions/v1/rollback')
+    .set(admin.headers)
+    .send({ baseVersion: second.body.version });
+  expect(back.status).toBe(202);
+  await settled();
+  expect((await request(app).get(`/api/jobs/${back.body.jobId}`).set(admin.headers)).body.state).toBe('done');
+  expect((await request(app).get('/api/model').set(admin.headers)).body.live.version).toBe('v1');
+
+  const again = await request(app)
+    .post('/api/model/versions/v1/rollback')
+    .set(admin.headers)
+    .send({ baseVersion: 'v1' });
+  expect([again.status, again.body.code]).toEqual([409, 'ALREADY_LIVE']);
+  const staleBack = await request(app)
+    .post(`/api/model/versions/${second.body.version}/rollback`)
+    .set(admin.headers)
+    .send({ baseVersion: second.body.version });
+  expect([staleBack.status, staleBack.body.code]).toEqual([409, 'STALE_VERSION']);
+});
+
+test('errors: unknown version 404, unknown job 404, bad job id 400, missing note 400, viewer 403, no session 401', async () => {
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const viewer = await sessionCookie(db, 'default', 'viewer', NOW);
+  const none = await request(app)
+    .post('/api/model/versions/nope/rollback')
+    .set(admin.headers)
+    .send({ baseVersion: null });
+  expect([none.status, none.body.code]).toEqual([404, 'NO_VERSION']);
+  const job = await request(app).get('/api/jobs/8f7a2c1e-0000-4000-8000-000000000000').set(admin.headers);
+  expect([job.status, job.body.code]).toEqual([404, 'NO_JOB']);
+  const badId = await request(app).get('/api/jobs/not-a-uuid').set(admin.headers);
+  expect([badId.status, badId.body.issues[0].path]).toEqual([400, 'id']);
+  const noNote = await request(app)
+    .post('/api/model/versions')
+    .set(admin.headers)
+    .send({ model: model('v9'), baseVersion: 'v1' });
+  expect([noNote.status, noNote.body.issues[0].path]).toEqual([400, 'note']);
+  const asViewer = await request(app)
+    .post('/api/model/versions')
+    .set(viewer.headers)
+    .send({ model: model('v9'), note: 'x', baseVersion: 'v1' });
+  expect([asViewer.status, asViewer.body.code]).toEqual([403, 'FORBIDDEN_ROLE']);
+  expect((await request(app).get('/api/model/versions').set(viewer.headers)).status).toBe(200);
+  expect((await request(app).get('/api/model')).status).toBe(401);
+});
