@@ -276,6 +276,78 @@ describe('the admin console on the demo, in chromium', () => {
     );
   });
 
+  it('Model: two weights changed — at 90% the total check blocks saving — then 100% saves the draft', async () => {
+    await page.goto(`${base}/console/model`);
+    const weight = (label: string) => page.getByLabel(`${label} weight (percent)`, { exact: true });
+    await weight('Meetings').waitFor();
+    assert.equal(
+      await page
+        .locator('[data-id="total"]')
+        .innerText()
+        .then((t) => /100%/.test(t)),
+      true,
+    );
+    const meetings = Number(await weight('Meetings').inputValue());
+    const highIntent = Number(await weight('High-intent web visits').inputValue());
+    await weight('Meetings').fill(String(meetings - 10));
+    assert.match(await page.locator('[data-id="total"]').innerText(), /90%/);
+    assert.match(await page.locator('[data-id="total-problem"]').innerText(), /10% short of 100%/);
+    assert.equal(await page.locator('[data-id="save"]').isDisabled(), true, 'saving is refused at 90%');
+    await shoot('model-90');
+    await weight('High-intent web visits').fill(String(highIntent + 10));
+    assert.match(await page.locator('[data-id="total"]').innerText(), /100%/);
+    await page.locator('[data-id="save"]').click();
+    await page.locator('[data-id="notice"]', { hasText: /saved/ }).waitFor();
+    await assertAccessible('model');
+    await shoot('model');
+    const saved = await page.evaluate(async () => (await (await fetch('/api/model')).json()) as any);
+    const kpi = (key: string) => saved.draft.kpis.find((k: { label: string }) => k.label === key).weight;
+    assert.deepEqual([kpi('Meetings'), kpi('High-intent web visits')], [meetings - 10, highIntent + 10]);
+  });
+
+  it('Model: a value the schema refuses is shown next to its field', async () => {
+    await page.goto(`${base}/console/model`);
+    await page.getByLabel('Medium from').waitFor();
+    await page.getByLabel('Medium from').fill('80');
+    await page.locator('[data-id="save"]').click();
+    await page.locator('[data-id="notice"]', { hasText: /Not saved/ }).waitFor();
+    assert.match(
+      await page.locator('section[aria-labelledby] >> text=thresholds must rise').innerText(),
+      /medium < high < veryHigh/,
+    );
+    await page.getByRole('button', { name: 'Reset to defaults' }).click();
+    assert.match(await page.locator('[data-id="notice"]').innerText(), /Reset to the default model/);
+  });
+
+  it('Publish: the draft is published with a note, the back-fill shows progress, the version list has it live; roll back', async () => {
+    await page.goto(`${base}/console/publish`);
+    await page.locator('[data-id="draft-version"]').waitFor();
+    const draft = await page.locator('[data-id="draft-version"]').innerText();
+    const before = await page.locator('[data-id="versions"] tbody tr').count();
+    const live = (await page
+      .locator('[data-id="versions"] tbody tr', { hasText: 'Live' })
+      .getAttribute('data-version'))!;
+    await page.getByLabel('Note (what changed and why)').fill('meetings down 10, high-intent web up 10');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.locator('[data-id="progress"]').waitFor();
+    await page.locator('[data-id="publish-message"]', { hasText: 'is live' }).waitFor({ timeout: 120_000 });
+    await shoot('publish');
+    await assertAccessible('publish');
+    const liveRow = page.locator('[data-id="versions"] tbody tr', { hasText: 'Live' });
+    assert.equal(await liveRow.getAttribute('data-version'), draft);
+    assert.match(await liveRow.innerText(), /meetings down 10/);
+    assert.match(await liveRow.innerText(), /\d+ accounts, mean/);
+    assert.equal(await page.locator('[data-id="versions"] tbody tr').count(), before + 1);
+    await page.getByRole('button', { name: `Roll back to ${live}` }).click();
+    await page
+      .locator('[data-id="publish-message"]', { hasText: `Version ${live} is live` })
+      .waitFor({ timeout: 120_000 });
+    assert.equal(
+      await page.locator('[data-id="versions"] tbody tr', { hasText: 'Live' }).getAttribute('data-version'),
+      live,
+    );
+  });
+
   it('the shell is keyboard navigable: the skip link, then every page in the global navigation', async () => {
     await page.goto(`${base}/console/connect`);
     await page.locator('[data-id="user"]').waitFor();

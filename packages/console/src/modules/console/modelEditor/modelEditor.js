@@ -81,10 +81,11 @@ export default class ModelEditor extends LightningElement {
       .then((answer) => {
         this.live = answer.live;
         this.defaults = answer.defaults;
-        const start = shared.draft ||
-          answer.draft || { ...clone(answer.live.model), version: nextVersion(answer.live.version) };
+        // Edit the saved draft, else a copy of the live model (or the defaults before any publish) under a new name.
+        const base = answer.live ? answer.live.model : answer.defaults;
+        const start = shared.draft || answer.draft || { ...clone(base), version: nextVersion(base.version) };
         this.model = clone(start);
-        shared.liveVersion = answer.live.version;
+        shared.liveVersion = answer.live ? answer.live.version : null;
       })
       .catch((error) => {
         this.error = errorText(error);

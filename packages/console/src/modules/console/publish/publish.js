@@ -4,13 +4,14 @@ import { shared } from 'console/state';
 
 const POLL_MS = 500;
 
-/** A version's figures as one short line (whatever figures the API keeps: accounts, bands, backtest). */
-function figuresText(figures) {
-  if (!figures || typeof figures !== 'object') return '';
-  return Object.entries(figures)
-    .filter(([, v]) => v !== null && typeof v !== 'object')
-    .map(([k, v]) => `${k} ${typeof v === 'number' ? Math.round(v * 100) / 100 : v}`)
-    .join(' · ');
+/** A version's figures as one short line: accounts scored, mean score, accounts per band, MQAs, and the day. */
+function figuresText(f) {
+  if (!f) return '';
+  const bands = Object.entries(f.bands || {})
+    .map(([band, n]) => `${band} ${n}`)
+    .join(', ');
+  const mean = typeof f.meanScore === 'number' ? Math.round(f.meanScore * 10) / 10 : '—';
+  return `${f.accounts} accounts, mean ${mean}${bands ? `; ${bands}` : ''}; ${f.mqa} MQA (${f.day})`;
 }
 
 /** Page 6: the version list with its figures, publishing the draft with a note, one-click rollback, progress. */
@@ -133,6 +134,8 @@ export default class Publish extends LightningElement {
       this.job = await get(`/api/jobs/${encodeURIComponent(this.job.id)}`);
       return this.job.state === 'done' || this.job.state === 'failed';
     }, POLL_MS);
+    // The list first, so "is live" never shows next to a list that says otherwise.
+    await this.load();
     if (this.job && this.job.state === 'done') {
       this.message = `Version ${version} is live; the next run writes its scores to Salesforce.`;
       shared.draft = null;
@@ -141,6 +144,5 @@ export default class Publish extends LightningElement {
       const box = this.template.querySelector('textarea');
       if (box) box.value = '';
     }
-    await this.load();
   }
 }
