@@ -294,6 +294,8 @@ export async function runDemo(
           config: { ...org.runConfig, salesforce: org.auth, salesforceOrg: orgId },
           sessionSecret: sessionSecret(config),
           signIn,
+          // "Run now" runs as the schedule does: the same sign-in and clock.
+          runDeps: { salesforce: org.auth, now },
         },
       });
       const server: RunningServer = await startServer(app, webPort);

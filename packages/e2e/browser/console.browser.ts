@@ -36,6 +36,7 @@ let browser: BrowserContext;
 let page: Page;
 let base: string;
 let bootstrapToken: string;
+let emulatorUrl: string;
 const demoOutput: string[] = [];
 const pageErrors: string[] = [];
 
@@ -71,7 +72,9 @@ function startDemo(): Promise<{ url: string; token: string }> {
       demoOutput.push(chunk.toString());
       const text = demoOutput.join('');
       const m = /Console: (http:\/\/\S+?)\/? ·[^\n]*\n\s+(\S+)\n/.exec(text);
-      if (m) {
+      const emulator = /Salesforce emulator at (http:\/\/\S+)/.exec(text);
+      if (m && emulator) {
+        emulatorUrl = emulator[1]!;
         clearTimeout(timer);
         resolve({ url: m[1]!, token: m[2]! });
       }
@@ -83,6 +86,41 @@ function startDemo(): Promise<{ url: string; token: string }> {
       reject(new Error(`the demo exited with ${code}:\n${demoOutput.join('')}`));
     });
   });
+}
+
+/** Every Account's score and band as the Salesforce emulator holds them (read with the integration user). */
+async function accountFields(): Promise<Map<string, string>> {
+  const token = await fetch(`${emulatorUrl}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&client_id=pulse-local&client_secret=pulse-local-secret',
+  }).then((r) => r.json() as Promise<{ access_token: string; instance_url: string }>);
+  const q = encodeURIComponent('SELECT Id, Engagement_Score__c, Engagement_Band__c FROM Account ORDER BY Id');
+  const out = new Map<string, string>();
+  let next: string | undefined = `/services/data/v62.0/query?q=${q}`;
+  while (next) {
+    const page: { records: Record<string, unknown>[]; nextRecordsUrl?: string } = await fetch(
+      `${token.instance_url}${next}`,
+      { headers: { authorization: `Bearer ${token.access_token}` } },
+    ).then((r) => r.json() as Promise<{ records: Record<string, unknown>[]; nextRecordsUrl?: string }>);
+    for (const r of page.records) out.set(String(r.Id), `${r.Engagement_Score__c}/${r.Engagement_Band__c}`);
+    next = page.nextRecordsUrl;
+  }
+  return out;
+}
+
+/** Clicks "Run now" on the Runs page and waits until the run has finished. */
+async function runNow(): Promise<string> {
+  await page.goto(`${base}/console/runs`);
+  await page.getByRole('button', { name: 'Run now' }).waitFor();
+  await page.getByRole('button', { name: 'Run now' }).click();
+  await page.locator('[data-id="run-message"]', { hasText: /^Run (done|failed)/ }).waitFor({ timeout: 180_000 });
+  return page.locator('[data-id="run-message"]').innerText();
+}
+
+/** How many accounts differ between two snapshots of the Account fields. */
+function changed(a: Map<string, string>, b: Map<string, string>): number {
+  return [...a].filter(([id, v]) => b.get(id) !== v).length;
 }
 
 /** Saves a full-page screenshot of the current page as `console-<name>.png`. */
@@ -327,6 +365,7 @@ describe('the admin console on the demo, in chromium', () => {
     const live = (await page
       .locator('[data-id="versions"] tbody tr', { hasText: 'Live' })
       .getAttribute('data-version'))!;
+    const original = await accountFields();
     await page.getByLabel('Note (what changed and why)').fill('meetings down 10, high-intent web up 10');
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.locator('[data-id="progress"]').waitFor();
@@ -338,6 +377,13 @@ describe('the admin console on the demo, in chromium', () => {
     assert.match(await liveRow.innerText(), /meetings down 10/);
     assert.match(await liveRow.innerText(), /\d+ accounts, mean/);
     assert.equal(await page.locator('[data-id="versions"] tbody tr').count(), before + 1);
+    // The next run writes the new version's scores to Salesforce.
+    assert.match(await runNow(), /Run done/);
+    await assertAccessible('runs');
+    await shoot('runs');
+    const republished = await accountFields();
+    assert.ok(changed(original, republished) > 0, 'some Account fields in the emulator changed after the run');
+    await page.goto(`${base}/console/publish`);
     await page.getByRole('button', { name: `Roll back to ${live}` }).click();
     await page
       .locator('[data-id="publish-message"]', { hasText: `Version ${live} is live` })
@@ -346,6 +392,48 @@ describe('the admin console on the demo, in chromium', () => {
       await page.locator('[data-id="versions"] tbody tr', { hasText: 'Live' }).getAttribute('data-version'),
       live,
     );
+    // …and the next run writes the old values back.
+    assert.match(await runNow(), /Run done/);
+    assert.equal(changed(original, await accountFields()), 0, 'the Account fields are back to the old values');
+  });
+
+  it('Runs: the log lists the runs with their stages; a run opens its details by keyboard', async () => {
+    await page.goto(`${base}/console/runs`);
+    await page.locator('[data-id="runs"] tbody tr').first().waitFor();
+    await page
+      .locator('[data-id="next-run"]', { hasText: /Next scheduled run: \d{4}-\d\d-\d\d \d\d:\d\d UTC/ })
+      .waitFor();
+    assert.ok((await page.locator('[data-id="runs"] tbody').count()) >= 3, "the demo's first run and the two run now");
+    await page.getByRole('button', { name: 'Details' }).first().focus();
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator('[data-id="runs"]').innerText(), /Stages/);
+  });
+
+  it('Accounts: search, then an account page with the real card, its history and the receipt filtered by KPI', async () => {
+    await page.goto(`${base}/console/accounts`);
+    const first = page.locator('[data-id="accounts"] tbody tr').first();
+    await first.waitFor();
+    const name = await first.locator('a').innerText();
+    await page.getByLabel('Search by name or domain').fill(name.slice(0, 6));
+    await page.locator('[data-id="accounts"] tbody tr', { hasText: name }).waitFor();
+    await assertAccessible('accounts');
+    await shoot('accounts');
+    await page.locator('[data-id="accounts"] a', { hasText: name }).first().click();
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    const card = page.locator('c-engagement-score-card');
+    await card.locator('[data-id="score"]').or(card.getByText('Not scored yet')).first().waitFor();
+    assert.match(await card.innerText(), /Engagement/);
+    await page.locator('[data-id="receipt-events"]').waitFor();
+    const all = await page.locator('[data-id="event-count"]').innerText();
+    const kpi = page.getByLabel('Filter by KPI');
+    const options = await kpi.locator('option').allInnerTexts();
+    await kpi.selectOption({ index: 1 });
+    const filtered = await page.locator('[data-id="event-count"]').innerText();
+    assert.match(filtered, /^\d+ of \d+ events$/);
+    assert.ok(options.length > 2, `KPIs to filter by: ${options.join(', ')}`);
+    assert.equal(filtered.split(' of ')[1], all.split(' of ')[1]);
+    await assertAccessible('account');
+    await shoot('account');
   });
 
   it('the shell is keyboard navigable: the skip link, then every page in the global navigation', async () => {

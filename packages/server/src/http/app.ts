@@ -52,6 +52,8 @@ export interface ConsoleDeps {
   connect?: AdminContext['connect'];
   /** HTTP to the MAP vendors. Default: global fetch. */
   fetch?: typeof fetch;
+  /** Knobs of the console's "run now". */
+  runDeps?: AdminContext['runDeps'];
   /**
    * Serves the console's pages (`GET /signin`, `/`, `/console/*`, assets). Default: the built console
    * (packages/console/dist, see http/console.ts), or a page saying how to build it.
@@ -95,6 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
     config,
     connect: deps.console?.connect ?? defaultConnect(deps.db, config),
     fetch: deps.console?.fetch,
+    runDeps: deps.console?.runDeps,
   };
   const jobs = new JobRunner(admin);
   // Tests and shutdown wait for the console's jobs through here.

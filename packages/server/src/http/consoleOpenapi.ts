@@ -15,6 +15,14 @@ import {
   MapParams,
   MapSettingsBody,
   MapTestResult,
+  AccountDetailBody,
+  AccountHitBody,
+  AccountParams,
+  AccountsQuery,
+  RunParams,
+  RunRowBody,
+  RunsQuery,
+  ScheduleBody,
   DraftBody,
   JobBody,
   JobParams,
@@ -290,6 +298,68 @@ export function registerConsolePaths(registry: OpenAPIRegistry): void {
       200: { description: 'The job', content: json(JobBody) },
       ...BAD_INPUT,
       ...notFound('No such job in this org (NO_JOB)'),
+    },
+  );
+  api(
+    'get',
+    '/api/accounts',
+    'Search accounts by name or domain, best score first',
+    { query: AccountsQuery },
+    {
+      200: { description: "Accounts with the live version's latest score", content: json(z.array(AccountHitBody)) },
+      ...BAD_INPUT,
+    },
+  );
+  api(
+    'get',
+    '/api/accounts/{id}',
+    "An account's card values, 90-day history and score receipt",
+    { params: AccountParams },
+    {
+      200: { description: 'The account page', content: json(AccountDetailBody) },
+      ...BAD_INPUT,
+      ...notFound('No such account (NO_ACCOUNT)'),
+      409: err('No model is live yet (NO_MODEL)'),
+    },
+  );
+  api(
+    'get',
+    '/api/runs',
+    'The run log (as pulse runs --json), newest first',
+    { query: RunsQuery },
+    {
+      200: { description: 'Runs', content: json(z.array(RunRowBody)) },
+      ...BAD_INPUT,
+    },
+  );
+  api(
+    'get',
+    '/api/runs/{id}',
+    'One run',
+    { params: RunParams },
+    {
+      200: { description: 'The run', content: json(RunRowBody) },
+      ...BAD_INPUT,
+      ...notFound('No such run (NO_RUN)'),
+    },
+  );
+  api(
+    'post',
+    '/api/runs',
+    'Run the daily cycle now, as a job',
+    {},
+    {
+      202: { description: 'Started; poll GET /api/jobs/{id}', content: json(z.object({ jobId: z.string() })) },
+      409: err('A publish, rollback or run is under way (JOB_RUNNING)'),
+    },
+  );
+  api(
+    'get',
+    '/api/schedule',
+    'The daily run schedule and when it next fires',
+    {},
+    {
+      200: { description: 'The schedule', content: json(ScheduleBody) },
     },
   );
 }

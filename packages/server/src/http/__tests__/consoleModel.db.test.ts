@@ -158,3 +158,55 @@ test('errors: unknown version 404, unknown job 404, bad job id 400, missing note
   expect((await request(app).get('/api/model/versions').set(viewer.headers)).status).toBe(200);
   expect((await request(app).get('/api/model')).status).toBe(401);
 });
+
+test('accounts: search by name or domain, the account page with card, history and receipt, 404 and 400', async () => {
+  const viewer = await sessionCookie(db, 'default', 'viewer', NOW);
+  const all = await request(app).get('/api/accounts').set(viewer.headers);
+  expect(all.status).toBe(200);
+  expect(all.body.map((a: { accountId: string }) => a.accountId)).toEqual(['acme', 'quiet']);
+  expect(all.body[0]).toMatchObject({ name: 'Acme', score: expect.any(Number), band: expect.any(String) });
+  const found = await request(app).get('/api/accounts?q=QUI').set(viewer.headers);
+  expect(found.body.map((a: { accountId: string }) => a.accountId)).toEqual(['quiet']);
+  const bad = await request(app).get('/api/accounts?limit=0').set(viewer.headers);
+  expect([bad.status, bad.body.issues[0].path]).toEqual([400, 'limit']);
+
+  const page = await request(app).get('/api/accounts/acme').set(viewer.headers);
+  expect(page.status).toBe(200);
+  expect(page.body.account).toMatchObject({ accountId: 'acme', name: 'Acme' });
+  expect(page.body.card.Engagement_Score__c).toBe(all.body[0].score);
+  expect(page.body.history).toHaveLength(90);
+  expect(page.body.history.at(-1)).toEqual({ day: '2026-06-30', score: all.body[0].score });
+  expect(page.body.receipt.events.map((e: { personId: string }) => e.personId)).toEqual(['cmo', 'cmo']);
+  const missing = await request(app).get('/api/accounts/nope').set(viewer.headers);
+  expect([missing.status, missing.body.code]).toEqual([404, 'NO_ACCOUNT']);
+});
+
+test('runs: the log, one run, 404, the schedule, and run now as a job that reports its failure', async () => {
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const run = await db.query<{ id: number }>(
+    `INSERT INTO runs (org_id, kind, status, started_at, finished_at, counts, api_calls, errors)
+     VALUES ('default', 'daily', 'failed', $1, $1, '{"pulled": 3}', '{"total": 2}', '[{"stage":"write","record":"001x","message":"FIELD_CUSTOM_VALIDATION_EXCEPTION"}]')
+     RETURNING id`,
+    [NOW.toISOString()],
+  );
+  const list = await request(app).get('/api/runs').set(admin.headers);
+  expect(list.status).toBe(200);
+  expect(list.body[0]).toMatchObject({ id: run.rows[0]!.id, status: 'failed', errors: [{ record: '001x' }] });
+  expect((await request(app).get(`/api/runs/${run.rows[0]!.id}`).set(admin.headers)).body.kind).toBe('daily');
+  const none = await request(app).get('/api/runs/999999').set(admin.headers);
+  expect([none.status, none.body.code]).toEqual([404, 'NO_RUN']);
+  const schedule = await request(app).get('/api/schedule').set(admin.headers);
+  expect(schedule.body).toEqual({
+    cron: '0 6 * * *',
+    timezone: 'UTC',
+    description: 'every day at 06:00 (UTC)',
+    nextRunAt: '2026-07-01T06:00:00.000Z',
+  });
+  const now = await request(app).post('/api/runs').set(admin.headers);
+  expect(now.status).toBe(202);
+  await settled();
+  const job = await request(app).get(`/api/jobs/${now.body.jobId}`).set(admin.headers);
+  expect(job.body).toMatchObject({ kind: 'run' });
+  // No Salesforce is configured here: the run fails, and the job says why.
+  expect(['failed', 'done']).toContain(job.body.state);
+});

@@ -1,6 +1,7 @@
 import type { Connection } from 'jsforce';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
+import type { DailyRunDeps } from '../../run/daily';
 import { connectSalesforce } from '../../sources/salesforce/connection';
 import { signInFor } from '../../sources/salesforce/signIn';
 import type { Db } from '../../store/db';
@@ -16,6 +17,8 @@ export interface AdminContext {
   connect: (orgId: string) => Promise<Connection>;
   /** HTTP to the MAP vendors ("test connection"). Default: global fetch. */
   fetch?: typeof fetch;
+  /** Knobs of "run now" over the defaults (tests: the Salesforce sign-in and connection). */
+  runDeps?: Partial<Omit<DailyRunDeps, 'db' | 'orgId' | 'config'>>;
 }
 
 /** The org's Salesforce connection as the CLI commands make it: SF_* for PULSE_ORG, else the stored one. */

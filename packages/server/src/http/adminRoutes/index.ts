@@ -4,6 +4,7 @@
  * with full paths (so the OpenAPI test sees every route).
  */
 import type express from 'express';
+import { accountRoutes } from './accountRoutes';
 import { jobRoutes, JobRunner } from './jobs';
 import { modelRoutes } from './modelRoutes';
 import type { AdminContext } from './context';
@@ -13,5 +14,12 @@ import { sessionRoutes } from './sessionRoutes';
 
 /** Every /api route group, in the order app.ts mounts them. */
 export function adminRouters(ctx: AdminContext, jobs = new JobRunner(ctx)): express.Router[] {
-  return [sessionRoutes(ctx), connectionRoutes(ctx), mappingRoutes(ctx), modelRoutes(ctx, jobs), jobRoutes(ctx)];
+  return [
+    sessionRoutes(ctx),
+    connectionRoutes(ctx),
+    mappingRoutes(ctx),
+    modelRoutes(ctx, jobs),
+    jobRoutes(ctx),
+    accountRoutes(ctx, jobs),
+  ];
 }

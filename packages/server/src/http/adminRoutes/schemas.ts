@@ -189,3 +189,62 @@ export const VersionRowBody = z
       .nullable(),
   })
   .openapi('ModelVersion');
+
+export const AccountsQuery = z.object({
+  q: z.string().max(200).default('').openapi({ description: 'Part of the name or domain (any case)' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const AccountParams = z.object({ id: z.string().min(1).max(64) });
+export const AccountHitBody = z
+  .object({
+    accountId: z.string(),
+    name: z.string(),
+    domain: z.string().nullable(),
+    score: z.number().nullable(),
+    band: z.string().nullable(),
+    trend: z.string().nullable(),
+  })
+  .openapi('AccountHit');
+export const AccountDetailBody = z
+  .object({
+    account: z.object({
+      accountId: z.string(),
+      name: z.string(),
+      domain: z.string().nullable(),
+      ownerId: z.string().nullable(),
+    }),
+    card: z
+      .record(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .openapi({
+        description: 'Account field API name → the value the write-back sets (what engagementScoreCard reads)',
+      }),
+    history: z.array(z.object({ day: z.string(), score: z.number().nullable() })),
+    receipt: z.record(z.unknown()).openapi({ description: 'The `pulse explain --format json` receipt' }),
+  })
+  .openapi('AccountDetail');
+export const RunsQuery = z.object({
+  kind: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export const RunParams = z.object({ id: z.coerce.number().int().positive() });
+export const RunRowBody = z
+  .object({
+    id: z.number().int(),
+    kind: z.string(),
+    status: z.string(),
+    startedAt: z.string().datetime(),
+    finishedAt: z.string().datetime().nullable(),
+    counts: z.record(z.unknown()),
+    apiCalls: z.record(z.unknown()),
+    errors: z.array(z.record(z.unknown())),
+    state: z.record(z.unknown()),
+  })
+  .openapi('ConsoleRun');
+export const ScheduleBody = z
+  .object({
+    cron: z.string(),
+    timezone: z.string(),
+    description: z.string(),
+    nextRunAt: z.string().datetime().nullable(),
+  })
+  .openapi('Schedule');
