@@ -117,6 +117,7 @@ export default class AccountPage extends LightningElement {
         person: e.personName || e.personId || '—',
         multipliersText:
           (e.multipliers || []).map((m) => `${m.label || 'rule ' + m.rule} ×${m.factor}`).join(', ') || '—',
+        basePoints: round(e.basePoints),
         decayText: round(e.decay, 3),
         contributionText: e.excluded ? '' : round(e.contribution, 2),
         rowClass: e.excluded ? 'slds-text-color_weak' : '',

@@ -58,8 +58,11 @@ export function get(url) {
 export function issuesByPath(error) {
   const out = {};
   for (const issue of (error && error.issues) || []) {
-    // The API sends the path as "kpis.0.weight"; zod's own issues carry it as an array.
-    const key = Array.isArray(issue.path) ? issue.path.join('.') : String(issue.path || '');
+    // The API sends the path as "kpis[0].weight" (or "kpis.0.weight"); zod's own issues carry an array.
+    const key = (Array.isArray(issue.path) ? issue.path.join('.') : String(issue.path || '')).replace(
+      /\[(\d+)\]/g,
+      '.$1',
+    );
     out[key] = out[key] ? `${out[key]}; ${issue.message}` : issue.message;
   }
   return out;

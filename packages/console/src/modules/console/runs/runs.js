@@ -135,7 +135,8 @@ export default class Runs extends LightningElement {
       const run = answer.runId ? this.runs.find((r) => r.id === answer.runId) : null;
       const job = answer.jobId ? await get(`/api/jobs/${encodeURIComponent(answer.jobId)}`) : null;
       const done = run ? Boolean(run.finishedAt) : job ? job.state === 'done' || job.state === 'failed' : true;
-      if (done) this.message = run ? `Run ${run.id} ${run.status}.` : job ? `Run ${job.state}.` : 'Run finished.';
+      const ran = job && job.result && job.result.runId ? `: run ${job.result.runId} ${job.result.status}` : '';
+      if (done) this.message = run ? `Run ${run.id} ${run.status}.` : job ? `Run ${job.state}${ran}.` : 'Run finished.';
       return done;
     }, POLL_MS);
     await this.load();
