@@ -138,7 +138,8 @@ export async function compareShadow(db: Db, opts: CompareOptions): Promise<Compa
   };
 }
 
-async function figures(
+/** A version's backtest headline as of `asOf`, or "not enough outcomes" when no opportunity followed. */
+export async function figures(
   db: Db,
   orgId: string,
   model: Model,

@@ -15,6 +15,7 @@ import {
   MapParams,
   MapSettingsBody,
   MapTestResult,
+  PreviewBody,
   AccountDetailBody,
   AccountHitBody,
   AccountParams,
@@ -361,5 +362,12 @@ export function registerConsolePaths(registry: OpenAPIRegistry): void {
     {
       200: { description: 'The schedule', content: json(ScheduleBody) },
     },
+  );
+  api(
+    'post',
+    '/api/model/preview',
+    "Score a draft on today's data next to the live model: histogram, bands, trends, band changes, movers, backtests",
+    { body: { required: true, content: json(DraftBody) } },
+    { 200: { description: 'The preview', content: json(PreviewBody) }, ...modelInvalid },
   );
 }

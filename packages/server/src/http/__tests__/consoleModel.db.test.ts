@@ -210,3 +210,31 @@ test('runs: the log, one run, 404, the schedule, and run now as a job that repor
   // No Salesforce is configured here: the run fails, and the job says why.
   expect(['failed', 'done']).toContain(job.body.state);
 });
+
+test('preview: the draft next to the live model on today, with "not enough outcomes" and no opportunities', async () => {
+  const viewer = await sessionCookie(db, 'default', 'viewer', NOW);
+  const res = await request(app)
+    .post('/api/model/preview')
+    .set(viewer.headers)
+    .send({ model: model('draft-1') });
+  // Every POST is a write to the role check, a preview too: viewers see the pages, admins tune.
+  expect([res.status, res.body.code]).toEqual([403, 'FORBIDDEN_ROLE']);
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const ok = await request(app)
+    .post('/api/model/preview')
+    .set(admin.headers)
+    .send({ model: model('draft-1') });
+  expect(ok.status).toBe(200);
+  expect(ok.body.asOf).toBe('2026-06-30');
+  const total = (rows: Array<{ accounts: number }>) => rows.reduce((n, r) => n + r.accounts, 0);
+  expect(total(ok.body.live.bands)).toBe(2);
+  expect(total(ok.body.draft.bands)).toBe(2);
+  expect(total(ok.body.draft.histogram)).toBe(2);
+  expect(ok.body.bandChanges).toEqual([]);
+  expect(ok.body.backtest).toEqual({ reason: 'not enough outcomes' });
+  const bad = await request(app)
+    .post('/api/model/preview')
+    .set(admin.headers)
+    .send({ model: model('x', { windowDays: 'long' }) });
+  expect([bad.status, bad.body.issues[0].path]).toEqual([400, 'windowDays']);
+});

@@ -6,10 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import express from 'express';
+import { previewModel } from '../../backtest/preview';
 import { publishModel } from '../../engine/engine';
 import { rollbackModel } from '../../engine/rollback';
 import { DEFAULT_MODEL_DOCUMENT } from '../../model/defaults';
 import { parseModel, type Model } from '../../model/schema';
+import { listAccountNames } from '../../store/accounts';
 import { loadActiveModel, loadModelVersion } from '../../store/models';
 import {
   annotateModelVersion,
@@ -85,6 +87,25 @@ export function modelRoutes(ctx: AdminContext, jobs: JobRunner): express.Router 
       const parsed = parseModel(model);
       await saveModelDraft(ctx.db, orgId, parsed, author(res), ctx.now());
       res.json({ model: parsed });
+    }),
+  );
+
+  r.post(
+    '/api/model/preview',
+    asyncRoute(async (req, res) => {
+      const { orgId } = theSession(res);
+      const { model } = parseRequest(DraftBody, req.body, 'preview');
+      const draft = parseModel(model);
+      const live = await loadActiveModel(ctx.db, orgId);
+      res.json(
+        await previewModel(ctx.db, {
+          orgId,
+          live,
+          draft,
+          asOf: today(ctx.now()),
+          names: await listAccountNames(ctx.db, orgId),
+        }),
+      );
     }),
   );
 

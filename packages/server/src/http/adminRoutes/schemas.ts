@@ -213,11 +213,9 @@ export const AccountDetailBody = z
       domain: z.string().nullable(),
       ownerId: z.string().nullable(),
     }),
-    card: z
-      .record(z.union([z.string(), z.number(), z.boolean(), z.null()]))
-      .openapi({
-        description: 'Account field API name → the value the write-back sets (what engagementScoreCard reads)',
-      }),
+    card: z.record(z.union([z.string(), z.number(), z.boolean(), z.null()])).openapi({
+      description: 'Account field API name → the value the write-back sets (what engagementScoreCard reads)',
+    }),
     history: z.array(z.object({ day: z.string(), score: z.number().nullable() })),
     receipt: z.record(z.unknown()).openapi({ description: 'The `pulse explain --format json` receipt' }),
   })
@@ -248,3 +246,24 @@ export const ScheduleBody = z
     nextRunAt: z.string().datetime().nullable(),
   })
   .openapi('Schedule');
+
+const DistributionBody = z.object({
+  histogram: z.array(z.object({ from: z.number(), to: z.number(), accounts: z.number().int() })),
+  bands: z.array(z.object({ band: z.string(), accounts: z.number().int() })),
+  trends: z.array(z.object({ trend: z.string(), accounts: z.number().int() })),
+});
+export const PreviewBody = z
+  .object({
+    asOf: z.string(),
+    live: DistributionBody,
+    draft: DistributionBody,
+    bandChanges: z.array(z.object({ accountId: z.string(), name: z.string(), before: z.string(), after: z.string() })),
+    movers: z.array(
+      z.object({ accountId: z.string(), name: z.string(), before: z.number(), after: z.number(), delta: z.number() }),
+    ),
+    backtest: z.union([
+      z.object({ live: z.record(z.unknown()), draft: z.record(z.unknown()) }),
+      z.object({ reason: z.literal('not enough outcomes') }),
+    ]),
+  })
+  .openapi('ModelPreview');
