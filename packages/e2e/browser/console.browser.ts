@@ -341,6 +341,19 @@ describe('the admin console on the demo, in chromium', () => {
     const saved = await page.evaluate(async () => (await (await fetch('/api/model')).json()) as any);
     const kpi = (key: string) => saved.draft.kpis.find((k: { label: string }) => k.label === key).weight;
     assert.deepEqual([kpi('Meetings'), kpi('High-intent web visits')], [meetings - 10, highIntent + 10]);
+    // Preview: the draft against the live model today, the accounts that change band, the top movers.
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.waitForURL(`${base}/console/preview`);
+    await page.locator('[data-id="band-change-count"]').waitFor({ timeout: 120_000 });
+    const changes = Number(
+      /^(\d+) accounts change band/.exec(await page.locator('[data-id="band-change-count"]').innerText())![1],
+    );
+    if (changes > 0) assert.match(await page.locator('[data-id="band-changes"] li').first().innerText(), /: \S.* → \S/);
+    assert.ok((await page.locator('[data-id="movers"] tbody tr').count()) > 0, 'the reweighting moves some accounts');
+    assert.match(await page.locator('[data-id="bands"]').innerText(), /Low/);
+    assert.match(await page.locator('[data-id="backtest"]').innerText(), /AUC|not enough outcomes/);
+    await assertAccessible('preview');
+    await shoot('preview');
   });
 
   it('Model: a value the schema refuses is shown next to its field', async () => {
