@@ -69,6 +69,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'dist/**',
+      'packages/console/dist/**',
       'coverage/**',
       '.pulse/**',
       '.bench/**',
@@ -168,6 +169,17 @@ export default tseslint.config(
     languageOptions: { sourceType: 'module' },
     rules: {
       '@typescript-eslint/no-unused-vars': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  // The admin console (LWC OSS, packages/console/src): the same LWC rules, in the browser.
+  ...lwcRecommended.map((config) => ({ ...config, files: ['packages/console/src/**/*.js'] })),
+  {
+    files: ['packages/console/src/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': 'off',
+      'no-unused-vars': ['error', { varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
     },
   },

@@ -36,7 +36,7 @@ export async function readLabels(file = LABELS_FILE): Promise<Map<string, string
 }
 
 /** Rollup plugin answering the `@salesforce/*` scoped imports and JSON fixtures. */
-function salesforceModules(labels: Map<string, string>): Plugin {
+export function salesforceModules(labels: Map<string, string>): Plugin {
   const PREFIX = '\0sf:';
   return {
     name: 'pulse-salesforce-modules',
@@ -80,7 +80,7 @@ function salesforceModules(labels: Map<string, string>): Plugin {
  * Module records: every bundle in force-app as `c/<name>` (its .js, or its .css for a CSS module),
  * the stand-ins and the LWC engine.
  */
-async function moduleRecords(): Promise<{ name: string; path: string }[]> {
+export async function moduleRecords(): Promise<{ name: string; path: string }[]> {
   const bundles = (await readdir(LWC_DIR, { withFileTypes: true })).filter((d) => d.isDirectory());
   const entry = async (name: string): Promise<string> => {
     const files = await readdir(path.join(LWC_DIR, name));

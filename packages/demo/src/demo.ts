@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { readConfig, type Config, type SalesforceAuth } from '@pulse/server/src/config';
@@ -22,7 +24,10 @@ import { runDaily, type DailyRunResult, type RunProgress, type RunStage } from '
 import type { WriteResult } from '@pulse/server/src/writeback/writer';
 import type { Output } from '@pulse/server/src/cli/model';
 import { startWorker, type Worker } from '@pulse/server/src/cli/run';
-import { resolvePort } from '@pulse/server/src/cli/serve';
+import { resolvePort, sessionSecret } from '@pulse/server/src/cli/serve';
+import { BOOTSTRAP_TOKEN_TTL_MS } from '@pulse/server/src/cli/admin';
+import { createBootstrapToken } from '@pulse/server/src/store/bootstrapTokens';
+import { CONSOLE_DIST } from '@pulse/server/src/http/console';
 import { quietLogs } from '@pulse/server/src/cli/score';
 
 /** Options of `pulse demo` (what `npm start` runs). */
@@ -61,7 +66,13 @@ export interface DemoResult {
    * Starts the web server (status page) and the daily schedule, as `npm start` keeps them. The status
    * takes PULSE_ADMIN_TOKEN, or a token made up for this demo, returned here.
    */
-  serve(webPort: number): Promise<{ url: string; worker: Worker; adminToken: string }>;
+  serve(webPort: number): Promise<{
+    url: string;
+    worker: Worker;
+    adminToken: string;
+    /** The admin console (`/`), and the bootstrap token that signs in to it (made for this demo, shown once). */
+    console: { url: string; bootstrapToken: string };
+  }>;
   close: () => Promise<void>;
 }
 
@@ -264,7 +275,32 @@ export async function runDemo(
     serve: async (webPort) => {
       const adminToken = config.access.adminToken ?? randomBytes(18).toString('base64url');
       const access = { ...config.access, adminToken };
-      const server: RunningServer = await startServer(createApp({ db, access }), webPort);
+      await ensureConsoleBuilt(out);
+      // Sign in with Salesforce goes to the emulator's authorize page (or the real org's login URL).
+      const emulator = org.emulator;
+      const signIn = emulator
+        ? {
+            orgId,
+            clientId: emulator.clientId,
+            clientSecret: emulator.clientSecret,
+            loginUrls: { production: emulator.loginUrl, sandbox: emulator.loginUrl },
+          }
+        : { orgId };
+      const app = createApp({
+        db,
+        access,
+        console: {
+          // The console's Salesforce calls (describe, limits, preflight) sign in as the daily run does.
+          config: { ...org.runConfig, salesforce: org.auth, salesforceOrg: orgId },
+          sessionSecret: sessionSecret(config),
+          signIn,
+          // "Run now" runs as the schedule does: the same sign-in and clock.
+          runDeps: { salesforce: org.auth, now },
+        },
+      });
+      const server: RunningServer = await startServer(app, webPort);
+      // The web app runs on the wall clock (sessions, tokens), not on the demo's pinned scoring day.
+      const bootstrapToken = await createBootstrapToken(db, orgId, new Date(), BOOTSTRAP_TOKEN_TTL_MS);
       closeAll.push(() => server.close());
       const worker = startWorker({
         db,
@@ -274,11 +310,35 @@ export async function runDemo(
       });
       closeAll.push(() => worker.stop());
       result.web = { url: server.url };
-      return { url: server.url, worker, adminToken };
+      return { url: server.url, worker, adminToken, console: { url: `${server.url}/`, bootstrapToken } };
     },
     close,
   };
   return result;
+}
+
+/**
+ * Builds the admin console (`npm run build:console`, in its own process) when packages/console/dist is
+ * missing, so the demo's `/` shows the console and not the "not built" page.
+ */
+async function ensureConsoleBuilt(out: Output): Promise<void> {
+  if (existsSync(join(CONSOLE_DIST, 'index.html'))) return;
+  out.write('Building the admin console (npm run build:console)…\n');
+  const root = resolve(__dirname, '../../..');
+  await new Promise<void>((done, fail) => {
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(root, 'tools', 'console', 'build.ts')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (d: Buffer) => (errors += d.toString()));
+    child.on('error', fail);
+    child.on('exit', (code) =>
+      code === 0
+        ? done()
+        : fail(new PulseError('CONSOLE_BUILD', `npm run build:console failed (exit ${code}): ${errors.slice(-2000)}`)),
+    );
+  });
 }
 
 /** The first cycle's progress: a bar for the pull on a terminal, a line per stage on `out`. */
@@ -402,9 +462,11 @@ export function registerDemo(program: Command): void {
         return;
       }
       try {
-        const { url, worker, adminToken } = await r.serve(webPort);
+        const { url, worker, adminToken, console: admin } = await r.serve(webPort);
         progress.write(
-          `\nHealth: ${url}/healthz · status: curl -H 'Authorization: Bearer ${adminToken}' ${url}/v1/status\n` +
+          `\nConsole: ${admin.url} · sign in with Salesforce (the emulator), or with this bootstrap token (valid 24 h, shown once):\n` +
+            `  ${admin.bootstrapToken}\n` +
+            `Health: ${url}/healthz · status: curl -H 'Authorization: Bearer ${adminToken}' ${url}/v1/status\n` +
             `Daily run ${worker.schedule.description}; next at ${worker.task.getNextRun()?.toISOString() ?? '?'} (PULSE_RUN_AT, PULSE_TIMEZONE)\n` +
             'Pulse is running; press Ctrl-C to stop.\n',
         );

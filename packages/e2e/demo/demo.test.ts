@@ -84,7 +84,7 @@ test('the report names the top accounts and the stories; progress shows each sta
 
 test('the first cycle is the daily run, recorded; then the status page shows it and the schedule is set', async () => {
   expect(result.run).toMatchObject({ status: 'succeeded', orgId: 'demo', accountsWritten: result.scores.length });
-  const { url, worker, adminToken } = await result.serve(0);
+  const { url, worker, adminToken, console: admin } = await result.serve(0);
   expect(worker.schedule.description).toBe('every day at 06:00 (UTC)');
   expect(worker.task.getNextRun()!.getTime()).toBeGreaterThan(Date.now());
   // The status names every org: it takes the admin token (made up for the demo when none is set).
@@ -94,4 +94,16 @@ test('the first cycle is the daily run, recorded; then the status page shows it 
     orgs: { id: string; runs: { id: number; status: string }[] }[];
   };
   expect(body.orgs.find((o) => o.id === 'demo')?.runs[0]).toMatchObject({ id: result.run.runId, status: 'succeeded' });
+  // The console: built when missing, `/` sends a visitor to sign in, the printed bootstrap token signs in as admin.
+  expect(admin.url).toBe(`${url}/`);
+  const home = await fetch(admin.url, { redirect: 'manual' });
+  expect([home.status, home.headers.get('location')]).toEqual([302, '/signin']);
+  expect(await (await fetch(`${url}/signin`)).text()).toContain('/static/app.js');
+  const signIn = await fetch(`${url}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: admin.bootstrapToken }),
+  });
+  expect(signIn.status).toBe(200);
+  expect(((await signIn.json()) as { role: string }).role).toBe('admin');
 });

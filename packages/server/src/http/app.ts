@@ -11,6 +11,7 @@ import { healthRouter } from './health';
 import { HttpError } from './httpError';
 import { ingestRouter, type IngestConfig } from './ingestRoutes';
 import { createMetrics, type PulseMetrics } from './metrics';
+import { consoleRouter } from './console';
 import { buildOpenApi } from './openapi';
 import { adminRouters } from './adminRoutes';
 import { defaultConnect, type AdminContext } from './adminRoutes/context';
@@ -53,13 +54,16 @@ export interface ConsoleDeps {
   fetch?: typeof fetch;
   /** Knobs of the console's "run now". */
   runDeps?: AdminContext['runDeps'];
-  /** Serves the console's pages (`GET /signin`, `/`, `/console/*`, assets); absent: no pages. */
+  /**
+   * Serves the console's pages (`GET /signin`, `/`, `/console/*`, assets). Default: the built console
+   * (packages/console/dist, see http/console.ts), or a page saying how to build it.
+   */
   pages?: express.RequestHandler;
 }
 
 /**
  * The Express app of the `web` process: `/healthz`, `/readyz`, `/v1/status` (last runs per org; the
- * admin token), `/metrics` (Prometheus; the scrape token or loopback), `/v1/events` and `/v1/segment` (ingestion), `/v1/openapi.json`. Routes answer errors as `{ error, code, issues?, requestId }` JSON.
+ * admin token), `/metrics` (Prometheus; the scrape token or loopback), `/v1/events` and `/v1/segment` (ingestion), `/v1/openapi.json`, and the admin console at `/`. Routes answer errors as `{ error, code, issues?, requestId }` JSON.
  */
 export function createApp(deps: AppDeps): express.Express {
   const now = deps.now ?? (() => new Date());
@@ -106,7 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (page && !sessionOf(res)) return res.redirect(302, '/signin');
     next();
   });
-  if (deps.console?.pages) app.use(deps.console.pages);
+  app.use(deps.console?.pages ?? consoleRouter());
   app.use('/v1/status', requireAdmin(access));
   app.use(statusRouter(deps.db, now));
   app.use(ingestRouter(deps.db, now, log, metrics, deps.ingest));
