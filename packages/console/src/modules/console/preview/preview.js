@@ -90,9 +90,9 @@ export default class Preview extends LightningElement {
       const v = side && (side[k] ?? (side.overall && side.overall[k]));
       return typeof v === 'number' ? (Math.round(v * 100) / 100).toString() : '—';
     };
-    return ['auc', 'lift', 'accounts', 'positives'].map((k) => ({
+    return ['auc', 'topDecileLift', 'accounts', 'positives'].map((k) => ({
       key: k,
-      name: { auc: 'AUC', lift: 'Top-decile lift', accounts: 'Accounts', positives: 'With an opportunity' }[k],
+      name: { auc: 'AUC', topDecileLift: 'Top-decile lift', accounts: 'Accounts', positives: 'With an opportunity' }[k],
       live: metric(b.live, k),
       draft: metric(b.draft, k),
     }));
