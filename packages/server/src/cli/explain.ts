@@ -20,6 +20,7 @@ export interface ExplainCommandOptions {
   model?: string;
   format?: string;
   org?: string;
+  history?: boolean;
 }
 
 /** One receipt line with who did it. */

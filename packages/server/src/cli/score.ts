@@ -17,6 +17,8 @@ export interface ScoreCommandOptions {
   asOf: string;
   format?: string;
   org?: string;
+  /** Back-fill the 90-day history first, as a publish does (the output is the same; it takes longer). */
+  history?: boolean;
 }
 
 /**
@@ -104,7 +106,7 @@ export function parseFormat<T extends string>(value: string | undefined, choices
  * the date, with the `--model` file (else the default model), on the given database or the config's.
  */
 export async function openOfflineSession(
-  opts: { data: string; model?: string; asOf: string; org?: string },
+  opts: { data: string; model?: string; asOf: string; org?: string; history?: boolean },
   deps: { db?: Db },
 ): Promise<OfflineSession> {
   return scoreOffline({
@@ -112,6 +114,7 @@ export async function openOfflineSession(
     model: opts.model ? await loadModelFile(opts.model) : undefined,
     asOf: opts.asOf,
     orgId: opts.org,
+    history: opts.history,
     db: deps.db,
     databaseUrl: deps.db ? null : readConfig().databaseUrl,
   });
@@ -151,7 +154,8 @@ export function offlineCommand(
     .requiredOption('--as-of <date>', `${what.asOf}, YYYY-MM-DD (UTC)`)
     .option('--model <file>', 'model JSON file (default: the built-in default model)')
     .option('--format <format>', what.formats.join(' or '), what.formats[0])
-    .option('--org <id>', 'org id to store the data under', 'local');
+    .option('--org <id>', 'org id to store the data under', 'local')
+    .option('--history', 'also back-fill the 90 days of history up to the day (the output is the same)');
 }
 
 /** Registers `pulse score`. */
