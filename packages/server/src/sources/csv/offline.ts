@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PulseError } from '../../errors';
 import { DEFAULT_MODEL } from '../../model/defaults';
 import type { Model } from '../../model/schema';
@@ -20,7 +23,10 @@ export interface OfflineOptions {
   asOf: string;
   /** Org id the data is stored under (default "local"). */
   orgId?: string;
-  /** A database to use (tests); otherwise the Postgres at `databaseUrl`, else an in-memory PGlite. */
+  /**
+   * A database to use (tests); otherwise the Postgres at `databaseUrl`, else a PGlite in a temporary
+   * directory, removed at `close()`.
+   */
   db?: Db;
   /** The configuration's DATABASE_URL (the CLI passes it; this module reads no environment). */
   databaseUrl?: string | null;
@@ -80,7 +86,27 @@ export async function scoreOffline(opts: OfflineOptions): Promise<OfflineSession
   const model = opts.model ?? DEFAULT_MODEL;
   const own = !opts.db;
   const url = opts.databaseUrl;
-  const db = opts.db ?? (await openDb(url ? { url } : { dataDir: 'memory' }));
+  // PGlite keeps an in-memory database in the process's own heap, where millions of events (and their
+  // indexes) would be held twice over; in a directory of its own they are files, and only PGlite's
+  // buffers stay in memory.
+  const dataDir = own && !url ? mkdtempSync(join(tmpdir(), 'pulse-score-')) : null;
+  const removeDir = () => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  let db: Db;
+  try {
+    db = opts.db ?? (await openDb(url ? { url } : { dataDir: dataDir! }));
+  } catch (e) {
+    removeDir();
+    throw e;
+  }
+  const release = async () => {
+    try {
+      if (own) await db.close();
+    } finally {
+      removeDir();
+    }
+  };
   try {
     if (own) await migrate(db);
     const load = await loadCsvDir(db, opts.data, { orgId, asOf, model });
@@ -95,12 +121,10 @@ export async function scoreOffline(opts: OfflineOptions): Promise<OfflineSession
       references,
       load,
       scores: result.scores,
-      close: async () => {
-        if (own) await db.close();
-      },
+      close: release,
     };
   } catch (e) {
-    if (own) await db.close();
+    await release();
     throw e;
   }
 }
