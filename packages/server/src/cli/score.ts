@@ -92,6 +92,29 @@ export function scoreOutputCsv(out: ScoreOutput): string {
   );
 }
 
+/**
+ * `JSON.stringify(out, null, 2)` and a newline, in pieces of about `accountsPerPiece` accounts: at 100k
+ * accounts the document is hundreds of MB, and a piece at a time it is never one string in memory.
+ */
+export function* scoreOutputJson(out: ScoreOutput, accountsPerPiece = 500): Generator<string> {
+  const n = out.accounts.length;
+  if (n === 0) {
+    yield `${JSON.stringify(out, null, 2)}\n`;
+    return;
+  }
+  // The accounts come last: the document up to their "[" is the one with none, cut before its "[]".
+  const head = JSON.stringify({ ...out, accounts: [] }, null, 2);
+  let piece = `${head.slice(0, head.lastIndexOf('[]'))}[\n`;
+  for (let i = 0; i < n; i++) {
+    piece += `    ${JSON.stringify(out.accounts[i], null, 2).replace(/\n/g, '\n    ')}${i < n - 1 ? ',' : ''}\n`;
+    if ((i + 1) % accountsPerPiece === 0) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}  ]\n}\n`;
+}
+
 /** Checks --format against the choices a command accepts. */
 export function parseFormat<T extends string>(value: string | undefined, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -126,7 +149,8 @@ export async function runScore(opts: ScoreCommandOptions, out: Output, deps: { d
   const session = await openOfflineSession(opts, deps);
   try {
     const result = toScoreOutput(opts.asOf, session.model.version, session.scores);
-    out.write(format === 'csv' ? scoreOutputCsv(result) : `${JSON.stringify(result, null, 2)}\n`);
+    if (format === 'csv') out.write(scoreOutputCsv(result));
+    else for (const piece of scoreOutputJson(result)) out.write(piece);
     return result;
   } finally {
     await session.close();
