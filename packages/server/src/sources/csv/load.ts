@@ -252,8 +252,14 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
     }
     // A first load of the org's CSV events appends them by COPY (ids are unique in the file); a reload upserts.
     const fresh = !(await hasSourceEvents(tx, opts.orgId, CSV_SOURCE));
-    const store = (events: EventRecord[]) =>
-      fresh ? copyNewEvents(tx, opts.orgId, events) : upsertEvents(tx, opts.orgId, events);
+    // One write in flight while the next batch is read and checked (the database stores while Node
+    // parses); a failed write surfaces at the next batch or at the end.
+    let pending: Promise<unknown> = Promise.resolve();
+    const store = async (events: EventRecord[]) => {
+      await pending;
+      pending = fresh ? copyNewEvents(tx, opts.orgId, events) : upsertEvents(tx, opts.orgId, events);
+      pending.catch(() => undefined);
+    };
     let batch: EventRecord[] = [];
     await eachRow(
       dir,
@@ -318,8 +324,12 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
       parseValidEventRow,
     );
 
-    if (issues.count > 0) throw new ValidationError(`CSV data in ${dir}`, issues.report(), { file: dir });
+    if (issues.count > 0) {
+      await pending.catch(() => undefined);
+      throw new ValidationError(`CSV data in ${dir}`, issues.report(), { file: dir });
+    }
     await store(batch);
+    await pending;
   });
   return {
     accounts: accounts.length,
