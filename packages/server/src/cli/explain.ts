@@ -15,6 +15,7 @@ export interface ExplainCommandOptions {
   model?: string;
   format?: string;
   org?: string;
+  history?: boolean;
 }
 
 export { buildReceipt, type Receipt, type ReceiptEvent, type ReceiptKpi } from '../engine/receipt';

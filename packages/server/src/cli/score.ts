@@ -17,6 +17,8 @@ export interface ScoreCommandOptions {
   asOf: string;
   format?: string;
   org?: string;
+  /** Back-fill the 90-day history first, as a publish does (the output is the same; it takes longer). */
+  history?: boolean;
 }
 
 /**
@@ -90,6 +92,29 @@ export function scoreOutputCsv(out: ScoreOutput): string {
   );
 }
 
+/**
+ * `JSON.stringify(out, null, 2)` and a newline, in pieces of about `accountsPerPiece` accounts: at 100k
+ * accounts the document is hundreds of MB, and a piece at a time it is never one string in memory.
+ */
+export function* scoreOutputJson(out: ScoreOutput, accountsPerPiece = 500): Generator<string> {
+  const n = out.accounts.length;
+  if (n === 0) {
+    yield `${JSON.stringify(out, null, 2)}\n`;
+    return;
+  }
+  // The accounts come last: the document up to their "[" is the one with none, cut before its "[]".
+  const head = JSON.stringify({ ...out, accounts: [] }, null, 2);
+  let piece = `${head.slice(0, head.lastIndexOf('[]'))}[\n`;
+  for (let i = 0; i < n; i++) {
+    piece += `    ${JSON.stringify(out.accounts[i], null, 2).replace(/\n/g, '\n    ')}${i < n - 1 ? ',' : ''}\n`;
+    if ((i + 1) % accountsPerPiece === 0) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}  ]\n}\n`;
+}
+
 /** Checks --format against the choices a command accepts. */
 export function parseFormat<T extends string>(value: string | undefined, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -104,7 +129,7 @@ export function parseFormat<T extends string>(value: string | undefined, choices
  * the date, with the `--model` file (else the default model), on the given database or the config's.
  */
 export async function openOfflineSession(
-  opts: { data: string; model?: string; asOf: string; org?: string },
+  opts: { data: string; model?: string; asOf: string; org?: string; history?: boolean },
   deps: { db?: Db },
 ): Promise<OfflineSession> {
   return scoreOffline({
@@ -112,6 +137,7 @@ export async function openOfflineSession(
     model: opts.model ? await loadModelFile(opts.model) : undefined,
     asOf: opts.asOf,
     orgId: opts.org,
+    history: opts.history,
     db: deps.db,
     databaseUrl: deps.db ? null : readConfig().databaseUrl,
   });
@@ -123,7 +149,8 @@ export async function runScore(opts: ScoreCommandOptions, out: Output, deps: { d
   const session = await openOfflineSession(opts, deps);
   try {
     const result = toScoreOutput(opts.asOf, session.model.version, session.scores);
-    out.write(format === 'csv' ? scoreOutputCsv(result) : `${JSON.stringify(result, null, 2)}\n`);
+    if (format === 'csv') out.write(scoreOutputCsv(result));
+    else for (const piece of scoreOutputJson(result)) out.write(piece);
     return result;
   } finally {
     await session.close();
@@ -151,7 +178,8 @@ export function offlineCommand(
     .requiredOption('--as-of <date>', `${what.asOf}, YYYY-MM-DD (UTC)`)
     .option('--model <file>', 'model JSON file (default: the built-in default model)')
     .option('--format <format>', what.formats.join(' or '), what.formats[0])
-    .option('--org <id>', 'org id to store the data under', 'local');
+    .option('--org <id>', 'org id to store the data under', 'local')
+    .option('--history', 'also back-fill the 90 days of history up to the day (the output is the same)');
 }
 
 /** Registers `pulse score`. */

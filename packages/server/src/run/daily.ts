@@ -24,7 +24,7 @@ import { tryLock } from '../store/lock';
 import { loadActiveModel } from '../store/models';
 import { ensureOrg } from '../store/orgs';
 import { finishRun, startRun, updateRun } from '../store/runs';
-import { buildAccountOutputs } from '../writeback/context';
+import { accountOutputBatches } from '../writeback/context';
 import { writeBack } from '../writeback/writeback';
 import { writeBackLeads, type LeadWriteResult } from '../writeback/leads';
 import type { WriteOptions, WriteResult } from '../writeback/writer';
@@ -751,7 +751,8 @@ function sharesOf(stored: Record<string, number>): BandShares {
 async function write(run: RunState, pulled: Pulled, scored: Scored): Promise<WriteResult> {
   const { deps, result, progress } = run;
   const { db, orgId } = deps;
-  const outputs = await buildAccountOutputs(db, {
+  // Built a batch at a time as the write asks for them: only the changed values are held.
+  const outputs = accountOutputBatches(db, {
     orgId,
     model: scored.model,
     scores: scored.scores,
@@ -761,7 +762,7 @@ async function write(run: RunState, pulled: Pulled, scored: Scored): Promise<Wri
   // One budget for the run: what the pull and the preflight's describe call spent comes off it.
   const allowed = Math.floor(pulled.sync.apiCalls.remainingAtStart * run.share);
   const maxApiCalls = Math.max(0, allowed - pulled.sync.apiCalls.total - 1);
-  progress('write', `writing changed values of ${outputs.length} accounts to Salesforce`);
+  progress('write', `writing changed values of ${scored.scores.length} accounts to Salesforce`);
   const w = await writeBack({
     db,
     conn: pulled.conn,

@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import { copyField, type Db } from './db';
 import { UPSERT_BATCH } from './accounts';
 
 /** One activity as stored: unique per (org, source, sourceId); accountId is the resolved account. */
@@ -60,6 +60,60 @@ export async function upsertEvents(db: Db, orgId: string, events: readonly Event
       ],
     );
   }
+}
+
+const COPY_COLUMNS = [
+  'org_id',
+  'source',
+  'source_id',
+  'type',
+  'occurred_at',
+  'person_id',
+  'account_id',
+  'domain',
+  'url',
+  'quantity',
+  'strength',
+  'attributes',
+  'excluded_reason',
+  'source_person_id',
+] as const;
+
+/** Whether the org has any event of `source` stored (a first load of a source may append by COPY). */
+export async function hasSourceEvents(db: Db, orgId: string, source: string): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM events WHERE org_id = $1 AND source = $2 LIMIT 1', [orgId, source]);
+  return r.rows.length > 0;
+}
+
+/**
+ * Appends events none of which is stored yet (no two with the same source id), by COPY: what
+ * `upsertEvents` would store, at a fraction of the server's cost per row. A first load of a source
+ * uses it; a stored id fails the whole COPY on the primary key.
+ */
+export async function copyNewEvents(db: Db, orgId: string, events: readonly EventRecord[]): Promise<number> {
+  if (events.length === 0) return 0;
+  let text = '';
+  for (const e of events) {
+    text += `${[
+      orgId,
+      e.source,
+      e.sourceId,
+      e.type,
+      e.occurredAt.toISOString(),
+      e.personId,
+      e.accountId,
+      e.domain,
+      e.url,
+      e.quantity,
+      e.strength,
+      JSON.stringify(e.attributes ?? {}),
+      e.excludedReason ?? null,
+      e.sourcePersonId ?? null,
+    ]
+      .map(copyField)
+      .join('\t')}\n`;
+  }
+  return db.copyFrom('events', COPY_COLUMNS, text);
 }
 
 /** A stored event with its org-level id, as the receipt shows it. */

@@ -298,11 +298,14 @@ export async function readScoreHistory(
   modelVersion: string,
   from: string,
   to: string,
+  /** Only these accounts (the write-back reads a batch at a time); all when absent. */
+  accountIds?: readonly string[],
 ): Promise<Map<string, Map<string, { score: number; mqa: boolean }>>> {
+  const some = accountIds ? ' AND account_id = ANY($5::text[])' : '';
   const r = await db.query<{ account_id: string; day: string; score: number; mqa: boolean }>(
     `SELECT account_id, day, score, mqa FROM snapshots
-     WHERE org_id = $1 AND model_version = $2 AND day BETWEEN $3::date AND $4::date`,
-    [orgId, modelVersion, from, to],
+     WHERE org_id = $1 AND model_version = $2 AND day BETWEEN $3::date AND $4::date${some}`,
+    accountIds ? [orgId, modelVersion, from, to, accountIds] : [orgId, modelVersion, from, to],
   );
   const out = new Map<string, Map<string, { score: number; mqa: boolean }>>();
   for (const s of r.rows) {

@@ -9,6 +9,7 @@ import type { Db } from '../store/db';
 import { effectiveFieldMapping, type FieldMapping } from '../contract/fieldMapping';
 import { loadFieldMappingOverrides } from '../store/fieldMappings';
 import type { OutputValue } from './outputs';
+import type { AccountOutputs } from './context';
 import { assertWritePreflight, writePreflight } from './writePreflight';
 import { writeAccounts, type AccountValues, type WriteOptions, type WriteResult } from './writer';
 
@@ -39,17 +40,23 @@ export async function writeBack(
   opts: Omit<WriteOptions, 'accounts' | 'rideAlong'> & {
     conn: Connection;
     db: Db;
-    outputs: readonly { accountId: string; outputs: Record<AccountOutputKey, OutputValue> }[];
+    /** All accounts' outputs, or batches of them as they are built (`accountOutputBatches`): then no more than a batch is held. */
+    outputs: readonly AccountOutputs[] | AsyncIterable<readonly AccountOutputs[]>;
     /** Share of the remaining daily API requests to spend when `maxApiCalls` is not given. */
     budgetShare?: number;
   },
 ): Promise<WriteResult> {
   const mapping = effectiveFieldMapping(await loadFieldMappingOverrides(opts.db, opts.orgId));
   assertWritePreflight(await writePreflight(opts.conn, mapping), opts.orgId);
-  const accounts: AccountValues[] = opts.outputs.map((a) => ({
-    accountId: a.accountId,
-    values: accountValues(mapping, a.outputs),
-  }));
+  const valuesOf = (batch: readonly AccountOutputs[]): AccountValues[] =>
+    batch.map((a) => ({ accountId: a.accountId, values: accountValues(mapping, a.outputs) }));
+  const given = opts.outputs;
+  const accounts =
+    Symbol.asyncIterator in given
+      ? (async function* () {
+          for await (const batch of given) yield valuesOf(batch);
+        })()
+      : valuesOf(given as readonly AccountOutputs[]);
   // The scored-at stamp changes every run; it goes only with a real change, or nothing would be skipped.
   const rideAlong = mapping.scoredAt ? [mapping.scoredAt] : [];
   const { outputs: _outputs, budgetShare, ...rest } = opts;

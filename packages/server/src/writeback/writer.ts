@@ -31,7 +31,11 @@ export interface WriteOptions {
   db: Db;
   conn: Connection;
   orgId: string;
-  accounts: readonly AccountValues[];
+  /**
+   * The accounts' values: all at once, or batches as they are built (then each batch is compared with
+   * the ledger and dropped, and only the changed values are held until they are written).
+   */
+  accounts: readonly AccountValues[] | AsyncIterable<readonly AccountValues[]>;
   /** The object written (default Account); the lead write-back passes Lead with its own ledger. */
   sobject?: 'Account' | 'Lead';
   /** Confirmed values and failures of `sobject` (default ACCOUNT_LEDGER). */
@@ -156,16 +160,32 @@ interface Write {
   ledger: WriteLedger;
 }
 
+/** The changed values of `accounts` against what the ledger says was written, a batch at a time. */
+async function pendingOf(
+  db: Db,
+  orgId: string,
+  ledger: WriteLedger,
+  accounts: WriteOptions['accounts'],
+  rideAlong: readonly string[] | undefined,
+): Promise<Pending[]> {
+  const batches = Symbol.asyncIterator in accounts ? accounts : [accounts as readonly AccountValues[]];
+  const pending: Pending[] = [];
+  for await (const batch of batches) {
+    const written = await ledger.load(
+      db,
+      orgId,
+      batch.map((a) => a.accountId),
+    );
+    for (const p of diffAccounts(batch, written, rideAlong)) pending.push(p);
+  }
+  return pending;
+}
+
 /** Writes the changed values of `accounts` to Salesforce; see the module comment. */
 export async function writeAccounts(opts: WriteOptions): Promise<WriteResult> {
   const { db, orgId } = opts;
   const ledger = opts.ledger ?? ACCOUNT_LEDGER;
-  const written = await ledger.load(
-    db,
-    orgId,
-    opts.accounts.map((a) => a.accountId),
-  );
-  const pending = diffAccounts(opts.accounts, written, opts.rideAlong);
+  const pending = await pendingOf(db, orgId, ledger, opts.accounts, opts.rideAlong);
   let mode: WriteResult['mode'] =
     pending.length === 0 ? 'none' : pending.length > (opts.bulkThreshold ?? 2000) ? 'bulk' : 'collections';
   const batchesLeft = opts.bulkBatchesRemaining;

@@ -14,7 +14,7 @@ import {
 import { ensureOrg } from '../../store/orgs';
 import { listAccountDomains, upsertAccounts, type AccountRecord } from '../../store/accounts';
 import { upsertPeople, type PersonRecord } from '../../store/people';
-import { upsertEvents, type EventRecord } from '../../store/events';
+import { copyNewEvents, hasSourceEvents, upsertEvents, type EventRecord } from '../../store/events';
 import { listPersonAccounts } from '../../store/resolution';
 import { upsertCsvOpportunities, type CsvOpportunity } from '../../store/opportunities';
 import { csvPath, readCsv } from './read';
@@ -25,6 +25,7 @@ import {
   accountRowSchema,
   eventRowSchema,
   opportunityRowSchema,
+  parseValidEventRow,
   personRowSchema,
 } from './rows';
 
@@ -75,16 +76,20 @@ export function knownEventTypes(model: Model): Set<string> {
   return types;
 }
 
+const KNOWN_SETS = new Map<readonly string[], Set<string>>(Object.values(KNOWN_COLUMNS).map((k) => [k, new Set(k)]));
+
 function extras(values: Record<string, string>, known: readonly string[]): Record<string, string> {
+  const names = KNOWN_SETS.get(known) ?? new Set(known);
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) if (!known.includes(k) && v !== '') out[k] = v;
+  for (const k in values) if (!names.has(k) && values[k] !== '') out[k] = values[k]!;
   return out;
 }
 
 /**
  * Streams one file's rows through its schema: duplicate ids and schema problems become issues, every
- * valid row goes to `onRow` as soon as it is read. Returns every id seen (invalid rows included, so
- * references to them don't add a second, misleading issue).
+ * valid row goes to `onRow` as soon as it is read (`fast`, when given, parses a valid row more cheaply
+ * than the schema; the schema still says what is wrong with any other). Returns every id seen with its
+ * line (invalid rows included, so references to them don't add a second, misleading issue).
  */
 async function eachRow<S extends z.ZodTypeAny>(
   dir: string,
@@ -92,7 +97,8 @@ async function eachRow<S extends z.ZodTypeAny>(
   schema: S,
   issues: IssueLog,
   onRow: (r: { line: number; row: z.output<S>; extra: Record<string, string> }) => Promise<void> | void,
-): Promise<Set<string>> {
+  fast?: (values: Record<string, string>) => z.output<S> | null,
+): Promise<ReadonlyMap<string, number>> {
   const name = `${file}.csv`;
   const seen = new Map<string, number>();
   for await (const { line, values } of readCsv(join(dir, name), name, REQUIRED_COLUMNS[file], issues)) {
@@ -103,16 +109,20 @@ async function eachRow<S extends z.ZodTypeAny>(
       continue;
     }
     if (rawId !== '') seen.set(rawId, line);
-    const r = schema.safeParse(values);
-    if (!r.success) {
-      for (const i of r.error.issues) {
-        issues.push({ path: csvPath(name, line, String(i.path[0] ?? '')), message: i.message });
+    let row = fast?.(values) ?? null;
+    if (row === null) {
+      const r = schema.safeParse(values);
+      if (!r.success) {
+        for (const i of r.error.issues) {
+          issues.push({ path: csvPath(name, line, String(i.path[0] ?? '')), message: i.message });
+        }
+        continue;
       }
-      continue;
+      row = r.data as z.output<S>;
     }
-    await onRow({ line, row: r.data as z.output<S>, extra: extras(values, KNOWN_COLUMNS[file]) });
+    await onRow({ line, row, extra: extras(values, KNOWN_COLUMNS[file]) });
   }
-  return new Set(seen.keys());
+  return seen;
 }
 
 /** Accounts and people are small next to events: they are read whole (matching needs all of them). */
@@ -124,11 +134,11 @@ async function readRows<S extends z.ZodTypeAny>(
 ): Promise<{ rows: { line: number; row: z.output<S>; extra: Record<string, string> }[]; ids: Set<string> }> {
   const rows: { line: number; row: z.output<S>; extra: Record<string, string> }[] = [];
   const ids = await eachRow(dir, file, schema, issues, (r) => void rows.push(r));
-  return { rows, ids };
+  return { rows, ids: new Set(ids.keys()) };
 }
 
 /** Events stored per round trip while events.csv streams in. */
-const EVENT_BATCH = 5_000;
+const EVENT_BATCH = 20_000;
 
 /**
  * Loads `accounts.csv`, `people.csv` and `events.csv` (and, when asked, `opportunities.csv`) from DIR
@@ -240,65 +250,86 @@ export async function loadCsvDir(db: Db, dir: string, opts: CsvLoadOptions): Pro
       await upsertPeople(tx, opts.orgId, people);
       await upsertCsvOpportunities(tx, opts.orgId, opportunities);
     }
+    // A first load of the org's CSV events appends them by COPY (ids are unique in the file); a reload upserts.
+    const fresh = !(await hasSourceEvents(tx, opts.orgId, CSV_SOURCE));
+    // One write in flight while the next batch is read and checked (the database stores while Node
+    // parses); a failed write surfaces at the next batch or at the end.
+    let pending: Promise<unknown> = Promise.resolve();
+    const store = async (events: EventRecord[]) => {
+      await pending;
+      pending = fresh ? copyNewEvents(tx, opts.orgId, events) : upsertEvents(tx, opts.orgId, events);
+      pending.catch(() => undefined);
+    };
     let batch: EventRecord[] = [];
-    await eachRow(dir, 'events', eventRowSchema, issues, async ({ line, row, extra }) => {
-      const at = (column: string) => csvPath('events.csv', line, column);
-      const before = issues.count;
-      if (!types.has(row.type)) {
-        issues.push({
-          path: at('type'),
-          message: `unknown event type "${row.type}" (known: standard activity types and types model ${opts.model.version} counts)`,
+    await eachRow(
+      dir,
+      'events',
+      eventRowSchema,
+      issues,
+      async ({ line, row, extra }) => {
+        const at = (column: string) => csvPath('events.csv', line, column);
+        const before = issues.count;
+        if (!types.has(row.type)) {
+          issues.push({
+            path: at('type'),
+            message: `unknown event type "${row.type}" (known: standard activity types and types model ${opts.model.version} counts)`,
+          });
+        }
+        if (!opts.laterEvents && row.occurredAt.getTime() >= endOfAsOf) {
+          issues.push({
+            path: at('occurredAt'),
+            message: `${row.occurredAt.toISOString()} is in the future (after the as-of date ${opts.asOf})`,
+          });
+        }
+        if (!row.personId && !row.accountId && !row.domain) {
+          issues.push({ path: at('personId'), message: 'an event needs a personId, accountId or domain' });
+        }
+        if (row.personId && !personAccount.has(row.personId) && !personIdsInFile.has(row.personId)) {
+          issues.push({ path: at('personId'), message: `unknown person "${row.personId}"` });
+        }
+        if (row.accountId && !accountIds.has(row.accountId)) {
+          issues.push({ path: at('accountId'), message: `unknown account "${row.accountId}"` });
+        }
+        if (issues.count > before) return;
+        const domain = normalizeDomain(row.domain ?? null);
+        const accountId =
+          row.accountId ??
+          (row.personId ? (personAccount.get(row.personId) ?? null) : null) ??
+          (domain ? (matchAccountByHost(candidates, domain)?.accountId ?? null) : null);
+        if (!accountId) eventsUnresolved++;
+        events++;
+        // Once anything is wrong nothing will be stored: keep validating, stop writing.
+        if (issues.count > 0) return;
+        const attributes: Record<string, unknown> = { ...extra };
+        if (row.campaignType) attributes.campaignType = row.campaignType;
+        batch.push({
+          source: CSV_SOURCE,
+          sourceId: row.id,
+          type: row.type,
+          occurredAt: row.occurredAt,
+          personId: row.personId ?? null,
+          accountId,
+          domain: domain ?? row.domain ?? null,
+          url: row.url ?? null,
+          quantity: row.quantity ?? 1,
+          strength: row.strength ?? null,
+          attributes,
+          excludedReason: row.excludedReason ?? null,
         });
-      }
-      if (!opts.laterEvents && row.occurredAt.getTime() >= endOfAsOf) {
-        issues.push({
-          path: at('occurredAt'),
-          message: `${row.occurredAt.toISOString()} is in the future (after the as-of date ${opts.asOf})`,
-        });
-      }
-      if (!row.personId && !row.accountId && !row.domain) {
-        issues.push({ path: at('personId'), message: 'an event needs a personId, accountId or domain' });
-      }
-      if (row.personId && !personAccount.has(row.personId) && !personIdsInFile.has(row.personId)) {
-        issues.push({ path: at('personId'), message: `unknown person "${row.personId}"` });
-      }
-      if (row.accountId && !accountIds.has(row.accountId)) {
-        issues.push({ path: at('accountId'), message: `unknown account "${row.accountId}"` });
-      }
-      if (issues.count > before) return;
-      const domain = normalizeDomain(row.domain ?? null);
-      const accountId =
-        row.accountId ??
-        (row.personId ? (personAccount.get(row.personId) ?? null) : null) ??
-        (domain ? (matchAccountByHost(candidates, domain)?.accountId ?? null) : null);
-      if (!accountId) eventsUnresolved++;
-      events++;
-      // Once anything is wrong nothing will be stored: keep validating, stop writing.
-      if (issues.count > 0) return;
-      const attributes: Record<string, unknown> = { ...extra };
-      if (row.campaignType) attributes.campaignType = row.campaignType;
-      batch.push({
-        source: CSV_SOURCE,
-        sourceId: row.id,
-        type: row.type,
-        occurredAt: row.occurredAt,
-        personId: row.personId ?? null,
-        accountId,
-        domain: domain ?? row.domain ?? null,
-        url: row.url ?? null,
-        quantity: row.quantity ?? 1,
-        strength: row.strength ?? null,
-        attributes,
-        excludedReason: row.excludedReason ?? null,
-      });
-      if (batch.length >= EVENT_BATCH) {
-        await upsertEvents(tx, opts.orgId, batch);
-        batch = [];
-      }
-    });
+        if (batch.length >= EVENT_BATCH) {
+          await store(batch);
+          batch = [];
+        }
+      },
+      parseValidEventRow,
+    );
 
-    if (issues.count > 0) throw new ValidationError(`CSV data in ${dir}`, issues.report(), { file: dir });
-    await upsertEvents(tx, opts.orgId, batch);
+    if (issues.count > 0) {
+      await pending.catch(() => undefined);
+      throw new ValidationError(`CSV data in ${dir}`, issues.report(), { file: dir });
+    }
+    await store(batch);
+    await pending;
   });
   return {
     accounts: accounts.length,

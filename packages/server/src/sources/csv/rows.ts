@@ -138,3 +138,47 @@ export const opportunityRowSchema = z
       ctx.addIssue({ code: 'custom', path: ['closedAt'], message: 'is before createdAt' });
     }
   });
+
+/** An events.csv row as `eventRowSchema` gives it. */
+export type EventRow = z.output<typeof eventRowSchema>;
+
+/** An optional text column as the schema reads it: absent stays absent, empty is null, else trimmed. */
+function optionalColumn(values: Record<string, string>, key: string): string | null | undefined {
+  const v = values[key];
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  return t === '' ? null : t;
+}
+
+/** An optional number column: the number, null when empty, absent when absent; NaN when it fails `check`. */
+function numberColumn(values: Record<string, string>, key: string, check: (n: number) => boolean) {
+  const t = optionalColumn(values, key);
+  if (t === null || t === undefined) return t;
+  const n = Number(t);
+  return Number.isFinite(n) && check(n) ? n : NaN;
+}
+
+/**
+ * An events.csv row parsed as `eventRowSchema` parses a valid one, without zod's per-row cost (events.csv
+ * has millions of rows); null when anything is off, and then the schema parses the row to say what.
+ */
+export function parseValidEventRow(values: Record<string, string>): EventRow | null {
+  const id = (values.id ?? '').trim();
+  const type = (values.type ?? '').trim();
+  if (typeof values.id !== 'string' || typeof values.type !== 'string' || id === '' || type === '') return null;
+  const at = (values.occurredAt ?? '').trim();
+  const occurredAt = typeof values.occurredAt === 'string' && at !== '' ? parseTimestamp(at) : null;
+  if (!occurredAt) return null;
+  const quantity = numberColumn(values, 'quantity', (n) => n >= 0);
+  const strength = numberColumn(values, 'strength', (n) => n >= 0 && n <= 100);
+  if (Number.isNaN(quantity) || Number.isNaN(strength)) return null;
+  const row: EventRow = { id, type, occurredAt };
+  const optional = ['personId', 'accountId', 'domain', 'url', 'campaignType', 'excludedReason'] as const;
+  for (const key of optional) {
+    const v = optionalColumn(values, key);
+    if (v !== undefined) row[key] = v;
+  }
+  if (quantity !== undefined) row.quantity = quantity;
+  if (strength !== undefined) row.strength = strength;
+  return row;
+}
