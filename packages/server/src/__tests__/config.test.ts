@@ -122,6 +122,7 @@ describe('withSecretFiles', () => {
         'PULSE_SECRET_KEY_OLD',
         'PULSE_ADMIN_TOKEN',
         'PULSE_METRICS_TOKEN',
+        'PULSE_SESSION_SECRET',
         'SF_CLIENT_SECRET',
         'SF_PRIVATE_KEY',
         'SF_REFRESH_TOKEN',

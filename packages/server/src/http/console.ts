@@ -31,6 +31,9 @@ The JSON admin API and the ingestion API work without it.</p>
 </body></html>
 `;
 
+/** The console's page routes: HTML for the browser, not API routes, so not in the OpenAPI document. */
+export const CONSOLE_PAGES = ['/', '/signin', '/console', '/console/*'];
+
 /**
  * The admin console's pages and assets: `/static/*` (the compiled bundle and SLDS, public so the sign-in page
  * can load), and the single-page routes `/`, `/signin`, `/console` and `/console/*`, all answered with the
@@ -47,7 +50,7 @@ export function consoleRouter(dir: string = CONSOLE_DIST): Router {
     return index;
   };
   router.use('/static', express.static(path.join(dir, 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
-  router.get(['/', '/signin', '/console', '/console/*'], (_req, res) => {
+  router.get(CONSOLE_PAGES, (_req, res) => {
     const html = page();
     res.setHeader('Content-Security-Policy', CSP);
     res.setHeader('X-Content-Type-Options', 'nosniff');
