@@ -151,14 +151,23 @@ describe('Task, Slack, signed webhook, Marketo list and digest from the daily ru
     const members = s.marketo.lists.get('1001')!.members;
     expect(members.size).toBe(firstRun.counts.listAdds);
 
-    // The next day its people are back: a meeting and a call each, logged in Salesforce.
+    // The next day its people are back: a campaign response, two meetings, a call and two replies each,
+    // logged in Salesforce.
     const cooling = s.org.stories.cooling.accountId;
     const trendOf = () => s.emu.store.get('Account', cooling)!.Engagement_Trend__c;
     expect(trendOf()).toBe('Cooling');
     s.clock.now = new Date('2026-11-25T12:00:00Z');
     const contacts = [...s.org.records.Contact].filter((c) => c.AccountId === cooling);
     expect(contacts.length).toBeGreaterThan(0);
+    const offer = s.emu.store.insert('Campaign', { Name: 'Renewal offer', Type: 'Email', IsActive: true });
     for (const c of contacts) {
+      s.emu.store.insert('CampaignMember', {
+        CampaignId: offer.Id,
+        ContactId: c.Id as string,
+        Status: 'Responded',
+        HasResponded: true,
+        FirstRespondedDate: '2026-11-25',
+      });
       for (const hour of ['09', '14']) {
         s.emu.store.insert('Event', {
           Subject: 'Renewal workshop',
@@ -180,6 +189,19 @@ describe('Task, Slack, signed webhook, Marketo list and digest from the daily ru
         ActivityDate: '2026-11-25',
         CallDurationInSeconds: 1200,
       });
+      // Replies count as emails (sources/salesforce/records.ts: a `RE:` subject is inbound).
+      for (const hour of ['10', '16']) {
+        s.emu.store.insert('Task', {
+          Subject: 'RE: renewal proposal',
+          TaskSubtype: 'Email',
+          Type: 'Email',
+          Status: 'Completed',
+          WhoId: c.Id as string,
+          WhatId: cooling,
+          ActivityDate: '2026-11-25',
+          Description: `Reply received ${hour}:00`,
+        });
+      }
     }
     minutes(s, 10);
     const r = await s.run();
