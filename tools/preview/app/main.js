@@ -45,7 +45,7 @@ const SCENARIOS = [
   { key: 'surging', title: 'Surging account (wide region)', recordId: surging.id, width: 'LARGE' },
   {
     key: 'lone-wolf',
-    title: 'Lone-wolf account: one buyer, executives missing',
+    title: 'Lone-wolf account: a deal worked without its executives',
     recordId: loneWolf.id,
     width: 'LARGE',
   },
