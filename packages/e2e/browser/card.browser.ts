@@ -5,12 +5,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildPreview, servePreview } from '@pulse/tools/preview/preview';
+import { BOARD_DATA, CARD_DATA } from '@pulse/tools/preview/fixturePaths';
 
 // The page's own function, for code evaluated in the browser (the Node project has no DOM types).
 declare function getComputedStyle(el: unknown): { backgroundColor: string };
@@ -18,6 +20,46 @@ declare function getComputedStyle(el: unknown): { backgroundColor: string };
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SCREENSHOTS = path.join(ROOT, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// The preview shows the fixtures Pulse wrote for the generated org (`npm run fixtures`); so do the expectations.
+type Value = string | number | boolean | null;
+const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+const card = (scenario: string) =>
+  readJson(path.join(CARD_DATA, `getRecord.${scenario}.json`)) as {
+    id: string;
+    fields: Record<string, { value: Value }>;
+  };
+const directory = readJson(path.join(CARD_DATA, 'getRecords.people.json')) as {
+  id: string;
+  fields: { Name: { value: string }; Title: { value: string | null } };
+}[];
+const board = readJson(path.join(BOARD_DATA, 'accounts.leaderboard.json')) as Record<string, Value>[];
+const field = (record: ReturnType<typeof card>, name: string) => record.fields[name]!.value;
+const contributors = (record: ReturnType<typeof card>) =>
+  JSON.parse(String(field(record, 'Engagement_Top_Contributors__c'))) as {
+    people: { id: string; share: number }[];
+    kpis: { label: string }[];
+  };
+const person = (id: string) => directory.find((p) => p.id === id)!.fields;
+const missing = (record: ReturnType<typeof card>) =>
+  String(field(record, 'Engagement_Missing_Personas__c')).split('; ').join(', ');
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The trend chip's text for a 30-day change: arrow, then the signed change with a true minus sign. */
+const chip = (change: Value) => {
+  const n = Number(change);
+  return n > 0 ? `↑ +${n}` : n < 0 ? `↓ −${-n}` : '→ 0';
+};
+/** The leaderboard's order: by `key` descending (no value last), then the other measure, then the name. */
+const ranked = (rows: Record<string, Value>[], key: string) => {
+  const other = key === 'Engagement_Score__c' ? 'Engagement_Score_Change_30d__c' : 'Engagement_Score__c';
+  const desc = (f: string) => (a: Record<string, Value>, b: Record<string, Value>) =>
+    a[f] === null || b[f] === null ? Number(a[f] === null) - Number(b[f] === null) : Number(b[f]) - Number(a[f]);
+  return [...rows].sort((a, b) => desc(key)(a, b) || desc(other)(a, b) || String(a.Name).localeCompare(String(b.Name)));
+};
+const surging = card('surging');
+const loneWolf = card('loneWolf');
+const stale = card('stale');
+const malformed = card('malformed');
 
 let server: Server;
 let browser: BrowserContext;
@@ -85,24 +127,35 @@ describe('engagement components in chromium', () => {
 
   it('surging account: score, rising trend chip, top people and KPIs, MQA, missing persona', async () => {
     const text = await sectionText('surging');
-    assert.match(text, /\b82\b/);
-    assert.match(text, /↑ \+27/);
-    assert.match(text, /Very High engagement/);
-    for (const name of ['Dana Ruiz', 'VP Operations', 'Sam Okafor', 'Pricing page visits', '34%', 'MQA since']) {
+    const score = field(surging, 'Engagement_Score__c');
+    const band = String(field(surging, 'Engagement_Band__c'));
+    const doc = contributors(surging);
+    const [first, second] = doc.people.map((p) => p.id);
+    assert.match(text, new RegExp(`\\b${score}\\b`));
+    assert.ok(text.includes(chip(field(surging, 'Engagement_Score_Change_30d__c'))), text);
+    assert.ok(text.includes(`${band} engagement`), text);
+    const shown = [
+      person(first!).Name.value,
+      person(first!).Title.value ?? '',
+      person(second!).Name.value,
+      doc.kpis[0]!.label,
+      `${Math.round(doc.people[0]!.share * 100)}%`,
+      'MQA since',
+    ];
+    for (const name of shown) {
       assert.ok(text.includes(name), `missing "${name}" in: ${text}`);
     }
-    assert.ok(!text.includes('Ian Moore'), 'only 5 contributors are listed');
-    assert.match(text, /Missing:\s*Legal/);
+    assert.match(text, new RegExp(`Missing:\\s*${escape(missing(surging))}`));
     assert.match(text, /Scored 3 h ago/);
-    assert.match(text, /model default-2026\.11/);
+    assert.ok(text.includes(`model ${field(surging, 'Engagement_Model_Version__c')}`), text);
     // Keyboard: the first person's name is a focusable link; Enter on it navigates to the contact.
     await page.locator('section[data-scenario="surging"] [data-id="people"] a').first().focus();
     await page.keyboard.press('Enter');
-    assert.match(await page.locator('#navigation-log').innerText(), /003000000000001AAA/);
+    assert.ok((await page.locator('#navigation-log').innerText()).includes(first!));
     const gaugeLabel = await page
       .locator('section[data-scenario="surging"] [data-id="gauge"] svg')
       .getAttribute('aria-label');
-    assert.equal(gaugeLabel, 'Engagement score 82 out of 100, Very High band.');
+    assert.equal(gaugeLabel, `Engagement score ${score} out of 100, ${band} band.`);
     const sparkLabel = await page
       .locator('section[data-scenario="surging"] [data-id="sparkline"] svg')
       .getAttribute('aria-label');
@@ -112,18 +165,18 @@ describe('engagement components in chromium', () => {
 
   it('lone-wolf account: one person, the missing executives named', async () => {
     const text = await sectionText('lone-wolf');
-    assert.match(text, /\b58\b/);
-    assert.match(text, /↑ \+9/);
-    assert.match(text, /Alex Chen/);
-    assert.match(text, /Missing:\s*Economic Buyer, Executive Sponsor, Technical Evaluator, Legal/);
-    assert.match(text, /20% covered/);
+    assert.match(text, new RegExp(`\\b${field(loneWolf, 'Engagement_Score__c')}\\b`));
+    assert.ok(text.includes(chip(field(loneWolf, 'Engagement_Score_Change_30d__c'))), text);
+    for (const p of contributors(loneWolf).people) assert.ok(text.includes(person(p.id).Name.value), text);
+    assert.match(text, new RegExp(`Missing:\\s*${escape(missing(loneWolf))}`));
+    assert.ok(text.includes(`${field(loneWolf, 'Engagement_Committee_Coverage__c')}% covered`), text);
     await shoot('lone-wolf');
   });
 
   it('narrow region: same account, stacked layout', async () => {
     const text = await sectionText('narrow');
-    assert.match(text, /\b82\b/);
-    assert.match(text, /Dana Ruiz/);
+    assert.match(text, new RegExp(`\\b${field(surging, 'Engagement_Score__c')}\\b`));
+    assert.ok(text.includes(person(contributors(surging).people[0]!.id).Name.value), text);
     const box = await page.locator('section[data-scenario="narrow"] c-engagement-score-card').boundingBox();
     assert.ok(box && box.width <= 320, `narrow card is ${box?.width}px wide`);
     await shoot('narrow');
@@ -167,21 +220,22 @@ describe('engagement components in chromium', () => {
   it('stale: a warning with the age, a falling trend chip', async () => {
     const text = await sectionText('stale');
     assert.match(text, /This score is 6 days old/);
-    assert.match(text, /↓ −12/);
-    assert.match(text, /Missing:\s*Economic Buyer/);
-    // Names come from the contributors' records as the user: one has no Salesforce record, one is hidden by sharing.
-    assert.match(text, /Maria Rossi/);
-    assert.doesNotMatch(text, /Jon Park|Chris Doe/);
-    assert.match(text, /2 more people/);
+    assert.ok(text.includes(chip(field(stale, 'Engagement_Score_Change_30d__c'))), text);
+    assert.match(text, new RegExp(`Missing:\\s*${escape(missing(stale))}`));
+    // Names come from the contributors' records as the user: the second person is hidden by sharing.
+    const [first, hidden] = contributors(stale).people.map((p) => person(p.id).Name.value);
+    assert.ok(text.includes(first!), text);
+    assert.ok(!text.includes(hidden!), text);
+    assert.match(text, /1 more person/);
     await shoot('stale');
   });
 
   it('malformed JSON: the rest of the card and a notice', async () => {
     const text = await sectionText('malformed');
     assert.match(text, /Some engagement details could not be read/);
-    assert.match(text, /\b47\b/);
-    assert.match(text, /→ 0/);
-    assert.match(text, /Missing:\s*Economic Buyer, Legal/);
+    assert.match(text, new RegExp(`\\b${field(malformed, 'Engagement_Score__c')}\\b`));
+    assert.ok(text.includes(chip(field(malformed, 'Engagement_Score_Change_30d__c'))), text);
+    assert.match(text, new RegExp(`Missing:\\s*${escape(missing(malformed))}`));
     await shoot('malformed');
   });
 
@@ -196,12 +250,18 @@ describe('engagement components in chromium', () => {
 
   it('leaderboard: ranked, re-sorted by change, filtered by trend, links navigate', async () => {
     const names = () => page.locator('section[data-scenario="leaderboard"] .account-name').allInnerTexts();
-    assert.deepEqual((await names()).slice(0, 2), ['Northwind Traders', 'Litware Inc']);
+    const nameList = (rows: Record<string, Value>[]) => rows.map((a) => String(a.Name));
+    assert.deepEqual(await names(), nameList(ranked(board, 'Engagement_Score__c')));
     await shoot('leaderboard');
     await page.locator('section[data-scenario="leaderboard"] select[data-id="sort"]').selectOption('change');
-    assert.deepEqual((await names()).slice(0, 2), ['Northwind Traders', 'Wide World Importers']);
+    assert.deepEqual(await names(), nameList(ranked(board, 'Engagement_Score_Change_30d__c')));
     await page.locator('section[data-scenario="leaderboard"] select[data-id="trend"]').selectOption('Cooling');
-    assert.deepEqual(await names(), ['Adventure Works']);
+    const cooling = ranked(
+      board.filter((a) => a.Engagement_Trend__c === 'Cooling'),
+      'Engagement_Score_Change_30d__c',
+    );
+    assert.ok(cooling.length > 0);
+    assert.deepEqual(await names(), nameList(cooling));
     // Both components colour trend chips from one CSS module (c/engagementChips): Cooling is pink here
     // and on the stale card.
     const chipColour = (scenario: string) =>
@@ -213,6 +273,6 @@ describe('engagement components in chromium', () => {
     assert.equal(await chipColour('stale'), 'rgb(253, 221, 227)');
     await page.locator('section[data-scenario="leaderboard"] .account-name').first().focus();
     await page.keyboard.press('Enter');
-    assert.match(await page.locator('#navigation-log').innerText(), /001000000000004AAA/);
+    assert.ok((await page.locator('#navigation-log').innerText()).includes(String(cooling[0]!.Id)));
   });
 });

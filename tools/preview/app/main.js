@@ -1,7 +1,8 @@
 /* global document */
 /**
  * Preview page: the real engagement components, compiled by the LWC compiler, fed with the
- * jest fixtures through the stand-ins in ../stubs. One section per state of the card.
+ * jest fixtures through the stand-ins in ../stubs. One section per state of the card. The fixtures are
+ * what Pulse wrote for a generated org (`npm run fixtures`), so every number here is the engine's.
  */
 import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
@@ -19,16 +20,22 @@ import USER_ID from '@salesforce/user/Id';
 import leaderboard from '../../../force-app/main/default/lwc/engagementLeaderboard/__tests__/data/accounts.leaderboard.json';
 import { answerAccountQuery } from '../../../force-app/main/default/lwc/engagementLeaderboard/__tests__/uiapiAccounts.js';
 
-// The fixtures were scored at 2026-11-20T06:00Z; the preview looks at them three hours later.
-const NOW = '2026-11-20T09:00:00.000Z';
+const HOUR = 3600 * 1000;
+/** The moment `hours` after the record was scored. */
+const after = (record, hours) =>
+  new Date(Date.parse(record.fields.Engagement_Scored_At__c.value) + hours * HOUR).toISOString();
+// The preview looks at the cards three hours after the run wrote them, and at the stale one six days later.
+const NOW = after(surging, 3);
+const STALE_NOW = after(stale, 6 * 24);
 
 for (const record of [surging, loneWolf, neverScored, stale, malformed]) {
   registry.records[record.id] = record;
 }
 registry.recordErrors['001000000000404AAA'] = notFound;
-// The contributors' own records; the preview user may not open Jon Park (stale card), so he is only counted.
+// The contributors' own records; the preview user may not open the stale card's second person (sharing), so
+// that person is only counted.
 registry.people = people;
-registry.hiddenPeople = ['003000000000021AAA'];
+registry.hiddenPeople = [JSON.parse(stale.fields.Engagement_Top_Contributors__c.value).people[1].id];
 // The leaderboard's query is answered over the fixture accounts (owned by the preview user), so sorting and
 // filtering go through the variables as they do against Salesforce.
 const boardAccounts = leaderboard.map((a) => ({ ...a, OwnerId: USER_ID }));
@@ -38,13 +45,19 @@ const SCENARIOS = [
   { key: 'surging', title: 'Surging account (wide region)', recordId: surging.id, width: 'LARGE' },
   {
     key: 'lone-wolf',
-    title: 'Lone-wolf account: one buyer, executives missing',
+    title: 'Lone-wolf account: a deal worked without its executives',
     recordId: loneWolf.id,
     width: 'LARGE',
   },
   { key: 'narrow', title: 'Surging account in a narrow (sidebar) region', recordId: surging.id, width: 'SMALL' },
   { key: 'never-scored', title: 'Never scored', recordId: neverScored.id, width: 'MEDIUM' },
-  { key: 'stale', title: 'Stale: not scored for 6 days, cooling', recordId: stale.id, width: 'MEDIUM' },
+  {
+    key: 'stale',
+    title: 'Stale: not scored for 6 days, cooling',
+    recordId: stale.id,
+    width: 'MEDIUM',
+    now: STALE_NOW,
+  },
   {
     key: 'malformed',
     title: 'Malformed contributors JSON and a messy history',
@@ -79,7 +92,7 @@ for (const scenario of SCENARIOS) {
   card.flexipageRegionWidth = scenario.width;
   card.contributorCount = 5;
   card.showSparkline = true;
-  card.now = NOW;
+  card.now = scenario.now || NOW;
   frame.append(card);
 }
 

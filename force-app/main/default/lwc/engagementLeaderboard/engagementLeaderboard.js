@@ -37,6 +37,15 @@ const TREND_OPTIONS = [
   { value: 'New', label: LABELS.trendNew },
 ];
 
+/** Shown in the change column of an account without a 30-day change (trend New). */
+const NO_CHANGE = '\u2014';
+
+/** The 30-day change as a number; null when Salesforce holds none. */
+function changeOf(raw) {
+  const n = raw === null || raw === undefined || raw === '' ? NaN : Number(raw);
+  return Number.isFinite(n) ? n : null;
+}
+
 /** Reads `{ value }` wrappers of the GraphQL UI API. */
 function value(node, name) {
   const field = node ? node[name] : undefined;
@@ -138,7 +147,8 @@ export default class EngagementLeaderboard extends NavigationMixin(LightningElem
         band: value(node, 'band') || '',
         trend: value(node, 'trend') || '',
         trendDisplay: (node.trend && node.trend.displayValue) || value(node, 'trend') || '',
-        change: Number(value(node, 'change')) || 0,
+        // A New account has no score 30 days ago, so no change (null), not a change of 0.
+        change: changeOf(value(node, 'change')),
         mqa: value(node, 'mqa') === true,
       }));
       // A page after the first extends the list; the first page (new sort or filter) replaces it.
@@ -185,7 +195,7 @@ export default class EngagementLeaderboard extends NavigationMixin(LightningElem
         url: recordUrl(a.id),
         chipText: `${chip.arrow} ${a.trendDisplay}`,
         chipClass: chip.className,
-        changeText: formatChange(a.change),
+        changeText: a.change === null ? NO_CHANGE : formatChange(a.change),
         changeClass: `slds-text-align_right change ${a.change > 0 ? 'change-up' : a.change < 0 ? 'change-down' : ''}`,
         scoreClass: `score-pill ${bandClass(a.band)}`,
       };

@@ -13,6 +13,7 @@ jest.mock('lightning/uiGraphQLApi', () => {
 
 const EngagementLeaderboard = require('c/engagementLeaderboard').default;
 const { PAGE_SIZE } = require('c/engagementLeaderboard');
+// What Pulse wrote for the generated org (`npm run fixtures`), owned by the current user.
 const sample = require('./data/accounts.leaderboard.json').map((a) => ({ ...a, OwnerId: USER_ID }));
 const errors = require('./data/graphql.errors.json');
 
@@ -92,13 +93,24 @@ function bookOf500() {
   return { mine, all: [...mine, ...unscored, ...others] };
 }
 
-/** The expected ranking, written out plainly: by `key` descending, then the other measure, then the name. */
+/**
+ * The expected ranking, written out plainly: by `key` descending with accounts without a value (a New
+ * account's change) last, then the other measure, then the name.
+ */
 function ranked(accounts, key) {
   const other = key === 'Engagement_Score_Change_30d__c' ? 'Engagement_Score__c' : 'Engagement_Score_Change_30d__c';
+  const desc = (field) => (a, b) => {
+    const x = a[field] ?? null;
+    const y = b[field] ?? null;
+    if (x === null || y === null) return (x === null) - (y === null);
+    return y - x;
+  };
   return [...accounts]
-    .sort((a, b) => b[key] - a[key] || b[other] - a[other] || a.Name.localeCompare(b.Name))
+    .sort((a, b) => desc(key)(a, b) || desc(other)(a, b) || a.Name.localeCompare(b.Name))
     .map((a) => a.Name);
 }
+
+const withTrend = (trend) => sample.filter((a) => a.Engagement_Trend__c === trend);
 
 describe('c-engagement-leaderboard', () => {
   it('shows a spinner until the query answers', async () => {
@@ -142,48 +154,42 @@ describe('c-engagement-leaderboard', () => {
 
   it('ranks accounts in the order Salesforce returns them, linking to each account', async () => {
     const element = await showBoard();
-    expect(accountNames(element)).toEqual([
-      'Northwind Traders',
-      'Litware Inc',
-      'Contoso Pharmaceuticals',
-      'Tailspin Toys',
-      'Adventure Works',
-      'Wide World Importers',
-      'Proseware',
-    ]);
+    const expected = ranked(sample, 'Engagement_Score__c');
+    expect(accountNames(element)).toEqual(expected);
+    const top = sample.find((a) => a.Name === expected[0]);
     const first = element.shadowRoot.querySelector('.account-name');
-    expect(first.getAttribute('href')).toBe('/lightning/r/001000000000001AAA/view');
+    expect(first.getAttribute('href')).toBe(`/lightning/r/${top.Id}/view`);
     const click = new MouseEvent('click', { cancelable: true, bubbles: true });
     first.dispatchEvent(click);
     expect(click.defaultPrevented).toBe(true);
     const firstRow = element.shadowRoot.querySelector('tbody tr');
-    expect(firstRow.textContent).toContain('\u2191 Surging');
-    expect(firstRow.querySelector('.change').textContent).toBe('+27');
+    const change = top.Engagement_Score_Change_30d__c;
+    const [arrow, sign] = change > 0 ? ['\u2191', '+'] : change < 0 ? ['\u2193', '\u2212'] : ['\u2192', ''];
+    expect(firstRow.textContent).toContain(`${arrow} ${top.Engagement_Trend__c}`);
+    expect(firstRow.querySelector('.change').textContent).toBe(`${sign}${Math.abs(change)}`);
     expect($(element, 'more')).toBeNull();
     await expect(element).toBeAccessible();
   });
 
   it.each([
-    [
-      'ranks by 30-day change',
-      'sort',
-      'change',
-      [
-        'Northwind Traders',
-        'Wide World Importers',
-        'Proseware',
-        'Contoso Pharmaceuticals',
-        'Litware Inc',
-        'Tailspin Toys',
-        'Adventure Works',
-      ],
-    ],
-    ['keeps the surging accounts', 'trend', 'Surging', ['Northwind Traders', 'Wide World Importers']],
-    ['keeps the cooling accounts', 'trend', 'Cooling', ['Adventure Works']],
+    ['ranks by 30-day change', 'sort', 'change', () => ranked(sample, 'Engagement_Score_Change_30d__c')],
+    ['keeps the surging accounts', 'trend', 'Surging', () => ranked(withTrend('Surging'), 'Engagement_Score__c')],
+    ['keeps the cooling accounts', 'trend', 'Cooling', () => ranked(withTrend('Cooling'), 'Engagement_Score__c')],
   ])('%s when %s is set to %s', async (_title, control, value, names) => {
     const element = await showBoard();
     await choose(element, control, value, sample);
-    expect(accountNames(element)).toEqual(names);
+    expect(names().length).toBeGreaterThan(0);
+    expect(accountNames(element)).toEqual(names());
+  });
+
+  it('shows no change for a New account (no score 30 days ago), and lists it last by change', async () => {
+    const [fresh] = withTrend('New');
+    expect(fresh.Engagement_Score_Change_30d__c).toBeNull();
+    const element = await showBoard();
+    await choose(element, 'sort', 'change', sample);
+    expect(accountNames(element).at(-1)).toBe(fresh.Name);
+    const row = [...element.shadowRoot.querySelectorAll('tbody tr')].at(-1);
+    expect(row.querySelector('.change').textContent).toBe('\u2014');
   });
 
   it('sends the trend filter and the sort to Salesforce, starting again at the first page', async () => {

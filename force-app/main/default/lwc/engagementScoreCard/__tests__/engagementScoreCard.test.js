@@ -12,12 +12,20 @@ const malformed = require('./data/getRecord.malformed.json');
 const notFound = require('./data/getRecord.error.json');
 const directory = require('./data/getRecords.people.json');
 
-// Three hours after the fixtures' Engagement_Scored_At__c (2026-11-20T06:00Z).
-const NOW = '2026-11-20T09:00:00.000Z';
+// The fixtures are what Pulse wrote for the generated org (`npm run fixtures`): the expectations read them.
+const valueOf = (record, field) => record.fields[field].value;
+const contributors = (record) => JSON.parse(valueOf(record, 'Engagement_Top_Contributors__c'));
+const personIds = (record) => contributors(record).people.map((p) => p.id);
+const nameOf = (id) => directory.find((r) => r.id === id).fields.Name.value;
+const personas = (record) => valueOf(record, 'Engagement_Missing_Personas__c').split('; ');
+const HOUR = 3600 * 1000;
+const after = (record, ms) => new Date(Date.parse(valueOf(record, 'Engagement_Scored_At__c')) + ms).toISOString();
+// Three hours after the fixtures were scored.
+const NOW = after(surging, 3 * HOUR);
 
 function createCard(props = {}) {
   const element = createElement('c-engagement-score-card', { is: EngagementScoreCard });
-  Object.assign(element, { recordId: '001000000000001AAA', now: NOW }, props);
+  Object.assign(element, { recordId: surging.id, now: NOW }, props);
   document.body.appendChild(element);
   return element;
 }
@@ -59,7 +67,7 @@ describe('c-engagement-score-card', () => {
     createCard();
     await flush();
     const config = getRecord.getLastConfig();
-    expect(config.recordId).toBe('001000000000001AAA');
+    expect(config.recordId).toBe(surging.id);
     const fields = config.optionalFields.map((f) => f.fieldApiName);
     expect(fields).toEqual(
       expect.arrayContaining(['Engagement_Score__c', 'Engagement_Top_Contributors__c', 'Engagement_History__c']),
@@ -68,27 +76,32 @@ describe('c-engagement-score-card', () => {
 
   it('renders a surging account: score, band, trend chip, people, KPIs, MQA and coverage', async () => {
     const element = await showRecord(surging);
+    const doc = contributors(surging);
+    expect(valueOf(surging, 'Engagement_Trend__c')).toBe('Surging');
+    expect(valueOf(surging, 'Engagement_MQA__c')).toBe(true);
 
-    expect(text($(element, 'score'))).toBe('82');
-    expect($(element, 'gauge').className).toContain('band-very-high');
+    expect(text($(element, 'score'))).toBe(String(valueOf(surging, 'Engagement_Score__c')));
+    const band = valueOf(surging, 'Engagement_Band__c').toLowerCase().replace(' ', '-');
+    expect($(element, 'gauge').className).toContain(`band-${band}`);
     const trend = $(element, 'trend');
-    expect(text(trend)).toContain('\u2191 +27');
+    expect(text(trend)).toContain(`\u2191 +${valueOf(surging, 'Engagement_Score_Change_30d__c')}`);
     expect(trend.className).toContain('trend-surging');
     expect($(element, 'mqa')).not.toBeNull();
 
-    // contributorCount defaults to 5: the sixth person is left out.
-    expect(names(element)).toEqual(['Dana Ruiz', 'Sam Okafor', 'Priya Natarajan', 'Tom Becker', 'Lena Fischer']);
+    // contributorCount defaults to 5: at most five people, in the stored order.
+    expect(names(element)).toEqual(personIds(surging).slice(0, 5).map(nameOf));
     const shares = [...$(element, 'people').querySelectorAll('c-engagement-contributor-share')].map((row) =>
       text(row.shadowRoot.querySelector('.share')),
     );
-    expect(shares[0]).toBe('34%');
+    expect(shares[0]).toBe(`${Math.round(doc.people[0].share * 100)}%`);
     const kpis = [...element.shadowRoot.querySelectorAll('.kpi-label')].map(text);
-    expect(kpis[0]).toBe('Pricing page visits');
-    expect(kpis).toHaveLength(5);
-    expect(text($(element, 'drivers'))).toContain('+12');
+    expect(kpis).toEqual(doc.kpis.slice(0, 5).map((k) => k.label));
+    expect(text($(element, 'drivers'))).toContain(`+${Math.round(doc.drivers[0].change)}`);
 
     expect($(element, 'missing')).not.toBeNull();
-    expect($(element, 'coverage').querySelector('[role="progressbar"]').getAttribute('aria-valuenow')).toBe('75');
+    expect($(element, 'coverage').querySelector('[role="progressbar"]').getAttribute('aria-valuenow')).toBe(
+      String(valueOf(surging, 'Engagement_Committee_Coverage__c')),
+    );
     expect($(element, 'stale')).toBeNull();
     expect($(element, 'malformed')).toBeNull();
     await expect(element).toBeAccessible();
@@ -105,16 +118,18 @@ describe('c-engagement-score-card', () => {
     expect(spark.getAttribute('aria-label')).toBeTruthy();
     const points = spark.querySelector('polyline').getAttribute('points').split(' ');
     expect(points).toHaveLength(90);
-    const history = surging.fields.Engagement_History__c.value.split(',');
+    const history = valueOf(surging, 'Engagement_History__c').split(',');
     expect(text(element.shadowRoot.querySelector('.spark-range'))).toBe(`${history[0]} \u2192 ${history[89]}`);
+    // The line ends at the score the card shows.
+    expect(history[89]).toBe(String(valueOf(surging, 'Engagement_Score__c')));
   });
 
   it('makes every contributor with an id a keyboard-reachable link that navigates in Lightning', async () => {
     const element = await showRecord(surging);
 
     const links = [...$(element, 'people').querySelectorAll('a')];
-    expect(links).toHaveLength(5);
-    expect(links[0].getAttribute('href')).toBe('/lightning/r/003000000000001AAA/view');
+    expect(links).toHaveLength(Math.min(5, personIds(surging).length));
+    expect(links[0].getAttribute('href')).toBe(`/lightning/r/${personIds(surging)[0]}/view`);
     const click = new MouseEvent('click', { cancelable: true, bubbles: true });
     links[0].dispatchEvent(click);
     expect(click.defaultPrevented).toBe(true);
@@ -130,11 +145,13 @@ describe('c-engagement-score-card', () => {
 
   it('names the missing personas of a lone-wolf account', async () => {
     const element = await showRecord(loneWolf);
+    expect(valueOf(loneWolf, 'Engagement_MQA__c')).toBe(false);
 
-    expect(text($(element, 'score'))).toBe('58');
-    expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(1);
+    expect(text($(element, 'score'))).toBe(String(valueOf(loneWolf, 'Engagement_Score__c')));
+    expect(names(element)).toEqual(personIds(loneWolf).map(nameOf));
     const missing = text($(element, 'missing'));
-    for (const persona of ['Economic Buyer', 'Executive Sponsor', 'Technical Evaluator', 'Legal']) {
+    expect(personas(loneWolf).length).toBeGreaterThan(0);
+    for (const persona of personas(loneWolf)) {
       expect(missing).toContain(persona);
     }
     expect($(element, 'mqa')).toBeNull();
@@ -151,19 +168,34 @@ describe('c-engagement-score-card', () => {
   });
 
   it('warns when the score is older than two days, with a falling trend chip', async () => {
-    const element = await showRecord(stale);
+    const element = await showRecord(stale, { now: after(stale, 6 * 24 * HOUR) });
+    expect(valueOf(stale, 'Engagement_Trend__c')).toBe('Cooling');
 
     expect($(element, 'stale')).not.toBeNull();
-    expect(text($(element, 'trend'))).toContain('\u2193 \u221212');
+    const change = valueOf(stale, 'Engagement_Score_Change_30d__c');
+    expect(text($(element, 'trend'))).toContain(`\u2193 \u2212${Math.abs(change)}`);
     expect($(element, 'trend').className).toContain('trend-cooling');
-    // A contributor without a Salesforce id cannot be looked up: counted, not named.
-    expect(names(element)).toEqual(['Maria Rossi', 'Jon Park']);
+    expect(names(element)).toEqual(personIds(stale).slice(0, 5).map(nameOf));
+    await expect(element).toBeAccessible();
+  });
+
+  it('counts a contributor without a Salesforce id, who cannot be looked up, instead of naming them', async () => {
+    const record = JSON.parse(JSON.stringify(stale));
+    const doc = contributors(stale);
+    const [first, ...rest] = doc.people;
+    record.fields.Engagement_Top_Contributors__c.value = JSON.stringify({
+      ...doc,
+      people: [...rest, { ...first, id: '' }],
+    });
+    const element = await showRecord(record);
+
+    expect(names(element)).toEqual(rest.slice(0, 4).map((p) => nameOf(p.id)));
     expect(text($(element, 'people-hidden'))).toBe('c.Engagement_More_Person');
     await expect(element).toBeAccessible();
   });
 
   it('is not stale one day after scoring', async () => {
-    const element = await showRecord(stale, { now: '2026-11-15T06:00:00.000Z' });
+    const element = await showRecord(stale, { now: after(stale, 24 * HOUR) });
 
     expect($(element, 'stale')).toBeNull();
   });
@@ -172,14 +204,19 @@ describe('c-engagement-score-card', () => {
     const element = await showRecord(malformed);
 
     expect($(element, 'malformed')).not.toBeNull();
-    expect(text($(element, 'score'))).toBe('47');
-    expect(text($(element, 'trend'))).toContain('\u2192 0');
+    expect(text($(element, 'score'))).toBe(String(valueOf(malformed, 'Engagement_Score__c')));
+    const change = valueOf(malformed, 'Engagement_Score_Change_30d__c');
+    const arrow = change > 0 ? '\u2191 +' : change < 0 ? '\u2193 \u2212' : '\u2192 ';
+    expect(text($(element, 'trend'))).toContain(`${arrow}${Math.abs(change)}`);
     expect(element.shadowRoot.querySelectorAll('.person-name')).toHaveLength(0);
     expect(text($(element, 'people'))).not.toContain('c.Engagement_Top_People_Empty');
-    expect(text($(element, 'missing'))).toContain('Economic Buyer');
-    // Garbage entries in the history are skipped, the 7 numbers remain.
+    expect(text($(element, 'missing'))).toContain(personas(malformed)[0]);
+    // Garbage entries in the history are skipped, the numbers remain.
+    const items = valueOf(malformed, 'Engagement_History__c').split(',');
+    const numbers = items.filter((d) => d.trim() !== '' && Number.isFinite(Number(d)));
+    expect(numbers.length).toBeLessThan(items.length);
     const points = $(element, 'sparkline').querySelector('polyline').getAttribute('points').split(' ');
-    expect(points).toHaveLength(7);
+    expect(points).toHaveLength(numbers.length);
     await expect(element).toBeAccessible();
   });
 
@@ -208,36 +245,46 @@ describe('c-engagement-score-card', () => {
         fields: r.fields.map((f) => `${f.objectApiName}.${f.fieldApiName}`),
         optional: r.optionalFields.map((f) => `${f.objectApiName}.${f.fieldApiName}`),
       })),
-    ).toEqual([
-      {
-        ids: ['003000000000001AAA', '003000000000002AAA', '003000000000004AAA', '003000000000005AAA'],
-        fields: ['Contact.Name'],
-        optional: ['Contact.Title'],
-      },
-      { ids: ['00Q000000000003AAA'], fields: ['Lead.Name'], optional: ['Lead.Title'] },
-    ]);
+    ).toEqual(
+      [
+        ['Contact', '003'],
+        ['Lead', '00Q'],
+      ]
+        .map(([object, prefix]) => ({
+          ids: personIds(surging)
+            .slice(0, 5)
+            .filter((id) => id.startsWith(prefix)),
+          fields: [`${object}.Name`],
+          optional: [`${object}.Title`],
+        }))
+        .filter((batch) => batch.ids.length > 0),
+    );
     await answerPeople();
     expect($(element, 'people-loading')).toBeNull();
     expect($(element, 'people-hidden')).toBeNull();
   });
 
   it('shows a person the user cannot see as "1 more person", keeping the others in order', async () => {
-    const element = await showRecord(surging, {}, ['003000000000002AAA']);
-    expect(names(element)).toEqual(['Dana Ruiz', 'Priya Natarajan', 'Tom Becker', 'Lena Fischer']);
+    const [first, hidden, ...rest] = personIds(surging).slice(0, 5);
+    const element = await showRecord(surging, {}, [hidden]);
+    expect(names(element)).toEqual([first, ...rest].map(nameOf));
     expect(text($(element, 'people-hidden'))).toBe('c.Engagement_More_Person');
-    expect(text($(element, 'people'))).not.toContain('Sam Okafor');
+    expect(text($(element, 'people'))).not.toContain(nameOf(hidden));
     await expect(element).toBeAccessible();
   });
 
   it('counts several hidden people in one line, and names nobody when none is visible', async () => {
-    const some = await showRecord(surging, {}, ['003000000000002AAA', '00Q000000000003AAA']);
-    expect(names(some)).toHaveLength(3);
+    const shown = personIds(surging).slice(0, 5);
+    const some = await showRecord(surging, {}, shown.slice(1, 3));
+    expect(names(some)).toHaveLength(shown.length - 2);
     expect(text($(some, 'people-hidden'))).toBe('c.Engagement_More_People');
     document.body.removeChild(some);
 
-    const none = await showRecord(loneWolf, {}, ['003000000000010AAA']);
+    const none = await showRecord(loneWolf, {}, personIds(loneWolf));
     expect(names(none)).toEqual([]);
-    expect(text($(none, 'people-hidden'))).toBe('c.Engagement_More_Person');
+    expect(text($(none, 'people-hidden'))).toBe(
+      personIds(loneWolf).length === 1 ? 'c.Engagement_More_Person' : 'c.Engagement_More_People',
+    );
     expect(text($(none, 'people'))).not.toContain('c.Engagement_Top_People_Empty');
   });
 
@@ -259,8 +306,10 @@ describe('c-engagement-score-card', () => {
       v: 1,
       people: doc.people.map((p) => ({ ...p, name: 'Stored Name', title: 'Stored Title' })),
     });
-    const element = await showRecord(v1, {}, ['003000000000010AAA']);
+    const [hidden, ...visible] = personIds(loneWolf);
+    const element = await showRecord(v1, {}, [hidden]);
     expect(text($(element, 'people'))).not.toContain('Stored Name');
+    expect(names(element)).toEqual(visible.map(nameOf));
     expect(text($(element, 'people-hidden'))).toBe('c.Engagement_More_Person');
   });
 
