@@ -238,3 +238,25 @@ test('preview: the draft next to the live model on today, with "not enough outco
     .send({ model: model('x', { windowDays: 'long' }) });
   expect([bad.status, bad.body.issues[0].path]).toEqual([400, 'windowDays']);
 });
+
+test('preview: a draft equal to the live model, under a new version name, has the live trend counts', async () => {
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const live = (await request(app).get('/api/model').set(admin.headers)).body.live as {
+    version: string;
+    model: Record<string, unknown>;
+  };
+  expect(live).not.toBeNull();
+  const res = await request(app)
+    .post('/api/model/preview')
+    .set(admin.headers)
+    .send({ model: { ...live.model, version: `${live.version}-copy` } });
+  expect(res.status).toBe(200);
+  const counts = (d: { trends: Array<{ trend: string; accounts: number }> }) =>
+    Object.fromEntries(d.trends.map((t) => [t.trend, t.accounts]));
+  // The draft has no snapshots of its own: it is scored on the trend day too, so an account active
+  // then is not "New" (both accounts were, 30 days before 2026-06-30).
+  expect(counts(res.body.live).New).toBe(0);
+  expect(counts(res.body.draft)).toEqual(counts(res.body.live));
+  expect(res.body.bandChanges).toEqual([]);
+  expect(res.body.movers.every((m: { delta: number }) => m.delta === 0)).toBe(true);
+});
