@@ -494,6 +494,48 @@ describe('the admin console on the demo, in chromium', () => {
     assert.equal(((await anonymous.json()) as { code: string }).code, 'NO_SESSION');
   });
 
+  it('a read-only Salesforce user signs in as viewer: write controls are disabled and the API refuses a publish (403)', async () => {
+    await page.goto(`${base}/console/connect`);
+    await page.locator('[data-id="user"]').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/signin`);
+    // The emulator's authorize page signs in whom login_hint names, as Salesforce's login page
+    // lets a person choose; viewer@pulse.local has neither Customize Application nor Modify All Data.
+    await page.goto(`${base}/auth/salesforce?login_hint=viewer%40pulse.local`);
+    await page.waitForURL(`${base}/console/connect`);
+    await page.locator('[data-id="user"]').waitFor();
+    assert.match(await page.locator('[data-id="user"]').innerText(), /viewer@pulse\.local · viewer/);
+    await page.goto(`${base}/console/publish`);
+    await page.locator('[data-id="draft-version"]').or(page.locator('[data-id="versions"]')).first().waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Publish', exact: true }).isDisabled(), true);
+    await page.goto(`${base}/console/model`);
+    await page.locator('[data-id="save"]').waitFor();
+    assert.equal(await page.locator('[data-id="save"]').isDisabled(), true);
+    await page.goto(`${base}/console/runs`);
+    await page.getByRole('button', { name: 'Run now' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Run now' }).isDisabled(), true);
+    await shoot('viewer-runs');
+    // The page's own session, CSRF token and all: the server refuses the write for the role.
+    const refused = await page.evaluate(async () => {
+      const session = (await (await fetch('/api/session')).json()) as { role: string; csrfToken: string };
+      const model = (await (await fetch('/api/model')).json()) as {
+        live: { version: string; model: unknown } | null;
+        defaults: unknown;
+      };
+      const r = await fetch('/api/model/versions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({
+          model: model.live?.model ?? model.defaults,
+          note: 'a viewer tries',
+          baseVersion: model.live?.version ?? null,
+        }),
+      });
+      return { role: session.role, status: r.status, code: ((await r.json()) as { code: string }).code };
+    });
+    assert.deepEqual(refused, { role: 'viewer', status: 403, code: 'FORBIDDEN_ROLE' });
+  });
+
   it('loads without script errors', () => {
     assert.deepEqual(pageErrors, []);
   });

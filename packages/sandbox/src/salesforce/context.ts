@@ -68,6 +68,8 @@ export interface EmulatorContext {
   permissions: Permissions;
   /** The integration user's system permissions (View Setup, View All Data, …). */
   user: IntegrationUser;
+  /** The system permissions of the user a session belongs to (the integration user's unless it is another user's). */
+  userFor(userId: string): IntegrationUser;
   /** Lead assignment rules that REST writes run unless told not to (assignment.ts). */
   assignmentRules: AssignmentRules;
   callLog: CallLog;

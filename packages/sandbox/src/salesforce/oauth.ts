@@ -35,6 +35,19 @@ export interface OAuthOptions {
   callbackUrls?: readonly string[];
   /** Extra accepted JWT `aud` values besides the emulator's login URL and login/test.salesforce.com. */
   jwtAudiences?: string[];
+  /**
+   * Other users who may sign in on the authorize page, chosen by `login_hint` (their username), as
+   * Salesforce's login page lets a user choose who signs in. Without a hint: the integration user.
+   */
+  otherUsers?: readonly OAuthUser[];
+}
+
+/** A user an access token is issued for. */
+export interface OAuthUser {
+  userId: string;
+  username: string;
+  /** Display name (UserInfo `name`). */
+  name: string;
 }
 
 /** What the token book keeps for an access token (its expiresAt is the book's). */
@@ -42,10 +55,10 @@ export type SessionData = Omit<Session, 'expiresAt'>;
 
 /** Issued access/refresh tokens and authorization codes. */
 export class Sessions implements Auth {
-  private readonly refreshTokens = new Map<string, { userId: string; username: string; clientId: string }>();
+  private readonly refreshTokens = new Map<string, { user: OAuthUser; clientId: string }>();
   private readonly codes = new Map<
     string,
-    { clientId: string; redirectUri: string; challenge?: string; expiresAt: number; scope: string }
+    { clientId: string; redirectUri: string; challenge?: string; expiresAt: number; scope: string; user: OAuthUser }
   >();
 
   constructor(
@@ -55,22 +68,40 @@ export class Sessions implements Auth {
     private readonly tokens: TokenBook<SessionData>,
   ) {}
 
-  /** Issues an access token for the integration user. */
-  issue(clientId: string): Session {
+  /** The integration user: whom every grant but a hinted authorization code is for. */
+  get integrationUser(): OAuthUser {
+    return { userId: this.opts.userId, username: this.opts.username, name: 'Pulse Integration' };
+  }
+
+  /** The user with `userId` (the integration user or one of the others), if any. */
+  user(userId: string): OAuthUser | undefined {
+    if (userId === this.opts.userId) return this.integrationUser;
+    return this.opts.otherUsers?.find((u) => u.userId === userId);
+  }
+
+  /** The user a `login_hint` names (case-insensitive username), if any. */
+  userByUsername(username: string): OAuthUser | undefined {
+    const u = username.toLowerCase();
+    if (u === this.opts.username.toLowerCase()) return this.integrationUser;
+    return this.opts.otherUsers?.find((o) => o.username.toLowerCase() === u);
+  }
+
+  /** Issues an access token for `user` (default: the integration user). */
+  issue(clientId: string, user: OAuthUser = this.integrationUser): Session {
     const now = this.clock.now().getTime();
     const accessToken = `${this.opts.orgId.slice(0, 15)}!${randomBytes(24).toString('base64url')}`;
-    const data = { accessToken, userId: this.opts.userId, username: this.opts.username, clientId, issuedAt: now };
+    const data = { accessToken, userId: user.userId, username: user.username, clientId, issuedAt: now };
     return this.tokens.issue(accessToken, data, now);
   }
 
-  /** Issues a refresh token bound to a client. */
-  issueRefresh(clientId: string): string {
+  /** Issues a refresh token bound to a client and a user. */
+  issueRefresh(clientId: string, user: OAuthUser = this.integrationUser): string {
     const rt = `5Aep${randomBytes(30).toString('base64url')}`;
-    this.refreshTokens.set(rt, { userId: this.opts.userId, username: this.opts.username, clientId });
+    this.refreshTokens.set(rt, { user, clientId });
     return rt;
   }
 
-  refresh(rt: string): { clientId: string } | undefined {
+  refresh(rt: string): { clientId: string; user: OAuthUser } | undefined {
     return this.refreshTokens.get(rt);
   }
 
@@ -79,11 +110,16 @@ export class Sessions implements Auth {
     return this.tokens.revoke(token) || this.refreshTokens.delete(token);
   }
 
-  saveCode(code: string, v: { clientId: string; redirectUri: string; challenge?: string; scope: string }): void {
+  saveCode(
+    code: string,
+    v: { clientId: string; redirectUri: string; challenge?: string; scope: string; user: OAuthUser },
+  ): void {
     this.codes.set(code, { ...v, expiresAt: this.clock.now().getTime() + 15 * 60_000 });
   }
 
-  takeCode(code: string): { clientId: string; redirectUri: string; challenge?: string; scope: string } | undefined {
+  takeCode(
+    code: string,
+  ): { clientId: string; redirectUri: string; challenge?: string; scope: string; user: OAuthUser } | undefined {
     const c = this.codes.get(code);
     this.codes.delete(code);
     return c && c.expiresAt > this.clock.now().getTime() ? c : undefined;
@@ -115,7 +151,7 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
 
   const tokenResponse = (s: Session, extra: Record<string, string> = {}) => {
     const issuedAt = String(s.issuedAt);
-    const id = `${ctx.instanceUrl}/id/${o.orgId}/${o.userId}`;
+    const id = `${ctx.instanceUrl}/id/${o.orgId}/${s.userId}`;
     return {
       access_token: s.accessToken,
       ...extra,
@@ -177,7 +213,7 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
           checkClient(body, false);
           const rt = body.refresh_token ? sessions.refresh(body.refresh_token) : undefined;
           if (!rt || rt.clientId !== body.client_id) throw invalidGrant('expired access/refresh token');
-          return sendJson(res, 200, tokenResponse(sessions.issue(rt.clientId)));
+          return sendJson(res, 200, tokenResponse(sessions.issue(rt.clientId, rt.user)));
         }
         case 'authorization_code': {
           checkClient(body, false);
@@ -192,8 +228,8 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
           } else if (!body.client_secret) {
             throw new OAuthError(400, 'invalid_client', 'invalid client credentials');
           }
-          const s = sessions.issue(o.clientId);
-          return sendJson(res, 200, tokenResponse(s, { refresh_token: sessions.issueRefresh(o.clientId) }));
+          const s = sessions.issue(o.clientId, code.user);
+          return sendJson(res, 200, tokenResponse(s, { refresh_token: sessions.issueRefresh(o.clientId, code.user) }));
         }
         default:
           throw new OAuthError(400, 'unsupported_grant_type', 'grant type not supported');
@@ -205,6 +241,8 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
   });
 
   // The admin "Connect" button: auto-approves and redirects back with a code (web-server flow).
+  // `login_hint` chooses who signs in (the integration user without one), as a person types their
+  // username on Salesforce's login page; an unknown username is refused as a failed login.
   r.get('/services/oauth2/authorize', (req: Request, res: Response) => {
     const q = req.query as Record<string, string | undefined>;
     if (q.client_id !== o.clientId || !q.redirect_uri) {
@@ -221,7 +259,11 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
         );
     }
     const target = new URL(q.redirect_uri);
-    if (q.response_type !== 'code') {
+    const user = q.login_hint ? sessions.userByUsername(q.login_hint) : sessions.integrationUser;
+    if (!user) {
+      target.searchParams.set('error', 'access_denied');
+      target.searchParams.set('error_description', `no user ${q.login_hint} in this org`);
+    } else if (q.response_type !== 'code') {
       target.searchParams.set('error', 'unsupported_response_type');
       target.searchParams.set('error_description', 'response type not supported');
     } else {
@@ -231,6 +273,7 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
         redirectUri: q.redirect_uri,
         challenge: q.code_challenge,
         scope: q.scope ?? 'api refresh_token',
+        user,
       });
       target.searchParams.set('code', code);
     }
@@ -249,21 +292,24 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
   // (https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_using_userinfo_endpoint.htm&type=5).
   r.get('/services/oauth2/userinfo', (req: Request, res: Response) => {
     const token = bearer(req) ?? (typeof req.query.access_token === 'string' ? req.query.access_token : null);
-    if (!token || !sessions.session(token)) return sendJson(res, 403, 'Bad_OAuth_Token');
+    const session = token ? sessions.session(token) : null;
+    const u = session ? sessions.user(session.userId) : undefined;
+    if (!u) return sendJson(res, 403, 'Bad_OAuth_Token');
     const base = ctx.instanceUrl;
+    const [given, ...family] = u.name.split(' ');
     sendJson(res, 200, {
-      sub: `${base}/id/${o.orgId}/${o.userId}`,
-      user_id: o.userId,
+      sub: `${base}/id/${o.orgId}/${u.userId}`,
+      user_id: u.userId,
       organization_id: o.orgId,
-      preferred_username: o.username,
-      nickname: o.username.split('@')[0],
-      name: 'Pulse Integration',
-      email: o.username,
+      preferred_username: u.username,
+      nickname: u.username.split('@')[0],
+      name: u.name,
+      email: u.username,
       email_verified: true,
-      given_name: 'Pulse',
-      family_name: 'Integration',
+      given_name: given,
+      family_name: family.join(' '),
       zoneinfo: 'Etc/UTC',
-      profile: `${base}/${o.userId}`,
+      profile: `${base}/${u.userId}`,
       active: true,
       user_type: 'STANDARD',
       language: 'en_US',
@@ -277,24 +323,26 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
         rest: `${base}/services/data/v{version}/`,
         sobjects: `${base}/services/data/v{version}/sobjects/`,
         query: `${base}/services/data/v{version}/query/`,
-        profile: `${base}/${o.userId}`,
+        profile: `${base}/${u.userId}`,
       },
     });
   });
 
   r.get('/id/:orgId/:userId', (req: Request, res: Response) => {
     const token = bearer(req) ?? (typeof req.query.oauth_token === 'string' ? req.query.oauth_token : null);
-    if (!token || !sessions.session(token)) return sendJson(res, 403, 'Bad_OAuth_Token');
+    const session = token ? sessions.session(token) : null;
+    const u = session ? sessions.user(session.userId) : undefined;
+    if (!u) return sendJson(res, 403, 'Bad_OAuth_Token');
     const base = ctx.instanceUrl;
     sendJson(res, 200, {
-      id: `${base}/id/${o.orgId}/${o.userId}`,
+      id: `${base}/id/${o.orgId}/${u.userId}`,
       asserted_user: true,
-      user_id: o.userId,
+      user_id: u.userId,
       organization_id: o.orgId,
-      username: o.username,
-      nick_name: o.username.split('@')[0],
-      display_name: 'Pulse Integration',
-      email: o.username,
+      username: u.username,
+      nick_name: u.username.split('@')[0],
+      display_name: u.name,
+      email: u.username,
       active: true,
       user_type: 'STANDARD',
       language: 'en_US',
@@ -304,7 +352,7 @@ export function oauthRouter(ctx: EmulatorContext, sessions: Sessions): Router {
         rest: `${base}/services/data/v{version}/`,
         sobjects: `${base}/services/data/v{version}/sobjects/`,
         query: `${base}/services/data/v{version}/query/`,
-        profile: `${base}/${o.userId}`,
+        profile: `${base}/${u.userId}`,
       },
     });
   });

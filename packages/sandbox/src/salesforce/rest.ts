@@ -3,7 +3,7 @@
  * with cursors (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm).
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { apiVersion, sendError, sendJson, type EmulatorContext } from './context';
+import { apiVersion, sendError, sendJson, type EmulatorContext, type Session } from './context';
 import { describeGlobal, describeObject, visibleField } from './describe';
 import { IdMinter } from './ids';
 import { limitsBody } from './limits';
@@ -220,7 +220,8 @@ export function restRouter(ctx: EmulatorContext): Router {
     if (typeof q !== 'string' || q.trim() === '')
       return sendError(res, 400, 'MALFORMED_QUERY', 'A query string has to be specified');
     let result: QueryResult;
-    if (/\bUserPermissionAccess\b/i.test(q)) refreshPermissionAccess(ctx);
+    if (/\bUserPermissionAccess\b/i.test(q))
+      refreshPermissionAccess(ctx, (res.locals.session as Session | undefined)?.userId ?? '');
     try {
       let candidates = 0;
       const filter = rowFilter(ctx, includeDeleted);

@@ -18,7 +18,13 @@ import { loadCustomFields, Schema } from './schema';
 import { sobjectsRouter } from './sobjects';
 import { OrgStore } from './store';
 import { AssignmentRules } from './assignment';
-import { IntegrationUser, loadPermissionSet, type PermissionGrant } from './user';
+import {
+  IntegrationUser,
+  loadPermissionSet,
+  READ_ONLY_PERMISSIONS,
+  READ_ONLY_USERNAME,
+  type PermissionGrant,
+} from './user';
 import { generateOrg } from '../generator/generateOrg';
 import type { AccountBundle, GenerateOptions, SfRecord } from '../generator/types';
 
@@ -77,6 +83,12 @@ export interface EmulatorOptions {
    * ./force-app when that is null), or the grant itself. Default: a System Administrator's permissions.
    */
   integrationUser?: { permissionSet: string } | PermissionGrant;
+  /**
+   * The org's second, read-only user (API Enabled only: no Customize Application, no Modify All
+   * Data), who signs in on the authorize page with `login_hint` = this username. Default
+   * viewer@pulse.local.
+   */
+  readOnlyUsername?: string;
 }
 
 export interface Emulator {
@@ -96,6 +108,8 @@ export interface Emulator {
   permissions: FieldPermissions;
   /** The integration user's system permissions (`emu.user.revoke('ViewSetup')`). */
   user: IntegrationUser;
+  /** The read-only user: who they are and their system permissions (`emu.readOnlyUser.permissions.grant(…)`). */
+  readOnlyUser: { userId: string; username: string; permissions: IntegrationUser };
   /** Lead assignment rules (`emu.assignmentRules.active()`); a generated org has one active. */
   assignmentRules: AssignmentRules;
   context: EmulatorContext;
@@ -150,6 +164,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const store = new OrgStore({ schema, now: () => clock.now() });
   const orgId = makeId('00D', 1);
   const username = opts.username ?? 'integration@pulse.local';
+  const readOnlyUsername = opts.readOnlyUsername ?? READ_ONLY_USERNAME;
+  // A fixed id far past what the store's minter hands out, so it never collides with a generated user.
+  const readOnlyUserId = makeId('005', 900_001);
   store.load('User', [
     {
       Id: store.userId,
@@ -157,6 +174,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       FirstName: 'Pulse',
       LastName: 'Integration',
       Email: username,
+      IsActive: true,
+    },
+    {
+      Id: readOnlyUserId,
+      Username: readOnlyUsername,
+      FirstName: 'Riley',
+      LastName: 'Viewer',
+      Email: readOnlyUsername,
       IsActive: true,
     },
   ]);
@@ -177,6 +202,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       ? loadPermissionSet(forceApp ?? 'force-app', opts.integrationUser.permissionSet)
       : opts.integrationUser,
   );
+  const readOnlyPermissions = new IntegrationUser({ userPermissions: READ_ONLY_PERMISSIONS, viewAllRecords: [] });
   const limits = createLimits(store, faults, opts.apiDailyLimit ?? 100_000, {
     softShare: opts.apiSoftLimitShare,
     bulk: opts.bulkDailyLimits,
@@ -193,6 +219,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     auth: { session: () => null },
     permissions,
     user,
+    userFor: (id) => (id === readOnlyUserId ? readOnlyPermissions : user),
     assignmentRules,
     callLog,
     instanceUrl: '',
@@ -209,6 +236,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       tokenTtlSeconds,
       jwtCertificate: opts.jwtCertificate,
       callbackUrls: opts.callbackUrls,
+      otherUsers: [{ userId: readOnlyUserId, username: readOnlyUsername, name: 'Riley Viewer' }],
     },
     clock,
     tokens,
@@ -293,6 +321,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clock,
     permissions,
     user,
+    readOnlyUser: { userId: readOnlyUserId, username: readOnlyUsername, permissions: readOnlyPermissions },
     assignmentRules,
     context: ctx,
     issueToken: () => sessions.issue(clientId).accessToken,

@@ -19,6 +19,15 @@ export const ADMIN_PERMISSIONS: readonly string[] = [
   'CustomizeApplication',
 ];
 
+/**
+ * What a read-only user (Salesforce's Standard User profile) holds: API access, none of Customize
+ * Application / Modify All Data, so the console signs them in as a viewer.
+ */
+export const READ_ONLY_PERMISSIONS: readonly string[] = ['ApiEnabled'];
+
+/** The emulator's second, read-only user: who signs in with `login_hint=viewer@pulse.local` on the authorize page. */
+export const READ_ONLY_USERNAME = 'viewer@pulse.local';
+
 /** What a permission set grants the emulator cares about. */
 export interface PermissionGrant {
   /** System permissions (`ViewSetup`, `ViewAllData`, …). */

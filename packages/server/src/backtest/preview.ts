@@ -4,7 +4,7 @@
  * top movers, and both backtests (as `pulse model compare` figures them). Reads only.
  */
 import { calibrateReferences } from '../engine/engine';
-import { scoreDay } from '../engine/day';
+import { scoreDay, scoreTrendDay } from '../engine/day';
 import type { Model } from '../model/schema';
 import type { AccountScore } from '../scoring/finish';
 import { addDays } from '../scoring/days';
@@ -54,6 +54,8 @@ const asBands = (scores: readonly AccountScore[]): DayBand[] =>
 /**
  * Previews `draft` against the live model (null: none live, every account starts from nothing) on
  * `asOf`. The draft's "auto" references are calibrated on the day, as publishing would freeze them.
+ * The draft has no stored history, so it is scored on the trend day too (as `pulse score` publishes
+ * without the back-fill), and its trends compare with the live model's.
  */
 export async function previewModel(
   db: Db,
@@ -71,7 +73,8 @@ export async function previewModel(
   const horizonDays = opts.horizonDays ?? 90;
   const draftRefs = await calibrateReferences(db, orgId, draft, asOf);
   const liveScores = opts.live ? await scoreDay(db, { orgId, ...opts.live, asOf }) : [];
-  const draftScores = await scoreDay(db, { orgId, model: draft, references: draftRefs, asOf });
+  const draftOpts = { orgId, model: draft, references: draftRefs, asOf };
+  const draftScores = await scoreDay(db, { ...draftOpts, past: await scoreTrendDay(db, draftOpts) });
   const accounts = opts.names.size;
   const day = compareDay(asBands(liveScores), asBands(draftScores), opts.top ?? 10);
   const name = (id: string) => opts.names.get(id) ?? id;

@@ -5,6 +5,7 @@
  * with prefix sums (prefixSums.ts). The finish is the same as the one-day engine's, so results equal
  * `scoreDay` day by day. docs/scoring-performance.md explains the write pipeline.
  */
+import { countAccounts } from '../store/accounts';
 import { CopyBuffer, type Db } from '../store/db';
 import { isRateKpi, type Model } from '../model/schema';
 import {
@@ -53,6 +54,19 @@ export interface BackfillOptions {
   days?: number;
   /** Called with each filled day's scores instead of writing snapshots (tests, dry runs). */
   onScores?: (day: string, scores: AccountScore[]) => void;
+  /**
+   * Told how far the fill is after each page of accounts: accounts whose days are all filled, of the
+   * org's accounts. The fill goes account by account (every day of one account at once), so accounts are
+   * what it can count; accounts with no events in range are counted done at the end. Called inside the
+   * transaction: it must not wait on the database.
+   */
+  onProgress?: (p: BackfillProgress) => void;
+}
+
+/** How far a back-fill is. */
+export interface BackfillProgress {
+  done: number;
+  total: number;
 }
 
 /** A stored day before the filled range, as the trend of the first filled days reads it. */
@@ -124,12 +138,22 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<{ days: n
     await prepareMultipliers(tx, orgId, model);
     await setWorkMem(tx);
     if (!st.perDay) await clearSnapshots(tx, orgId, model.version, st.start, toDay);
-    await eachBucketBatch(tx, orgId, model, st.from, toDay, (rows) => fillPage(st, rows));
+    const progress = opts.onProgress;
+    const total = progress ? await countAccounts(tx, orgId) : 0;
+    let done = 0;
+    progress?.({ done, total });
+    await eachBucketBatch(tx, orgId, model, st.from, toDay, async (rows) => {
+      await fillPage(st, rows);
+      if (!progress) return;
+      done += new Set(rows.map((r) => r.account_id)).size;
+      progress({ done: Math.min(done, total), total });
+    });
     await flush(st);
     await st.pending;
     if (st.perDay) st.perDay.forEach((scores, i) => opts.onScores!(st.dayNames[i]!, scores));
     // ~90 rows per account just changed: fresh statistics keep the next clear cheap.
     else await analyzeSnapshots(tx);
+    progress?.({ done: total, total });
     return { days: st.days, snapshots: st.written };
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../store/db';
 import type { Model } from '../model/schema';
-import { finishAccount, type AccountScore, type FinishInput } from '../scoring/finish';
+import { finishAccount, type AccountScore, type FinishInput, type HistoryRow } from '../scoring/finish';
 import { addDays } from '../scoring/days';
 import { settle, sumOrder } from '../scoring/sum';
 import { eachDayCellBatch, peopleFromRows, setWorkMem, type CellRow, type PersonRow } from '../store/reduction';
@@ -17,6 +17,32 @@ export interface ScoreDayOptions {
   model: Model;
   references: Record<string, number>;
   asOf: string;
+  /**
+   * The trend day's scores by account, when they are not stored under `model.version` (a preview's
+   * draft, scored on that day too); without it they are read from the snapshots.
+   */
+  past?: ReadonlyMap<string, PastDay>;
+}
+
+/** What a later day's trend and change drivers read of an account's trend-day score. */
+export type PastDay = Pick<HistoryRow, 'score' | 'scoreExact' | 'subscores'>;
+
+/** An account's finished score as the trend day's past, the same values its stored snapshot reads back as. */
+export function pastDayOf(s: AccountScore): PastDay {
+  const subscores: Record<string, number> = {};
+  for (const key in s.kpis) subscores[key] = s.kpis[key]!.subscore;
+  return { score: s.score, scoreExact: s.scoreExact, subscores };
+}
+
+/** Scores every account on `asOf`'s trend day (`trend.days` before) as the past `scoreDay` compares with; reads only. */
+export async function scoreTrendDay(db: Db, opts: ScoreDayOptions): Promise<Map<string, PastDay>> {
+  const past = new Map<string, PastDay>();
+  const trendDay = addDays(opts.asOf, -opts.model.trend.days);
+  // The trend day's own trend is not read, so its past need not exist: an empty map skips the reads.
+  await eachScoreBatch(db, { ...opts, asOf: trendDay, past: new Map() }, (scores) => {
+    for (const s of scores) past.set(s.accountId, pastDayOf(s));
+  });
+  return past;
 }
 
 /**
@@ -97,7 +123,7 @@ export async function eachScoreBatch(
         else byAccount.set(c.account_id, [c]);
       }
       const ids = [...byAccount.keys()];
-      const reading = readPastScores(tx, orgId, model.version, pastDay, ids);
+      const reading = opts.past ? Promise.resolve(opts.past) : readPastScores(tx, orgId, model.version, pastDay, ids);
       reading.catch(() => undefined);
       // The previous batch is handed on only now: whatever onScores asks of the connection (a write) then
       // queues behind this batch's reads, and the database does it while Node finishes this batch.

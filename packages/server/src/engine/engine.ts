@@ -12,7 +12,7 @@ import { addDays } from '../scoring/days';
 import { positivePointsByKpi, reduceDay } from '../store/reduction';
 import { activateModel, loadActiveModel, saveModelVersion } from '../store/models';
 import { log } from '../log';
-import { backfill } from './backfill';
+import { backfill, type BackfillOptions } from './backfill';
 import { scoreAndStoreDay } from './day';
 import { prepareMultipliers } from './multipliers';
 
@@ -49,15 +49,22 @@ export interface PublishResult {
 
 /**
  * Publishes a model version for an org: validates it, calibrates and freezes "auto" references as of
- * `asOf`, stores and activates it, and back-fills the last 90 days of snapshots — all in one transaction.
+ * `asOf`, stores and activates it, and back-fills the last 90 days of snapshots — all in one transaction
+ * (`opts.onProgress` hears how far the back-fill is).
  */
-export async function publishModel(db: Db, orgId: string, model: unknown, asOf: string): Promise<PublishResult> {
+export async function publishModel(
+  db: Db,
+  orgId: string,
+  model: unknown,
+  asOf: string,
+  opts: Pick<BackfillOptions, 'onProgress'> = {},
+): Promise<PublishResult> {
   const parsed = parseModel(model);
   return db.transaction(async (tx) => {
     const references = await calibrateReferences(tx, orgId, parsed, asOf);
     await saveModelVersion(tx, orgId, parsed, references);
     await activateModel(tx, orgId, parsed.version);
-    const filled = await backfill(tx, { orgId, model: parsed, references, toDay: asOf });
+    const filled = await backfill(tx, { orgId, model: parsed, references, toDay: asOf, ...opts });
     log.info({ org: orgId, model: parsed.version, snapshots: filled.snapshots }, 'model published');
     return { version: parsed.version, references, snapshots: filled.snapshots };
   });

@@ -2,7 +2,7 @@ import { log } from '../log';
 import type { Db } from '../store/db';
 import { activateModel, loadModelVersion } from '../store/models';
 import { PulseError } from '../errors';
-import { backfill } from './backfill';
+import { backfill, type BackfillOptions } from './backfill';
 
 /**
  * Makes an earlier published version live again and re-computes its 90-day history, with the
@@ -14,6 +14,7 @@ export async function rollbackModel(
   orgId: string,
   version: string,
   asOf: string,
+  opts: Pick<BackfillOptions, 'onProgress'> = {},
 ): Promise<{ version: string; snapshots: number }> {
   const stored = await loadModelVersion(db, orgId, version);
   if (!stored) {
@@ -24,7 +25,13 @@ export async function rollbackModel(
   }
   return db.transaction(async (tx) => {
     await activateModel(tx, orgId, version);
-    const filled = await backfill(tx, { orgId, model: stored.model, references: stored.references, toDay: asOf });
+    const filled = await backfill(tx, {
+      orgId,
+      model: stored.model,
+      references: stored.references,
+      toDay: asOf,
+      ...opts,
+    });
     log.info({ org: orgId, model: version, snapshots: filled.snapshots }, 'model rolled back');
     return { version, snapshots: filled.snapshots };
   });

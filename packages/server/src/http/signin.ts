@@ -141,6 +141,7 @@ export function signInRouter(db: Db, now: () => Date, log: Logger, opts: SignInO
           redirectUri: uri,
           state,
           challenge: pkce.challenge,
+          ...(q.login_hint ? { loginHint: q.login_hint } : {}),
         }),
       );
     }),

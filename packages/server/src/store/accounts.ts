@@ -87,6 +87,12 @@ export async function getAccount(
   return r.rows[0] ?? null;
 }
 
+/** How many accounts the org has. */
+export async function countAccounts(db: Db, orgId: string): Promise<number> {
+  const r = await db.query<{ n: string }>('SELECT count(*) AS n FROM accounts WHERE org_id = $1', [orgId]);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
 /** Every account's name by id (reports). */
 export async function listAccountNames(db: Db, orgId: string): Promise<Map<string, string>> {
   const r = await db.query<{ id: string; name: string }>('SELECT id, name FROM accounts WHERE org_id = $1', [orgId]);

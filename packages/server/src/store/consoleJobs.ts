@@ -39,10 +39,11 @@ export async function updateConsoleJob(
   db: Db,
   orgId: string,
   id: string,
-  u: { state: JobState; done: number; error?: string | null; result?: unknown; now: Date },
+  u: { state: JobState; done: number; total?: number; error?: string | null; result?: unknown; now: Date },
 ): Promise<void> {
   await db.query(
-    `UPDATE console_jobs SET state = $3, done = $4, error = $5, result = COALESCE($6::jsonb, result), updated_at = $7
+    `UPDATE console_jobs SET state = $3, done = $4, error = $5, result = COALESCE($6::jsonb, result), updated_at = $7,
+       total = COALESCE($8::integer, total)
      WHERE org_id = $1 AND id = $2`,
     [
       orgId,
@@ -52,8 +53,27 @@ export async function updateConsoleJob(
       u.error ?? null,
       u.result === undefined ? null : JSON.stringify(u.result),
       u.now.toISOString(),
+      u.total ?? null,
     ],
   );
+}
+
+/**
+ * Marks failed, with `message`, the queued or running jobs (of every org) not updated since `before`:
+ * their process stopped (a restart), as a job under way updates its row at least every heartbeat.
+ * Returns how many.
+ */
+export async function failStaleConsoleJobs(
+  db: Db,
+  s: { before: Date; message: string; now: Date; orgId?: string; id?: string },
+): Promise<number> {
+  const r = await db.query(
+    `UPDATE console_jobs SET state = 'failed', error = $2, updated_at = $3
+     WHERE state IN ('queued', 'running') AND updated_at < $1
+       AND ($4::text IS NULL OR org_id = $4) AND ($5::text IS NULL OR id = $5)`,
+    [s.before.toISOString(), s.message, s.now.toISOString(), s.orgId ?? null, s.id ?? null],
+  );
+  return r.rowCount;
 }
 
 /** One job of the org, or null. */

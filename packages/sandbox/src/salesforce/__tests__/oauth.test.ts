@@ -140,6 +140,48 @@ describe('authorization code flow (admin Connect button)', () => {
   });
 });
 
+describe('the read-only user (login_hint on the authorize page)', () => {
+  // https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_web_server_flow.htm (login_hint)
+  const signInAs = async (hint: string) => {
+    const url = new URL(new OAuth2(oauth()).getAuthorizationUrl({ state: 's' }));
+    url.searchParams.set('login_hint', hint);
+    const res = await fetch(url, { redirect: 'manual' });
+    return new URL(res.headers.get('location')!).searchParams;
+  };
+
+  it('signs the hinted user in: their identity, and UserPermissionAccess without Customize Application', async () => {
+    const code = (await signInAs(emu.readOnlyUser.username.toUpperCase())).get('code')!;
+    const conn = new Connection({ oauth2: new OAuth2(oauth()), version: '62.0' });
+    await expect(conn.authorize(code)).resolves.toMatchObject({ id: emu.readOnlyUser.userId });
+    const info = (await (
+      await fetch(`${emu.instanceUrl}/services/oauth2/userinfo`, {
+        headers: { Authorization: `Bearer ${conn.accessToken}` },
+      })
+    ).json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ user_id: emu.readOnlyUser.userId, preferred_username: 'viewer@pulse.local' });
+    const q =
+      'SELECT PermissionsApiEnabled, PermissionsCustomizeApplication, PermissionsModifyAllData FROM UserPermissionAccess';
+    expect((await conn.query(q)).records[0]).toMatchObject({
+      PermissionsApiEnabled: true,
+      PermissionsCustomizeApplication: false,
+      PermissionsModifyAllData: false,
+    });
+    // The refresh token stays the read-only user's.
+    await conn.oauth2.refreshToken(conn.refreshToken!).then((r) => expect(r.id).toContain(emu.readOnlyUser.userId));
+    // The integration user's own session still reads its own permissions.
+    const admin = new Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.issueToken(), version: '62.0' });
+    expect((await admin.query(q)).records[0]).toMatchObject({ PermissionsCustomizeApplication: true });
+    expect((await admin.query("SELECT Id FROM User WHERE Username = 'viewer@pulse.local'")).totalSize).toBe(1);
+  });
+
+  it('refuses an unknown username as access_denied back to the app', async () => {
+    const p = await signInAs('nobody@pulse.local');
+    expect(p.get('error')).toBe('access_denied');
+    expect(p.get('code')).toBeNull();
+    expect(p.get('state')).toBe('s');
+  });
+});
+
 describe('revoke and PKCE', () => {
   it('revokes an access token (jsforce logout) so it answers 401 afterwards', async () => {
     const conn = new Connection({ oauth2: oauth(), version: '62.0' });

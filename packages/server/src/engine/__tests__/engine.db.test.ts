@@ -10,6 +10,7 @@ import { addDays } from '../../scoring/days';
 import { readSnapshots } from '../../store/snapshots';
 import { activateModel, listModelVersions, loadActiveModel } from '../../store/models';
 import { ValidationError } from '../../errors';
+import { countAccounts } from '../../store/accounts';
 
 const AS_OF = '2026-06-30';
 
@@ -161,6 +162,24 @@ describe('publishModel and scoreOrg', () => {
       expect(row.missing_personas).toEqual(s.missingPersonas);
       for (const [key, k] of Object.entries(s.kpis)) expect(row.kpis[key]?.subscore ?? 0).toBe(k.subscore);
     }
+  });
+
+  test('the back-fill reports its progress: accounts filled of the org, from 0 to all, never back', async () => {
+    const active = (await loadActiveModel(db, 'org1'))!;
+    const seen: Array<{ done: number; total: number }> = [];
+    await backfill(db, {
+      orgId: 'org1',
+      model: active.model,
+      references: active.references,
+      toDay: AS_OF,
+      onProgress: (p) => void seen.push(p),
+    });
+    const total = await countAccounts(db, 'org1');
+    expect(total).toBeGreaterThan(0);
+    expect(seen[0]).toEqual({ done: 0, total });
+    expect(seen[seen.length - 1]).toEqual({ done: total, total });
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
+    expect(seen.every((p) => p.total === total && p.done <= total)).toBe(true);
   });
 
   test('the back-filled day equals scoreDay with the stored past; scoreOrg re-runs idempotently', async () => {

@@ -1,11 +1,13 @@
 /** The model editor and publish routes: draft validation, publish, STALE_VERSION, versions with figures, rollback, jobs. */
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type express from 'express';
 import type { Db } from '../../store/db';
 import { withTestDb } from '../../../testing/db';
 import { consoleApp, sessionCookie } from '../../../testing/console';
 import { DEFAULT_MODEL_DOCUMENT } from '../../model/defaults';
-import type { JobRunner } from '../adminRoutes/jobs';
+import { JOB_STALE_MS, STALE_JOB_MESSAGE, type JobProgress, type JobRunner } from '../adminRoutes/jobs';
+import { createConsoleJob, updateConsoleJob } from '../../store/consoleJobs';
 
 let db: Db;
 let app: express.Express;
@@ -82,7 +84,8 @@ test('publish, a stale publish, a second version, the list with figures, and rol
   expect(first.body.version).toBe('v1');
   await settled();
   const job = await request(app).get(`/api/jobs/${first.body.jobId}`).set(admin.headers);
-  expect(job.body).toMatchObject({ kind: 'publish', state: 'done', done: 1, total: 1, error: null });
+  // The back-fill's progress: accounts filled of the org's two accounts (not the job's one step).
+  expect(job.body).toMatchObject({ kind: 'publish', state: 'done', done: 2, total: 2, error: null });
   expect(job.body.result.snapshots).toBeGreaterThan(0);
   const editor = await request(app).get('/api/model').set(admin.headers);
   expect(editor.body.live).toMatchObject({ version: 'v1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
@@ -118,7 +121,11 @@ test('publish, a stale publish, a second version, the list with figures, and rol
     .send({ baseVersion: second.body.version });
   expect(back.status).toBe(202);
   await settled();
-  expect((await request(app).get(`/api/jobs/${back.body.jobId}`).set(admin.headers)).body.state).toBe('done');
+  expect((await request(app).get(`/api/jobs/${back.body.jobId}`).set(admin.headers)).body).toMatchObject({
+    state: 'done',
+    done: 2,
+    total: 2,
+  });
   expect((await request(app).get('/api/model').set(admin.headers)).body.live.version).toBe('v1');
 
   const again = await request(app)
@@ -237,4 +244,75 @@ test('preview: the draft next to the live model on today, with "not enough outco
     .set(admin.headers)
     .send({ model: model('x', { windowDays: 'long' }) });
   expect([bad.status, bad.body.issues[0].path]).toEqual([400, 'windowDays']);
+});
+
+test('preview: a draft equal to the live model, under a new version name, has the live trend counts', async () => {
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const live = (await request(app).get('/api/model').set(admin.headers)).body.live as {
+    version: string;
+    model: Record<string, unknown>;
+  };
+  expect(live).not.toBeNull();
+  const res = await request(app)
+    .post('/api/model/preview')
+    .set(admin.headers)
+    .send({ model: { ...live.model, version: `${live.version}-copy` } });
+  expect(res.status).toBe(200);
+  const counts = (d: { trends: Array<{ trend: string; accounts: number }> }) =>
+    Object.fromEntries(d.trends.map((t) => [t.trend, t.accounts]));
+  // The draft has no snapshots of its own: it is scored on the trend day too, so an account active
+  // then is not "New" (both accounts were, 30 days before 2026-06-30).
+  expect(counts(res.body.live).New).toBe(0);
+  expect(counts(res.body.draft)).toEqual(counts(res.body.live));
+  expect(res.body.bandChanges).toEqual([]);
+  expect(res.body.movers.every((m: { delta: number }) => m.delta === 0)).toBe(true);
+});
+
+test("a job under way shows its step's progress (done of total) while it runs, then done = total", async () => {
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const runner = app.locals.consoleJobs as JobRunner;
+  let report: JobProgress = () => undefined;
+  let finish: () => void = () => undefined;
+  let ready: () => void = () => undefined;
+  const stepStarted = new Promise<void>((r) => (ready = r));
+  const jobId = await runner.start('default', 'publish', [
+    (progress) =>
+      new Promise<unknown>((resolve) => {
+        report = progress;
+        finish = () => resolve({ ok: true });
+        ready();
+      }),
+  ]);
+  await stepStarted;
+  report({ done: 3, total: 10 });
+  const mid = await request(app).get(`/api/jobs/${jobId}`).set(admin.headers);
+  expect(mid.body).toMatchObject({ state: 'running', done: 3, total: 10 });
+  finish();
+  await settled();
+  const end = await request(app).get(`/api/jobs/${jobId}`).set(admin.headers);
+  expect(end.body).toMatchObject({ state: 'done', done: 10, total: 10, result: { ok: true } });
+});
+
+test('jobs a stopped server left running are marked failed at the next start, and when asked for', async () => {
+  const admin = await sessionCookie(db, 'default', 'admin', NOW);
+  const old = new Date(NOW.getTime() - JOB_STALE_MS - 1_000);
+  const leftBehind = async (at: Date) => {
+    const id = randomUUID();
+    await createConsoleJob(db, { orgId: 'default', id, kind: 'publish', total: 90, now: at });
+    await updateConsoleJob(db, 'default', id, { state: 'running', done: 12, now: at });
+    return id;
+  };
+  const cutOff = await leftBehind(old);
+  const recent = await leftBehind(NOW);
+  // A restart: the server builds its app (and job runner) again.
+  const restarted = consoleApp(db, now);
+  await (restarted.locals.consoleJobs as JobRunner).settled();
+  const cut = await request(restarted).get(`/api/jobs/${cutOff}`).set(admin.headers);
+  expect(cut.body).toMatchObject({ state: 'failed', done: 12, total: 90, error: STALE_JOB_MESSAGE });
+  // One touched moments ago may be another web process's, under way: left alone.
+  expect((await request(restarted).get(`/api/jobs/${recent}`).set(admin.headers)).body.state).toBe('running');
+  // Polled later, after its heartbeat stopped, it is failed then too.
+  const later = await leftBehind(old);
+  const polled = await request(restarted).get(`/api/jobs/${later}`).set(admin.headers);
+  expect(polled.body).toMatchObject({ state: 'failed', error: STALE_JOB_MESSAGE });
 });

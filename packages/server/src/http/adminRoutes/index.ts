@@ -19,7 +19,7 @@ export function adminRouters(ctx: AdminContext, jobs = new JobRunner(ctx)): expr
     connectionRoutes(ctx),
     mappingRoutes(ctx),
     modelRoutes(ctx, jobs),
-    jobRoutes(ctx),
+    jobRoutes(ctx, jobs),
     accountRoutes(ctx, jobs),
   ];
 }

@@ -154,8 +154,8 @@ export function modelRoutes(ctx: AdminContext, jobs: JobRunner): express.Router 
       const who = author(res);
       const asOf = today(ctx.now());
       const jobId = await jobs.start(orgId, 'publish', [
-        async () => {
-          const published = await publishModel(ctx.db, orgId, model, asOf);
+        async (progress) => {
+          const published = await publishModel(ctx.db, orgId, model, asOf, { onProgress: progress });
           await annotateModelVersion(ctx.db, orgId, version, { author: who, note: body.note, contentHash: hash });
           await clearModelDraft(ctx.db, orgId);
           // The write stage of the next run sends every Account whose values changed.
@@ -179,7 +179,10 @@ export function modelRoutes(ctx: AdminContext, jobs: JobRunner): express.Router 
       if (target.isActive) throw new HttpError(409, 'ALREADY_LIVE', `model version ${version} is live already`);
       const asOf = today(ctx.now());
       const jobId = await jobs.start(orgId, 'rollback', [
-        async () => ({ ...(await rollbackModel(ctx.db, orgId, version, asOf)), asOf }),
+        async (progress) => ({
+          ...(await rollbackModel(ctx.db, orgId, version, asOf, { onProgress: progress })),
+          asOf,
+        }),
       ]);
       ctx.log.info({ org: orgId, model: version, job: jobId }, 'rollback started from the console');
       res.status(202).json({ version, jobId });

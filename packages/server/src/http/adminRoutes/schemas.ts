@@ -30,6 +30,12 @@ export const SalesforceSignInQuery = z.object({
     .enum(['production', 'sandbox'])
     .default('production')
     .openapi({ description: 'Which login URL: SF_LOGIN_URL or SF_SANDBOX_LOGIN_URL' }),
+  login_hint: z
+    .string()
+    .min(1)
+    .max(254)
+    .optional()
+    .openapi({ description: "A username Salesforce's login page fills in (passed on as login_hint)" }),
 });
 
 export const CallbackQuery = z.object({

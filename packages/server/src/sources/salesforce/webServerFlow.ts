@@ -27,6 +27,8 @@ export function authorizeUrl(a: {
   redirectUri: string;
   state: string;
   challenge: string;
+  /** A username the login page fills in (Salesforce's `login_hint`). */
+  loginHint?: string;
 }): string {
   const url = new URL(`${a.loginUrl}/services/oauth2/authorize`);
   url.searchParams.set('response_type', 'code');
@@ -36,6 +38,7 @@ export function authorizeUrl(a: {
   url.searchParams.set('code_challenge', a.challenge);
   url.searchParams.set('code_challenge_method', 'S256');
   url.searchParams.set('scope', 'api refresh_token');
+  if (a.loginHint) url.searchParams.set('login_hint', a.loginHint);
   return url.toString();
 }
 
