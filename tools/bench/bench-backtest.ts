@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
-import { rng } from './generate';
+import { ACTIVITY_URLS, activityPicker, rng } from './generate';
 
 const END = '2026-11-20';
 const AS_OF = '2026-08-22';
@@ -45,24 +45,6 @@ const TITLES = [
   'Intern',
 ];
 const INDUSTRIES = ['Software', 'Retail', 'Finance', 'Healthcare', ''];
-// Weighted activity mix: impressions and visits dominate, meetings are rare.
-const TYPES: [string, number][] = [
-  ['ad_impression', 25],
-  ['web_visit', 30],
-  ['email_open', 15],
-  ['email_click', 6],
-  ['ad_click', 4],
-  ['form_fill', 3],
-  ['campaign_response', 3],
-  ['content_download', 2],
-  ['email_sent', 4],
-  ['call', 2],
-  ['meeting', 1],
-  ['intent', 3],
-  ['ad_lead', 1],
-  ['email_reply', 1],
-];
-const URLS = ['https://acme.com/pricing', 'https://acme.com/demo', 'https://acme.com/blog/x', 'https://acme.com/'];
 
 const say = (msg: string): void => void process.stdout.write(`${msg}\n`);
 const accountId = (i: number): string => `A${String(i).padStart(7, '0')}`;
@@ -98,12 +80,7 @@ async function writeExport(dir: string, size: Size): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const rand = rng(42);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const typeTotal = TYPES.reduce((s, [, w]) => s + w, 0);
-  const pickType = (): string => {
-    let r = rand() * typeTotal;
-    for (const [t, w] of TYPES) if ((r -= w) < 0) return t;
-    return 'web_visit';
-  };
+  const pickType = activityPicker(rand);
   await writeLines(
     join(dir, 'accounts.csv'),
     'id,name,domain,industry,employees',
@@ -137,7 +114,7 @@ async function writeExport(dir: string, size: Size): Promise<void> {
         const type = pickType();
         const p = Math.floor(Math.pow(rand(), 2) * size.people);
         const personLess = type === 'ad_impression' || type === 'intent';
-        const url = type === 'web_visit' ? pick(URLS) : '';
+        const url = type === 'web_visit' ? pick(ACTIVITY_URLS) : '';
         const qty = type === 'ad_impression' ? 1 + Math.floor(rand() * 20) : '';
         const strength = type === 'intent' ? 50 + Math.floor(rand() * 50) : '';
         const when = day(end - Math.floor(rand() * span));

@@ -7,7 +7,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { rng } from './generate';
+import { activityPicker, rng } from './generate';
 
 /** Sizes and day of a synthetic export. */
 export interface ExportSize {
@@ -32,22 +32,6 @@ const TITLES = [
 ];
 const DEPARTMENTS = ['', '', 'Marketing', 'Information Technology', 'Finance', 'Sales'];
 const INDUSTRIES = ['Software', 'Retail', 'Finance', 'Healthcare', ''];
-const TYPES: [string, number][] = [
-  ['ad_impression', 25],
-  ['web_visit', 30],
-  ['email_open', 15],
-  ['email_click', 6],
-  ['ad_click', 4],
-  ['form_fill', 3],
-  ['campaign_response', 3],
-  ['content_download', 2],
-  ['email_sent', 4],
-  ['call', 2],
-  ['meeting', 1],
-  ['intent', 3],
-  ['ad_lead', 1],
-  ['email_reply', 1],
-];
 const PATHS = ['/pricing', '/demo', '/product/tour', '/blog/x', '/', '/careers'];
 const CAMPAIGNS = ['Webinar', 'Trade Show', 'Email', ''];
 
@@ -66,12 +50,7 @@ export async function writeExport(dir: string, size: ExportSize): Promise<void> 
   mkdirSync(dir, { recursive: true });
   const rand = rng(size.seed ?? 42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const typeTotal = TYPES.reduce((s, [, w]) => s + w, 0);
-  const pickType = (): string => {
-    let r = rand() * typeTotal;
-    for (const [t, w] of TYPES) if ((r -= w) < 0) return t;
-    return 'web_visit';
-  };
+  const pickType = activityPicker(rand);
   const acc = (i: number) => `A${String(i).padStart(7, '0')}`;
   const dom = (i: number) => `a${i}.example`;
   const perAccount = size.peoplePerAccount ?? 5;

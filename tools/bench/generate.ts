@@ -28,7 +28,7 @@ const DEPARTMENT = ['marketing', 'sales', 'it', 'finance', 'operations', 'securi
 const TITLES = ['Chief Marketing Officer', 'VP Marketing', 'Marketing Ops Manager', 'IT Director', 'CISO', 'Intern'];
 const INDUSTRIES = ['Software', 'Retail', 'Finance', 'Healthcare', null];
 // Weighted activity mix: impressions and visits dominate, meetings are rare.
-const TYPES: [string, number][] = [
+const ACTIVITY_MIX: [string, number][] = [
   ['ad_impression', 25],
   ['web_visit', 30],
   ['email_open', 15],
@@ -44,7 +44,23 @@ const TYPES: [string, number][] = [
   ['ad_lead', 1],
   ['email_reply', 1],
 ];
-const URLS = ['https://acme.com/pricing', 'https://acme.com/demo', 'https://acme.com/blog/x', 'https://acme.com/'];
+/** The URLs a generated web visit lands on. */
+export const ACTIVITY_URLS = [
+  'https://acme.com/pricing',
+  'https://acme.com/demo',
+  'https://acme.com/blog/x',
+  'https://acme.com/',
+];
+
+/** Draws an activity type from the benchmark mix, one `rand()` per draw (every generator shares it). */
+export function activityPicker(rand: () => number): () => string {
+  const total = ACTIVITY_MIX.reduce((s, [, w]) => s + w, 0);
+  return () => {
+    let r = rand() * total;
+    for (const [t, w] of ACTIVITY_MIX) if ((r -= w) < 0) return t;
+    return 'web_visit';
+  };
+}
 
 const BATCH = 50_000;
 
@@ -59,12 +75,7 @@ export async function generateOrg(
 ): Promise<void> {
   const rand = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const typeTotal = TYPES.reduce((s, [, w]) => s + w, 0);
-  const pickType = (): string => {
-    let r = rand() * typeTotal;
-    for (const [t, w] of TYPES) if ((r -= w) < 0) return t;
-    return 'web_visit';
-  };
+  const pickType = activityPicker(rand);
   await db.query('INSERT INTO orgs (id, name) VALUES ($1, $1) ON CONFLICT DO NOTHING', [orgId]);
   for (let i = 0; i < size.accounts; i += BATCH) {
     const n = Math.min(BATCH, size.accounts - i);
@@ -116,7 +127,7 @@ export async function generateOrg(
       times.push(new Date(end - Math.floor(rand() * span)).toISOString());
       persons.push(personLess ? null : `P${String(pIdx).padStart(8, '0')}`);
       accounts.push(`A${String(pIdx % size.accounts).padStart(7, '0')}`);
-      urls.push(type === 'web_visit' ? pick(URLS) : null);
+      urls.push(type === 'web_visit' ? pick(ACTIVITY_URLS) : null);
       qty.push(type === 'ad_impression' ? 1 + Math.floor(rand() * 20) : 1);
       strength.push(type === 'intent' ? Math.floor(rand() * 100) : null);
       excluded.push(rand() < 0.01 ? 'bot' : null);
